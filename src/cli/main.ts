@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * The `rdns` command line. Wires commands to the modules; the only place that
+ * exits the process. Exit codes: 0 clean, 1 findings at error severity, 2 usage or
+ * environment error.
+ */
+import { Command, CommanderError } from 'commander';
+import { RdnsError } from '../core/errors.js';
+import { processContext, type CliContext } from './context.js';
+import { registerValidate } from './commands/validate.js';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let exitCode = 0;
+  const setExit = (code: number): void => {
+    exitCode = Math.max(exitCode, code);
+  };
+  const program = new Command('rdns')
+    .description('Reverse DNS (PTR) as code: validate, check, render and change PTR block files')
+    .option('-C, --cwd <dir>', 'run as if started in <dir> (the repository root)')
+    .showHelpAfterError('(run rdns --help for usage)')
+    .exitOverride();
+  const context = (): CliContext => processContext(program.opts<{ cwd?: string }>().cwd);
+
+  registerValidate(program, context, setExit);
+
+  for (const cmd of program.commands) cmd.exitOverride();
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // --help and --version end here with code 0; every usage mistake is 2.
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    if (e instanceof RdnsError) {
+      process.stderr.write(`rdns: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+      return e.exitCode;
+    }
+    process.stderr.write(`rdns: internal error: ${(e as Error).message}\n${process.env.RDNS_DEBUG ? `${(e as Error).stack}\n` : '(set RDNS_DEBUG=1 for a stack trace)\n'}`);
+    return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`rdns: ${(e as Error).message}\n`);
+    process.exitCode = 2;
+  },
+);

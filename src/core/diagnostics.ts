@@ -1,0 +1,79 @@
+/**
+ * Findings as data. Every check returns diagnostics; only the CLI turns them into
+ * an exit code. Codes are a stable contract (documented in the README table).
+ */
+
+export type Severity = 'error' | 'warning';
+
+export interface Diagnostic {
+  severity: Severity;
+  code: string;
+  message: string;
+  /** Path relative to the repository root, with forward slashes. */
+  file?: string;
+  line?: number;
+  column?: number;
+  ip?: string;
+  value?: string;
+}
+
+/** Where a value sits in a source file (1-based line and column). */
+export interface SourcePos {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Every diagnostic code with its severity and what it means (the README table is built from this). */
+export const DIAGNOSTIC_CODES = {
+  'file.unreadable': ['error', 'a path given on the command line or a block file cannot be read'],
+  'file.encoding': ['error', 'the file is not valid UTF-8 (the position of the first bad byte is given)'],
+  'file.too-large': ['error', 'the file is larger than `limits.max_file_bytes` (default 32 MiB); split the block'],
+  'file.empty': ['error', 'the block file has no content'],
+  'yaml.syntax': ['error', 'YAML syntax error'],
+  'yaml.duplicate-key': ['error', 'the same key appears twice in one mapping'],
+  'yaml.alias': ['error', 'anchors and aliases (`&x`, `*x`) are not allowed in block files'],
+  'schema.invalid': ['error', 'a value has the wrong type or is out of range (JSON Schema)'],
+  'schema.unknown-key': ['error', 'a key that the schema does not know (typo?)'],
+  'schema.missing-key': ['error', 'a required key is missing'],
+  'prefix.invalid': ['error', 'a block or allocation prefix is not a valid network (leading zeros, host bits set, bad length)'],
+  'record.ip-invalid': ['error', 'a record key is not a valid IP address'],
+  'record.outside-block': ['error', 'the record\'s IP is not inside the block\'s prefix'],
+  'record.duplicate': ['error', 'the same IP has two records (also across IPv6 notations and files)'],
+  'record.ttl': ['error', 'a TTL outside the bounds of `policy.ttl` in rdns.yaml'],
+  'hostname.invalid': ['error', 'the PTR target is not a valid fully qualified hostname'],
+  'hostname.denied': ['error', 'the PTR target matches a deny pattern of the hostname policy (suggests spam infrastructure)'],
+  'block.overlap': ['error', 'two block files cover overlapping prefixes'],
+  'allocation.outside-block': ['error', 'an allocation is not inside its block'],
+  'allocation.overlap': ['error', 'two allocations of a block overlap'],
+  'owner.invalid': ['error', 'an owner is not a GitHub `@user` or `@org/team`'],
+  'template.invalid': ['error', 'a `default` template has an unknown placeholder or gives invalid hostnames'],
+  'template.collision': ['error', 'a `default` template would give several addresses the same name'],
+  'zone.too-large': ['error', 'a reverse zone would hold more records than `zones.max_records` (Route53 quota)'],
+  'config.invalid': ['error', 'rdns.yaml has an invalid setting (e.g. a deny pattern that is not a regular expression)'],
+} as const satisfies Record<string, readonly [Severity, string]>;
+
+export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
+
+/** Builds a diagnostic at a source position with the code's registered severity. */
+export function diag(code: DiagnosticCode, message: string, pos?: SourcePos, extra?: { ip?: string; value?: string; severity?: Severity }): Diagnostic {
+  const d: Diagnostic = { severity: extra?.severity ?? DIAGNOSTIC_CODES[code][0], code, message };
+  if (pos) {
+    d.file = pos.file;
+    d.line = pos.line;
+    d.column = pos.column;
+  }
+  if (extra?.ip !== undefined) d.ip = extra.ip;
+  if (extra?.value !== undefined) d.value = extra.value;
+  return d;
+}
+
+export const countErrors = (ds: readonly Diagnostic[]): number => ds.filter((d) => d.severity === 'error').length;
+
+/** Stable order: by file, line, column, then code. */
+export function sortDiagnostics(ds: Diagnostic[]): Diagnostic[] {
+  return ds.sort(
+    (a, b) =>
+      (a.file ?? '').localeCompare(b.file ?? '') || (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0) || a.code.localeCompare(b.code),
+  );
+}

@@ -1,0 +1,49 @@
+/**
+ * PTR target hostnames: the rules a name must meet before it is published
+ * (RFC 1035 §2.3.1 LDH labels as relaxed by RFC 1123 §2.1, RFC 5891 IDNA),
+ * and its normal form: lower case, punycode, one trailing dot.
+ */
+import { domainToASCII } from 'node:url';
+import { parseIp, type Parsed } from './ip.js';
+
+const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const ALL_DIGITS = /^\d+$/;
+
+/**
+ * Normalises a PTR target. Returns the fully qualified name with a trailing dot,
+ * or the first rule it breaks in words a user can act on. Never throws.
+ */
+export function normalizeHostname(raw: string): Parsed<string> {
+  const fail = (why: string): Parsed<string> => ({ ok: false, reason: why });
+  if (raw.length === 0) return fail('the hostname is empty');
+  if (raw.length > 1024) return fail(`the hostname is ${raw.length} characters long (at most 253)`);
+  if (/\s/.test(raw)) return fail('a hostname cannot contain whitespace');
+  if (raw.includes('*')) return fail('wildcards are not allowed in a PTR target');
+  if (raw.includes('_')) return fail('underscores are not allowed in hostnames (RFC 1123 letters, digits and hyphens only)');
+  let name = raw.endsWith('.') ? raw.slice(0, -1) : raw;
+  if (name.startsWith('[') || parseIp(name).ok) return fail(`"${raw}" is an IP address; a PTR must point to a hostname`);
+  if (name === '' || name.startsWith('.') || name.includes('..')) return fail('the hostname has an empty label ("..", or a leading dot)');
+  // eslint-disable-next-line no-control-regex
+  if (/[^\x00-\x7f]/.test(name)) {
+    const ascii = domainToASCII(name);
+    if (ascii === '') return fail(`"${raw}" cannot be converted to an ASCII (punycode) name under IDNA rules`);
+    name = ascii;
+  }
+  name = name.toLowerCase();
+  if (name.length > 253) return fail(`the hostname is ${name.length} characters long (at most 253)`);
+  const labels = name.split('.');
+  if (labels.length < 2) return fail(`"${raw}" is a bare word; a PTR target must be a fully qualified name such as ${name}.example.net`);
+  for (const label of labels) {
+    if (label.length > 63) return fail(`label "${label.slice(0, 20)}…" is ${label.length} characters long (at most 63)`);
+    if (!LABEL.test(label)) {
+      if (label.startsWith('-') || label.endsWith('-')) return fail(`label "${label}" starts or ends with a hyphen`);
+      return fail(`label "${label}" has characters other than letters, digits and hyphens`);
+    }
+    if (label.startsWith('xn--') && domainToASCII(label) === '') return fail(`label "${label}" is not valid punycode`);
+  }
+  if (ALL_DIGITS.test(labels[labels.length - 1] ?? '')) return fail(`the top-level domain "${labels[labels.length - 1]}" is all-numeric`);
+  return { ok: true, value: `${name}.` };
+}
+
+/** `mail.example.com.` → `mail.example.com` (for display and YAML). */
+export const withoutTrailingDot = (fqdn: string): string => (fqdn.endsWith('.') ? fqdn.slice(0, -1) : fqdn);

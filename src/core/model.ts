@@ -1,0 +1,104 @@
+/**
+ * The domain model: plain data produced by the loader and consumed by every
+ * other module (checks, render, diff, editing tools). No behaviour lives here.
+ */
+import type { IpAddress, IpPrefix } from './ip.js';
+import type { SourcePos } from './diagnostics.js';
+import type { ZoneBoundaries } from './reverse.js';
+
+/** One PTR assignment from a block file. */
+export interface PtrRecord {
+  readonly ip: IpAddress;
+  /** Canonical text of the IP (RFC 5952 for IPv6). */
+  readonly ipText: string;
+  /** Normalised target: lower case, punycode, trailing dot. */
+  readonly ptr: string;
+  readonly ttl?: number;
+  readonly note?: string;
+  /** Position of the record's key (the IP). */
+  readonly pos: SourcePos;
+}
+
+export interface Allocation {
+  readonly prefix: IpPrefix;
+  readonly account?: string;
+  readonly description?: string;
+  readonly owners: readonly string[];
+  /** RFC 2317: name servers of the customer that serve this allocation's PTRs. */
+  readonly delegateTo?: readonly string[];
+  readonly pos: SourcePos;
+}
+
+export type ZoneMode = 'exclusive' | 'per-record';
+
+/** Per-zone Route53 settings: adopt an existing hosted zone, or render one record per PTR. */
+export interface ZoneOptions {
+  readonly zoneId?: string;
+  readonly mode?: ZoneMode;
+}
+
+/** Forward zone into which generic names of `default` are also published (A/AAAA). */
+export interface ForwardOptions {
+  readonly zone: string;
+  readonly zoneId?: string;
+}
+
+/** One block file: an IP block and its PTRs. */
+export interface Block {
+  /** Path relative to the repository root, forward slashes. */
+  readonly file: string;
+  readonly prefix: IpPrefix;
+  readonly description?: string;
+  readonly owners: readonly string[];
+  readonly ttl?: number;
+  readonly default?: string;
+  /** true: RFC 2317 classless zone; false: share the parent zone; undefined: decided from the repository. */
+  readonly classless?: boolean;
+  readonly zones: Readonly<Record<string, ZoneOptions>>;
+  readonly forward?: ForwardOptions;
+  readonly allocations: readonly Allocation[];
+  /** Sorted by IP. */
+  readonly records: readonly PtrRecord[];
+  readonly pos: SourcePos;
+}
+
+export interface TtlBounds {
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface GuardSettings {
+  readonly maxChangedRecords: number;
+  readonly maxDeletePercent: number;
+  readonly label: string;
+}
+
+export type BackendSettings =
+  | { readonly type: 'local'; readonly path?: string }
+  | {
+      readonly type: 's3';
+      readonly bucket: string;
+      readonly key?: string;
+      readonly region?: string;
+      readonly dynamodbTable?: string;
+      readonly useLockfile: boolean;
+      readonly encrypt: boolean;
+    };
+
+/** Repository settings from rdns.yaml, every field filled with its default. */
+export interface Config {
+  readonly defaultTtl: number;
+  readonly boundaries: ZoneBoundaries;
+  readonly maxRecordsPerZone: number;
+  readonly maxFileBytes: number;
+  readonly ttl: TtlBounds;
+  /** Deny patterns for hostnames (case-insensitive), with the text they came from. */
+  readonly deny: readonly { readonly pattern: RegExp; readonly source: string }[];
+  readonly guards: GuardSettings;
+  readonly bulkMaxLines: number;
+  readonly region: string;
+  readonly providerVersion: string;
+  readonly zones: Readonly<Record<string, ZoneOptions>>;
+  readonly backend: BackendSettings;
+  readonly githubApiUrl?: string;
+}

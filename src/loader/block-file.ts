@@ -1,0 +1,228 @@
+/**
+ * One block file → a {@link Block} plus every diagnostic about it. Checks that need
+ * only this file (schema, IPs, hostnames, allocations, templates, TTLs) live here;
+ * checks across files live in repository.ts.
+ */
+import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
+import { normalizeHostname } from '../core/hostname.js';
+import { compareIp, comparePrefix, formatIp, formatPrefix, parseIp, parsePrefix, prefixContains, prefixContainsIp, type IpPrefix } from '../core/ip.js';
+import type { Allocation, Block, Config, PtrRecord, ZoneOptions } from '../core/model.js';
+import { checkTemplate } from '../core/template.js';
+import { deniedBy } from '../policy/hostname-policy.js';
+import { isValidOwner } from '../policy/owners.js';
+import { canonicalZoneName } from './config.js';
+import { validateSchema } from './schema.js';
+import { decodeUtf8, parseYamlSource, type YamlSource } from './yaml-source.js';
+
+export interface LoadedBlock {
+  /** Undefined when the file is too broken to describe a block (syntax, schema or prefix errors). */
+  readonly block?: Block;
+  readonly diagnostics: Diagnostic[];
+  /** Records seen in the file, valid or not (for summaries). */
+  readonly recordCount: number;
+}
+
+interface RawRecordObject {
+  ptr: string;
+  ttl?: number;
+  note?: string;
+}
+interface RawBlock {
+  prefix: string;
+  description?: string;
+  owners?: string[];
+  ttl?: number;
+  default?: string;
+  classless?: boolean;
+  zones?: Record<string, { zone_id?: string; mode?: ZoneOptions['mode'] }>;
+  forward?: { zone: string; zone_id?: string };
+  allocations?: { prefix: string; account?: string; description?: string; owners?: string[]; delegate_to?: string[] }[];
+  records?: Record<string, string | RawRecordObject> | null;
+}
+
+/** Parses and checks one block file's bytes. `file` is the repository-relative path. Never throws. */
+export function loadBlockFile(bytes: Uint8Array, file: string, config: Config): LoadedBlock {
+  const top: SourcePos = { file, line: 1, column: 1 };
+  if (bytes.length > config.maxFileBytes) {
+    return {
+      diagnostics: [diag('file.too-large', `${bytes.length} bytes is more than limits.max_file_bytes (${config.maxFileBytes}); split the block into smaller files`, top)],
+      recordCount: 0,
+    };
+  }
+  const decoded = decodeUtf8(bytes, file);
+  if ('error' in decoded) return { diagnostics: [decoded.error], recordCount: 0 };
+  if (decoded.text.trim() === '' || /^(\s*#.*\n?)*\s*$/.test(decoded.text)) {
+    return { diagnostics: [diag('file.empty', 'the file is empty; a block file needs at least "prefix:"', top)], recordCount: 0 };
+  }
+  const source = parseYamlSource(decoded.text, file);
+  if (source.data === undefined) return { diagnostics: source.diagnostics, recordCount: 0 };
+  if (source.data === null) return { diagnostics: [...source.diagnostics, diag('file.empty', 'the document is empty; a block file needs at least "prefix:"', top)], recordCount: 0 };
+  const diagnostics = [...source.diagnostics, ...validateSchema('block', source)];
+  const raw = source.data as RawBlock;
+  const recordCount = raw && typeof raw === 'object' && raw.records && typeof raw.records === 'object' ? Object.keys(raw.records).length : 0;
+  if (diagnostics.length > 0 && (typeof raw !== 'object' || typeof raw.prefix !== 'string')) return { diagnostics, recordCount };
+  // Unknown keys (typos) leave the known structure intact; wrong types do not.
+  const structureOk = !diagnostics.some((d) => d.code.startsWith('schema.') && d.code !== 'schema.unknown-key');
+  if (!structureOk) {
+    // Keep going where it is safe, so one typo does not hide every other finding.
+    return { diagnostics: [...diagnostics, ...checkRecordsLoosely(raw, source, config)], recordCount };
+  }
+  const built = buildBlock(raw, source, file, config);
+  return { block: built.block, diagnostics: [...diagnostics, ...built.diagnostics], recordCount };
+}
+
+function buildBlock(raw: RawBlock, source: YamlSource, file: string, config: Config): { block?: Block; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const prefix = parsePrefix(raw.prefix);
+  if (!prefix.ok) {
+    diagnostics.push(diag('prefix.invalid', `block prefix ${prefix.reason}`, source.valuePos(['prefix']), { value: raw.prefix }));
+    return { diagnostics: [...diagnostics, ...checkRecordsLoosely(raw, source, config)] };
+  }
+  const block = prefix.value;
+
+  const owners = checkOwners(raw.owners ?? [], ['owners'], source, diagnostics);
+  checkTtl(raw.ttl, ['ttl'], source, config, diagnostics);
+
+  let template: string | undefined;
+  if (raw.default !== undefined) {
+    const t = checkTemplate(raw.default, block);
+    if (t.ok) template = raw.default;
+    else diagnostics.push(diag(t.code, `default template: ${t.reason}`, source.valuePos(['default']), { value: raw.default }));
+  }
+
+  const allocations = buildAllocations(raw, block, source, diagnostics);
+  const records = buildRecords(raw, block, source, config, diagnostics);
+
+  const zones: Record<string, ZoneOptions> = {};
+  for (const [name, o] of Object.entries(raw.zones ?? {})) zones[canonicalZoneName(name)] = { zoneId: o.zone_id, mode: o.mode };
+  let forward: Block['forward'];
+  if (raw.forward) {
+    const zone = normalizeHostname(raw.forward.zone);
+    if (zone.ok) forward = { zone: zone.value, zoneId: raw.forward.zone_id };
+    else diagnostics.push(diag('hostname.invalid', `forward.zone: ${zone.reason}`, source.valuePos(['forward', 'zone']), { value: raw.forward.zone }));
+  }
+
+  return {
+    diagnostics,
+    block: {
+      file,
+      prefix: block,
+      description: raw.description,
+      owners,
+      ttl: raw.ttl,
+      default: template,
+      classless: raw.classless,
+      zones,
+      forward,
+      allocations,
+      records,
+      pos: source.valuePos(['prefix']),
+    },
+  };
+}
+
+function checkOwners(owners: readonly string[], path: (string | number)[], source: YamlSource, out: Diagnostic[]): string[] {
+  return owners.filter((o, i) => {
+    if (isValidOwner(o)) return true;
+    out.push(diag('owner.invalid', `owner "${o}" is not a GitHub @user or @org/team`, source.valuePos([...path, i]), { value: o }));
+    return false;
+  });
+}
+
+function checkTtl(ttl: number | undefined, path: (string | number)[], source: YamlSource, config: Config, out: Diagnostic[], ip?: string): void {
+  if (ttl === undefined) return;
+  if (ttl < config.ttl.min || ttl > config.ttl.max) {
+    out.push(diag('record.ttl', `TTL ${ttl} is outside the allowed range ${config.ttl.min}–${config.ttl.max} (policy.ttl in rdns.yaml)`, source.valuePos(path), { value: String(ttl), ip }));
+  }
+}
+
+function buildAllocations(raw: RawBlock, block: IpPrefix, source: YamlSource, out: Diagnostic[]): Allocation[] {
+  const list: Allocation[] = [];
+  (raw.allocations ?? []).forEach((a, i) => {
+    const pos = source.valuePos(['allocations', i, 'prefix']);
+    const p = parsePrefix(a.prefix);
+    if (!p.ok) {
+      out.push(diag('prefix.invalid', `allocation prefix ${p.reason}`, pos, { value: a.prefix }));
+      return;
+    }
+    if (!prefixContains(block, p.value)) {
+      out.push(diag('allocation.outside-block', `allocation ${formatPrefix(p.value)} is not inside the block ${formatPrefix(block)}`, pos, { value: a.prefix }));
+      return;
+    }
+    const owners = checkOwners(a.owners ?? [], ['allocations', i, 'owners'], source, out);
+    const delegateTo: string[] = [];
+    (a.delegate_to ?? []).forEach((ns, j) => {
+      const h = normalizeHostname(ns);
+      if (h.ok) delegateTo.push(h.value);
+      else out.push(diag('hostname.invalid', `delegate_to: ${h.reason}`, source.valuePos(['allocations', i, 'delegate_to', j]), { value: ns }));
+    });
+    list.push({ prefix: p.value, account: a.account, description: a.description, owners, delegateTo: a.delegate_to ? delegateTo : undefined, pos });
+  });
+  const sorted = [...list].sort((x, y) => comparePrefix(x.prefix, y.prefix));
+  for (let i = 1; i < sorted.length; i++) {
+    const prev = sorted[i - 1]!;
+    const cur = sorted[i]!;
+    if (prefixContains(prev.prefix, cur.prefix)) {
+      out.push(diag('allocation.overlap', `allocation ${formatPrefix(cur.prefix)} overlaps ${formatPrefix(prev.prefix)} (line ${prev.pos.line})`, cur.pos));
+    }
+  }
+  return list;
+}
+
+function buildRecords(raw: RawBlock, block: IpPrefix, source: YamlSource, config: Config, out: Diagnostic[]): PtrRecord[] {
+  const records: PtrRecord[] = [];
+  const seen = new Map<string, PtrRecord>();
+  for (const [key, value] of Object.entries(raw.records ?? {})) {
+    const pos = source.keyPos(['records', key]);
+    const ip = parseIp(key);
+    if (!ip.ok) {
+      out.push(diag('record.ip-invalid', ip.reason, pos, { value: key }));
+      continue;
+    }
+    const ipText = formatIp(ip.value);
+    if (!prefixContainsIp(block, ip.value)) {
+      out.push(diag('record.outside-block', `${ipText} is not inside the block ${formatPrefix(block)}`, pos, { ip: ipText }));
+      continue;
+    }
+    const first = seen.get(ipText);
+    if (first) {
+      out.push(diag('record.duplicate', `${ipText} already has a record on line ${first.pos.line}${key !== ipText ? ` (written here as ${key})` : ''}`, pos, { ip: ipText }));
+      continue;
+    }
+    const obj = typeof value === 'string' ? { ptr: value } : value;
+    const ptrPath = typeof value === 'string' ? ['records', key] : ['records', key, 'ptr'];
+    const ptrPos = typeof value === 'string' ? pos : source.valuePos(ptrPath);
+    const host = normalizeHostname(obj.ptr);
+    if (!host.ok) {
+      out.push(diag('hostname.invalid', `${ipText}: ${host.reason}`, ptrPos, { ip: ipText, value: obj.ptr }));
+      continue;
+    }
+    const denied = deniedBy(host.value, config);
+    if (denied) {
+      out.push(diag('hostname.denied', `${ipText}: "${obj.ptr}" matches the deny pattern /${denied}/ of the hostname policy (it reads like dynamic or bulk-mail infrastructure)`, ptrPos, { ip: ipText, value: obj.ptr }));
+    }
+    if (typeof value !== 'string') checkTtl(value.ttl, ['records', key, 'ttl'], source, config, out, ipText);
+    const rec: PtrRecord = { ip: ip.value, ipText, ptr: host.value, ttl: obj.ttl, note: obj.note, pos };
+    seen.set(ipText, rec);
+    records.push(rec);
+  }
+  return records.sort((a, b) => compareIp(a.ip, b.ip));
+}
+
+/** Best-effort record checks for a file whose schema or prefix failed. */
+function checkRecordsLoosely(raw: RawBlock, source: YamlSource, config: Config): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (!raw || typeof raw !== 'object' || !raw.records || typeof raw.records !== 'object') return out;
+  for (const [key, value] of Object.entries(raw.records)) {
+    const ptr = typeof value === 'string' ? value : value && typeof value === 'object' && typeof value.ptr === 'string' ? value.ptr : undefined;
+    const ip = parseIp(key);
+    if (!ip.ok) out.push(diag('record.ip-invalid', ip.reason, source.keyPos(['records', key]), { value: key }));
+    if (ptr === undefined) continue;
+    const host = normalizeHostname(ptr);
+    const pos = typeof value === 'string' ? source.keyPos(['records', key]) : source.valuePos(['records', key, 'ptr']);
+    const ipText = ip.ok ? formatIp(ip.value) : undefined;
+    if (!host.ok) out.push(diag('hostname.invalid', `${ipText ?? key}: ${host.reason}`, pos, { ip: ipText, value: ptr }));
+    else if (deniedBy(host.value, config)) out.push(diag('hostname.denied', `${ipText ?? key}: "${ptr}" matches a deny pattern of the hostname policy`, pos, { ip: ipText, value: ptr }));
+  }
+  return out;
+}
