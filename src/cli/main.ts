@@ -21,6 +21,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride();
   const context = (): CliContext => processContext(program.opts<{ cwd?: string }>().cwd);
 
+  // One line per command; each command lives in commands/<name>.ts.
   registerValidate(program, context, setExit);
 
   for (const cmd of program.commands) cmd.exitOverride();

@@ -6,3 +6,4 @@ export * from './diagnostics.js';
 export * from './model.js';
 export * from './zone-plan.js';
 export * from './errors.js';
+export * from './changeset.js';

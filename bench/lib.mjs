@@ -1,0 +1,29 @@
+// Shared helpers for benchmarks: run a command and measure wall time and peak RSS.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const RDNS = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+
+/**
+ * Runs `argv` (a node script and its arguments, or any command when `command` is given)
+ * under /usr/bin/time when present, returning wall seconds, peak RSS in MB, status and output.
+ */
+export function measure(argv, { cwd, command = process.execPath, env } = {}) {
+  const t0 = process.hrtime.bigint();
+  const useTime = spawnSync('/usr/bin/time', ['--version']).status === 0;
+  const r = useTime
+    ? spawnSync('/usr/bin/time', ['-f', '__RSS_KB=%M', command, ...argv], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 30 })
+    : spawnSync(command, argv, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 30 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  const m = /__RSS_KB=(\d+)/.exec(r.stderr ?? '');
+  return { seconds, rssMb: m ? Number(m[1]) / 1024 : NaN, status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
+
+/** Prints one figure against its target: `name: 1.23 s (target ≤ 2.5 s) OK`. */
+export function report(name, value, unit, target, higherIsBetter = false) {
+  const ok = higherIsBetter ? value >= target : value <= target;
+  console.log(`${name}: ${fmt(value)} ${unit} (target ${higherIsBetter ? '≥' : '≤'} ${target} ${unit}) ${ok ? 'OK' : 'OVER TARGET'}`);
+  return ok;
+}

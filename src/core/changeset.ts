@@ -1,0 +1,56 @@
+/**
+ * A record-level change between two revisions of the repository: the plan that
+ * `rdns diff` prints, `rdns ci` checks (ownership, guards, FCrDNS of what changed)
+ * and the PR comment summarises. Describing a change is separate from doing it.
+ */
+import type { IpAddress } from './ip.js';
+import type { SourcePos } from './diagnostics.js';
+
+/** The PTR an address has in one revision. `default` = generic name from the block's template. */
+export interface PtrState {
+  readonly ptr: string;
+  readonly ttl?: number;
+  readonly source: 'record' | 'default';
+  /** Block file (repository-relative) that gives this PTR. */
+  readonly file: string;
+  /** Position of the record in that revision (absent for defaults). */
+  readonly pos?: SourcePos;
+}
+
+/**
+ * added: no PTR before, a record now. changed: another PTR or TTL. reset: the record was
+ * removed and the block default applies. removed: no PTR any more. moved: same PTR, now in
+ * another block file.
+ */
+export type ChangeKind = 'added' | 'changed' | 'reset' | 'removed' | 'moved';
+
+export interface RecordChange {
+  readonly kind: ChangeKind;
+  readonly ip: IpAddress;
+  readonly ipText: string;
+  readonly old?: PtrState;
+  readonly new?: PtrState;
+  /** Reverse zone of the address (fully qualified). */
+  readonly zone: string;
+  /** Block file in the head revision (the base one for removals). */
+  readonly file: string;
+}
+
+export interface ChangeCounts {
+  added: number;
+  changed: number;
+  reset: number;
+  removed: number;
+  moved: number;
+}
+
+export interface ChangeSet {
+  readonly base: string;
+  readonly head: string;
+  /** Sorted by IP. */
+  readonly changes: readonly RecordChange[];
+  readonly perBlock: Readonly<Record<string, ChangeCounts>>;
+  readonly perZone: Readonly<Record<string, ChangeCounts>>;
+  /** Block files that differ between the revisions. */
+  readonly files: readonly string[];
+}
