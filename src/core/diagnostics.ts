@@ -50,6 +50,9 @@ export const DIAGNOSTIC_CODES = {
   'template.invalid': ['error', 'a `default` template has an unknown placeholder or gives invalid hostnames'],
   'template.collision': ['error', 'a `default` template would give several addresses the same name'],
   'zone.too-large': ['error', 'a reverse zone would hold more records than `zones.max_records` (Route53 quota)'],
+  'render.delegation': ['error', 'an allocation with `delegate_to` cannot be delegated in DNS (not below a /24 and not on an octet/nibble boundary, or it covers a whole zone)'],
+  'render.forward-zone': ['error', 'a generic name of `default` does not end in the block\'s `forward.zone`, so its A/AAAA record cannot be published there'],
+  'render.value': ['error', 'a rendered record name or value is not a valid DNS name or is longer than Route53 allows (255 characters)'],
   'config.invalid': ['error', 'rdns.yaml has an invalid setting (e.g. a deny pattern that is not a regular expression)'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
