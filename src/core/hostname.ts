@@ -22,7 +22,10 @@ export function normalizeHostname(raw: string): Parsed<string> {
   if (raw.includes('_')) return fail('underscores are not allowed in hostnames (RFC 1123 letters, digits and hyphens only)');
   let name = raw.endsWith('.') ? raw.slice(0, -1) : raw;
   if (name.startsWith('[') || parseIp(name).ok) return fail(`"${raw}" is an IP address; a PTR must point to a hostname`);
-  if (name === '' || name.startsWith('.') || name.includes('..')) return fail('the hostname has an empty label ("..", or a leading dot)');
+  if (name === '' || name.startsWith('.') || name.endsWith('.') || name.includes('..')) return fail('the hostname has an empty label ("..", or a leading dot)');
+  // Invisible, control and symbol characters (zero-width space, emoji) are what a
+  // look-alike name is made of; IDNA2008 disallows them even where UTS 46 maps them away.
+  if (/[\p{Cc}\p{Cf}\p{So}\p{Co}\p{Cn}]/u.test(name)) return fail(`"${raw}" contains invisible, control or symbol characters, which IDNA2008 does not allow in hostnames`);
   // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(name)) {
     const ascii = domainToASCII(name);

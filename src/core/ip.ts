@@ -98,6 +98,8 @@ export function formatIp(ip: IpAddress): string {
     const v = Number(ip.value);
     return `${(v >>> 24) & 255}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
   }
+  // RFC 5952 §5: IPv4-mapped addresses keep the dotted quad.
+  if (ip.value >> 32n === 0xffffn) return `::ffff:${formatIp({ version: 4, value: ip.value & 0xffffffffn })}`;
   return ipaddr.fromByteArray(bytesOf(ip)).toString();
 }
 

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { parseIp, parsePrefix, type IpAddress, type IpPrefix } from '../../src/core/ip.js';
+import {
+  classlessZoneNameOf,
+  ipOfReverseName,
+  reverseNameOf,
+  reverseZoneOf,
+  reverseZonesOf,
+  zoneCountOf,
+  zoneLayoutOf,
+  zoneNameOf,
+  DEFAULT_BOUNDARIES,
+  type ZoneBoundaries,
+} from '../../src/core/reverse.js';
+
+const ip = (t: string): IpAddress => {
+  const r = parseIp(t);
+  if (!r.ok) throw new Error(r.reason);
+  return r.value;
+};
+const net = (t: string): IpPrefix => {
+  const r = parsePrefix(t);
+  if (!r.ok) throw new Error(r.reason);
+  return r.value;
+};
+
+describe('reverseNameOf (RFC 1035 §3.5, RFC 3596 §2.5)', () => {
+  it.each([
+    ['198.51.100.22', '22.100.51.198.in-addr.arpa.'],
+    ['0.0.0.0', '0.0.0.0.in-addr.arpa.'],
+    ['203.0.113.255', '255.113.0.203.in-addr.arpa.'],
+    ['2001:db8::567:89ab', 'b.a.9.8.7.6.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.'], // RFC 3596 example
+    ['::1', '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.ip6.arpa.'],
+  ])('%s → %s', (address, name) => {
+    expect(reverseNameOf(ip(address))).toBe(name);
+    expect(ipOfReverseName(name)).toEqual(ip(address));
+  });
+
+  it('refuses partial or malformed reverse names', () => {
+    expect(ipOfReverseName('100.51.198.in-addr.arpa.')).toBeUndefined();
+    expect(ipOfReverseName('256.100.51.198.in-addr.arpa.')).toBeUndefined();
+    expect(ipOfReverseName('01.100.51.198.in-addr.arpa.')).toBeUndefined();
+    expect(ipOfReverseName('g.0.ip6.arpa.')).toBeUndefined();
+  });
+});
+
+describe('zoneNameOf', () => {
+  it.each([
+    ['198.51.100.0/24', '100.51.198.in-addr.arpa.'],
+    ['198.51.0.0/16', '51.198.in-addr.arpa.'],
+    ['10.0.0.0/8', '10.in-addr.arpa.'],
+    ['2001:db8::/32', '8.b.d.0.1.0.0.2.ip6.arpa.'],
+    ['2001:db8:100::/48', '0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.'],
+    ['2001:db8:100::/52', '0.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.'],
+  ])('%s → %s', (p, name) => {
+    expect(zoneNameOf(net(p))).toBe(name);
+  });
+
+  it('refuses prefixes off the octet or nibble boundary', () => {
+    expect(() => zoneNameOf(net('198.51.100.0/25'))).toThrow(/boundary/);
+    expect(() => zoneNameOf(net('2001:db8::/33'))).toThrow(/boundary/);
+  });
+});
+
+describe('RFC 2317 classless names (the "-" form)', () => {
+  it.each([
+    ['203.0.113.0/25', '0-25.113.0.203.in-addr.arpa.'],
+    ['203.0.113.128/26', '128-26.113.0.203.in-addr.arpa.'],
+    ['192.0.2.64/27', '64-27.2.0.192.in-addr.arpa.'],
+    ['192.0.2.8/29', '8-29.2.0.192.in-addr.arpa.'],
+  ])('%s → %s', (p, name) => {
+    expect(classlessZoneNameOf(net(p))).toBe(name);
+  });
+  it('is only for IPv4 below a /24', () => {
+    expect(() => classlessZoneNameOf(net('203.0.113.0/24'))).toThrow();
+    expect(() => classlessZoneNameOf(net('2001:db8::/33'))).toThrow();
+  });
+});
+
+describe('zoneLayoutOf: the zones a block maps to', () => {
+  const b16: ZoneBoundaries = { ipv4: 16, ipv6: 56 };
+  it.each<[string, ZoneBoundaries, boolean, string[]]>([
+    // at or above the boundary: split at the boundary
+    ['198.51.100.0/24', DEFAULT_BOUNDARIES, false, ['100.51.198.in-addr.arpa.']],
+    ['198.51.100.0/23', DEFAULT_BOUNDARIES, false, ['100.51.198.in-addr.arpa.', '101.51.198.in-addr.arpa.']],
+    ['198.51.0.0/16', b16, false, ['51.198.in-addr.arpa.']],
+    ['2001:db8:100::/48', DEFAULT_BOUNDARIES, false, ['0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.']],
+    ['2001:db8:100::/47', DEFAULT_BOUNDARIES, false, ['0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.', '1.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.']],
+    // smaller than the boundary, parent owned: shares the parent zone
+    ['198.51.100.0/26', DEFAULT_BOUNDARIES, true, ['100.51.198.in-addr.arpa.']],
+    ['2001:db8:100:20::/64', DEFAULT_BOUNDARIES, true, ['0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.']],
+    // smaller, parent not owned: own zone at its aligned length, RFC 2317 below a /24
+    ['203.0.113.0/25', DEFAULT_BOUNDARIES, false, ['0-25.113.0.203.in-addr.arpa.']],
+    ['198.51.100.0/24', b16, false, ['100.51.198.in-addr.arpa.']],
+    ['198.51.96.0/20', b16, false, Array.from({ length: 16 }, (_, i) => `${96 + i}.51.198.in-addr.arpa.`)],
+    ['2001:db8:100:20::/64', DEFAULT_BOUNDARIES, false, ['0.2.0.0.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.']],
+    ['2001:db8:100::/50', DEFAULT_BOUNDARIES, false, ['0.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.', '1.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.', '2.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.', '3.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.']],
+  ])('%s (boundaries %o, parent owned %s)', (p, boundaries, owned, names) => {
+    const layout = zoneLayoutOf(net(p), boundaries, owned);
+    expect(reverseZonesOf(layout).map((z) => z.name)).toEqual(names);
+    expect(zoneCountOf(layout)).toBe(BigInt(names.length));
+  });
+
+  it('puts each address of a classless block in the classless zone, with its /24 parent', () => {
+    const layout = zoneLayoutOf(net('203.0.113.0/25'), DEFAULT_BOUNDARIES, false);
+    const z = reverseZoneOf(ip('203.0.113.5'), layout);
+    expect(z).toMatchObject({ name: '0-25.113.0.203.in-addr.arpa.', classless: true, parent: '113.0.203.in-addr.arpa.' });
+  });
+
+  it('counts zones of a large IPv6 block without listing them', () => {
+    expect(zoneCountOf(zoneLayoutOf(net('2001:db8::/32'), DEFAULT_BOUNDARIES, false))).toBe(65536n);
+  });
+});
