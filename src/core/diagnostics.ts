@@ -54,6 +54,21 @@ export const DIAGNOSTIC_CODES = {
   'render.forward-zone': ['error', 'a generic name of `default` does not end in the block\'s `forward.zone`, so its A/AAAA record cannot be published there'],
   'render.value': ['error', 'a rendered record name or value is not a valid DNS name or is longer than Route53 allows (255 characters)'],
   'config.invalid': ['error', 'rdns.yaml has an invalid setting (e.g. a deny pattern that is not a regular expression)'],
+  'fcrdns.mismatch': ['error', 'the PTR name resolves (A/AAAA) to other addresses, not back to the IP'],
+  'fcrdns.nxdomain': ['error', 'the PTR name does not exist in DNS (NXDOMAIN)'],
+  'fcrdns.nodata': ['error', 'the PTR name exists but has no A (IPv4) / AAAA (IPv6) record'],
+  'fcrdns.servfail': ['warning', 'the PTR name could not be verified: the DNS server answered SERVFAIL/REFUSED (an error with `--strict`)'],
+  'fcrdns.timeout': ['warning', 'the PTR name could not be verified: no answer in time (an error with `--strict`)'],
+  'fcrdns.defaults-sampled': ['warning', 'a block with `default` is larger than 65,536 addresses: only generic names at both ends were checked'],
+  'resolver.unreachable': ['error', 'no DNS server answered any query (exit code 2 unless `--report-only`)'],
+  'drift.not-applied': ['warning', 'git has a PTR for the address, DNS has none yet (not applied)'],
+  'drift.changed': ['error', 'DNS serves another PTR than git (changed outside git)'],
+  'drift.stale': ['warning', 'DNS serves a PTR for an address that has none in git (stale)'],
+  'drift.unverifiable': ['warning', 'the live PTR could not be read (SERVFAIL or timeout)'],
+  'delegation.missing': ['error', 'the reverse zone is not delegated: its apex has no SOA/NS in DNS'],
+  'delegation.lame': ['error', 'a name server of the reverse zone does not resolve or does not answer authoritatively for it'],
+  'delegation.mismatch': ['warning', 'the NS set seen from the parent differs from the zone\'s own NS set or from `delegate_to`'],
+  'audit.partial': ['warning', 'a block is too large to read the live PTR of every address; only its records were compared'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
 export type DiagnosticCode = keyof typeof DIAGNOSTIC_CODES;
