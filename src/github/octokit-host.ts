@@ -1,0 +1,91 @@
+/**
+ * {@link PullRequestHost} over the GitHub REST API (octokit from client.ts). Every failure
+ * becomes an RdnsError with the token redacted.
+ */
+import { toGitHubError, type GitHubClient, type RepoRef } from './client.js';
+import {
+  chunk,
+  MAX_ANNOTATIONS_PER_REQUEST,
+  MAX_CHECK_OUTPUT_CHARS,
+  type CheckRunReport,
+  type PublishedCheckRun,
+  type PublishedComment,
+  type PullRequestHost,
+} from './host.js';
+
+/**
+ * The REST implementation. `token` is only used to redact error messages (the client
+ * already holds it for authentication).
+ */
+export function createPullRequestHost(client: GitHubClient, repo: RepoRef, token?: string): PullRequestHost {
+  const { owner, repo: name } = repo;
+  const call = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (e) {
+      throw toGitHubError(e, what, token);
+    }
+  };
+  // Ownership asks about the same author and team for many records: one request each.
+  const membership = new Map<string, Promise<boolean>>();
+
+  return {
+    labels: (pr) =>
+      call(`GET /repos/${owner}/${name}/issues/${pr}/labels`, async () => {
+        const labels = await client.paginate(client.rest.issues.listLabelsOnIssue, { owner, repo: name, issue_number: pr, per_page: 100 });
+        return labels.map((l) => l.name);
+      }),
+
+    isTeamMember(org, team, login) {
+      const key = `${org}/${team}/${login}`.toLowerCase();
+      let answer = membership.get(key);
+      if (!answer) {
+        answer = call(`GET /orgs/${org}/teams/${team}/memberships/${login}`, async () => {
+          try {
+            const res = await client.rest.teams.getMembershipForUserInOrg({ org, team_slug: team, username: login });
+            // A pending invitation does not make someone a member yet.
+            return res.data.state === 'active';
+          } catch (e) {
+            if ((e as { status?: number }).status === 404) return false;
+            throw e;
+          }
+        });
+        membership.set(key, answer);
+      }
+      return answer;
+    },
+
+    upsertStickyComment: (pr, marker, body) =>
+      call(`sticky comment on #${pr}`, async (): Promise<PublishedComment> => {
+        const comments = await client.paginate(client.rest.issues.listComments, { owner, repo: name, issue_number: pr, per_page: 100 });
+        // The marker opens our body; a human quoting it further down must not be overwritten.
+        const mine = comments.find((c) => (c.body ?? '').trimStart().startsWith(marker));
+        if (mine) {
+          const res = await client.rest.issues.updateComment({ owner, repo: name, comment_id: mine.id, body });
+          return { id: res.data.id, url: res.data.html_url, created: false };
+        }
+        const res = await client.rest.issues.createComment({ owner, repo: name, issue_number: pr, body });
+        return { id: res.data.id, url: res.data.html_url, created: true };
+      }),
+
+    publishCheckRun: (report: CheckRunReport) =>
+      call(`check run "${report.name}"`, async (): Promise<PublishedCheckRun> => {
+        const output = { title: report.title, summary: report.summary.slice(0, MAX_CHECK_OUTPUT_CHARS) };
+        const created = await client.rest.checks.create({ owner, repo: name, name: report.name, head_sha: report.headSha, status: 'in_progress', output });
+        const batches = chunk(report.annotations, MAX_ANNOTATIONS_PER_REQUEST);
+        if (batches.length === 0) batches.push([]);
+        // GitHub appends the annotations of each update; the last update also completes the run.
+        for (const [i, annotations] of batches.entries()) {
+          const last = i === batches.length - 1;
+          await client.rest.checks.update({
+            owner,
+            repo: name,
+            check_run_id: created.data.id,
+            output: { ...output, annotations: annotations.map((a) => ({ ...a })) },
+            ...(last ? { status: 'completed' as const, conclusion: report.conclusion, completed_at: new Date().toISOString() } : {}),
+          });
+        }
+        return { id: created.data.id, url: created.data.html_url ?? undefined, batches: batches.length };
+      }),
+  };
+}
