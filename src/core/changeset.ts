@@ -44,13 +44,39 @@ export interface ChangeCounts {
   moved: number;
 }
 
+/**
+ * A change to a block's own settings (not one record): who owns it, its allocations,
+ * its `default` template (which renames every generic PTR of the block), its TTL…
+ */
+export interface BlockChange {
+  readonly kind: 'added' | 'removed' | 'modified';
+  /** Block file in the head revision (the base one for removals). */
+  readonly file: string;
+  /** Path in the base revision when the file was renamed. */
+  readonly oldFile?: string;
+  /** The block's prefix (head, else base). */
+  readonly prefix: string;
+  /** Top-level keys whose value differs: `owners`, `allocations`, `default`, `ttl`, `prefix`, … */
+  readonly fields: readonly string[];
+  /** The block's `prefix:` line (head, else base). */
+  readonly pos: SourcePos;
+}
+
 export interface ChangeSet {
+  /** Revision labels (commit ids, or `:worktree`). */
   readonly base: string;
   readonly head: string;
   /** Sorted by IP. */
   readonly changes: readonly RecordChange[];
+  /** Totals over all changes. */
+  readonly counts: ChangeCounts;
   readonly perBlock: Readonly<Record<string, ChangeCounts>>;
   readonly perZone: Readonly<Record<string, ChangeCounts>>;
+  /** Explicit records per reverse zone in the base revision (zones that have changes), for delete-share guards. */
+  readonly baseZoneRecords: Readonly<Record<string, number>>;
+  readonly blockChanges: readonly BlockChange[];
   /** Block files that differ between the revisions. */
   readonly files: readonly string[];
+  /** Changed files that did not load in one of the revisions (syntax or schema errors): their records are not compared. */
+  readonly skipped: readonly string[];
 }

@@ -1,0 +1,185 @@
+/**
+ * The record-level plan between two revisions: pure, over the model of both sides.
+ * Addresses are compared by value, so reordering a file, reformatting it, or writing
+ * an IPv6 address in another notation is no change; a record that moves to another
+ * file with the same PTR is a move, not a delete and an add.
+ */
+import type { BlockChange, ChangeCounts, ChangeKind, ChangeSet, PtrState, RecordChange } from '../core/changeset.js';
+import { compareIp, formatPrefix, prefixContainsIp, type IpAddress } from '../core/ip.js';
+import type { Block, Config, PtrRecord } from '../core/model.js';
+import { reverseZoneOf, type ZoneLayout } from '../core/reverse.js';
+import { genericNameOf } from '../core/template.js';
+
+/** One revision as the computation needs it (a {@link RevisionModel} from git/ fits). */
+export interface ChangeSetSide {
+  readonly rev: string;
+  readonly config: Pick<Config, 'defaultTtl'>;
+  readonly blocks: readonly Block[];
+  readonly layouts: ReadonlyMap<string, ZoneLayout>;
+  /** Files that did not load into a block at this revision. */
+  readonly failed?: readonly string[];
+}
+
+export interface ChangeSetInput {
+  readonly base: ChangeSetSide;
+  readonly head: ChangeSetSide;
+  /** Block files that differ (head paths; base paths for deletions). Blocks of other files are context only. */
+  readonly files: readonly string[];
+  /** Base path → head path of renamed files: a record that only follows its file's rename did not move. */
+  readonly renames?: ReadonlyMap<string, string>;
+}
+
+export const emptyCounts = (): ChangeCounts => ({ added: 0, changed: 0, reset: 0, removed: 0, moved: 0 });
+
+/** Records that change what DNS answers (moves only change the file). */
+export const dnsChangeCount = (c: ChangeCounts): number => c.added + c.changed + c.reset + c.removed;
+
+interface Located {
+  readonly rec: PtrRecord;
+  readonly block: Block;
+}
+
+const keyOf = (ip: IpAddress): string => `${ip.version}:${ip.value.toString(16)}`;
+
+/** Compares both sides; see {@link ChangeSet} for what each kind means. */
+export function computeChangeSet(input: ChangeSetInput): ChangeSet {
+  const { base, head } = input;
+  const renames = input.renames ?? new Map<string, string>();
+  const headPathOf = (baseFile: string): string => renames.get(baseFile) ?? baseFile;
+  // A file broken on either side cannot be compared: its records would all look removed or added.
+  const skipped = new Set<string>();
+  const reverseRenames = new Map([...renames].map(([a, b]) => [b, a]));
+  for (const f of base.failed ?? []) skipped.add(f).add(headPathOf(f));
+  for (const f of head.failed ?? []) skipped.add(f).add(reverseRenames.get(f) ?? f);
+  const usable = (b: Block): boolean => !skipped.has(b.file);
+
+  const index = (side: ChangeSetSide): Map<string, Located> => {
+    const m = new Map<string, Located>();
+    for (const block of side.blocks) if (usable(block)) for (const rec of block.records) m.set(keyOf(rec.ip), { rec, block });
+    return m;
+  };
+  const baseRecs = index(base);
+  const headRecs = index(head);
+  const headByFile = new Map(head.blocks.filter(usable).map((b) => [b.file, b]));
+  const baseByFile = new Map(base.blocks.filter(usable).map((b) => [b.file, b]));
+
+  const containing = (side: ChangeSetSide, byFile: Map<string, Block>, ip: IpAddress, hint?: string): Block | undefined => {
+    const first = hint ? byFile.get(hint) : undefined;
+    if (first && prefixContainsIp(first.prefix, ip)) return first;
+    return side.blocks.find((b) => usable(b) && prefixContainsIp(b.prefix, ip));
+  };
+  const recordState = (side: ChangeSetSide, l: Located): PtrState => ({
+    ptr: l.rec.ptr,
+    ttl: l.rec.ttl ?? l.block.ttl ?? side.config.defaultTtl,
+    source: 'record',
+    file: l.block.file,
+    pos: l.rec.pos,
+  });
+  const defaultState = (side: ChangeSetSide, block: Block | undefined, ip: IpAddress): PtrState | undefined =>
+    block?.default ? { ptr: genericNameOf(block.default, ip, block.prefix), ttl: block.ttl ?? side.config.defaultTtl, source: 'default', file: block.file } : undefined;
+  const same = (a: PtrState, b: PtrState): boolean => a.ptr === b.ptr && a.ttl === b.ttl;
+
+  const changes: RecordChange[] = [];
+  const push = (kind: ChangeKind, ip: IpAddress, ipText: string, old: PtrState | undefined, now: PtrState | undefined): void => {
+    const file = now?.file ?? old!.file;
+    const layout = now ? head.layouts.get(now.file) : base.layouts.get(old!.file);
+    const zone = layout ? reverseZoneOf(ip, layout).name : '';
+    const c: RecordChange = { kind, ip, ipText, zone, file, ...(old ? { old } : {}), ...(now ? { new: now } : {}) };
+    changes.push(c);
+  };
+
+  for (const [key, b] of baseRecs) {
+    const h = headRecs.get(key);
+    const old = recordState(base, b);
+    if (h) {
+      const now = recordState(head, h);
+      if (!same(old, now)) push('changed', b.rec.ip, b.rec.ipText, old, now);
+      else if (headPathOf(old.file) !== now.file) push('moved', b.rec.ip, b.rec.ipText, old, now);
+      continue;
+    }
+    const fallback = defaultState(head, containing(head, headByFile, b.rec.ip, headPathOf(b.block.file)), b.rec.ip);
+    if (!fallback) push('removed', b.rec.ip, b.rec.ipText, old, undefined);
+    else if (!same(old, fallback)) push('reset', b.rec.ip, b.rec.ipText, old, fallback);
+  }
+  for (const [key, h] of headRecs) {
+    if (baseRecs.has(key)) continue;
+    const now = recordState(head, h);
+    const before = defaultState(base, containing(base, baseByFile, h.rec.ip, reverseRenames.get(h.block.file) ?? h.block.file), h.rec.ip);
+    if (!before) push('added', h.rec.ip, h.rec.ipText, undefined, now);
+    else if (!same(before, now)) push('changed', h.rec.ip, h.rec.ipText, before, now);
+  }
+  changes.sort((a, b) => compareIp(a.ip, b.ip));
+
+  const counts = emptyCounts();
+  const perBlock: Record<string, ChangeCounts> = {};
+  const perZone: Record<string, ChangeCounts> = {};
+  for (const c of changes) {
+    counts[c.kind]++;
+    (perBlock[c.file] ??= emptyCounts())[c.kind]++;
+    (perZone[c.zone] ??= emptyCounts())[c.kind]++;
+  }
+  const baseZoneRecords: Record<string, number> = {};
+  for (const b of base.blocks) {
+    if (!usable(b)) continue;
+    const layout = base.layouts.get(b.file);
+    if (!layout) continue;
+    for (const r of b.records) {
+      const zone = reverseZoneOf(r.ip, layout).name;
+      if (perZone[zone]) baseZoneRecords[zone] = (baseZoneRecords[zone] ?? 0) + 1;
+    }
+  }
+
+  const changedFiles = new Set(input.files);
+  const blockChanges = diffBlocks(
+    base.blocks.filter((b) => changedFiles.has(b.file) && usable(b)),
+    head.blocks.filter((b) => changedFiles.has(b.file) && usable(b)),
+    headPathOf,
+  );
+  return {
+    base: base.rev,
+    head: head.rev,
+    changes,
+    counts,
+    perBlock,
+    perZone,
+    baseZoneRecords,
+    blockChanges,
+    files: [...changedFiles].sort(),
+    skipped: [...skipped].filter((f) => changedFiles.has(f)).sort(),
+  };
+}
+
+/** The settings of a block as comparable text, one entry per top-level key (records excluded). */
+function settingsOf(b: Block): Record<string, string> {
+  return {
+    prefix: formatPrefix(b.prefix),
+    description: b.description ?? '',
+    owners: b.owners.join(' '),
+    ttl: String(b.ttl ?? ''),
+    default: b.default ?? '',
+    classless: String(b.classless ?? ''),
+    zones: JSON.stringify(b.zones),
+    forward: JSON.stringify(b.forward ?? null),
+    allocations: JSON.stringify(b.allocations.map((a) => [formatPrefix(a.prefix), a.account, a.description, a.owners, a.delegateTo])),
+  };
+}
+
+function diffBlocks(baseBlocks: readonly Block[], headBlocks: readonly Block[], headPathOf: (f: string) => string): BlockChange[] {
+  const out: BlockChange[] = [];
+  const heads = new Map(headBlocks.map((b) => [b.file, b]));
+  const seen = new Set<string>();
+  for (const b of baseBlocks) {
+    const h = heads.get(headPathOf(b.file));
+    if (!h) {
+      out.push({ kind: 'removed', file: b.file, prefix: formatPrefix(b.prefix), fields: [], pos: b.pos });
+      continue;
+    }
+    seen.add(h.file);
+    const before = settingsOf(b);
+    const after = settingsOf(h);
+    const fields = Object.keys(before).filter((k) => before[k] !== after[k]);
+    if (fields.length > 0) out.push({ kind: 'modified', file: h.file, ...(h.file !== b.file ? { oldFile: b.file } : {}), prefix: after.prefix!, fields, pos: h.pos });
+  }
+  for (const h of headBlocks) if (!seen.has(h.file)) out.push({ kind: 'added', file: h.file, prefix: formatPrefix(h.prefix), fields: [], pos: h.pos });
+  return out.sort((a, b) => a.file.localeCompare(b.file));
+}

@@ -1,0 +1,2 @@
+export * from './compute-change-set.js';
+export * from './diff-revisions.js';

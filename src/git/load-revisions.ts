@@ -1,0 +1,125 @@
+/**
+ * Both revisions of the block files a change touches, loaded into the model.
+ * Only changed files are parsed, plus the few unchanged blocks that share a reverse
+ * zone with a changed one (their zone layout and record count depend on each other);
+ * every other file is at most scanned for its `prefix:` line.
+ */
+import type { Diagnostic } from '../core/diagnostics.js';
+import { parsePrefix, prefixContains, supernetOf, type IpPrefix } from '../core/ip.js';
+import type { Block, Config } from '../core/model.js';
+import type { ZoneLayout } from '../core/reverse.js';
+import { CONFIG_FILE, DEFAULT_CONFIG, parseConfig } from '../loader/config.js';
+import { checkBlockSources, DEFAULT_PATHS, findBlockFiles, type BlockSource } from '../loader/repository.js';
+import { changedFiles, WORKTREE, type ChangedFile } from './changed-files.js';
+import { listFilesAt, readFilesAt } from './read-files.js';
+import { resolveRevisions, type ResolvedRevisions, type ResolveOptions } from './revisions.js';
+
+/** The model of one revision, limited to the files a change needs. */
+export interface RevisionModel {
+  /** Commit id, or {@link WORKTREE}. */
+  readonly rev: string;
+  readonly config: Config;
+  readonly blocks: readonly Block[];
+  readonly layouts: ReadonlyMap<string, ZoneLayout>;
+  readonly diagnostics: readonly Diagnostic[];
+  /** Block files loaded (changed ones and zone-sharing neighbours). */
+  readonly files: readonly string[];
+  /** Files present at this revision that did not load into a block (syntax or schema errors). */
+  readonly failed: readonly string[];
+}
+
+export interface RevisionPair {
+  readonly revisions: ResolvedRevisions;
+  /** Block files (and rdns.yaml) that differ. */
+  readonly changed: readonly ChangedFile[];
+  /** Base path → head path for renamed block files. */
+  readonly renames: ReadonlyMap<string, string>;
+  readonly base: RevisionModel;
+  readonly head: RevisionModel;
+}
+
+export interface LoadOptions extends ResolveOptions {
+  /** Block folders or files (default `zones/`). */
+  readonly paths?: readonly string[];
+}
+
+const isBlockFile = (p: string): boolean => /\.ya?ml$/i.test(p) && !p.split('/').pop()!.startsWith('.');
+
+/** Resolves the revisions (fetching in shallow clones) and loads both sides of the changed block files. */
+export async function loadRevisionPair(root: string, opts: LoadOptions): Promise<RevisionPair> {
+  const revisions = await resolveRevisions(root, opts);
+  const paths = (opts.paths && opts.paths.length > 0 ? opts.paths : DEFAULT_PATHS).map((p) => p.replace(/\/+$/, '') || '.');
+  const all = await changedFiles(root, revisions.base, revisions.head, [...paths, CONFIG_FILE]);
+  const configChanged = all.some((f) => f.path === CONFIG_FILE || f.oldPath === CONFIG_FILE);
+  const changed = all.filter((f) => isBlockFile(f.path) && f.path !== CONFIG_FILE);
+  const renames = new Map(changed.filter((f) => f.status === 'renamed').map((f) => [f.oldPath!, f.path]));
+  const baseFiles = changed.filter((f) => f.status !== 'added').map((f) => f.oldPath ?? f.path);
+  const headFiles = changed.filter((f) => f.status !== 'deleted').map((f) => f.path);
+  const [base, head] = await Promise.all([
+    loadRevision(root, revisions.base, baseFiles, paths, configChanged),
+    loadRevision(root, revisions.head, headFiles, paths, configChanged),
+  ]);
+  return { revisions, changed: configChanged ? [...changed, ...all.filter((f) => f.path === CONFIG_FILE)] : changed, renames, base, head };
+}
+
+async function configAt(root: string, rev: string): Promise<{ config: Config; diagnostics: Diagnostic[] }> {
+  const bytes = (await readFilesAt(root, rev, [CONFIG_FILE])).get(CONFIG_FILE);
+  return bytes ? parseConfig(bytes, CONFIG_FILE) : { config: DEFAULT_CONFIG, diagnostics: [] };
+}
+
+async function listBlockFiles(root: string, rev: string, paths: readonly string[]): Promise<string[]> {
+  if (rev === WORKTREE) {
+    try {
+      return findBlockFiles(root, paths);
+    } catch {
+      return []; // the folder is gone in the work tree
+    }
+  }
+  return (await listFilesAt(root, rev, paths)).filter(isBlockFile);
+}
+
+// Cheap look at an unchanged file: its block prefix, when written plainly on a top-level line.
+const PREFIX_LINE = /^prefix:[ \t]*["']?([0-9A-Fa-f.:]+\/\d{1,3})["']?[ \t]*(?:#.*)?$/m;
+
+/**
+ * Loads `files` at `rev`; with `everything` (rdns.yaml changed: TTLs and zones of
+ * every block may differ) all block files. Adds unchanged neighbours that share a
+ * reverse zone with a changed block smaller than the zone boundary.
+ */
+async function loadRevision(root: string, rev: string, files: readonly string[], paths: readonly string[], everything: boolean): Promise<RevisionModel> {
+  const { config, diagnostics: configDiagnostics } = await configAt(root, rev);
+  const wanted = everything ? await listBlockFiles(root, rev, paths) : [...files];
+  const bytes = await readFilesAt(root, rev, wanted);
+  const sources: BlockSource[] = wanted.filter((f) => bytes.has(f)).map((file) => ({ file, bytes: bytes.get(file)! }));
+  let model = checkBlockSources(root, sources, config);
+
+  const boundaryOf = (p: IpPrefix): number => (p.version === 4 ? config.boundaries.ipv4 : config.boundaries.ipv6);
+  const sharedParents = model.blocks.filter((b) => b.prefix.length > boundaryOf(b.prefix)).map((b) => supernetOf({ version: b.prefix.version, value: b.prefix.network }, boundaryOf(b.prefix)));
+  if (!everything && sharedParents.length > 0) {
+    const loaded = new Set(wanted);
+    const others = (await listBlockFiles(root, rev, paths)).filter((f) => !loaded.has(f));
+    const otherBytes = await readFilesAt(root, rev, others);
+    const neighbours: BlockSource[] = [];
+    for (const [file, b] of otherBytes) {
+      const m = PREFIX_LINE.exec(Buffer.from(b.subarray(0, 64 * 1024)).toString('utf8'));
+      const p = m ? parsePrefix(m[1]!) : undefined;
+      // Not readable at a glance: parse it rather than risk a wrong zone layout.
+      if (!p || !p.ok || sharedParents.some((parent) => parent.version === p.value.version && (prefixContains(parent, p.value) || prefixContains(p.value, parent)))) {
+        neighbours.push({ file, bytes: b });
+      }
+    }
+    if (neighbours.length > 0) model = checkBlockSources(root, [...sources, ...neighbours], config);
+  }
+  const loadedFiles = new Set(model.blocks.map((b) => b.file));
+  const present = [...new Set([...sources.map((s) => s.file), ...model.blocks.map((b) => b.file)])].sort();
+  return {
+    rev,
+    config,
+    blocks: model.blocks,
+    layouts: model.layouts,
+    diagnostics: [...configDiagnostics, ...model.diagnostics],
+    files: present,
+    failed: present.filter((f) => !loadedFiles.has(f)),
+  };
+}
+

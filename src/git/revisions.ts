@@ -1,0 +1,111 @@
+/**
+ * Which two commits a pull request compares: the head, and the merge base of the
+ * head with the target branch — what GitHub shows as the PR's diff. Works in the
+ * shallow clones CI checks out: missing history is fetched on demand, and when it
+ * cannot be, the error says exactly how to configure the checkout.
+ */
+import { RdnsError } from '../core/errors.js';
+import { WORKTREE } from './changed-files.js';
+import { runGit, tryGit } from './git-client.js';
+
+export interface ResolvedRevisions {
+  /** Commit the changes are measured from: merge-base(base, head). */
+  readonly base: string;
+  /** Commit of the target branch tip as resolved (may be newer than `base`). */
+  readonly baseTip: string;
+  /** The ref that resolved the base (e.g. `origin/main`). */
+  readonly baseRef: string;
+  /** Head commit, or {@link WORKTREE} for the files on disk on top of HEAD. */
+  readonly head: string;
+  /** The commit under the head (HEAD when comparing with the work tree). */
+  readonly headCommit: string;
+  /** Git commands run to fetch missing history (empty when nothing was fetched). */
+  readonly fetched: readonly string[];
+}
+
+export interface ResolveOptions {
+  /** Revision or branch name (`main`, `origin/main`, a sha). The CLI passes GITHUB_BASE_REF here. */
+  readonly base: string;
+  /** Head revision; default: the work tree. */
+  readonly head?: string;
+  /** Fetch the base branch or more history from `origin` when missing (default true). */
+  readonly fetch?: boolean;
+  /** Remote to fetch from (default `origin`). */
+  readonly remote?: string;
+}
+
+export const SHALLOW_HINT =
+  'the clone does not have enough history: in GitHub Actions use actions/checkout with `fetch-depth: 0`; elsewhere run `git fetch --unshallow origin`';
+
+const revParse = async (root: string, rev: string): Promise<string | undefined> => (await tryGit(root, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`]))?.trim() || undefined;
+
+export const isShallow = async (root: string): Promise<boolean> => (await tryGit(root, ['rev-parse', '--is-shallow-repository']))?.trim() === 'true';
+
+const hasRemote = async (root: string, remote: string): Promise<boolean> => ((await tryGit(root, ['remote']))?.split('\n') ?? []).includes(remote);
+
+const mergeBase = async (root: string, a: string, b: string): Promise<string | undefined> => (await tryGit(root, ['merge-base', a, b]))?.trim() || undefined;
+
+// A branch name we may fetch: no options, no revision syntax.
+const FETCHABLE = /^(?!-)[A-Za-z0-9._/-]+$/;
+
+/**
+ * Resolves base and head to commits and the merge base between them, fetching from
+ * the remote what a shallow or single-branch clone lacks. Throws RdnsError (exit 2)
+ * with a concrete fix when the history cannot be found.
+ */
+export async function resolveRevisions(root: string, opts: ResolveOptions): Promise<ResolvedRevisions> {
+  const remote = opts.remote ?? 'origin';
+  const mayFetch = opts.fetch !== false && (await hasRemote(root, remote));
+  const fetched: string[] = [];
+  const fetch = async (args: string[]): Promise<boolean> => {
+    const full = ['fetch', '--no-tags', '--quiet', ...args];
+    const ok = (await tryGit(root, full)) !== undefined;
+    if (ok) fetched.push(`git ${full.join(' ')}`);
+    return ok;
+  };
+
+  const headRev = opts.head ?? 'HEAD';
+  const headCommit = await revParse(root, headRev);
+  if (!headCommit) throw new RdnsError(`unknown head revision "${headRev}"`, 2, opts.head ? 'pass a branch, tag or commit of this repository to --head' : 'the repository has no commits yet');
+
+  // The base as given, else the remote-tracking branch (CI checkouts have no local `main`).
+  const stripped = opts.base.startsWith(`${remote}/`) ? opts.base.slice(remote.length + 1) : opts.base;
+  const candidates = opts.base.startsWith(`${remote}/`) ? [opts.base] : [opts.base, `${remote}/${opts.base}`];
+  let baseRef: string | undefined;
+  let baseTip: string | undefined;
+  for (const c of candidates) {
+    baseTip = await revParse(root, c);
+    if (baseTip) {
+      baseRef = c;
+      break;
+    }
+  }
+  const shallow = await isShallow(root);
+  if (!baseTip && mayFetch && FETCHABLE.test(stripped)) {
+    const depth = shallow ? ['--depth=50'] : [];
+    if (await fetch([...depth, remote, `+refs/heads/${stripped}:refs/remotes/${remote}/${stripped}`])) {
+      baseRef = `${remote}/${stripped}`;
+      baseTip = await revParse(root, baseRef);
+    }
+  }
+  if (!baseTip || !baseRef) {
+    throw new RdnsError(
+      `unknown base revision "${opts.base}"${mayFetch ? ` (also not on ${remote})` : ''}`,
+      2,
+      shallow || !mayFetch ? `${SHALLOW_HINT}; or fetch the branch: git fetch ${remote} ${stripped}` : `check the name: git branch -a`,
+    );
+  }
+
+  let base = await mergeBase(root, baseTip, headCommit);
+  // In a shallow clone the common ancestor may lie below the cut: deepen step by step, then give up the cut.
+  for (const deepen of ['--deepen=50', '--deepen=500', '--unshallow']) {
+    if (base || !(await isShallow(root)) || !mayFetch) break;
+    await fetch([deepen, remote]);
+    base = await mergeBase(root, baseTip, headCommit);
+  }
+  if (!base) {
+    if (await isShallow(root)) throw new RdnsError(`cannot find the merge base of ${baseRef} and ${headRev}: this is a shallow clone`, 2, SHALLOW_HINT);
+    throw new RdnsError(`${baseRef} and ${headRev} have no common history`, 2, 'pass the branch the pull request targets as --base');
+  }
+  return { base, baseTip, baseRef, head: opts.head ? headCommit : WORKTREE, headCommit, fetched };
+}
