@@ -47,7 +47,8 @@ export function findBlockFiles(root: string, paths: readonly string[] = DEFAULT_
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
       const child = join(abs, entry.name);
       if (entry.isDirectory()) walk(child);
-      else if (entry.isFile() && isBlockFileName(entry.name)) found.add(toRepoPath(root, child));
+      // Symlinked block files count too; a dangling link is then reported as unreadable.
+      else if ((entry.isFile() || entry.isSymbolicLink()) && isBlockFileName(entry.name)) found.add(toRepoPath(root, child));
     }
   };
   for (const p of paths) {

@@ -1,0 +1,90 @@
+import { cpSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { writeRepo } from '../helpers/repo-files.js';
+
+const REPO = fileURLToPath(new URL('../..', import.meta.url));
+
+const bad = {
+  'zones/b.yaml': 'prefix: 198.51.100.0/24\nrecords:\n  198.51.100.22: mail\n  198.51.100.23: ok.example.com\n',
+  'zones/a.yaml': 'prefix: 192.0.2.0/24\nrecords:\n  192.0.2.1: "gw:1.example.net"\n',
+};
+
+describe('rdns validate (the real process)', () => {
+  it('passes the bundled example zones with exit 0', () => {
+    const root = mkdtempSync(join(tmpdir(), 'rdns-example-'));
+    cpSync(join(REPO, 'zones'), join(root, 'zones'), { recursive: true });
+    cpSync(join(REPO, 'rdns.yaml'), join(root, 'rdns.yaml'));
+    cpSync(join(REPO, 'schema'), join(root, 'schema'), { recursive: true });
+    const r = runCli(['validate'], { cwd: root });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^ok: 4 files, 15 records, 0 errors, 0 warnings$/m);
+  });
+
+  it('prints compiler-style text and exits 1 on errors', () => {
+    const root = writeRepo(bad);
+    const r = runCli(['validate'], { cwd: root });
+    expect(r.status).toBe(1);
+    expect(r.stdout.split('\n')).toEqual([
+      expect.stringMatching(/^zones\/a\.yaml:3:3: error hostname\.invalid 192\.0\.2\.1: label "gw:1" has characters/),
+      expect.stringMatching(/^zones\/b\.yaml:3:3: error hostname\.invalid 198\.51\.100\.22: "mail" is a bare word/),
+      'failed: 2 files, 3 records, 2 errors, 0 warnings',
+      '',
+    ]);
+  });
+
+  it('prints the JSON contract of DESIGN.md', () => {
+    const root = writeRepo(bad);
+    const r = runCli(['validate', '--format', 'json', 'zones/b.yaml'], { cwd: root });
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual({
+      diagnostics: [
+        {
+          severity: 'error',
+          code: 'hostname.invalid',
+          message: expect.stringContaining('bare word'),
+          file: 'zones/b.yaml',
+          line: 3,
+          column: 3,
+          ip: '198.51.100.22',
+          value: 'mail',
+        },
+      ],
+      summary: { files: 1, records: 2, errors: 1, warnings: 0 },
+    });
+  });
+
+  it('prints GitHub workflow commands with escaped properties', () => {
+    const root = writeRepo(bad);
+    const r = runCli(['validate', '--format', 'github'], { cwd: root });
+    expect(r.status).toBe(1);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^::error file=zones\/a\.yaml,line=3,col=3,title=hostname\.invalid::192\.0\.2\.1: label "gw:1"/);
+    expect(lines[1]).toMatch(/^::error file=zones\/b\.yaml,line=3,col=3,title=hostname\.invalid::/);
+  });
+
+  it('exits 0 with a clean tree given by path, and 2 for a path that does not exist', () => {
+    const root = writeRepo({ ...bad, 'other/ok.yaml': 'prefix: 203.0.113.0/24\n' });
+    expect(runCli(['validate', 'other'], { cwd: root }).status).toBe(0);
+    const missing = runCli(['validate', 'nope/'], { cwd: root });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/nope\/: no such file or folder/);
+  });
+
+  it('exits 2 on usage errors', () => {
+    const root = writeRepo(bad);
+    expect(runCli(['validate', '--format', 'xml'], { cwd: root }).status).toBe(2);
+    expect(runCli(['validate', '--bogus'], { cwd: root }).status).toBe(2);
+    expect(runCli(['no-such-command'], { cwd: root }).status).toBe(2);
+  });
+
+  it('runs from another directory with -C', () => {
+    const root = writeRepo(bad);
+    const r = runCli(['-C', root, 'validate', '--format', 'json'], { cwd: tmpdir() });
+    expect(JSON.parse(r.stdout).summary.errors).toBe(2);
+  });
+});

@@ -1,0 +1,25 @@
+/** Runs the built `rdns` (dist/cli/main.js) as a real process. `npm test` builds first. */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const RDNS_BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number }): CliResult {
+  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', CHECKPOINT_DISABLE: '1', ...options.env };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  const r = spawnSync(process.execPath, [RDNS_BIN, ...args], {
+    cwd: options.cwd,
+    env: env as NodeJS.ProcessEnv,
+    input: options.input,
+    encoding: 'utf8',
+    timeout: options.timeoutMs ?? 60_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}

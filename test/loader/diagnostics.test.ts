@@ -1,0 +1,163 @@
+/**
+ * One case per loader diagnostic code: the code, and the exact file, line and column
+ * a user's editor would jump to.
+ */
+import { symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DIAGNOSTIC_CODES, type Diagnostic } from '../../src/core/diagnostics.js';
+import { loadRepository } from '../../src/loader/repository.js';
+import { writeRepo } from '../helpers/repo-files.js';
+
+interface Case {
+  code: string;
+  files: Record<string, string | Uint8Array>;
+  at: { file: string; line: number; column: number };
+  message?: RegExp;
+  setup?: (root: string) => void;
+}
+
+const block = (body: string, prefix = '198.51.100.0/24'): string => `prefix: ${prefix}\n${body}`;
+
+const cases: Case[] = [
+  {
+    code: 'file.unreadable',
+    files: { 'zones/ok.yaml': block('') },
+    setup: (root) => symlinkSync(join(root, 'zones/missing-target.yaml'), join(root, 'zones/dangling.yaml')),
+    at: { file: 'zones/dangling.yaml', line: 1, column: 1 },
+  },
+  {
+    code: 'file.encoding',
+    files: { 'zones/a.yaml': Buffer.concat([Buffer.from('prefix: 198.51.100.0/24\nrecords:\n  198.51.100.1: caf'), Buffer.from([0xe9]), Buffer.from('.example\n')]) },
+    at: { file: 'zones/a.yaml', line: 3, column: 20 },
+    message: /0xe9/,
+  },
+  { code: 'file.empty', files: { 'zones/a.yaml': '# nothing here yet\n' }, at: { file: 'zones/a.yaml', line: 1, column: 1 } },
+  { code: 'yaml.syntax', files: { 'zones/a.yaml': 'prefix: 198.51.100.0/24\nrecords:\n  198.51.100.1: [unclosed\n' }, at: { file: 'zones/a.yaml', line: 4, column: 1 } },
+  {
+    code: 'yaml.duplicate-key',
+    files: { 'zones/a.yaml': block('records:\n  198.51.100.1: a.example.com\n  198.51.100.1: b.example.com\n') },
+    at: { file: 'zones/a.yaml', line: 4, column: 3 },
+    message: /first on line 3/,
+  },
+  { code: 'yaml.alias', files: { 'zones/a.yaml': block('owners: &o ["@noc"]\nallocations:\n  - prefix: 198.51.100.0/28\n    owners: *o\n') }, at: { file: 'zones/a.yaml', line: 5, column: 13 } },
+  { code: 'schema.invalid', files: { 'zones/a.yaml': block('ttl: soon\n') }, at: { file: 'zones/a.yaml', line: 2, column: 6 }, message: /ttl must be integer/ },
+  { code: 'schema.unknown-key', files: { 'zones/a.yaml': block('recrods:\n  198.51.100.1: a.example.com\n') }, at: { file: 'zones/a.yaml', line: 2, column: 1 }, message: /"recrods"/ },
+  { code: 'schema.missing-key', files: { 'zones/a.yaml': 'description: no prefix\n' }, at: { file: 'zones/a.yaml', line: 1, column: 1 }, message: /"prefix"/ },
+  { code: 'prefix.invalid', files: { 'zones/a.yaml': 'prefix: 198.51.100.1/24\n' }, at: { file: 'zones/a.yaml', line: 1, column: 9 }, message: /host bits/ },
+  { code: 'record.ip-invalid', files: { 'zones/a.yaml': block('records:\n  198.51.100.010: a.example.com\n') }, at: { file: 'zones/a.yaml', line: 3, column: 3 }, message: /leading zero/ },
+  { code: 'record.outside-block', files: { 'zones/a.yaml': block('records:\n  198.51.101.1: a.example.com\n') }, at: { file: 'zones/a.yaml', line: 3, column: 3 } },
+  {
+    code: 'record.duplicate',
+    files: { 'zones/a.yaml': block('records:\n  2001:db8::1: a.example.com\n  2001:0db8:0:0::0001: b.example.com\n', '2001:db8::/64') },
+    at: { file: 'zones/a.yaml', line: 4, column: 3 },
+    message: /already has a record on line 3/,
+  },
+  { code: 'record.ttl', files: { 'zones/a.yaml': block('records:\n  198.51.100.1: { ptr: a.example.com, ttl: 5 }\n') }, at: { file: 'zones/a.yaml', line: 3, column: 44 } },
+  { code: 'hostname.invalid', files: { 'zones/a.yaml': block('records:\n  198.51.100.22: mail\n') }, at: { file: 'zones/a.yaml', line: 3, column: 3 }, message: /bare word/ },
+  {
+    code: 'hostname.invalid',
+    files: { 'zones/a.yaml': block('records:\n  198.51.100.22:\n    ttl: 300\n    ptr: "${aws_instance.x.id}.example.com"\n') },
+    at: { file: 'zones/a.yaml', line: 5, column: 10 },
+  },
+  { code: 'hostname.denied', files: { 'zones/a.yaml': block('records:\n  198.51.100.9: dhcp-9.pool.example.com\n') }, at: { file: 'zones/a.yaml', line: 3, column: 3 } },
+  {
+    code: 'block.overlap',
+    files: { 'zones/a.yaml': block(''), 'zones/b.yaml': '# a sub-block\nprefix: 198.51.100.128/25\n' },
+    at: { file: 'zones/b.yaml', line: 2, column: 9 },
+    message: /zones\/a\.yaml/,
+  },
+  {
+    code: 'record.duplicate',
+    files: { 'zones/a.yaml': block('records:\n  198.51.100.200: a.example.com\n'), 'zones/b.yaml': 'prefix: 198.51.100.128/25\nrecords:\n  198.51.100.200: b.example.com\n' },
+    at: { file: 'zones/b.yaml', line: 3, column: 3 },
+    message: /zones\/a\.yaml:3/,
+  },
+  { code: 'allocation.outside-block', files: { 'zones/a.yaml': block('allocations:\n  - prefix: 198.51.101.0/28\n') }, at: { file: 'zones/a.yaml', line: 3, column: 13 } },
+  {
+    code: 'allocation.overlap',
+    files: { 'zones/a.yaml': block('allocations:\n  - prefix: 198.51.100.0/27\n  - prefix: 198.51.100.16/28\n') },
+    at: { file: 'zones/a.yaml', line: 4, column: 13 },
+    message: /line 3/,
+  },
+  { code: 'owner.invalid', files: { 'zones/a.yaml': block('owners: ["@noc", "noc@example.com"]\n') }, at: { file: 'zones/a.yaml', line: 2, column: 18 } },
+  { code: 'template.invalid', files: { 'zones/a.yaml': block('default: "{ip}.example.net"\n') }, at: { file: 'zones/a.yaml', line: 2, column: 10 }, message: /unknown placeholder/ },
+  { code: 'template.collision', files: { 'zones/a.yaml': block('default: static.example.net\n') }, at: { file: 'zones/a.yaml', line: 2, column: 10 } },
+  {
+    code: 'template.collision',
+    files: { 'zones/a.yaml': block('default: "h{d}.example.net"\n'), 'zones/b.yaml': block('default: "h{d}.example.net"\n', '192.0.2.0/24') },
+    // 192.0.2.0/24 (b.yaml) sorts first, so the second user of the template, a.yaml, is reported.
+    at: { file: 'zones/a.yaml', line: 1, column: 9 },
+    message: /also used by zones\/b\.yaml/,
+  },
+  {
+    code: 'zone.too-large',
+    files: { 'rdns.yaml': 'zones: { max_records: 2 }\n', 'zones/a.yaml': block('records:\n  198.51.100.1: a.example.com\n  198.51.100.2: b.example.com\n  198.51.100.3: c.example.com\n') },
+    at: { file: 'zones/a.yaml', line: 1, column: 9 },
+    message: /3 PTR records/,
+  },
+  { code: 'config.invalid', files: { 'rdns.yaml': 'policy:\n  deny_extra: ["(unclosed"]\n', 'zones/a.yaml': block('') }, at: { file: 'rdns.yaml', line: 2, column: 16 } },
+  { code: 'schema.invalid', files: { 'rdns.yaml': 'zones:\n  ipv4_boundary: 20\n', 'zones/a.yaml': block('') }, at: { file: 'rdns.yaml', line: 2, column: 18 } },
+];
+
+describe('loader diagnostics: code and exact position', () => {
+  it.each(cases.map((c) => [c.code, c] as const))('%s', (code, c) => {
+    const root = writeRepo(c.files);
+    c.setup?.(root);
+    const { diagnostics } = loadRepository(root);
+    const hit = diagnostics.find((d: Diagnostic) => d.code === code);
+    expect(hit, JSON.stringify(diagnostics, null, 1)).toBeDefined();
+    expect({ file: hit?.file, line: hit?.line, column: hit?.column }).toEqual(c.at);
+    if (c.message) expect(hit?.message).toMatch(c.message);
+  });
+
+  it('has a case for every loader code', () => {
+    const covered = new Set(cases.map((c) => c.code));
+    const loaderCodes = ['file.', 'yaml.', 'schema.', 'prefix.', 'record.', 'hostname.', 'block.', 'allocation.', 'owner.', 'template.', 'zone.', 'config.'];
+    const missing = Object.keys(DIAGNOSTIC_CODES).filter((k) => loaderCodes.some((p) => k.startsWith(p)) && !covered.has(k) && k !== 'file.too-large');
+    expect(missing).toEqual([]);
+  });
+});
+
+describe('hostile and huge input never throws', () => {
+  it('reports a 50 MB file as too large without parsing it', () => {
+    const big = `prefix: 10.0.0.0/8\nrecords:\n${'  10.0.0.1: a.example.com\n'.repeat(2_000_000)}`;
+    const root = writeRepo({ 'zones/big.yaml': big });
+    const { diagnostics } = loadRepository(root);
+    expect(diagnostics).toEqual([expect.objectContaining({ code: 'file.too-large', file: 'zones/big.yaml', line: 1, column: 1 })]);
+  });
+
+  it('refuses an alias bomb instead of expanding it', () => {
+    const lines = ['prefix: 198.51.100.0/24', 'a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (let i = 1; i < 20; i++) lines.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(9).fill(`*${String.fromCharCode(96 + i)}`).join(',')}]`);
+    const root = writeRepo({ 'zones/bomb.yaml': `${lines.join('\n')}\n` });
+    const { diagnostics } = loadRepository(root);
+    expect(diagnostics.filter((d) => d.code === 'yaml.alias').length).toBeGreaterThan(0);
+    expect(diagnostics.every((d) => d.file === 'zones/bomb.yaml' && d.line && d.column)).toBe(true);
+  });
+
+  it.each([
+    ['a list', '- 1\n- 2\n'],
+    ['a scalar', 'just text\n'],
+    ['records as a list', 'prefix: 198.51.100.0/24\nrecords: [1, 2]\n'],
+    ['a record as a number', 'prefix: 198.51.100.0/24\nrecords:\n  198.51.100.1: 42\n'],
+    ['a prefix as a number', 'prefix: 10\n'],
+    ['a mapping key', 'prefix: 198.51.100.0/24\nrecords:\n  ? [a, b]\n  : x.example.com\n'],
+    ['two documents', 'prefix: 198.51.100.0/24\n---\nprefix: 192.0.2.0/24\n'],
+    ['tabs for indentation', 'prefix: 198.51.100.0/24\nrecords:\n\t198.51.100.1: a.example.com\n'],
+    ['a NUL byte', 'prefix: 198.51.100.0/24\u0000\n'],
+    ['__proto__ as a key', 'prefix: 198.51.100.0/24\nrecords:\n  __proto__: a.example.com\n'],
+  ])('%s', (_what, text) => {
+    const root = writeRepo({ 'zones/x.yaml': text });
+    const { diagnostics } = loadRepository(root);
+    expect(diagnostics.length).toBeGreaterThan(0);
+    for (const d of diagnostics) expect(d).toMatchObject({ file: 'zones/x.yaml', line: expect.any(Number), column: expect.any(Number) });
+  });
+
+  it('accepts a UTF-8 BOM and CRLF line endings', () => {
+    const root = writeRepo({ 'zones/x.yaml': '\ufeffprefix: 198.51.100.0/24\r\nrecords:\r\n  198.51.100.1: a.example.com\r\n' });
+    const repo = loadRepository(root);
+    expect(repo.diagnostics).toEqual([]);
+    expect(repo.blocks[0]?.records[0]?.ptr).toBe('a.example.com.');
+  });
+});
