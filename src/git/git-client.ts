@@ -7,8 +7,7 @@ import { RdnsError } from '../core/errors.js';
 
 /** A simple-git instance rooted at the repository. */
 export function gitAt(root: string): SimpleGit {
-  // A fetch must fail fast with our hint rather than wait for a password or a host-key prompt.
-  return simpleGit({ baseDir: root, trimmed: false, config: ['core.askPass=true', 'core.sshCommand=ssh -o BatchMode=yes', 'core.quotePath=false'] });
+  return simpleGit({ baseDir: root, trimmed: false, config: ['core.quotePath=false'] });
 }
 
 /** Runs `git args…` and returns stdout; undefined when git exits non-zero. */
