@@ -1,0 +1,205 @@
+/**
+ * Forward-confirmed reverse DNS (FCrDNS): the PTR name of an address must resolve
+ * (A for IPv4, AAAA for IPv6) back to that address, or mail receivers treat the
+ * host as unidentified. Every failure is classified and placed at the record's line.
+ */
+import type { RecordChange } from '../core/changeset.js';
+import { diag, sortDiagnostics, type Diagnostic, type DiagnosticCode, type SourcePos } from '../core/diagnostics.js';
+import { withoutTrailingDot } from '../core/hostname.js';
+import { formatIp, formatPrefix, sizeOf, type IpAddress } from '../core/ip.js';
+import type { Block } from '../core/model.js';
+import { checkTemplate, genericNameOf } from '../core/template.js';
+import { isSilent, type Answer, type DnsResolver } from './resolver.js';
+
+/** One name to confirm: `ptr` must resolve to `ip`. */
+export interface FcrdnsTarget {
+  readonly ip: IpAddress;
+  readonly ipText: string;
+  /** Fully qualified, trailing dot. */
+  readonly ptr: string;
+  /** `default`: a generic name from the block's template (reported per block, not per address). */
+  readonly source: 'record' | 'default';
+  /** Block file, repository-relative. */
+  readonly file: string;
+  /** The record's position; for generic names the block's. */
+  readonly pos?: SourcePos;
+  /** The block prefix, e.g. `198.51.100.0/24` (groups generic names in reports). */
+  readonly block?: string;
+}
+
+export type FcrdnsStatus = 'pass' | 'mismatch' | 'nxdomain' | 'nodata' | 'servfail' | 'timeout';
+
+export interface FcrdnsResult {
+  readonly target: FcrdnsTarget;
+  readonly status: FcrdnsStatus;
+  /** What the name resolves to (for mismatches). */
+  readonly addresses: readonly string[];
+  readonly detail?: string;
+}
+
+export interface FcrdnsOptions {
+  /** Unverifiable names (SERVFAIL, timeout) are errors instead of warnings. */
+  readonly strict?: boolean;
+  /** Called after each name is checked. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface FcrdnsReport {
+  readonly results: readonly FcrdnsResult[];
+  readonly diagnostics: Diagnostic[];
+  readonly checked: number;
+  readonly passed: number;
+  /** No query got any response: the resolver is unreachable and nothing was verified. */
+  readonly unreachable: boolean;
+}
+
+export interface TargetOptions {
+  /** Blocks with `default` up to this many addresses have every generic name checked (default 65,536). */
+  readonly maxDefaultsPerBlock?: number;
+  /** Larger blocks: this many generic names from each end of the block (default 256). */
+  readonly sampleEachEnd?: number;
+}
+
+/** Every record of the blocks, and the generic names of blocks with `default` (sampled for huge blocks). */
+export function fcrdnsTargetsOfBlocks(blocks: readonly Block[], options: TargetOptions = {}): { targets: FcrdnsTarget[]; diagnostics: Diagnostic[] } {
+  const max = BigInt(options.maxDefaultsPerBlock ?? 65_536);
+  const sample = BigInt(options.sampleEachEnd ?? 256);
+  const targets: FcrdnsTarget[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const b of blocks) {
+    const blockText = formatPrefix(b.prefix);
+    const withRecord = new Set<bigint>();
+    for (const r of b.records) {
+      withRecord.add(r.ip.value);
+      targets.push({ ip: r.ip, ipText: r.ipText, ptr: r.ptr, source: 'record', file: b.file, pos: r.pos, block: blockText });
+    }
+    if (!b.default || !checkTemplate(b.default, b.prefix).ok) continue;
+    const size = sizeOf(b.prefix);
+    const ranges: [bigint, bigint][] = size <= max ? [[0n, size]] : [[0n, sample], [size - sample, size]];
+    if (size > max) {
+      diagnostics.push(
+        diag('fcrdns.defaults-sampled', `${blockText} has ${size} addresses: checked the generic names of the first and last ${sample} only (blocks up to ${max} addresses are checked in full)`, b.pos, { value: b.default }),
+      );
+    }
+    for (const [from, to] of ranges) {
+      for (let i = from; i < to; i++) {
+        const value = b.prefix.network + i;
+        if (withRecord.has(value)) continue;
+        const ip: IpAddress = { version: b.prefix.version, value };
+        targets.push({ ip, ipText: formatIp(ip), ptr: genericNameOf(b.default, ip, b.prefix), source: 'default', file: b.file, pos: b.pos, block: blockText });
+      }
+    }
+  }
+  return { targets, diagnostics };
+}
+
+/** The new PTRs of a change set (added, changed, reset to a default, moved); removals have nothing to confirm. */
+export function fcrdnsTargetsOfChanges(changes: readonly RecordChange[]): FcrdnsTarget[] {
+  const out: FcrdnsTarget[] = [];
+  for (const c of changes) {
+    if (!c.new || c.kind === 'removed') continue;
+    out.push({ ip: c.ip, ipText: c.ipText, ptr: c.new.ptr, source: c.new.source, file: c.new.file, pos: c.new.pos ?? { file: c.new.file, line: 1, column: 1 } });
+  }
+  return out;
+}
+
+function statusOf(ipText: string, a: Answer): { status: FcrdnsStatus; addresses: readonly string[] } {
+  switch (a.outcome) {
+    case 'answer':
+      return { status: a.values.includes(ipText) ? 'pass' : 'mismatch', addresses: a.values };
+    case 'nxdomain':
+    case 'nodata':
+      return { status: a.outcome, addresses: [] };
+    case 'servfail':
+    case 'refused':
+    case 'error':
+      return { status: 'servfail', addresses: [] };
+    case 'timeout':
+    case 'unreachable':
+      return { status: 'timeout', addresses: [] };
+  }
+}
+
+/**
+ * Confirms every target through `resolver` (which bounds concurrency and caches repeated
+ * names). Returns one result per target, in the targets' order, and the diagnostics:
+ * one per failing record, one per block and failure kind for generic names, or a single
+ * `resolver.unreachable` when no query got any response.
+ */
+export async function checkFcrdns(targets: readonly FcrdnsTarget[], resolver: DnsResolver, options: FcrdnsOptions = {}): Promise<FcrdnsReport> {
+  let done = 0;
+  const results = await Promise.all(
+    targets.map(async (target): Promise<FcrdnsResult> => {
+      const answer = await resolver.lookup(target.ptr, target.ip.version === 4 ? 'A' : 'AAAA');
+      const { status, addresses } = statusOf(target.ipText, answer);
+      options.onProgress?.(++done, targets.length);
+      return answer.detail && status !== 'pass' ? { target, status, addresses, detail: answer.detail } : { target, status, addresses };
+    }),
+  );
+  const passed = results.filter((r) => r.status === 'pass').length;
+  const unreachable = results.length > 0 && results.every((r) => r.status === 'timeout') && resolver.stats().responses === 0;
+  const diagnostics: Diagnostic[] = [];
+  if (unreachable) {
+    const servers = resolver.servers.length > 0 ? resolver.servers.join(', ') : 'the system resolvers';
+    diagnostics.push(diag('resolver.unreachable', `no DNS server answered (${servers}): none of ${results.length} names could be checked; FCrDNS was not verified`, undefined, { value: resolver.servers.join(',') }));
+    return { results, diagnostics, checked: results.length, passed, unreachable };
+  }
+  const severityFor = (status: FcrdnsStatus): 'error' | 'warning' => (status === 'servfail' || status === 'timeout') && !options.strict ? 'warning' : 'error';
+  const groups = new Map<string, FcrdnsResult[]>();
+  for (const r of results) {
+    if (r.status === 'pass') continue;
+    if (r.target.source === 'record') {
+      diagnostics.push(diag(codeOf(r.status), recordMessage(r), r.target.pos, { ip: r.target.ipText, value: withoutTrailingDot(r.target.ptr), severity: severityFor(r.status) }));
+      continue;
+    }
+    const key = `${r.target.file}\0${r.target.block ?? ''}\0${r.status}`;
+    const g = groups.get(key);
+    if (g) g.push(r);
+    else groups.set(key, [r]);
+  }
+  const defaultsPerBlock = new Map<string, number>();
+  for (const t of targets) if (t.source === 'default') defaultsPerBlock.set(`${t.file}\0${t.block ?? ''}`, (defaultsPerBlock.get(`${t.file}\0${t.block ?? ''}`) ?? 0) + 1);
+  for (const [key, group] of groups) {
+    const first = group[0]!;
+    const total = defaultsPerBlock.get(key.split('\0').slice(0, 2).join('\0')) ?? group.length;
+    const where = first.target.block ?? first.target.file;
+    diagnostics.push(
+      diag(codeOf(first.status), `${group.length} of ${total} generic names of ${where} fail (${first.status}), e.g. ${recordMessage(first)}`, first.target.pos, {
+        ip: first.target.ipText,
+        value: withoutTrailingDot(first.target.ptr),
+        severity: severityFor(first.status),
+      }),
+    );
+  }
+  return { results, diagnostics: sortDiagnostics(diagnostics), checked: results.length, passed, unreachable };
+}
+
+const CODES: Readonly<Record<Exclude<FcrdnsStatus, 'pass'>, DiagnosticCode>> = {
+  mismatch: 'fcrdns.mismatch',
+  nxdomain: 'fcrdns.nxdomain',
+  nodata: 'fcrdns.nodata',
+  servfail: 'fcrdns.servfail',
+  timeout: 'fcrdns.timeout',
+};
+const codeOf = (s: FcrdnsStatus): DiagnosticCode => CODES[s as Exclude<FcrdnsStatus, 'pass'>];
+
+/** What a user reads for one failing name. */
+export function recordMessage(r: FcrdnsResult): string {
+  const name = withoutTrailingDot(r.target.ptr);
+  const ip = r.target.ipText;
+  const type = r.target.ip.version === 4 ? 'A' : 'AAAA';
+  switch (r.status) {
+    case 'pass':
+      return `${ip} → ${name} → ${ip}`;
+    case 'mismatch':
+      return `${ip} → ${name}, but ${name} resolves to ${r.addresses.join(', ')}, not to ${ip}`;
+    case 'nxdomain':
+      return `${ip} → ${name}, but ${name} does not exist (NXDOMAIN); add "${name} ${type} ${ip}" to its zone or change the PTR`;
+    case 'nodata':
+      return `${ip} → ${name}, but ${name} has no ${type} record; add "${name} ${type} ${ip}"`;
+    case 'servfail':
+      return `${ip} → ${name}: could not verify, the DNS server failed to answer for ${name} (${r.detail?.split(':')[0] ?? 'SERVFAIL'})`;
+    case 'timeout':
+      return `${ip} → ${name}: could not verify, no answer for ${name} in time`;
+  }
+}
