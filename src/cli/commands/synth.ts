@@ -1,0 +1,94 @@
+import { Option, type Command } from 'commander';
+import { resolve } from 'node:path';
+import { changedFiles, WORKTREE } from '../../git/changed-files.js';
+import { loadRepository, type Repository } from '../../loader/repository.js';
+import { zoneContents, type RenderModel } from '../../render/zone-records.js';
+import type { StackInfo } from '../../render/stacks.js';
+import { formatDiagnostics, summarize, type Format } from '../report.js';
+import type { CliContext } from '../context.js';
+import { formatOption } from './validate.js';
+
+export interface RenderInput {
+  readonly repo: Repository;
+  readonly model: RenderModel;
+}
+
+/**
+ * Loads and checks the repository, then builds the render model (limited to block
+ * files changed since `changedSince`). Returns undefined after printing the
+ * diagnostics when anything is at error severity: nothing is rendered from a
+ * repository that does not validate.
+ */
+export async function loadForRender(ctx: CliContext, paths: readonly string[], format: Format, changedSince?: string): Promise<RenderInput | undefined> {
+  const repo = loadRepository(ctx.root, paths.length > 0 ? paths : undefined);
+  const files = changedSince === undefined ? undefined : await changedBlockFiles(ctx.root, changedSince, repo);
+  const model = zoneContents(repo, files);
+  const diagnostics = [...repo.diagnostics, ...model.diagnostics];
+  const summary = summarize(diagnostics, repo.fileCount, repo.recordCount);
+  if (summary.errors > 0) {
+    // Findings go to stdout in the requested format, like validate, so CI annotates them.
+    ctx.stdout(formatDiagnostics(format, diagnostics, summary, ctx.color));
+    return undefined;
+  }
+  if (summary.warnings > 0) ctx.stderr(formatDiagnostics('text', diagnostics, summary, ctx.color));
+  return { repo, model };
+}
+
+/** Block files changed on this branch since it left `ref` (`git diff REF...HEAD`) plus uncommitted edits. */
+async function changedBlockFiles(root: string, ref: string, repo: Repository): Promise<Set<string>> {
+  const committed = await changedFiles(root, `${ref}...HEAD`, WORKTREE);
+  const uncommitted = await changedFiles(root, 'HEAD', WORKTREE);
+  const changed = new Set<string>();
+  for (const f of [...committed, ...uncommitted]) {
+    changed.add(f.path);
+    if (f.oldPath) changed.add(f.oldPath);
+  }
+  return new Set(repo.blocks.map((b) => b.file).filter((f) => changed.has(f)));
+}
+
+const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+
+/** `rdns-198-51-100-0-24  zones/198.51.100.0_24.yaml  1 zone  256 records  2 resources  2 refresh reads` */
+export function stackLines(stacks: readonly StackInfo[]): string {
+  const w = Math.max(0, ...stacks.map((s) => s.stack.length));
+  const f = Math.max(0, ...stacks.map((s) => s.file.length));
+  return stacks
+    .map((s) => `${s.stack.padEnd(w)}  ${s.file.padEnd(f)}  ${plural(s.zones.length, 'zone')}, ${plural(s.records, 'record')}, ${plural(s.resources, 'resource')}, ${plural(s.refreshReads, 'refresh read')}`)
+    .join('\n');
+}
+
+/** `rdns synth [--changed-since REF] [--out DIR] [PATH...]`: cdktf synth into cdktf.out/, one stack per block file. */
+export function registerSynth(program: Command, context: () => CliContext, setExit: (code: number) => void): void {
+  program
+    .command('synth')
+    .description('render the block files into Terraform (cdktf.out/), one stack per block file')
+    .argument('[paths...]', 'block files or folders (default: zones/)')
+    .option('--changed-since <ref>', 'only the stacks of block files changed since this git revision')
+    .option('--out <dir>', 'output folder (default: $CDKTF_OUTDIR when run by `cdktf synth`, else cdktf.out)')
+    .addOption(formatOption())
+    .addOption(new Option('--quiet', 'print nothing on success'))
+    .action(async (paths: string[], opts: { changedSince?: string; out?: string; format: Format; quiet?: boolean }) => {
+      const ctx = context();
+      const input = await loadForRender(ctx, paths, opts.format, opts.changedSince);
+      if (!input) return setExit(1);
+      const outdir = resolve(ctx.root, opts.out ?? ctx.env.CDKTF_OUTDIR ?? 'cdktf.out');
+      // Loaded only now: cdktf and the provider classes take a moment to import.
+      const { synthesize, checkSynthOutput } = await import('../../render/synth.js');
+      const stacks = synthesize(input.model, input.repo.config, { outdir, prune: opts.changedSince === undefined });
+      const unsafe = checkSynthOutput(outdir);
+      if (unsafe.length > 0) {
+        ctx.stdout(formatDiagnostics(opts.format, unsafe, summarize(unsafe, input.repo.fileCount, input.repo.recordCount), ctx.color));
+        return setExit(1);
+      }
+      if (opts.quiet) return setExit(0);
+      if (opts.format === 'json') {
+        ctx.stdout(`${JSON.stringify({ outdir, stacks }, null, 2)}\n`);
+      } else {
+        const records = stacks.reduce((n, s) => n + s.records, 0);
+        const shown = outdir.startsWith(`${ctx.root}/`) ? `${outdir.slice(ctx.root.length + 1)}/` : outdir;
+        const scope = opts.changedSince === undefined ? '' : ` (block files changed since ${opts.changedSince})`;
+        ctx.stdout(`${stacks.length > 0 ? `${stackLines(stacks)}\n` : ''}synthesized ${plural(stacks.length, 'stack')}, ${plural(records, 'record')} into ${shown}${scope}\n`);
+      }
+      setExit(0);
+    });
+}

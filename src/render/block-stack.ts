@@ -1,0 +1,150 @@
+/**
+ * One block file → one Terraform stack (cdktf). The only module besides synth.ts that
+ * knows about cdktf: swapping the IaC tool touches src/render/ only.
+ *
+ * Resource names are derived from prefixes (never from positions in a file), so
+ * reordering or reformatting a block file leaves every Terraform address unchanged.
+ * Per-record data stays plain arrays/maps: one construct per zone, not per PTR
+ * (constructing 65,536 cdktf constructs is what makes a naive synth slow).
+ */
+import { LocalBackend, S3Backend, TerraformIterator, TerraformOutput, TerraformStack } from 'cdktf';
+import type { Construct } from 'constructs';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider/index.js';
+import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone/index.js';
+import { Route53RecordsExclusive } from '@cdktf/provider-aws/lib/route53-records-exclusive/index.js';
+import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
+import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone/index.js';
+import { formatPrefix } from '../core/ip.js';
+import type { Config } from '../core/model.js';
+import { recordSetsOf } from './record-sets.js';
+import { prefixSlug, type BlockContents, type ZoneContents } from './zone-records.js';
+
+/**
+ * Terraform treats `${` and `%{` in any string as template syntax. Every value we
+ * render is a validated DNS name or a pattern-checked setting; this is the last line
+ * of defence for any free text that might ever be added (e.g. a comment).
+ */
+export const escapeTemplate = (text: string): string => text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
+
+const withoutDot = (name: string): string => (name.endsWith('.') ? name.slice(0, -1) : name);
+
+/** Data put into a resource after cdktf resolved the stack: `tf.resource[type][name][attribute] = value`. */
+interface Deferred {
+  readonly type: string;
+  readonly name: string;
+  readonly attribute: string;
+  readonly value: unknown;
+}
+
+/** Builds the stack of one block. */
+export class BlockStack extends TerraformStack {
+  /**
+   * Record data bypasses cdktf's token resolution, which walks every value several
+   * times per synth (seconds for 65,536 records). It is plain validated strings and
+   * numbers, so there is nothing to resolve; checkSynthOutput() scans the result.
+   */
+  private readonly deferred: Deferred[] = [];
+
+  constructor(scope: Construct, block: BlockContents, config: Config) {
+    super(scope, block.stack);
+    new AwsProvider(this, 'aws', { region: config.region });
+    // The prebuilt provider pins its own exact version; the operator's constraint wins.
+    this.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: config.providerVersion });
+    const b = config.backend;
+    if (b.type === 's3') {
+      new S3Backend(this, {
+        bucket: b.bucket,
+        key: `${b.key ? `${b.key.replace(/\/$/, '')}/` : ''}${block.stack}.tfstate`,
+        region: b.region ?? config.region,
+        encrypt: b.encrypt,
+        dynamodbTable: b.dynamodbTable,
+      });
+      // S3-native state locking (Terraform ≥ 1.10) is newer than cdktf's S3BackendConfig.
+      if (b.useLockfile) this.addOverride('terraform.backend.s3.use_lockfile', true);
+    } else {
+      new LocalBackend(this, { path: `${b.path ? `${b.path.replace(/\/$/, '')}/` : 'terraform.'}${block.stack}.tfstate` });
+    }
+    for (const zone of block.zones) if (!zone.delegatedTo) this.addZone(zone);
+    if (block.forward && block.forward.records.length > 0) this.addForward(block);
+  }
+
+  private addZone(zone: ZoneContents): void {
+    const slug = prefixSlug(zone.prefix);
+    let zoneId: string;
+    if (zone.zoneId) zoneId = zone.zoneId;
+    else {
+      const z = new Route53Zone(this, `zone_${slug}`, {
+        name: withoutDot(zone.zone),
+        comment: escapeTemplate(`Reverse DNS for ${formatPrefix(zone.prefix)}, managed by rdns-gitops`),
+        // A reverse zone holding live PTRs must never vanish with a stray destroy.
+        lifecycle: { preventDestroy: true },
+      });
+      z.overrideLogicalId(`zone_${slug}`);
+      zoneId = z.zoneId;
+      new TerraformOutput(this, `name_servers_${slug}`, {
+        value: z.nameServers,
+        description: `Name servers of ${zone.zone} (register them for the delegation)`,
+      }).overrideLogicalId(`name_servers_${slug}`);
+    }
+    const sets = recordSetsOf(zone.records);
+    if (zone.mode === 'per-record') {
+      if (sets.length === 0) return;
+      // One aws_route53_record instance per record set, keyed by "TYPE name": stable addresses.
+      const byKey: Record<string, { name: string; type: string; ttl: number; records: string[] }> = {};
+      for (const s of sets) byKey[`${s.type} ${s.name}`] = { name: s.name, type: s.type, ttl: s.ttl, records: [...s.values] };
+      const each = TerraformIterator.fromMap({});
+      this.deferred.push({ type: 'aws_route53_record', name: `records_${slug}`, attribute: 'for_each', value: byKey });
+      new Route53Record(this, `records_${slug}`, {
+        forEach: each,
+        zoneId,
+        name: each.getString('name'),
+        type: each.getString('type'),
+        ttl: each.getNumber('ttl'),
+        records: each.getList('records'),
+      }).overrideLogicalId(`records_${slug}`);
+      return;
+    }
+    const exclusive = new Route53RecordsExclusive(this, `records_${slug}`, { zoneId });
+    exclusive.overrideLogicalId(`records_${slug}`);
+    this.deferred.push({
+      type: 'aws_route53_records_exclusive',
+      name: `records_${slug}`,
+      attribute: 'resource_record_set',
+      value: sets.map((s) => ({ name: s.name, resource_records: s.values.map((value) => ({ value })), ttl: s.ttl, type: s.type })),
+    });
+  }
+
+  override toTerraform(): Record<string, unknown> {
+    const tf = super.toTerraform() as { resource?: Record<string, Record<string, Record<string, unknown>>> };
+    for (const d of this.deferred) {
+      const resource = tf.resource?.[d.type]?.[d.name];
+      if (!resource) throw new Error(`internal: resource ${d.type}.${d.name} missing after synth`);
+      resource[d.attribute] = d.value;
+    }
+    return tf;
+  }
+
+  private addForward(block: BlockContents): void {
+    const fwd = block.forward!;
+    const slug = prefixSlug(block.prefix);
+    let zoneId = fwd.zoneId;
+    if (!zoneId) {
+      const data = new DataAwsRoute53Zone(this, `forward_zone_${slug}`, { name: withoutDot(fwd.zone), privateZone: false });
+      data.overrideLogicalId(`forward_zone_${slug}`);
+      zoneId = data.zoneId;
+    }
+    // The forward zone is shared with other records: never exclusive, one instance per name.
+    const byKey: Record<string, { name: string; type: string; ttl: number; records: string[] }> = {};
+    for (const r of fwd.records) byKey[`${r.type} ${r.name}`] = { name: r.name, type: r.type, ttl: r.ttl, records: [r.value] };
+    const each = TerraformIterator.fromMap({});
+    this.deferred.push({ type: 'aws_route53_record', name: `forward_${slug}`, attribute: 'for_each', value: byKey });
+    new Route53Record(this, `forward_${slug}`, {
+      forEach: each,
+      zoneId,
+      name: each.getString('name'),
+      type: each.getString('type'),
+      ttl: each.getNumber('ttl'),
+      records: each.getList('records'),
+    }).overrideLogicalId(`forward_${slug}`);
+  }
+}

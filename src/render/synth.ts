@@ -1,0 +1,62 @@
+/**
+ * The cdktf app: the render model → cdktf.out/ (one stack per block file), the same
+ * layout `npx cdktf synth` produces, so `cdktf plan|deploy <stack>` and plain
+ * `terraform -chdir=cdktf.out/stacks/<stack>` both work on it.
+ */
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { App } from 'cdktf';
+import { diag, type Diagnostic } from '../core/diagnostics.js';
+import type { Config } from '../core/model.js';
+import { BlockStack } from './block-stack.js';
+import { stackInfoOf, type StackInfo } from './stacks.js';
+import type { RenderModel } from './zone-records.js';
+
+export interface SynthOptions {
+  /** Output folder (cdktf.out). */
+  readonly outdir: string;
+  /** Remove stacks of an earlier synth that this one does not produce (off for partial synths). */
+  readonly prune?: boolean;
+}
+
+/** Synthesizes every block of `model` into `outdir`; returns what was written. */
+export function synthesize(model: RenderModel, config: Config, options: SynthOptions): StackInfo[] {
+  if (options.prune) pruneStacks(options.outdir);
+  const app = new App({ outdir: options.outdir, stackTraces: false, skipValidation: true });
+  for (const block of model.blocks) new BlockStack(app, block, config);
+  app.synth();
+  return model.blocks.map(stackInfoOf);
+}
+
+/**
+ * Only a folder that looks like an earlier synth (it has manifest.json) loses its
+ * stacks/ subfolder; an --out pointing at anything else is never emptied.
+ */
+function pruneStacks(outdir: string): void {
+  if (!existsSync(join(outdir, 'manifest.json'))) return;
+  const stacks = join(outdir, 'stacks');
+  if (existsSync(stacks)) rmSync(stacks, { recursive: true, force: true });
+}
+
+// Interpolations we write ourselves: references between our own resources and for_each.
+const OWN_INTERPOLATION = /^\$\{(?:(?:aws_route53_zone|data\.aws_route53_zone)\.[A-Za-z0-9_]+\.(?:zone_id|name_servers)|each\.value\.(?:name|type|ttl|records))\}$/;
+
+/**
+ * Scans synthesized stacks for Terraform template syntax that we did not write:
+ * nothing from a YAML file may reach Terraform as an expression.
+ */
+export function checkSynthOutput(outdir: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const stacks = join(outdir, 'stacks');
+  if (!existsSync(stacks)) return out;
+  for (const name of readdirSync(stacks)) {
+    const file = join(stacks, name, 'cdk.tf.json');
+    if (!existsSync(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    for (const m of text.matchAll(/(?<![$%])[$%]\{[^"}]*\}?/g)) {
+      if (OWN_INTERPOLATION.test(m[0])) continue;
+      out.push(diag('render.value', `stack ${name}: unexpected Terraform template syntax ${JSON.stringify(m[0])} in the output`, undefined, { value: m[0] }));
+    }
+  }
+  return out;
+}
