@@ -8,6 +8,7 @@ import { Command, CommanderError } from 'commander';
 import { RdnsError } from '../core/errors.js';
 import { processContext, type CliContext } from './context.js';
 import { registerValidate } from './commands/validate.js';
+import { registerDiff } from './commands/diff.js';
 import { registerSynth } from './commands/synth.js';
 import { registerStacks } from './commands/stacks.js';
 import { registerExport } from './commands/export.js';
@@ -26,6 +27,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   // One line per command; each command lives in commands/<name>.ts.
   registerValidate(program, context, setExit);
+  registerDiff(program, context, setExit);
   registerSynth(program, context, setExit);
   registerStacks(program, context, setExit);
   registerExport(program, context, setExit);
