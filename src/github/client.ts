@@ -12,10 +12,11 @@ import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
 import { RdnsError } from '../core/errors.js';
 
-const RdnsOctokit = Octokit.plugin(retry, throttling);
+// Typed as the plain REST Octokit: the plugins add behaviour, not methods we call.
+const RdnsOctokit: typeof Octokit = Octokit.plugin(retry, throttling);
 
 /** An authenticated octokit with retry and throttling. Only code in src/github/ uses it directly. */
-export type GitHubClient = InstanceType<typeof RdnsOctokit>;
+export type GitHubClient = Octokit;
 
 export const DEFAULT_API_URL = 'https://api.github.com';
 
