@@ -1,0 +1,129 @@
+/**
+ * Who may change what: the pull request's author against the owners of the block
+ * and of the allocation that hold each changed address. Owners are read from the
+ * BASE revision, so a pull request cannot grant itself rights by editing `owners:`.
+ *
+ * Rules (the README states them for users):
+ * - block owners may change anything in their block, its settings included;
+ * - allocation owners may change the PTRs inside their allocation;
+ * - a block without owners may be changed by anyone with write access; an allocation
+ *   without owners falls back to its block's owners;
+ * - a move must be allowed where the record was and where it goes;
+ * - addresses in no block of the base (a new block file) are new space, governed by
+ *   repository review (CODEOWNERS), not by this check.
+ */
+import type { ChangeSet, RecordChange } from '../core/changeset.js';
+import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
+import { formatPrefix, prefixContainsIp, type IpAddress } from '../core/ip.js';
+import type { Allocation, Block } from '../core/model.js';
+import { ownerKey } from './owners.js';
+
+/** Is `login` a member of `@org/team`? The GitHub module implements it with the REST API. */
+export type TeamMembership = (org: string, team: string, login: string) => Promise<boolean>;
+
+export interface OwnershipInput {
+  /** GitHub login of the pull request's author (with or without `@`). */
+  readonly author: string;
+  readonly changeSet: ChangeSet;
+  readonly base: { readonly blocks: readonly Block[] };
+  readonly head: { readonly blocks: readonly Block[] };
+  readonly isTeamMember: TeamMembership;
+  /** Base path → head path of renamed block files. */
+  readonly renames?: ReadonlyMap<string, string>;
+}
+
+/** The owners that decide about one address: its block and, when inside one, its allocation. */
+interface Scope {
+  readonly block: Block;
+  readonly allocation?: Allocation;
+}
+
+/** Answers "is the author one of these owners?" with team lookups cached per team. */
+export function ownerMatcher(author: string, isTeamMember: TeamMembership): (owners: readonly string[]) => Promise<boolean> {
+  const login = ownerKey(author.replace(/^@/, ''));
+  const teams = new Map<string, Promise<boolean>>();
+  return async (owners) => {
+    const keys = owners.map(ownerKey);
+    if (keys.includes(`@${login}`)) return true;
+    for (const k of keys) {
+      const m = /^@([^/]+)\/(.+)$/.exec(k);
+      if (!m) continue;
+      let answer = teams.get(k);
+      if (!answer) {
+        answer = isTeamMember(m[1]!, m[2]!, login).catch(() => false);
+        teams.set(k, answer);
+      }
+      if (await answer) return true;
+    }
+    return false;
+  };
+}
+
+const scopeOf = (block: Block, ip: IpAddress): Scope => {
+  const allocation = block.allocations.find((a) => prefixContainsIp(a.prefix, ip));
+  return allocation ? { block, allocation } : { block };
+};
+
+/** Who may change an address of this scope (allocation owners first, then block owners); empty = anyone. */
+const mayChange = (s: Scope): string[] => (s.block.owners.length === 0 ? [] : [...new Set([...(s.allocation?.owners ?? []), ...s.block.owners])]);
+
+const describeScope = (s: Scope): string =>
+  s.allocation ? `allocation ${formatPrefix(s.allocation.prefix)}${s.allocation.account ? ` (${s.allocation.account})` : ''}` : `block ${formatPrefix(s.block.prefix)} (${s.block.file})`;
+
+/** `ownership.not-yours` for every changed address or block setting the author may not change. */
+export async function checkOwnership(input: OwnershipInput): Promise<Diagnostic[]> {
+  const isOwner = ownerMatcher(input.author, input.isTeamMember);
+  const renames = input.renames ?? new Map<string, string>();
+  const basePathOf = new Map([...renames].map(([b, h]) => [h, b]));
+  const baseByFile = new Map(input.base.blocks.map((b) => [b.file, b]));
+  const headByFile = new Map(input.head.blocks.map((b) => [b.file, b]));
+  const baseBlockOf = (ip: IpAddress, hint?: string): Block | undefined => {
+    const first = hint ? baseByFile.get(hint) : undefined;
+    if (first && prefixContainsIp(first.prefix, ip)) return first;
+    return input.base.blocks.find((b) => prefixContainsIp(b.prefix, ip));
+  };
+  // Where a record goes: the destination file's block as the base knew it (its owners then), else as the head declares it.
+  const destinationOf = (c: RecordChange): Block | undefined => {
+    const file = c.new?.file ?? c.file;
+    return baseByFile.get(basePathOf.get(file) ?? file) ?? headByFile.get(file);
+  };
+  const allowed = async (s: Scope): Promise<boolean> => {
+    const owners = mayChange(s);
+    return owners.length === 0 || (await isOwner(owners));
+  };
+  const posOf = (c: RecordChange): SourcePos | undefined => c.new?.pos ?? headByFile.get(c.file)?.pos ?? baseByFile.get(c.old?.file ?? c.file)?.pos;
+
+  const out: Diagnostic[] = [];
+  const author = `@${input.author.replace(/^@/, '')}`;
+  for (const c of input.changeSet.changes) {
+    const scopes: Scope[] = [];
+    const from = baseBlockOf(c.ip, c.old?.file);
+    if (from) scopes.push(scopeOf(from, c.ip));
+    if (c.kind === 'moved') {
+      const to = destinationOf(c);
+      if (to && to !== from) scopes.push(scopeOf(to, c.ip));
+    }
+    for (const s of scopes) {
+      if (await allowed(s)) continue;
+      out.push(
+        diag('ownership.not-yours', `not yours: ${c.ipText} belongs to ${describeScope(s)}; it may be changed by ${mayChange(s).join(', ')} (${author} is not one of them)`, posOf(c), {
+          ip: c.ipText,
+          value: c.new?.ptr ?? c.old?.ptr,
+        }),
+      );
+      break;
+    }
+  }
+  for (const b of input.changeSet.blockChanges) {
+    if (b.kind === 'added') continue; // new space: see the module comment
+    const before = baseByFile.get(b.oldFile ?? b.file);
+    if (!before || before.owners.length === 0 || (await isOwner(before.owners))) continue;
+    const what = b.kind === 'removed' ? 'removes the block' : `changes ${b.fields.join(', ')}`;
+    out.push(
+      diag('ownership.not-yours', `not yours: this ${what} of ${formatPrefix(before.prefix)}; block settings may be changed by ${before.owners.join(', ')} (${author} is not one of them)`, b.pos, {
+        value: b.fields.join(',') || b.kind,
+      }),
+    );
+  }
+  return out;
+}
