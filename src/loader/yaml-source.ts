@@ -86,7 +86,8 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     }
     if (isScalar(node)) return node.value;
     if (isMap(node)) {
-      const obj: Record<string, unknown> = {};
+      // No prototype: a key such as "__proto__" or "constructor" is just data.
+      const obj = Object.create(null) as Record<string, unknown>;
       const table = new Map<string | number, Offsets>();
       offsets.set(obj, table);
       for (const pair of node.items) {
@@ -105,7 +106,7 @@ export function parseYamlSource(text: string, file: string): YamlSource {
           diagnostics.push(diag('yaml.duplicate-key', `key "${key}" appears twice in this mapping${firstLine ? ` (first on line ${firstLine})` : ''}`, at(keyStart), { value: key }));
           continue;
         }
-        Object.defineProperty(obj, key, { value: toJs(pair.value, valueStart), enumerable: true, writable: true, configurable: true });
+        obj[key] = toJs(pair.value, valueStart);
         table.set(key, [keyStart, valueStart]);
       }
       return obj;
