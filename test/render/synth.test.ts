@@ -1,0 +1,228 @@
+/**
+ * The synthesized Terraform JSON, produced in-process (the same function `rdns synth`
+ * and `npx cdktf synth` run). Golden files pin the whole output; the other tests
+ * state each feature on its own so a failure says what broke.
+ * UPDATE_GOLDEN=1 npx vitest run test/render/synth.test.ts refreshes the golden files.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadRepository } from '../../src/loader/repository.js';
+import { zoneContents } from '../../src/render/zone-records.js';
+import { checkSynthOutput, synthesize } from '../../src/render/synth.js';
+import { FIXTURE, writeRepo } from './fixture.js';
+
+const GOLDEN = join(import.meta.dirname, 'golden');
+const temps: string[] = [];
+afterAll(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Synthesizes a repository; returns every stack's cdk.tf.json text by stack name. */
+function synth(files: Record<string, string>): { stacks: Record<string, string>; outdir: string } {
+  const root = writeRepo(files);
+  temps.push(root);
+  const repo = loadRepository(root);
+  expect(repo.diagnostics).toEqual([]);
+  const model = zoneContents(repo);
+  expect(model.diagnostics).toEqual([]);
+  const outdir = join(root, 'cdktf.out');
+  synthesize(model, repo.config, { outdir, prune: true });
+  const stacks: Record<string, string> = {};
+  for (const name of readdirSync(join(outdir, 'stacks')).sort()) stacks[name] = readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8');
+  return { stacks, outdir };
+}
+
+const fixture = synth(FIXTURE);
+const parsed = (stack: string): Json => JSON.parse(fixture.stacks[stack]!) as Json;
+
+describe('golden cdk.tf.json', () => {
+  it('matches the committed golden file of every stack', () => {
+    const names = Object.keys(fixture.stacks);
+    if (process.env.UPDATE_GOLDEN) {
+      rmSync(GOLDEN, { recursive: true, force: true });
+      for (const n of names) {
+        mkdirSync(join(GOLDEN, n), { recursive: true });
+        writeFileSync(join(GOLDEN, n, 'cdk.tf.json'), fixture.stacks[n]!);
+      }
+    }
+    expect(readdirSync(GOLDEN).sort()).toEqual(names);
+    for (const n of names) expect(fixture.stacks[n], `stack ${n} differs from test/render/golden (UPDATE_GOLDEN=1 refreshes)`).toBe(readFileSync(join(GOLDEN, n, 'cdk.tf.json'), 'utf8'));
+  });
+});
+
+describe('stacks and resources', () => {
+  it('writes one stack per block file, named from the prefix, and a cdktf manifest', () => {
+    expect(Object.keys(fixture.stacks)).toEqual(['rdns-192-0-2-0-24', 'rdns-198-51-100-0-24', 'rdns-2001-db8-100-48', 'rdns-203-0-113-0-25']);
+    const manifest = JSON.parse(readFileSync(join(fixture.outdir, 'manifest.json'), 'utf8')) as Json;
+    expect(Object.keys(manifest.stacks as Json).sort()).toEqual(Object.keys(fixture.stacks));
+  });
+
+  it('creates a hosted zone and holds every PTR in one aws_route53_records_exclusive', () => {
+    const tf = parsed('rdns-198-51-100-0-24');
+    expect(tf.resource.aws_route53_zone).toEqual({
+      zone_198_51_100_0_24: expect.objectContaining({ name: '100.51.198.in-addr.arpa', lifecycle: { prevent_destroy: true } }),
+    });
+    const ex = tf.resource.aws_route53_records_exclusive.records_198_51_100_0_24;
+    expect(ex.zone_id).toBe('${aws_route53_zone.zone_198_51_100_0_24.zone_id}');
+    const sets = ex.resource_record_set as Json[];
+    // 224 PTRs (the delegated /27 excluded), 32 CNAMEs, one NS set with both servers.
+    expect(sets).toHaveLength(224 + 32 + 1);
+    expect(sets).toContainEqual({ name: '22.100.51.198.in-addr.arpa.', type: 'PTR', ttl: 7200, resource_records: [{ value: 'mail.example.com.' }] });
+    expect(sets).toContainEqual({ name: '23.100.51.198.in-addr.arpa.', type: 'PTR', ttl: 7200, resource_records: [{ value: '198-51-100-23.static.example.net.' }] });
+    expect(tf.output.name_servers_198_51_100_0_24.value).toBe('${aws_route53_zone.zone_198_51_100_0_24.name_servers}');
+  });
+
+  it('renders RFC 2317 delegations as NS for the child zone and a CNAME per address in the parent', () => {
+    const sets = parsed('rdns-198-51-100-0-24').resource.aws_route53_records_exclusive.records_198_51_100_0_24.resource_record_set as Json[];
+    expect(sets).toContainEqual({
+      name: '64-27.100.51.198.in-addr.arpa.',
+      type: 'NS',
+      ttl: 7200,
+      resource_records: [{ value: 'ns1.globex.example.' }, { value: 'ns2.globex.example.' }],
+    });
+    const cnames = sets.filter((s) => s.type === 'CNAME');
+    expect(cnames.map((s) => s.name)).toEqual(Array.from({ length: 32 }, (_, i) => `${64 + i}.100.51.198.in-addr.arpa.`));
+    expect(cnames[6]).toEqual({ name: '70.100.51.198.in-addr.arpa.', type: 'CNAME', ttl: 7200, resource_records: [{ value: '70.64-27.100.51.198.in-addr.arpa.' }] });
+    // The delegated addresses' PTRs are the customer's: none of them is published here.
+    expect(sets.some((s) => s.type === 'PTR' && s.name === '70.100.51.198.in-addr.arpa.')).toBe(false);
+  });
+
+  it('gives a block whose /24 is not owned its own classless zone in the "-" form', () => {
+    const tf = parsed('rdns-203-0-113-0-25');
+    expect(tf.resource.aws_route53_zone.zone_203_0_113_0_25.name).toBe('0-25.113.0.203.in-addr.arpa');
+    const sets = tf.resource.aws_route53_records_exclusive.records_203_0_113_0_25.resource_record_set as Json[];
+    expect(sets).toHaveLength(128);
+    expect(sets[5]).toEqual({ name: '5.0-25.113.0.203.in-addr.arpa.', type: 'PTR', ttl: 3600, resource_records: [{ value: 'api.example.org.' }] });
+    expect(JSON.stringify(tf)).not.toContain('\\\\057');
+  });
+
+  it('adopts a hosted zone by id (rdns.yaml route53.zones): no zone resource, no output', () => {
+    const tf = parsed('rdns-192-0-2-0-24');
+    expect(tf.resource.aws_route53_zone).toBeUndefined();
+    expect(tf.output).toBeUndefined();
+    expect(tf.resource.aws_route53_records_exclusive.records_192_0_2_0_24.zone_id).toBe('Z0123456789ABCDEFGHIJ');
+    expect(tf.resource.aws_route53_records_exclusive.records_192_0_2_0_24.resource_record_set).toEqual([
+      { name: '1.2.0.192.in-addr.arpa.', type: 'PTR', ttl: 3600, resource_records: [{ value: 'gw1.pop1.example.net.' }] },
+      { name: '25.2.0.192.in-addr.arpa.', type: 'PTR', ttl: 300, resource_records: [{ value: 'mx1.example.net.' }] },
+    ]);
+  });
+
+  it('renders mode: per-record as one aws_route53_record instance per PTR, keyed by name', () => {
+    const tf = parsed('rdns-2001-db8-100-48');
+    expect(tf.resource.aws_route53_records_exclusive).toBeUndefined();
+    const rec = tf.resource.aws_route53_record.records_2001_db8_100_48;
+    expect(rec.zone_id).toBe('${aws_route53_zone.zone_2001_db8_100_48.zone_id}');
+    expect(rec.name).toBe('${each.value.name}');
+    expect(rec.records).toBe('${each.value.records}');
+    expect(rec.for_each).toEqual({
+      'PTR 1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.': {
+        name: '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.',
+        type: 'PTR',
+        ttl: 3600,
+        records: ['gw1.dc1.example.net.'],
+      },
+      'PTR 5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.0.0.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.': {
+        name: '5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.0.0.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.',
+        type: 'PTR',
+        ttl: 3600,
+        records: ['smtp.acme.example.'],
+      },
+    });
+  });
+
+  it('publishes forward A records of generic names into the forward zone (looked up by name)', () => {
+    const tf = parsed('rdns-198-51-100-0-24');
+    expect(tf.data.aws_route53_zone.forward_zone_198_51_100_0_24).toMatchObject({ name: 'static.example.net', private_zone: false });
+    const fwd = tf.resource.aws_route53_record.forward_198_51_100_0_24;
+    expect(fwd.zone_id).toBe('${data.aws_route53_zone.forward_zone_198_51_100_0_24.zone_id}');
+    expect(Object.keys(fwd.for_each as Json)).toHaveLength(223);
+    expect(fwd.for_each['A 198-51-100-23.static.example.net.']).toEqual({ name: '198-51-100-23.static.example.net.', type: 'A', ttl: 7200, records: ['198.51.100.23'] });
+  });
+
+  it('takes backend, region and provider constraint from rdns.yaml (S3 with native locking, state key per stack)', () => {
+    const tf = parsed('rdns-198-51-100-0-24');
+    expect(tf.terraform.backend).toEqual({ s3: { bucket: 'example-rdns-state', key: 'rdns/rdns-198-51-100-0-24.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true } });
+    expect(tf.terraform.required_providers.aws).toEqual({ source: 'hashicorp/aws', version: '~> 6.20' });
+    expect(tf.provider.aws).toEqual([{ region: 'eu-central-1' }]);
+  });
+
+  it('uses local state per stack when rdns.yaml sets no backend', () => {
+    const { stacks } = synth({ 'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: a.example.net\n' });
+    const tf = JSON.parse(stacks['rdns-192-0-2-0-24']!) as Json;
+    expect(tf.terraform.backend).toEqual({ local: { path: 'terraform.rdns-192-0-2-0-24.tfstate' } });
+    expect(tf.terraform.required_providers.aws.version).toBe('~> 6.0');
+    expect(tf.provider.aws).toEqual([{ region: 'us-east-1' }]);
+  });
+});
+
+describe('stable addresses', () => {
+  it('changes nothing when a block file is reordered, reformatted and renamed', () => {
+    const shuffled = { ...FIXTURE };
+    delete shuffled['zones/198.51.100.0_24.yaml'];
+    shuffled['zones/colo/hall-b.yml'] = `# reordered and reformatted: same block
+records:
+  "198.51.100.70":   { ptr: MX.Globex.Example. }
+  198.51.100.22:
+    ptr: mail.example.com
+allocations:
+  - delegate_to:
+      - ns1.globex.example
+      - NS2.globex.example.
+    owners: ['@globex/hostmasters']
+    account: globex
+    prefix: 198.51.100.64/27
+forward: { zone: static.example.net. }
+default: '{dashed}.static.example.net'
+ttl: 7200
+owners: ['@example-isp/noc']
+description: "Colo hall B, reordered"
+prefix: 198.51.100.0/24
+`;
+    const again = synth(shuffled);
+    expect(again.stacks['rdns-198-51-100-0-24']).toBe(fixture.stacks['rdns-198-51-100-0-24']);
+  });
+});
+
+describe('hostile input', () => {
+  it('keeps descriptions, notes, accounts and file names out of the Terraform JSON', () => {
+    const evil = '${file("/etc/passwd")} %{ for x in y }x%{ endfor } "quoted" \\ back';
+    const { stacks, outdir } = synth({
+      'zones/${evil}.yaml': `prefix: 192.0.2.0/24
+description: '${evil}'
+owners: []
+allocations:
+  - prefix: 192.0.2.128/25
+    account: '${evil}'
+    description: '${evil}'
+records:
+  192.0.2.1:
+    ptr: gw.example.net
+    note: '${evil}'
+`,
+    });
+    const text = stacks['rdns-192-0-2-0-24']!;
+    expect(text).not.toContain('passwd');
+    expect(text).not.toContain('endfor');
+    expect(text).not.toContain('${evil}');
+    // The only interpolations are our own references.
+    expect(text.match(/\$\{[^}]*\}/g)).toEqual(['${aws_route53_zone.zone_192_0_2_0_24.name_servers}', '${aws_route53_zone.zone_192_0_2_0_24.zone_id}']);
+    expect(checkSynthOutput(outdir)).toEqual([]);
+  });
+
+  it('checkSynthOutput reports template syntax that is not ours', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rdns-scan-'));
+    temps.push(dir);
+    mkdirSync(join(dir, 'stacks', 's'), { recursive: true });
+    writeFileSync(join(dir, 'stacks', 's', 'cdk.tf.json'), JSON.stringify({ a: '${aws_route53_zone.z.zone_id}', b: 'x ${file("/etc/passwd")}', c: '%{ if true }', d: '$${escaped}' }));
+    const found = checkSynthOutput(dir);
+    expect(found.map((d) => [d.code, d.value])).toEqual([
+      ['render.value', '${file(\\'],
+      ['render.value', '%{ if true }'],
+    ]);
+    expect(existsSync(join(dir, 'stacks'))).toBe(true);
+  });
+});
