@@ -13,6 +13,7 @@ import { registerCheck } from './commands/check.js';
 import { registerSynth } from './commands/synth.js';
 import { registerStacks } from './commands/stacks.js';
 import { registerExport } from './commands/export.js';
+import { registerCi } from './commands/ci.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
@@ -33,6 +34,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerSynth(program, context, setExit);
   registerStacks(program, context, setExit);
   registerExport(program, context, setExit);
+  registerCi(program, context, setExit);
 
   for (const cmd of program.commands) cmd.exitOverride();
   try {

@@ -1,0 +1,205 @@
+import { appendFileSync, readFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { checkFcrdns, fcrdnsTargetsOfChanges } from '../../checks/fcrdns.js';
+import { COMMENT_MARKER, renderComment, type CommentOptions } from '../../ci/comment.js';
+import { pullRequestOfEvent, type PullRequestEvent } from '../../ci/github-event.js';
+import { CHECK_NAME, publishToPullRequest } from '../../ci/publish.js';
+import { ciExitCode, runCi, type CiSteps, type StepOutcome } from '../../ci/run-ci.js';
+import type { ChangeSet } from '../../core/changeset.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
+import { RdnsError } from '../../core/errors.js';
+import { diffRevisions, type RevisionDiff } from '../../diff/diff-revisions.js';
+import { createGitHubClient, parseRepository } from '../../github/client.js';
+import type { PullRequestHost } from '../../github/host.js';
+import { checkGuards } from '../../policy/guards.js';
+import { checkOwnership } from '../../policy/ownership.js';
+import { createPullRequestHost } from '../../github/octokit-host.js';
+import { loadRepository, type Repository } from '../../loader/repository.js';
+import { FORMATS, formatDiagnostics, summarize, type Format } from '../report.js';
+import type { CliContext } from '../context.js';
+import { resolverFromFlags } from './check.js';
+
+type CiFormat = Format | 'markdown';
+
+interface CiFlags {
+  base?: string;
+  head?: string;
+  format?: CiFormat;
+  resolver: string[];
+  timeout: string;
+  fcrdns: boolean;
+  publish: boolean;
+  author?: string;
+  label: string[];
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** The GitHub Actions environment `rdns ci` reads (all through the CLI context). */
+interface ActionsEnv {
+  readonly pr?: PullRequestEvent;
+  readonly repository?: string;
+  readonly token?: string;
+  readonly apiUrl?: string;
+  readonly serverUrl: string;
+  readonly runUrl?: string;
+  readonly stepSummary?: string;
+  readonly baseRef?: string;
+  readonly inActions: boolean;
+}
+
+function actionsEnv(ctx: CliContext): ActionsEnv {
+  const env = ctx.env;
+  let pr: PullRequestEvent | undefined;
+  if (env.GITHUB_EVENT_PATH) {
+    let text: string;
+    try {
+      text = readFileSync(env.GITHUB_EVENT_PATH, 'utf8');
+    } catch (e) {
+      throw new RdnsError(`cannot read the GitHub event (GITHUB_EVENT_PATH): ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2);
+    }
+    try {
+      pr = pullRequestOfEvent(JSON.parse(text));
+    } catch {
+      throw new RdnsError('the GitHub event (GITHUB_EVENT_PATH) is not JSON', 2);
+    }
+  }
+  const serverUrl = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '');
+  const repository = env.GITHUB_REPOSITORY || undefined;
+  return {
+    pr,
+    repository,
+    token: env.GITHUB_TOKEN || undefined,
+    apiUrl: env.GITHUB_API_URL || undefined,
+    serverUrl,
+    runUrl: repository && env.GITHUB_RUN_ID ? `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
+    stepSummary: env.GITHUB_STEP_SUMMARY || undefined,
+    baseRef: env.GITHUB_BASE_REF || undefined,
+    inActions: env.GITHUB_ACTIONS === 'true',
+  };
+}
+
+/** `rdns ci`: the pull-request job. */
+export function registerCi(program: Command, context: () => CliContext, setExit: (code: number) => void): void {
+  program
+    .command('ci')
+    .description('the pull-request job: validate, diff, ownership, change guards, FCrDNS of changed records; annotations, step summary, one sticky PR comment and a check run')
+    .option('--base <ref>', 'target branch or revision (default: GITHUB_BASE_REF, else the event\'s base branch)')
+    .option('--head <ref>', 'head revision (default: the checked-out work tree)')
+    .addOption(new Option('--format <format>', 'stdout: markdown = the PR comment body (default outside GitHub Actions), github = workflow-command annotations (default in Actions)').choices([...FORMATS, 'markdown']))
+    .option('--resolver <host:port>', 'DNS server for FCrDNS (repeatable; default: the system resolvers)', collect, [])
+    .option('--timeout <ms>', 'FCrDNS per-try timeout in milliseconds', '2000')
+    .option('--no-fcrdns', 'skip FCrDNS (e.g. names only resolvable on another network)')
+    .option('--no-publish', 'do not comment on the pull request or create a check run')
+    .option('--author <login>', 'check ownership as this GitHub user (default: the pull request\'s author)')
+    .option('--label <name>', 'treat the pull request as carrying this label (repeatable; added to the labels read from GitHub)', collect, [])
+    .action(async (opts: CiFlags) => {
+      const ctx = context();
+      const gh = actionsEnv(ctx);
+      const format: CiFormat = opts.format ?? (gh.inActions ? 'github' : 'markdown');
+      const base = opts.base ?? gh.baseRef ?? gh.pr?.baseRef;
+      if (!base) throw new RdnsError('no base revision to compare with', 2, 'pass --base main (in a pull_request workflow GITHUB_BASE_REF is set)');
+      const author = opts.author ?? gh.pr?.author;
+
+      // Without a token, a repository and a pull request there is nothing to talk to: a local run.
+      let host: PullRequestHost | undefined;
+      if (gh.token && gh.repository && gh.pr) {
+        const config = loadRepository(ctx.root, []).config;
+        const client = createGitHubClient({ token: gh.token, baseUrl: gh.apiUrl ?? config.githubApiUrl, warn: (m) => ctx.stderr(`rdns: ${m}\n`) });
+        host = createPullRequestHost(client, parseRepository(gh.repository), gh.token);
+      }
+      const labels = async (): Promise<string[]> => [...(host && gh.pr ? await host.labels(gh.pr.number) : (gh.pr?.labels ?? [])), ...opts.label];
+      const isTeamMember = async (org: string, team: string, login: string): Promise<boolean> => {
+        if (!host) throw new RdnsError(`@${org}/${team} owns a changed address, and team membership can only be asked from GitHub`, 2, 'set GITHUB_TOKEN and GITHUB_REPOSITORY, or run without --author to skip ownership');
+        return host.isTeamMember(org, team, login);
+      };
+
+      let repo: Repository | undefined;
+      let diff: RevisionDiff | undefined;
+      const steps: CiSteps = {
+        validate: () => {
+          repo = loadRepository(ctx.root);
+          return { diagnostics: repo.diagnostics, note: `${repo.fileCount} files, ${repo.recordCount} records` };
+        },
+        diff: async () => {
+          const d = await diffRevisions(ctx.root, { base, head: opts.head });
+          diff = d;
+          const n = d.changeSet.changes.length;
+          return { changeSet: d.changeSet, diagnostics: d.diagnostics, note: `${n} record change${n === 1 ? '' : 's'} in ${d.changeSet.files.length} block file${d.changeSet.files.length === 1 ? '' : 's'} since ${base}` };
+        },
+        ownership: (cs) => (author && diff ? ownershipStep(cs, diff, author, isTeamMember) : Promise.resolve({ diagnostics: [], skipped: 'no pull-request author (pass --author LOGIN)' })),
+        guards: async (cs) => {
+          const config = diff?.pair.head.config ?? repo?.config ?? loadRepository(ctx.root, []).config;
+          const have = await labels();
+          const approved = have.some((l) => l.toLowerCase() === config.guards.label.toLowerCase());
+          const changed = cs.counts.added + cs.counts.changed + cs.counts.reset + cs.counts.removed;
+          return {
+            diagnostics: checkGuards({ changeSet: cs, guards: config.guards, labels: have }),
+            note: `${changed} of at most ${config.guards.maxChangedRecords} records changed; deletes ≤ ${config.guards.maxDeletePercent}% per zone${approved ? `; "${config.guards.label}" label present` : ''}`,
+          };
+        },
+        fcrdns: (cs) => (opts.fcrdns ? fcrdnsStep(cs, opts) : Promise.resolve({ diagnostics: [], skipped: '--no-fcrdns' })),
+      };
+      const report = await runCi(steps, gh.pr);
+
+      const commentOptions: CommentOptions = {
+        baseRef: base,
+        runUrl: gh.runUrl,
+        ...(gh.repository && gh.pr?.headSha ? { links: { serverUrl: gh.serverUrl, repository: gh.repository, sha: gh.pr.headSha } } : {}),
+      };
+      const body = renderComment(report, commentOptions);
+      const summary = { ...summarize(report.diagnostics, repo?.fileCount ?? 0, repo?.recordCount ?? 0), changes: report.changeSet?.changes.length ?? 0 };
+      if (format === 'markdown') ctx.stdout(body);
+      else ctx.stdout(formatDiagnostics(format, report.diagnostics as Diagnostic[], summary, ctx.color));
+
+      if (gh.stepSummary) {
+        try {
+          // The step summary has a 1 MiB limit; the comment's own bound keeps well under it.
+          appendFileSync(gh.stepSummary, `${body.replace(`${COMMENT_MARKER}\n`, '')}\n`);
+        } catch (e) {
+          ctx.stderr(`rdns: warning: cannot write the step summary (GITHUB_STEP_SUMMARY): ${(e as Error).message}\n`);
+        }
+      }
+      if (host && gh.pr && opts.publish) {
+        const published = await publishToPullRequest(host, report, body, gh.pr);
+        for (const n of published.notices) ctx.stderr(`rdns: warning: ${n}\n`);
+        if (published.comment) ctx.stderr(`rdns: pull-request comment ${published.comment.created ? 'created' : 'updated'}${published.comment.url ? `: ${published.comment.url}` : ''}\n`);
+        if (published.checkRun) ctx.stderr(`rdns: check run "${CHECK_NAME}" completed with ${report.diagnostics.filter((d) => d.file).length} annotations in ${published.checkRun.batches} update(s)\n`);
+      } else if (gh.inActions && opts.publish) {
+        ctx.stderr(`rdns: not commenting: ${!gh.pr ? 'not a pull_request event' : !gh.token ? 'GITHUB_TOKEN is not set' : 'GITHUB_REPOSITORY is not set'}\n`);
+      }
+      setExit(ciExitCode(report));
+    });
+}
+
+/** Ownership of every changed address; failed team lookups count as "not a member" (fail closed) and are named in the note. */
+async function ownershipStep(cs: ChangeSet, diff: RevisionDiff, author: string, isTeamMember: (org: string, team: string, login: string) => Promise<boolean>): Promise<StepOutcome> {
+  const failures: string[] = [];
+  const lookup = async (org: string, team: string, login: string): Promise<boolean> => {
+    try {
+      return await isTeamMember(org, team, login);
+    } catch (e) {
+      failures.push(e instanceof RdnsError ? `${e.message}${e.hint ? ` (${e.hint})` : ''}` : (e as Error).message);
+      throw e;
+    }
+  };
+  const diagnostics = await checkOwnership({ author, changeSet: cs, base: diff.pair.base, head: diff.pair.head, isTeamMember: lookup, renames: diff.pair.renames });
+  const who = `@${author.replace(/^@/, '')}`;
+  if (failures.length > 0) return { diagnostics, note: `team membership could not be read, counted as not a member: ${failures[0]}` };
+  return { diagnostics, note: diagnostics.length === 0 ? `${who} may change every changed address` : `${who} changes addresses owned by others` };
+}
+
+async function fcrdnsStep(cs: ChangeSet, opts: CiFlags): Promise<StepOutcome> {
+  const targets = fcrdnsTargetsOfChanges(cs.changes);
+  if (targets.length === 0) return { diagnostics: [], note: 'no new PTR to confirm' };
+  const resolver = resolverFromFlags({ resolver: opts.resolver, timeout: opts.timeout, retries: '1', concurrency: '64' });
+  const r = await checkFcrdns(targets, resolver);
+  if (r.unreachable) {
+    // No DNS from the runner is not the author's fault: say so, but do not block the merge.
+    return {
+      diagnostics: r.diagnostics.map((d) => ({ ...d, severity: 'warning' as const })),
+      note: `not verified: no DNS server answered (${targets.length} name${targets.length === 1 ? '' : 's'})`,
+    };
+  }
+  return { diagnostics: r.diagnostics, note: `${r.passed} of ${r.checked} new PTR name${r.checked === 1 ? '' : 's'} resolve back to their IP` };
+}
