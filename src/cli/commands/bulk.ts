@@ -1,0 +1,68 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { RdnsError } from '../../core/errors.js';
+import { applyBulk } from '../../edit/api.js';
+import type { Format } from '../report.js';
+import type { CliContext } from '../context.js';
+import { actorOf, changeFormatOption, ownerOptions, printChangeResult } from './set.js';
+import { openPullRequestFromCli, prOptions, type PrFlags } from './pr-flow.js';
+
+/** Hard ceiling for --max: one bulk run never rewrites more than a /16 worth of records. */
+export const BULK_HARD_MAX = 65_536;
+const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
+function parseMax(v: string): number {
+  if (!/^\d{1,6}$/.test(v) || Number(v) < 1 || Number(v) > BULK_HARD_MAX) throw new InvalidArgumentError(`a whole number from 1 to ${BULK_HARD_MAX}`);
+  return Number(v);
+}
+
+function readInput(file: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = file === '-' ? readFileSync(0) : readFileSync(resolve(file));
+  } catch (e) {
+    throw new RdnsError(`cannot read ${file === '-' ? 'standard input' : file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2);
+  }
+  if (bytes.length > MAX_INPUT_BYTES) throw new RdnsError(`${file}: ${bytes.length} bytes is more than ${MAX_INPUT_BYTES}; split the input`, 2);
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    throw new RdnsError(`${file}: not valid UTF-8; save it as UTF-8`, 2);
+  }
+}
+
+/** `rdns bulk FILE|-`: preview (default) or apply `IP HOST` lines. */
+export function registerBulk(program: Command, context: () => CliContext, setExit: (code: number) => void): void {
+  const cmd = program
+    .command('bulk')
+    .description('apply "IP HOST" lines (space, tab or comma; "IP default" resets) from FILE or - (stdin); previews unless --apply')
+    .argument('<file>', 'input file, or - for standard input')
+    .option('--apply', 'write the changes (default: preview only)')
+    .option('--skip-invalid', 'with --apply: write the valid lines even when others are refused')
+    .option('--max <lines>', `per-run cap on change lines (default bulk.max_lines of rdns.yaml, 500; at most ${BULK_HARD_MAX})`, parseMax)
+    .addOption(changeFormatOption());
+  ownerOptions(cmd);
+  prOptions(cmd);
+  cmd.action(async (file: string, opts: { apply?: boolean; skipInvalid?: boolean; max?: number; format: Format; as?: string; team?: string[] } & PrFlags) => {
+    const ctx = context();
+    const text = readInput(file);
+    const source = file === '-' ? '<stdin>' : file;
+    const r = applyBulk(ctx.root, text, { apply: Boolean(opts.apply), skipInvalid: opts.skipInvalid, maxLines: opts.max, source, actor: actorOf(opts) });
+    const counts = { lines: r.lines, valid: r.valid, invalid: r.invalid, notYours: r.notYours, unchanged: r.unchanged };
+    const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
+    const files = new Set(r.changes.map((c) => c.file)).size;
+    const code = printChangeResult(ctx, r, {
+      format: opts.format,
+      applied: Boolean(opts.apply),
+      extraSummary: counts,
+      previewHint: r.errors > 0 ? `preview: nothing written; fix or remove the refused lines (or --skip-invalid), then --apply` : `preview: nothing written; run with --apply to write ${plural(r.changes.length, 'change')} to ${plural(files, 'file')}`,
+      notWrittenHint: 'nothing written: some lines were refused (use --skip-invalid to write the valid ones)',
+    });
+    if (opts.format === 'text') {
+      ctx.stdout(`${r.lines} lines: ${r.valid} valid (${r.changes.length} to change, ${r.unchanged} unchanged), ${r.invalid} invalid, ${r.notYours} not yours${r.overCap ? ' — over the cap, nothing done' : ''}\n`);
+    }
+    setExit(code);
+    if (opts.pr && opts.apply && r.written.length > 0) setExit(await openPullRequestFromCli(ctx, r, opts, 'bulk'));
+  });
+}

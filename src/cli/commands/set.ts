@@ -1,0 +1,103 @@
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { resetPtr, setPtr, type ChangeResult } from '../../edit/api.js';
+import { changeLines, diagnosticLine, jsonChange, unchangedLines } from '../../edit/change-report.js';
+import type { Actor } from '../../edit/plan.js';
+import { formatGithub, summarize, type Format } from '../report.js';
+import type { CliContext } from '../context.js';
+import { openPullRequestFromCli, prOptions, type PrFlags } from './pr-flow.js';
+
+export const changeFormatOption = (): Option => new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text');
+
+export function parseTtl(v: string): number {
+  if (!/^\d{1,10}$/.test(v) || Number(v) < 1 || Number(v) > 2147483647) throw new InvalidArgumentError('a TTL is a whole number of seconds (1–2147483647)');
+  return Number(v);
+}
+
+const collect = (v: string, acc: string[]): string[] => [...acc, v];
+
+/** `--as USER` and `--team ORG/TEAM…` → the actor whose ownership is checked. */
+export function actorOf(opts: { as?: string; team?: string[] }): Actor | undefined {
+  if (!opts.as) return undefined;
+  return { user: opts.as.replace(/^@/, ''), teams: (opts.team ?? []).map((t) => t.replace(/^@/, '')) };
+}
+
+export const ownerOptions = (cmd: Command): Command =>
+  cmd
+    .option('--as <user>', 'refuse addresses whose block and allocation owners do not include @USER')
+    .option('--team <org/team>', 'with --as: a team USER belongs to (repeatable; teams cannot be looked up offline)', collect, [] as string[]);
+
+export interface PrintOptions {
+  format: Format;
+  /** Written to disk (false: preview). */
+  applied: boolean;
+  extraSummary?: Record<string, number>;
+  previewHint?: string;
+  notWrittenHint?: string;
+}
+
+/** Prints a change result in the chosen format; returns the exit code (1 when anything was refused). */
+export function printChangeResult(ctx: CliContext, r: ChangeResult, p: PrintOptions): number {
+  const files = new Set(r.changes.map((c) => c.file)).size;
+  const summary = { ...summarize(r.diagnostics, files, r.changes.length), ...(p.extraSummary ?? {}) };
+  if (p.format === 'json') {
+    ctx.stdout(
+      `${JSON.stringify(
+        {
+          diagnostics: r.diagnostics.map((d) => Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined))),
+          summary,
+          changes: r.changes.map(jsonChange),
+          unchanged: r.plan.unchanged.map((u) => ({ ip: u.ipText, file: u.file, ...(u.pos ? { line: u.pos.line } : {}), ...(u.notes.length > 0 ? { notes: u.notes } : {}) })),
+          written: r.written,
+        },
+        null,
+        2,
+      )}\n`,
+    );
+  } else if (p.format === 'github') {
+    ctx.stdout(formatGithub(r.diagnostics, summary));
+  } else {
+    const lines = [...r.diagnostics.map(diagnosticLine), ...changeLines(r.changes), ...unchangedLines(r.plan.unchanged)];
+    if (r.written.length > 0) lines.push(`wrote ${r.written.join(', ')}`);
+    else if (!p.applied && r.changes.length > 0) lines.push(p.previewHint ?? 'preview only: nothing written');
+    else if (r.changes.length > 0) lines.push(p.notWrittenHint ?? 'nothing written');
+    else if (r.errors === 0) lines.push('nothing to change');
+    ctx.stdout(`${lines.join('\n')}\n`);
+  }
+  return r.errors > 0 ? 1 : 0;
+}
+
+/** `rdns set IP HOST` and `rdns reset IP`. */
+export function registerSet(program: Command, context: () => CliContext, setExit: (code: number) => void): void {
+  const set = program
+    .command('set')
+    .description('give IP its own PTR: edits the block file in place (only that record\'s lines change)')
+    .argument('<ip>', 'IPv4 or IPv6 address (any notation)')
+    .argument('<host>', 'PTR target hostname (normalised: lower case, punycode)')
+    .option('--ttl <seconds>', 'the record\'s own TTL', parseTtl)
+    .option('--note <text>', 'a note stored with the record (ticket number, reason)')
+    .option('--dry-run', 'show the change, write nothing')
+    .addOption(changeFormatOption());
+  ownerOptions(set);
+  prOptions(set);
+  set.action(async (ip: string, host: string, opts: { ttl?: number; note?: string; dryRun?: boolean; format: Format; as?: string; team?: string[] } & PrFlags) => {
+    const ctx = context();
+    const r = setPtr(ctx.root, ip, host, { ttl: opts.ttl, note: opts.note, apply: !opts.dryRun, actor: actorOf(opts) });
+    setExit(printChangeResult(ctx, r, { format: opts.format, applied: !opts.dryRun }));
+    if (opts.pr && r.errors === 0 && r.written.length > 0) setExit(await openPullRequestFromCli(ctx, r, opts, 'set'));
+  });
+
+  const reset = program
+    .command('reset')
+    .description('remove IP\'s own record so the block default (or no PTR) applies again')
+    .argument('<ip>', 'IPv4 or IPv6 address (any notation)')
+    .option('--dry-run', 'show the change, write nothing')
+    .addOption(changeFormatOption());
+  ownerOptions(reset);
+  prOptions(reset);
+  reset.action(async (ip: string, opts: { dryRun?: boolean; format: Format; as?: string; team?: string[] } & PrFlags) => {
+    const ctx = context();
+    const r = resetPtr(ctx.root, ip, { apply: !opts.dryRun, actor: actorOf(opts) });
+    setExit(printChangeResult(ctx, r, { format: opts.format, applied: !opts.dryRun }));
+    if (opts.pr && r.errors === 0 && r.written.length > 0) setExit(await openPullRequestFromCli(ctx, r, opts, 'reset'));
+  });
+}

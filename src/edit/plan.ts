@@ -1,0 +1,249 @@
+/**
+ * Requested PTR changes → a plan: which block file each address lives in, what it
+ * resolves to now, what it will resolve to, and every reason a request is refused.
+ * Pure: works on the loaded repository model, touches no file. Describing a change is
+ * separate from doing it (apply.ts writes the plan).
+ */
+import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
+import { normalizeHostname, withoutTrailingDot } from '../core/hostname.js';
+import { formatIp, formatPrefix, parseIp, prefixContainsIp, type IpAddress } from '../core/ip.js';
+import type { Block, Config, PtrRecord } from '../core/model.js';
+import { genericNameOf } from '../core/template.js';
+import { deniedBy } from '../policy/hostname-policy.js';
+import { ownerKey } from '../policy/owners.js';
+import type { RecordEdit } from './record-edit.js';
+
+/** One requested change: `host` undefined resets the address to its block default. */
+export interface PtrRequest {
+  readonly ip: string;
+  readonly host?: string;
+  readonly ttl?: number;
+  readonly note?: string;
+  /** Where the request came from (a bulk file line), for diagnostics. */
+  readonly pos?: SourcePos;
+}
+
+/** What an address resolves to: its own record, the block's generic name, or nothing. */
+export interface PtrValue {
+  readonly ptr: string;
+  readonly source: 'record' | 'default';
+  readonly ttl?: number;
+  readonly note?: string;
+}
+
+/** added: a record where there was none; changed: another record; reset: the record goes, the default (or nothing) applies. */
+export type PlannedKind = 'added' | 'changed' | 'reset';
+
+export interface PlannedChange {
+  readonly kind: PlannedKind;
+  readonly ip: IpAddress;
+  readonly ipText: string;
+  /** Repository-relative block file. */
+  readonly file: string;
+  readonly old?: PtrValue;
+  readonly new?: PtrValue;
+  readonly edit: RecordEdit;
+  readonly pos?: SourcePos;
+  /** Things worth telling the user (e.g. "equals the block default"). */
+  readonly notes: readonly string[];
+}
+
+export interface UnchangedRequest {
+  readonly ipText: string;
+  readonly file: string;
+  readonly current?: PtrValue;
+  readonly pos?: SourcePos;
+  readonly notes: readonly string[];
+}
+
+/** Who is asking: GitHub login and the teams (`org/team`) they belong to. Teams cannot be resolved offline, so they are given. */
+export interface Actor {
+  readonly user: string;
+  readonly teams?: readonly string[];
+}
+
+export interface EditPlan {
+  readonly changes: PlannedChange[];
+  readonly unchanged: UnchangedRequest[];
+  /** Refused requests (error) and remarks (warning). */
+  readonly diagnostics: Diagnostic[];
+  /** Requests refused for a reason other than ownership. */
+  readonly invalid: number;
+  /** Requests refused because the actor owns neither the block nor the allocation. */
+  readonly notYours: number;
+}
+
+export interface PlanOptions {
+  /** When given, every address must belong to a block or allocation this actor owns. */
+  readonly actor?: Actor;
+  /** Blocks that failed to load (file → first error), named when an address is in no block. */
+  readonly brokenFiles?: ReadonlyMap<string, Diagnostic>;
+}
+
+interface RepoView {
+  readonly blocks: readonly Block[];
+  readonly config: Pick<Config, 'deny' | 'ttl'>;
+}
+
+/** The most specific block that contains `ip` (blocks may nest when the repository is wrong). */
+export function blockOf(blocks: readonly Block[], ip: IpAddress): Block | undefined {
+  let best: Block | undefined;
+  for (const b of blocks) if (prefixContainsIp(b.prefix, ip) && (!best || b.prefix.length > best.prefix.length)) best = b;
+  return best;
+}
+
+/** True when `actor` is named in the block's owners or in the owners of an allocation holding `ip`. */
+export function isOwner(actor: Actor, block: Block, ip: IpAddress): boolean {
+  const handles = new Set([`@${actor.user}`, ...(actor.teams ?? []).map((t) => `@${t}`)].map(ownerKey));
+  const lists = [block.owners, ...block.allocations.filter((a) => prefixContainsIp(a.prefix, ip)).map((a) => a.owners)];
+  return lists.some((owners) => owners.some((o) => handles.has(ownerKey(o))));
+}
+
+/** The PTR an address has now in its block. */
+export function currentPtr(block: Block, record: PtrRecord | undefined, ip: IpAddress): PtrValue | undefined {
+  if (record) return { ptr: record.ptr, source: 'record', ttl: record.ttl, note: record.note };
+  if (block.default) return { ptr: genericNameOf(block.default, ip, block.prefix), source: 'default' };
+  return undefined;
+}
+
+/**
+ * Plans `requests` against the repository. Requests for the same address are merged
+ * when they agree and all refused when they disagree (in whatever notation the address
+ * was written). Never throws.
+ */
+export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], options: PlanOptions = {}): EditPlan {
+  const diagnostics: Diagnostic[] = [];
+  const changes: PlannedChange[] = [];
+  const unchanged: UnchangedRequest[] = [];
+  let invalid = 0;
+  let notYours = 0;
+  const recordMaps = new Map<Block, Map<string, PtrRecord>>();
+  const recordOf = (b: Block, ipText: string): PtrRecord | undefined => {
+    let m = recordMaps.get(b);
+    if (!m) {
+      m = new Map(b.records.map((r) => [r.ipText, r]));
+      recordMaps.set(b, m);
+    }
+    return m.get(ipText);
+  };
+  const refuse = (d: Diagnostic): void => {
+    diagnostics.push(d);
+    invalid++;
+  };
+
+  // Pass 1: each request on its own.
+  interface Candidate {
+    req: PtrRequest;
+    ip: IpAddress;
+    ipText: string;
+    block: Block;
+    host?: string;
+  }
+  const candidates: Candidate[] = [];
+  for (const req of requests) {
+    const parsed = parseIp(req.ip);
+    if (!parsed.ok) {
+      refuse(diag('record.ip-invalid', parsed.reason, req.pos, { value: req.ip }));
+      continue;
+    }
+    const ip = parsed.value;
+    const ipText = formatIp(ip);
+    const block = blockOf(repo.blocks, ip);
+    if (!block) {
+      const broken = [...(options.brokenFiles ?? new Map<string, Diagnostic>()).entries()];
+      const hint = broken.length > 0 ? `; these block files do not load and were not searched: ${broken.map(([f, d]) => `${f} (${d.code} at line ${d.line ?? 1})`).join(', ')}` : '; add a block file for its prefix first';
+      refuse(diag('edit.no-block', `${ipText} is in no block file${hint}`, req.pos, { ip: ipText }));
+      continue;
+    }
+    if (options.actor && !isOwner(options.actor, block, ip)) {
+      diagnostics.push(
+        diag('edit.not-owner', `${ipText} is in ${formatPrefix(block.prefix)} (${block.file}); @${options.actor.user} is not among its owners (${block.owners.join(', ') || 'none'}) nor those of an allocation holding it`, req.pos, { ip: ipText }),
+      );
+      notYours++;
+      continue;
+    }
+    let host: string | undefined;
+    if (req.host !== undefined) {
+      const h = normalizeHostname(req.host);
+      if (!h.ok) {
+        refuse(diag('hostname.invalid', `${ipText}: ${h.reason}`, req.pos, { ip: ipText, value: req.host }));
+        continue;
+      }
+      host = h.value;
+    }
+    if (req.ttl !== undefined && (req.ttl < repo.config.ttl.min || req.ttl > repo.config.ttl.max)) {
+      refuse(diag('record.ttl', `${ipText}: TTL ${req.ttl} is outside the allowed range ${repo.config.ttl.min}–${repo.config.ttl.max} (policy.ttl in rdns.yaml)`, req.pos, { ip: ipText, value: String(req.ttl) }));
+      continue;
+    }
+    const generic = block.default ? genericNameOf(block.default, ip, block.prefix) : undefined;
+    if (host !== undefined && host !== generic) {
+      const denied = deniedBy(host, repo.config);
+      if (denied) {
+        refuse(diag('hostname.denied', `${ipText}: "${req.host}" matches the deny pattern /${denied}/ of the hostname policy (it reads like dynamic or bulk-mail infrastructure)`, req.pos, { ip: ipText, value: req.host }));
+        continue;
+      }
+    }
+    candidates.push({ req, ip, ipText, block, host });
+  }
+
+  // Pass 2: the same address twice (any notation): merge when equal, refuse all when not.
+  const byIp = new Map<string, Candidate[]>();
+  for (const c of candidates) {
+    const list = byIp.get(c.ipText);
+    if (list) list.push(c);
+    else byIp.set(c.ipText, [c]);
+  }
+  for (const [ipText, list] of byIp) {
+    const first = list[0]!;
+    const same = (a: Candidate, b: Candidate): boolean => a.host === b.host && a.req.ttl === b.req.ttl && a.req.note === b.req.note;
+    if (list.some((c) => !same(c, first))) {
+      for (const c of list) {
+        const others = list.filter((o) => o !== c).map((o) => (o.req.pos ? `line ${o.req.pos.line}` : 'another request'));
+        refuse(diag('bulk.duplicate', `${ipText} is asked for ${c.host ? withoutTrailingDot(c.host) : 'default'} here and differently on ${others.join(', ')}; no line for this address is used`, c.req.pos, { ip: ipText, value: c.req.ip }));
+      }
+      continue;
+    }
+    const notes = list.length > 1 ? [`repeated on ${list.slice(1).map((c) => (c.req.pos ? `line ${c.req.pos.line}` : 'another request')).join(', ')}`] : [];
+    planOne(first, notes);
+  }
+
+  function planOne(c: Candidate, notes: string[]): void {
+    const { block, ip, ipText, req } = c;
+    const record = recordOf(block, ipText);
+    const old = currentPtr(block, record, ip);
+    const generic = block.default ? genericNameOf(block.default, ip, block.prefix) : undefined;
+    let host = c.host;
+    if (host !== undefined && host === generic && req.ttl === undefined && req.note === undefined) {
+      notes.push(`${withoutTrailingDot(host)} is the block's default name for ${ipText}; no record is needed`);
+      host = undefined;
+    }
+    if (host === undefined) {
+      if (!record) {
+        unchanged.push({ ipText, file: block.file, current: old, pos: req.pos, notes: [...notes, old ? 'already the block default' : 'has no record'] });
+        return;
+      }
+      const now = block.default ? { ptr: generic!, source: 'default' as const } : undefined;
+      changes.push({ kind: 'reset', ip, ipText, file: block.file, old, new: now, edit: { op: 'reset', ip, ipText }, pos: req.pos, notes });
+      return;
+    }
+    if (record && record.ptr === host && (req.ttl === undefined || req.ttl === record.ttl) && (req.note === undefined || req.note === record.note)) {
+      unchanged.push({ ipText, file: block.file, current: old, pos: req.pos, notes });
+      return;
+    }
+    const ttl = req.ttl ?? record?.ttl;
+    const note = req.note ?? record?.note;
+    changes.push({
+      kind: record ? 'changed' : 'added',
+      ip,
+      ipText,
+      file: block.file,
+      old,
+      new: { ptr: host, source: 'record', ttl, note },
+      edit: { op: 'set', ip, ipText, ptr: withoutTrailingDot(host), ttl: req.ttl, note: req.note },
+      pos: req.pos,
+      notes,
+    });
+  }
+
+  return { changes, unchanged, diagnostics, invalid, notYours };
+}
