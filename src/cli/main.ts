@@ -14,6 +14,8 @@ import { registerSynth } from './commands/synth.js';
 import { registerStacks } from './commands/stacks.js';
 import { registerExport } from './commands/export.js';
 import { registerCi } from './commands/ci.js';
+import { registerSet } from './commands/set.js';
+import { registerBulk } from './commands/bulk.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
@@ -35,6 +37,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerStacks(program, context, setExit);
   registerExport(program, context, setExit);
   registerCi(program, context, setExit);
+  registerSet(program, context, setExit);
+  registerBulk(program, context, setExit);
 
   for (const cmd of program.commands) cmd.exitOverride();
   try {
