@@ -6,17 +6,19 @@ export const RDNS = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url
 
 /**
  * Runs `argv` (a node script and its arguments, or any command when `command` is given)
- * under /usr/bin/time when present, returning wall seconds, peak RSS in MB, status and output.
+ * under /usr/bin/time when present, returning wall seconds, CPU seconds, peak RSS in MB, status and output.
  */
 export function measure(argv, { cwd, command = process.execPath, env } = {}) {
   const t0 = process.hrtime.bigint();
   const useTime = spawnSync('/usr/bin/time', ['--version']).status === 0;
   const r = useTime
-    ? spawnSync('/usr/bin/time', ['-f', '__RSS_KB=%M', command, ...argv], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 30 })
+    ? spawnSync('/usr/bin/time', ['-f', '__RSS_KB=%M __CPU=%U+%S', command, ...argv], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 30 })
     : spawnSync(command, argv, { cwd, env: { ...process.env, ...env }, encoding: 'utf8', maxBuffer: 1 << 30 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  const m = /__RSS_KB=(\d+)/.exec(r.stderr ?? '');
-  return { seconds, rssMb: m ? Number(m[1]) / 1024 : NaN, status: r.status, stdout: r.stdout, stderr: r.stderr };
+  const m = /__RSS_KB=(\d+) __CPU=([\d.]+)\+([\d.]+)/.exec(r.stderr ?? '');
+  // CPU seconds (user + system) tell more than wall time on a busy shared machine.
+  const cpuSeconds = m ? Number(m[2]) + Number(m[3]) : NaN;
+  return { seconds, cpuSeconds, rssMb: m ? Number(m[1]) / 1024 : NaN, status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 export const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');

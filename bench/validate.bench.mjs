@@ -39,6 +39,7 @@ try {
   const floor1 = floorOf([join(dir, 'one.json')]);
   console.log(`65,536 records in one file (${(f16.yaml.length / 1e6).toFixed(1)} MB): ${run1.stdout.trim()}`);
   ok = report('  rdns validate wall', run1.seconds, 's', 2.5) && ok;
+  console.log(`  CPU ${fmt(run1.cpuSeconds)} s (user + system)`);
   ok = report('  rdns validate peak RSS', run1.rssMb, 'MB', 400) && ok;
   console.log(`  floor: JSON.parse of the same data ${fmt(floor1.seconds, 3)} s; ratio rdns/floor ${fmt(run1.seconds / floor1.seconds, 1)}x`);
 
@@ -59,7 +60,7 @@ try {
   const floor2 = floorOf(jsonFiles);
   console.log(`1,048,576 records in 256 files: ${run2.stdout.trim()}`);
   ok = report('  rdns validate wall', run2.seconds, 's', 30) && ok;
-  console.log(`  peak RSS ${fmt(run2.rssMb, 0)} MB`);
+  console.log(`  CPU ${fmt(run2.cpuSeconds)} s (user + system, ${fmt(run2.cpuSeconds / run2.seconds, 1)} cores busy); peak RSS ${fmt(run2.rssMb, 0)} MB`);
   console.log(`  floor: JSON.parse of the same data ${fmt(floor2.seconds, 3)} s; ratio rdns/floor ${fmt(run2.seconds / floor2.seconds, 1)}x`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -12,7 +12,8 @@ import type { Block, Config } from '../core/model.js';
 import { reverseZoneOf, zoneCountOf, type ZoneLayout } from '../core/reverse.js';
 import { checkTemplate } from '../core/template.js';
 import { planZones } from '../core/zone-plan.js';
-import { loadBlockFile } from './block-file.js';
+import { loadBlockFile, type LoadedBlock } from './block-file.js';
+import { loadBlockFilesParallel } from './parallel.js';
 import { loadConfig } from './config.js';
 
 export interface Repository {
@@ -69,40 +70,67 @@ export const toRepoPath = (root: string, abs: string): string => relative(root, 
 
 /** Reads rdns.yaml and the block files under `paths` (default zones/) and checks them all. */
 export function loadRepository(root: string, paths: readonly string[] = DEFAULT_PATHS): Repository {
+  const { absRoot, config, sources, early } = readRepository(root, paths);
+  return finish(checkBlockSources(absRoot, sources, config), early, sources.length + early.unreadable);
+}
+
+/**
+ * {@link loadRepository} that parses large repositories on several cores (worker
+ * threads); the result is the same. Small repositories are loaded in this thread.
+ */
+export async function loadRepositoryParallel(root: string, paths: readonly string[] = DEFAULT_PATHS, options: { minParallelBytes?: number } = {}): Promise<Repository> {
+  const { absRoot, config, sources, early } = readRepository(root, paths);
+  const loaded = await loadBlockFilesParallel(sources, config, options.minParallelBytes);
+  return finish(checkLoadedBlocks(absRoot, loaded, config), early, sources.length + early.unreadable);
+}
+
+interface EarlyFindings {
+  diagnostics: Diagnostic[];
+  unreadable: number;
+}
+
+function readRepository(root: string, paths: readonly string[]): { absRoot: string; config: Config; sources: BlockSource[]; early: EarlyFindings } {
   const absRoot = resolve(root);
-  const { config, diagnostics: configDiagnostics } = loadConfig(absRoot);
-  const files = findBlockFiles(absRoot, paths);
+  const { config, diagnostics } = loadConfig(absRoot);
   const sources: BlockSource[] = [];
-  const unreadable: Diagnostic[] = [];
-  for (const file of files) {
+  const early: EarlyFindings = { diagnostics: [...diagnostics], unreadable: 0 };
+  for (const file of findBlockFiles(absRoot, paths)) {
     try {
       sources.push({ file, bytes: readFileSync(join(absRoot, file)) });
     } catch (e) {
-      unreadable.push(diag('file.unreadable', `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file, line: 1, column: 1 }));
+      early.unreadable++;
+      early.diagnostics.push(diag('file.unreadable', `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file, line: 1, column: 1 }));
     }
   }
-  const repo = checkBlockSources(absRoot, sources, config);
-  repo.diagnostics.push(...configDiagnostics, ...unreadable);
+  return { absRoot, config, sources, early };
+}
+
+function finish(repo: Repository, early: EarlyFindings, fileCount: number): Repository {
+  repo.diagnostics.push(...early.diagnostics);
   sortDiagnostics(repo.diagnostics);
-  return { ...repo, fileCount: files.length };
+  return { ...repo, fileCount };
 }
 
 /** The pure part of {@link loadRepository}: block file contents → model and diagnostics. */
 export function checkBlockSources(root: string, sources: readonly BlockSource[], config: Config): Repository {
+  return checkLoadedBlocks(root, sources.map((s) => loadBlockFile(s.bytes, s.file, config)), config);
+}
+
+/** Cross-file checks and zone planning over files already loaded one by one. */
+export function checkLoadedBlocks(root: string, loaded: readonly LoadedBlock[], config: Config): Repository {
   const diagnostics: Diagnostic[] = [];
   const blocks: Block[] = [];
   let recordCount = 0;
-  for (const s of sources) {
-    const loaded = loadBlockFile(s.bytes, s.file, config);
-    diagnostics.push(...loaded.diagnostics);
-    recordCount += loaded.recordCount;
-    if (loaded.block) blocks.push(loaded.block);
+  for (const l of loaded) {
+    diagnostics.push(...l.diagnostics);
+    recordCount += l.recordCount;
+    if (l.block) blocks.push(l.block);
   }
   blocks.sort((a, b) => comparePrefix(a.prefix, b.prefix));
   diagnostics.push(...checkAcrossBlocks(blocks));
   const layouts = planZones(blocks, config);
   diagnostics.push(...checkZoneSizes(blocks, layouts, config));
-  return { root, config, blocks, layouts, diagnostics: sortDiagnostics(diagnostics), fileCount: sources.length, recordCount };
+  return { root, config, blocks, layouts, diagnostics: sortDiagnostics(diagnostics), fileCount: loaded.length, recordCount };
 }
 
 /** Overlapping blocks, duplicate IPs between overlapping blocks, and templates shared by blocks. */

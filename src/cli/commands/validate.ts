@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { loadRepository } from '../../loader/repository.js';
+import { loadRepositoryParallel } from '../../loader/repository.js';
 import { formatDiagnostics, FORMATS, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
 
@@ -12,9 +12,9 @@ export function registerValidate(program: Command, context: () => CliContext, se
     .description('check block files: schema, hostname policy, duplicates, overlaps, IPs outside their block, templates')
     .argument('[paths...]', 'block files or folders (default: zones/)')
     .addOption(formatOption())
-    .action((paths: string[], opts: { format: Format }) => {
+    .action(async (paths: string[], opts: { format: Format }) => {
       const ctx = context();
-      const repo = loadRepository(ctx.root, paths.length > 0 ? paths : undefined);
+      const repo = await loadRepositoryParallel(ctx.root, paths.length > 0 ? paths : undefined);
       const summary = summarize(repo.diagnostics, repo.fileCount, repo.recordCount);
       ctx.stdout(formatDiagnostics(opts.format, repo.diagnostics, summary, ctx.color));
       setExit(summary.errors > 0 ? 1 : 0);
