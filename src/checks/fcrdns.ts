@@ -40,6 +40,8 @@ export interface FcrdnsResult {
 export interface FcrdnsOptions {
   /** Unverifiable names (SERVFAIL, timeout) are errors instead of warnings. */
   readonly strict?: boolean;
+  /** Names in progress at once (default 256); the resolver's own concurrency limit still applies. */
+  readonly parallel?: number;
   /** Called after each name is checked. */
   readonly onProgress?: (done: number, total: number) => void;
 }
@@ -128,14 +130,20 @@ function statusOf(ipText: string, a: Answer): { status: FcrdnsStatus; addresses:
  */
 export async function checkFcrdns(targets: readonly FcrdnsTarget[], resolver: DnsResolver, options: FcrdnsOptions = {}): Promise<FcrdnsReport> {
   let done = 0;
-  const results = await Promise.all(
-    targets.map(async (target): Promise<FcrdnsResult> => {
+  let next = 0;
+  const results = new Array<FcrdnsResult>(targets.length);
+  // A fixed pool of workers rather than one promise per target: 65,536 names stay cheap in memory.
+  const worker = async (): Promise<void> => {
+    while (next < targets.length) {
+      const i = next++;
+      const target = targets[i]!;
       const answer = await resolver.lookup(target.ptr, target.ip.version === 4 ? 'A' : 'AAAA');
       const { status, addresses } = statusOf(target.ipText, answer);
+      results[i] = answer.detail && status !== 'pass' ? { target, status, addresses, detail: answer.detail } : { target, status, addresses };
       options.onProgress?.(++done, targets.length);
-      return answer.detail && status !== 'pass' ? { target, status, addresses, detail: answer.detail } : { target, status, addresses };
-    }),
-  );
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(targets.length, options.parallel ?? 256) }, worker));
   const passed = results.filter((r) => r.status === 'pass').length;
   const unreachable = results.length > 0 && results.every((r) => r.status === 'timeout') && resolver.stats().responses === 0;
   const diagnostics: Diagnostic[] = [];

@@ -132,6 +132,40 @@ export function createDnsResolver(options: ResolverOptions = {}): DnsResolver {
   const cache = new Map<string, Promise<Answer>>();
   const stats: ResolverStats = { lookups: 0, queries: 0, cacheHits: 0, responses: 0, silent: 0, skipped: 0 };
 
+  // One sweeping timer for all queries in flight instead of a timer per query (cheaper at 65,536 names).
+  const inFlight = new Map<number, { deadline: number; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let sweeper: NodeJS.Timeout | undefined;
+  const sweep = (): void => {
+    const now = Date.now();
+    for (const [id, f] of inFlight) {
+      if (f.deadline <= now) {
+        inFlight.delete(id);
+        f.reject(Object.assign(new Error(`no answer within ${hardLimitMs} ms`), { code: 'ETIMEOUT' }));
+      }
+    }
+    if (inFlight.size === 0 && sweeper) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  };
+  const withHardLimit = <T>(p: Promise<T>): Promise<T> =>
+    new Promise<T>((res, rej) => {
+      const id = nextId++;
+      inFlight.set(id, { deadline: Date.now() + hardLimitMs, reject: rej });
+      sweeper ??= setInterval(sweep, Math.min(250, hardLimitMs));
+      p.then(
+        (v) => {
+          inFlight.delete(id);
+          res(v);
+        },
+        (e: unknown) => {
+          inFlight.delete(id);
+          rej(e as Error);
+        },
+      );
+    });
+
   const query = async (name: string, type: RecordType): Promise<Answer> => {
     if (failFastAfter > 0 && stats.responses === 0 && stats.silent >= failFastAfter) {
       stats.skipped++;
@@ -156,12 +190,8 @@ export function createDnsResolver(options: ResolverOptions = {}): DnsResolver {
         }
       }
     };
-    let timer: NodeJS.Timeout | undefined;
-    const hardLimit = new Promise<never>((_res, rej) => {
-      timer = setTimeout(() => rej(Object.assign(new Error(`no answer within ${hardLimitMs} ms`), { code: 'ETIMEOUT' })), hardLimitMs);
-    });
     try {
-      const values = [...new Set(await Promise.race([run(), hardLimit]))].sort();
+      const values = [...new Set(await withHardLimit(run()))].sort();
       stats.responses++;
       return values.length > 0 ? { outcome: 'answer', values } : { outcome: 'nodata', values: [] };
     } catch (e) {
@@ -170,8 +200,6 @@ export function createDnsResolver(options: ResolverOptions = {}): DnsResolver {
       if (isSilent(outcome)) stats.silent++;
       else stats.responses++;
       return { outcome, values: [], detail: `${code || 'error'}: ${(e as Error).message}` };
-    } finally {
-      clearTimeout(timer);
     }
   };
 
