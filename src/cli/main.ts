@@ -9,6 +9,7 @@ import { RdnsError } from '../core/errors.js';
 import { processContext, type CliContext } from './context.js';
 import { registerValidate } from './commands/validate.js';
 import { registerDiff } from './commands/diff.js';
+import { registerCodeowners } from './commands/codeowners.js';
 import { registerCheck } from './commands/check.js';
 import { registerSynth } from './commands/synth.js';
 import { registerStacks } from './commands/stacks.js';
@@ -32,6 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   // One line per command; each command lives in commands/<name>.ts.
   registerValidate(program, context, setExit);
   registerDiff(program, context, setExit);
+  registerCodeowners(program, context, setExit);
   registerCheck(program, context, setExit);
   registerSynth(program, context, setExit);
   registerStacks(program, context, setExit);

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import { loadRepositoryParallel } from '../../loader/repository.js';
 import { formatDiagnostics, FORMATS, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
+import { codeownersDiagnostics } from './codeowners.js';
 
 export const formatOption = (): Option => new Option('--format <format>', 'output format').choices(FORMATS as string[]).default('text');
 
@@ -15,6 +16,8 @@ export function registerValidate(program: Command, context: () => CliContext, se
     .action(async (paths: string[], opts: { format: Format }) => {
       const ctx = context();
       const repo = await loadRepositoryParallel(ctx.root, paths.length > 0 ? paths : undefined);
+      // Only a whole-repository run knows every block's owners.
+      if (paths.length === 0) repo.diagnostics.push(...codeownersDiagnostics(ctx.root, repo.blocks));
       const summary = summarize(repo.diagnostics, repo.fileCount, repo.recordCount);
       ctx.stdout(formatDiagnostics(opts.format, repo.diagnostics, summary, ctx.color));
       setExit(summary.errors > 0 ? 1 : 0);
