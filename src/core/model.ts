@@ -93,7 +93,7 @@ export interface Config {
   readonly maxFileBytes: number;
   readonly ttl: TtlBounds;
   /** Deny patterns for hostnames (case-insensitive), with the text they came from. */
-  readonly deny: readonly { readonly pattern: RegExp; readonly source: string }[];
+  readonly deny: readonly { readonly pattern: RegExp; readonly source: string; readonly why?: string }[];
   readonly guards: GuardSettings;
   readonly bulkMaxLines: number;
   readonly region: string;

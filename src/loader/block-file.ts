@@ -8,7 +8,7 @@ import { normalizeHostname } from '../core/hostname.js';
 import { compareIp, comparePrefix, formatIp, formatPrefix, parseIp, parsePrefix, prefixContains, prefixContainsIp, type IpPrefix } from '../core/ip.js';
 import type { Allocation, Block, Config, PtrRecord, ZoneOptions } from '../core/model.js';
 import { checkTemplate } from '../core/template.js';
-import { deniedBy } from '../policy/hostname-policy.js';
+import { explainDenial } from '../policy/hostname-policy.js';
 import { isValidOwner } from '../policy/owners.js';
 import { canonicalZoneName } from './config.js';
 import { validateSchema } from './schema.js';
@@ -197,10 +197,8 @@ function buildRecords(raw: RawBlock, block: IpPrefix, source: YamlSource, config
       out.push(diag('hostname.invalid', `${ipText}: ${host.reason}`, ptrPos, { ip: ipText, value: obj.ptr }));
       continue;
     }
-    const denied = deniedBy(host.value, config);
-    if (denied) {
-      out.push(diag('hostname.denied', `${ipText}: "${obj.ptr}" matches the deny pattern /${denied}/ of the hostname policy (it reads like dynamic or bulk-mail infrastructure)`, ptrPos, { ip: ipText, value: obj.ptr }));
-    }
+    const denied = explainDenial(host.value, config);
+    if (denied) out.push(diag('hostname.denied', `${ipText}: "${obj.ptr}" is refused by the hostname policy: ${denied}`, ptrPos, { ip: ipText, value: obj.ptr }));
     if (typeof value !== 'string') checkTtl(value.ttl, ['records', key, 'ttl'], source, config, out, ipText);
     const rec: PtrRecord = { ip: ip.value, ipText, ptr: host.value, ttl: obj.ttl, note: obj.note, pos };
     seen.set(ipText, rec);
@@ -222,7 +220,10 @@ function checkRecordsLoosely(raw: RawBlock, source: YamlSource, config: Config):
     const pos = typeof value === 'string' ? source.keyPos(['records', key]) : source.valuePos(['records', key, 'ptr']);
     const ipText = ip.ok ? formatIp(ip.value) : undefined;
     if (!host.ok) out.push(diag('hostname.invalid', `${ipText ?? key}: ${host.reason}`, pos, { ip: ipText, value: ptr }));
-    else if (deniedBy(host.value, config)) out.push(diag('hostname.denied', `${ipText ?? key}: "${ptr}" matches a deny pattern of the hostname policy`, pos, { ip: ipText, value: ptr }));
+    else {
+      const denied = explainDenial(host.value, config);
+      if (denied) out.push(diag('hostname.denied', `${ipText ?? key}: "${ptr}" is refused by the hostname policy: ${denied}`, pos, { ip: ipText, value: ptr }));
+    }
   }
   return out;
 }

@@ -14,11 +14,14 @@ import { validateSchema } from './schema.js';
  * dynamic, residential or bulk-mail infrastructure. Applies to explicit records
  * (a block's `default` generic names are exempt).
  */
-export const DEFAULT_DENY: readonly string[] = [
-  '(^|[.-])(dyn|dynamic|dhcp|pool|dsl|adsl|vdsl|xdsl|cable|dial-?up|ppp|pppoe|broadband|residential|cpe|client|unassigned|unknown|generic)([.-]|\\d|$)',
-  '\\d{1,3}[.-]\\d{1,3}[.-]\\d{1,3}[.-]\\d{1,3}',
-  '(^|[.-])(spam|bulk-?mail|mass-?mail|blast)([.-]|\\d|$)',
-  '^localhost\\.',
+export const DEFAULT_DENY: readonly { readonly source: string; readonly why: string }[] = [
+  {
+    source: '(^|[.-])(dyn|dynamic|dhcp|pool|dsl|adsl|vdsl|xdsl|cable|dial-?up|ppp|pppoe|broadband|residential|cpe|client|unassigned|unknown|generic)([.-]|\\d|$)',
+    why: 'a word that marks dynamic or residential address space',
+  },
+  { source: '\\d{1,3}[.-]\\d{1,3}[.-]\\d{1,3}[.-]\\d{1,3}', why: 'an embedded IP address, the mark of a generic name (use the block default instead)' },
+  { source: '(^|[.-])(spam|bulk-?mail|mass-?mail|blast)([.-]|\\d|$)', why: 'a bulk-mail word' },
+  { source: '^localhost\\.', why: 'localhost' },
 ];
 
 export const DEFAULT_CONFIG: Config = {
@@ -27,7 +30,7 @@ export const DEFAULT_CONFIG: Config = {
   maxRecordsPerZone: 10_000,
   maxFileBytes: 32 * 1024 * 1024,
   ttl: { min: 60, max: 86_400 },
-  deny: DEFAULT_DENY.map((source) => ({ source, pattern: new RegExp(source, 'i') })),
+  deny: DEFAULT_DENY.map((d) => ({ ...d, pattern: new RegExp(d.source, 'i') })),
   guards: { maxChangedRecords: 500, maxDeletePercent: 20, label: 'rdns/bulk-approved' },
   bulkMaxLines: 500,
   region: 'us-east-1',

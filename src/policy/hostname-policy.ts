@@ -10,3 +10,20 @@ export function deniedBy(fqdn: string, config: Pick<Config, 'deny'>): string | u
   const name = fqdn.endsWith('.') ? fqdn.slice(0, -1) : fqdn;
   return config.deny.find((d) => d.pattern.test(name))?.source;
 }
+
+/**
+ * Why a normalised hostname is refused, in words for the user (the part that matched
+ * and what it suggests), or undefined when it is allowed.
+ */
+export function explainDenial(fqdn: string, config: Pick<Config, 'deny'>): string | undefined {
+  const name = fqdn.endsWith('.') ? fqdn.slice(0, -1) : fqdn;
+  for (const d of config.deny) {
+    const m = d.pattern.exec(name);
+    if (!m) continue;
+    const part = m[0].replace(/^[.-]|[.-]$/g, '');
+    return d.why
+      ? `"${part}" is ${d.why}; receiving mail servers treat such names as end-user or bulk-mail space`
+      : `it matches the deny pattern /${d.source}/ of policy.deny in rdns.yaml`;
+  }
+  return undefined;
+}
