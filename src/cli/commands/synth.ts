@@ -71,7 +71,7 @@ export function registerSynth(program: Command, context: () => CliContext, setEx
       const ctx = context();
       const input = await loadForRender(ctx, paths, opts.format, opts.changedSince);
       if (!input) return setExit(1);
-      const outdir = resolve(ctx.root, opts.out ?? ctx.env.CDKTF_OUTDIR ?? 'cdktf.out');
+      const outdir = resolve(ctx.root, opts.out || ctx.env.CDKTF_OUTDIR || 'cdktf.out');
       // Loaded only now: cdktf and the provider classes take a moment to import.
       const { synthesize, checkSynthOutput } = await import('../../render/synth.js');
       const stacks = synthesize(input.model, input.repo.config, { outdir, prune: opts.changedSince === undefined });

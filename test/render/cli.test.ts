@@ -1,0 +1,170 @@
+/**
+ * `rdns synth`, `rdns stacks` and `rdns export` as a user runs them: the built CLI
+ * in a real repository (a temp dir, a real git history for --changed-since).
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FIXTURE, writeRepo } from './fixture.js';
+
+const REPO_ROOT = join(import.meta.dirname, '..', '..');
+const RDNS = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+const temps: string[] = [];
+afterAll(() => {
+  for (const t of temps) rmSync(t, { recursive: true, force: true });
+});
+
+function repo(files: Record<string, string> = FIXTURE): string {
+  const root = writeRepo(files, 'rdns-cli-');
+  temps.push(root);
+  return root;
+}
+
+const rdns = (root: string, ...args: string[]) => spawnSync(process.execPath, [RDNS, '-C', root, ...args], { encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: '' } });
+
+function git(root: string, ...args: string[]): string {
+  const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.net', '-c', 'commit.gpgsign=false', ...args], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+describe('rdns synth', () => {
+  it('writes cdktf.out/ with one stack per block file and prints a line per stack', () => {
+    const root = repo();
+    const r = rdns(root, 'synth');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('rdns-198-51-100-0-24  zones/198.51.100.0_24.yaml  1 zone, 258 records');
+    expect(r.stdout).toMatch(/synthesized 4 stacks, 390 records into cdktf\.out\/\n$/);
+    expect(readdirSync(join(root, 'cdktf.out', 'stacks')).sort()).toEqual(['rdns-192-0-2-0-24', 'rdns-198-51-100-0-24', 'rdns-2001-db8-100-48', 'rdns-203-0-113-0-25']);
+    // Same bytes as the in-process synth that the golden files pin.
+    const golden = readFileSync(join(import.meta.dirname, 'golden', 'rdns-203-0-113-0-25', 'cdk.tf.json'), 'utf8');
+    expect(readFileSync(join(root, 'cdktf.out', 'stacks', 'rdns-203-0-113-0-25', 'cdk.tf.json'), 'utf8')).toBe(golden);
+  });
+
+  it('refuses to render a repository with errors: diagnostics, exit 1, nothing written', () => {
+    const root = repo({ 'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: "bad_name.example.net"\n' });
+    const r = rdns(root, 'synth', '--format', 'json');
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout) as { diagnostics: { code: string; file: string; line: number }[] };
+    expect(out.diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([['hostname.invalid', 'zones/a.yaml', 4]]);
+    expect(existsSync(join(root, 'cdktf.out'))).toBe(false);
+  });
+
+  it('reports a delegation DNS cannot express with its place in the file', () => {
+    const root = repo({ 'zones/a.yaml': 'prefix: 2001:db8::/48\nowners: []\nallocations:\n  - prefix: 2001:db8:0:10::/62\n    delegate_to: [ns1.cust.example]\n' });
+    const r = rdns(root, 'synth');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('zones/a.yaml:4:');
+    expect(r.stdout).toContain('render.delegation');
+  });
+
+  it('--changed-since synthesizes only the stacks of block files changed on the branch; stacks lists them as a matrix', () => {
+    const root = repo();
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'initial');
+    git(root, 'checkout', '-qb', 'change');
+    const file = join(root, 'zones', '203.0.113.0_25.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('api.example.org', 'api2.example.org'));
+    git(root, 'commit', '-qam', 'change one PTR');
+    const s = rdns(root, 'synth', '--changed-since', 'main');
+    expect(s.status).toBe(0);
+    expect(s.stdout).toContain('synthesized 1 stack, 128 records into cdktf.out/ (block files changed since main)');
+    expect(readdirSync(join(root, 'cdktf.out', 'stacks'))).toEqual(['rdns-203-0-113-0-25']);
+    const m = rdns(root, 'stacks', '--changed-since', 'main', '--format', 'json');
+    expect(m.status).toBe(0);
+    expect(JSON.parse(m.stdout)).toEqual({
+      include: [{ stack: 'rdns-203-0-113-0-25', file: 'zones/203.0.113.0_25.yaml', prefix: '203.0.113.0/25', zones: ['0-25.113.0.203.in-addr.arpa.'], records: 128, resources: 2 }],
+    });
+    const none = rdns(root, 'stacks', '--changed-since', 'HEAD', '--format', 'json');
+    expect(JSON.parse(none.stdout)).toEqual({ include: [] });
+    const bad = rdns(root, 'synth', '--changed-since', 'no-such-branch');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('rdns: git diff failed');
+  });
+
+  it('rdns stacks lists every stack with its zones', () => {
+    const r = rdns(repo(), 'stacks', '--format', 'json');
+    const m = JSON.parse(r.stdout) as { include: { stack: string; zones: string[] }[] };
+    expect(m.include.map((s) => [s.stack, s.zones])).toEqual([
+      ['rdns-192-0-2-0-24', ['2.0.192.in-addr.arpa.']],
+      ['rdns-198-51-100-0-24', ['100.51.198.in-addr.arpa.']],
+      ['rdns-203-0-113-0-25', ['0-25.113.0.203.in-addr.arpa.']],
+      ['rdns-2001-db8-100-48', ['0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.']],
+    ]);
+  });
+});
+
+describe('rdns export', () => {
+  it('--format json follows the DESIGN.md contract: fully qualified names, sorted by IP, source record|default', () => {
+    const r = rdns(repo(), 'export', '--format', 'json');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout) as { zones: { zone: string; records: Record<string, unknown>[] }[] };
+    expect(Object.keys(out)).toEqual(['zones']);
+    expect(out.zones.map((z) => z.zone)).toEqual([
+      '2.0.192.in-addr.arpa.',
+      '100.51.198.in-addr.arpa.',
+      '64-27.100.51.198.in-addr.arpa.',
+      '0-25.113.0.203.in-addr.arpa.',
+      '0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.',
+    ]);
+    expect(out.zones[0]).toEqual({
+      zone: '2.0.192.in-addr.arpa.',
+      records: [
+        { name: '1.2.0.192.in-addr.arpa.', ip: '192.0.2.1', type: 'PTR', ttl: 3600, value: 'gw1.pop1.example.net.', source: 'record' },
+        { name: '25.2.0.192.in-addr.arpa.', ip: '192.0.2.25', type: 'PTR', ttl: 300, value: 'mx1.example.net.', source: 'record' },
+      ],
+    });
+    const b = out.zones[1]!.records;
+    expect(b[22]).toEqual({ name: '22.100.51.198.in-addr.arpa.', ip: '198.51.100.22', type: 'PTR', ttl: 7200, value: 'mail.example.com.', source: 'record' });
+    expect(b[23]).toEqual({ name: '23.100.51.198.in-addr.arpa.', ip: '198.51.100.23', type: 'PTR', ttl: 7200, value: '198-51-100-23.static.example.net.', source: 'default' });
+    expect(b.find((x) => x.type === 'NS')).toEqual({ name: '64-27.100.51.198.in-addr.arpa.', prefix: '198.51.100.64/27', type: 'NS', ttl: 7200, value: 'ns1.globex.example.', source: 'delegation' });
+  });
+
+  it('--format csv has a header and a line per record; --zone picks one zone', () => {
+    const r = rdns(repo(), 'export', '--format', 'csv', '--zone', '2.0.192.in-addr.arpa');
+    expect(r.stdout).toBe(
+      'zone,name,ip,type,ttl,value,source\n2.0.192.in-addr.arpa.,1.2.0.192.in-addr.arpa.,192.0.2.1,PTR,3600,gw1.pop1.example.net.,record\n2.0.192.in-addr.arpa.,25.2.0.192.in-addr.arpa.,192.0.2.25,PTR,300,mx1.example.net.,record\n',
+    );
+    const bad = rdns(repo(), 'export', '--zone', 'nope.in-addr.arpa');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('no such reverse zone: nope.in-addr.arpa.');
+  });
+
+  it('--format zone prints master-file text with optional SOA and NS', () => {
+    const r = rdns(repo(), 'export', '--zone', '2.0.192.in-addr.arpa', '--ns', 'ns1.example.net', '--serial', '7');
+    expect(r.stdout).toBe(`; 2.0.192.in-addr.arpa. from zones/192.0.2.0_24.yaml
+$ORIGIN 2.0.192.in-addr.arpa.
+$TTL 3600
+@ 3600 IN SOA ns1.example.net. hostmaster.example.net. 7 3600 600 1209600 300
+@ 3600 IN NS ns1.example.net.
+1.2.0.192.in-addr.arpa. 3600 IN PTR gw1.pop1.example.net.
+25.2.0.192.in-addr.arpa. 300 IN PTR mx1.example.net.
+`);
+    const bad = rdns(repo(), 'export', '--ns', 'not a name');
+    expect(bad.status).toBe(2);
+  });
+
+  it('keeps a file name with a line break out of the zone text (comments stay comments)', () => {
+    const root = repo({ 'zones/a\n@ IN NS evil.example.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: a.example.net\n' });
+    const r = rdns(root, 'export');
+    expect(r.status).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe('; 2.0.192.in-addr.arpa. from zones/a?@ IN NS evil.example.yaml');
+    expect(r.stdout).not.toMatch(/^@ IN NS evil/m);
+  });
+});
+
+describe('npx cdktf synth', () => {
+  it('runs the renderer from cdktf.json and writes the same stacks', () => {
+    const root = repo();
+    writeFileSync(join(root, 'cdktf.json'), readFileSync(join(REPO_ROOT, 'cdktf.json'), 'utf8').replace('node dist/cli/main.js', `node ${RDNS}`));
+    const r = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'cdktf'), ['synth'], { cwd: root, encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1', CI: '1' }, timeout: 90_000 });
+    expect(r.status, r.stdout + r.stderr).toBe(0);
+    expect(readdirSync(join(root, 'cdktf.out', 'stacks')).sort()).toEqual(['rdns-192-0-2-0-24', 'rdns-198-51-100-0-24', 'rdns-2001-db8-100-48', 'rdns-203-0-113-0-25']);
+    expect(readFileSync(join(root, 'cdktf.out', 'stacks', 'rdns-198-51-100-0-24', 'cdk.tf.json'), 'utf8')).toBe(
+      readFileSync(join(import.meta.dirname, 'golden', 'rdns-198-51-100-0-24', 'cdk.tf.json'), 'utf8'),
+    );
+  }, 90_000);
+});
