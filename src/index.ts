@@ -5,3 +5,5 @@
  */
 export * from './core/index.js';
 export * from './loader/index.js';
+// Changing PTRs from code: setPtr / resetPtr / applyBulk (see src/edit/api.ts).
+export * from './edit/index.js';

@@ -165,7 +165,7 @@ function rewriteEntry(entryText: string, edit: Extract<RecordEdit, { op: 'set' }
     for (const [k, text] of wanted) {
       const p = find(k);
       const v = p?.value;
-      if (isScalar(v) && v.range) splices.push({ from: v.range[0], to: v.range[1], text: k === 'ptr' ? yamlScalar(edit.ptr, v.type) : text, order: 0 });
+      if (isScalar(v) && v.range) splices.push({ from: v.range[0], to: v.range[1], text: k === 'ptr' ? yamlScalar(edit.ptr, v.type) : k === 'note' ? yamlScalar(edit.note ?? '', v.type) : text, order: 0 });
       else if (!p) missing.push([k, text]);
       else return { ok: false, reason: `the "${k}" of ${edit.ipText} is not a plain value` };
     }

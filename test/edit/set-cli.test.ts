@@ -1,0 +1,118 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { writeRepo } from '../helpers/repo-files.js';
+import { loadRepository } from '../../src/loader/repository.js';
+import { resetPtr, setPtr } from '../../src/index.js';
+
+const BLOCK = `# yaml-language-server: $schema=../schema/block.schema.json
+prefix: 198.51.100.0/24
+description: Colo hall B   # comment kept
+owners: ["@example-isp/noc"]
+default: "{dashed}.static.example.net"
+allocations:
+  - prefix: 198.51.100.32/28
+    account: acme
+    owners: ["@acme-corp"]
+records:
+  198.51.100.22: mail.example.com  # the MX
+  198.51.100.34:
+    ptr: smtp.acme.example
+    ttl: 300
+    note: NOC-1234
+`;
+const FILE = 'zones/198.51.100.0_24.yaml';
+const repo = (extra: Record<string, string> = {}): string => writeRepo({ [FILE]: BLOCK, 'zones/2001-db8.yaml': 'prefix: 2001:db8::/48\nrecords:\n  2001:db8::1: one.example.net\n', ...extra });
+const read = (root: string, f = FILE): string => readFileSync(join(root, f), 'utf8');
+
+describe('rdns set / reset (the real process)', () => {
+  it('adds a record in IP order, normalising the hostname, and changes nothing else', () => {
+    const root = repo();
+    const r = runCli(['set', '198.51.100.40', 'Web1.Example.COM.'], { cwd: root });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('added   198.51.100.40  198-51-100-40.static.example.net (default) → web1.example.com  zones/198.51.100.0_24.yaml\nwrote zones/198.51.100.0_24.yaml\n');
+    expect(read(root)).toBe(BLOCK.replace('    note: NOC-1234\n', '    note: NOC-1234\n  198.51.100.40: web1.example.com\n'));
+    expect(loadRepository(root).diagnostics).toEqual([]);
+  });
+
+  it('changes a record in place with --ttl and --note, keeping its comment', () => {
+    const root = repo();
+    const r = runCli(['set', '198.51.100.22', 'mx.example.com', '--ttl', '600', '--note', 'NOC-77'], { cwd: root });
+    expect(r.status).toBe(0);
+    expect(read(root)).toBe(BLOCK.replace('  198.51.100.22: mail.example.com  # the MX\n', '  198.51.100.22: # the MX\n    ptr: mx.example.com\n    ttl: 600\n    note: NOC-77\n'));
+  });
+
+  it('reset removes the record lines and says what applies now; IPv6 in another notation', () => {
+    const root = repo();
+    const r = runCli(['reset', '198.51.100.34', '--format', 'json'], { cwd: root });
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.changes).toEqual([
+      { kind: 'reset', ip: '198.51.100.34', file: FILE, old: { ptr: 'smtp.acme.example.', source: 'record', ttl: 300, note: 'NOC-1234' }, new: { ptr: '198-51-100-34.static.example.net.', source: 'default' } },
+    ]);
+    expect(out.summary).toMatchObject({ files: 1, records: 1, errors: 0, warnings: 0 });
+    expect(read(root)).toBe(BLOCK.replace('  198.51.100.34:\n    ptr: smtp.acme.example\n    ttl: 300\n    note: NOC-1234\n', ''));
+    expect(runCli(['set', '2001:0DB8:0:0::0001', 'uno.example.net'], { cwd: root }).status).toBe(0);
+    expect(read(root, 'zones/2001-db8.yaml')).toBe('prefix: 2001:db8::/48\nrecords:\n  2001:db8::1: uno.example.net\n');
+  });
+
+  it('says so when the name is the block default, and writes nothing', () => {
+    const root = repo();
+    const r = runCli(['set', '198.51.100.50', '198-51-100-50.static.example.net'], { cwd: root });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain("is the block's default name for 198.51.100.50; no record is needed");
+    expect(read(root)).toBe(BLOCK);
+  });
+
+  it.each([
+    [['set', '203.0.113.9', 'a.example.net'], 'edit.no-block', /203\.0\.113\.9 is in no block file/],
+    [['set', '198.51.100.9', 'mail'], 'hostname.invalid', /bare word/],
+    [['set', '198.51.100.9', 'dyn-198-51-100-9.example.net'], 'hostname.denied', /deny pattern/],
+    [['set', '198.51.100.09', 'a.example.net'], 'record.ip-invalid', /leading zero/],
+    [['set', '198.51.100.9', 'a.example.net', '--ttl', '5'], 'record.ttl', /outside the allowed range/],
+    [['set', '198.51.100.9', 'a.example.net', '--as', 'acme-corp'], 'edit.not-owner', /not among its owners/],
+  ])('refuses %j with %s, exit 1, file untouched', (args, code, message) => {
+    const root = repo();
+    const r = runCli([...args, '--format', 'json'], { cwd: root });
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.diagnostics).toEqual([expect.objectContaining({ severity: 'error', code, message: expect.stringMatching(message) })]);
+    expect(read(root)).toBe(BLOCK);
+  });
+
+  it('an owner of the allocation may set, --team counts team owners', () => {
+    const root = repo();
+    expect(runCli(['set', '198.51.100.33', 'b.acme.example', '--as', '@ACME-corp'], { cwd: root }).status).toBe(0);
+    expect(runCli(['set', '198.51.100.9', 'b.example.net', '--as', 'alice', '--team', 'example-isp/noc'], { cwd: root }).status).toBe(0);
+  });
+
+  it('names a block file that does not parse, and leaves it untouched', () => {
+    const broken = 'prefix: 192.0.2.0/24\nrecords:\n  192.0.2.1: [a\n';
+    const root = repo({ 'zones/192.0.2.0_24.yaml': broken });
+    const r = runCli(['set', '192.0.2.5', 'a.example.net'], { cwd: root });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/edit\.no-block 192\.0\.2\.5 is in no block file; these block files do not load and were not searched: zones\/192\.0\.2\.0_24\.yaml \(yaml\.syntax/);
+    expect(read(root, 'zones/192.0.2.0_24.yaml')).toBe(broken);
+  });
+
+  it('usage mistakes exit 2', () => {
+    const root = repo();
+    expect(runCli(['set', '198.51.100.9'], { cwd: root }).status).toBe(2);
+    expect(runCli(['set', '198.51.100.9', 'a.example.net', '--ttl', 'abc'], { cwd: root }).status).toBe(2);
+  });
+
+  it('library API: setPtr / resetPtr return what changed; apply:false previews', () => {
+    const root = repo();
+    const preview = setPtr(root, '198.51.100.41', 'api.example.com', { apply: false });
+    expect(preview.errors).toBe(0);
+    expect(preview.written).toEqual([]);
+    expect(preview.changes.map((c) => [c.kind, c.ipText, c.new?.ptr])).toEqual([['added', '198.51.100.41', 'api.example.com.']]);
+    expect(read(root)).toBe(BLOCK);
+    const done = setPtr(root, '198.51.100.41', 'api.example.com');
+    expect(done.written).toEqual([FILE]);
+    expect(resetPtr(root, '198.51.100.41').changes[0]?.kind).toBe('reset');
+    expect(read(root)).toBe(BLOCK);
+  });
+});
