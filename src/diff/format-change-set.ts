@@ -51,7 +51,7 @@ export function formatChangeSetText(cs: ChangeSet): string {
   lines.push(`${shortRev(cs.base)} → ${shortRev(cs.head)}: ${n === 0 ? 'no record changes' : `${plural(n, 'record change')} (${describeCounts(cs.counts)})`} in ${plural(cs.files.length, 'file')}`);
   for (const [zone, c] of Object.entries(cs.perZone).sort(([a], [b]) => a.localeCompare(b))) {
     const of = cs.baseZoneRecords[zone];
-    lines.push(`  zone ${zone} ${describeCounts(c)}${of ? ` (of ${of.toLocaleString('en-US')} records)` : ''}`);
+    lines.push(`  zone ${zone} ${describeCounts(c)}${of ? ` (of ${plural(of, 'record')})` : ''}`);
   }
   for (const [file, c] of Object.entries(cs.perBlock).sort(([a], [b]) => a.localeCompare(b))) lines.push(`  file ${file} ${describeCounts(c)}`);
   return `${lines.join('\n')}\n`;

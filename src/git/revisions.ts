@@ -6,7 +6,7 @@
  */
 import { RdnsError } from '../core/errors.js';
 import { WORKTREE } from './changed-files.js';
-import { runGit, tryGit } from './git-client.js';
+import { gitTopLevel, tryGit } from './git-client.js';
 
 export interface ResolvedRevisions {
   /** Commit the changes are measured from: merge-base(base, head). */
@@ -54,6 +54,7 @@ const FETCHABLE = /^(?!-)[A-Za-z0-9._/-]+$/;
  * with a concrete fix when the history cannot be found.
  */
 export async function resolveRevisions(root: string, opts: ResolveOptions): Promise<ResolvedRevisions> {
+  await gitTopLevel(root);
   const remote = opts.remote ?? 'origin';
   const mayFetch = opts.fetch !== false && (await hasRemote(root, remote));
   const fetched: string[] = [];
