@@ -1,0 +1,51 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { writeRepo } from '../helpers/repo-files.js';
+
+const FILES = {
+  'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: ["@example-isp/noc"]\nrecords:\n  192.0.2.1: a.example.com\n',
+  'zones/b.yaml': 'prefix: 198.51.100.0/24\nowners: ["@acme-corp", "@example-isp/noc"]\n',
+};
+
+describe('rdns codeowners (the real process)', () => {
+  it('writes .github/CODEOWNERS, then --check and validate agree it is current', () => {
+    const root = writeRepo(FILES);
+    const w = runCli(['codeowners'], { cwd: root });
+    expect(w.status).toBe(0);
+    expect(w.stdout).toBe('wrote .github/CODEOWNERS: 2 block files with owners\n');
+    const text = readFileSync(join(root, '.github/CODEOWNERS'), 'utf8');
+    expect(text).toContain('/zones/a.yaml @example-isp/noc\n/zones/b.yaml @acme-corp @example-isp/noc\n');
+    expect(runCli(['codeowners', '--check'], { cwd: root }).status).toBe(0);
+    expect(runCli(['codeowners'], { cwd: root }).stdout).toBe('.github/CODEOWNERS is up to date (2 block files with owners)\n');
+    const v = runCli(['validate'], { cwd: root });
+    expect(v.status).toBe(0);
+    expect(v.stdout).not.toContain('codeowners.stale');
+  });
+
+  it('--check exits 1 and validate warns (exit 0) when an owner changed', () => {
+    const root = writeRepo(FILES);
+    runCli(['codeowners'], { cwd: root });
+    const fs = { ...FILES, 'zones/b.yaml': FILES['zones/b.yaml'].replace('@acme-corp', '@other') };
+    const root2 = writeRepo({ ...fs, '.github/CODEOWNERS': readFileSync(join(root, '.github/CODEOWNERS'), 'utf8') });
+    const c = runCli(['codeowners', '--check', '--format', 'json'], { cwd: root2 });
+    expect(c.status).toBe(1);
+    expect(JSON.parse(c.stdout).diagnostics[0]).toMatchObject({ code: 'codeowners.stale', severity: 'warning', file: '.github/CODEOWNERS' });
+    const v = runCli(['validate'], { cwd: root2 });
+    expect(v.status).toBe(0);
+    expect(v.stdout).toMatch(/^\.github\/CODEOWNERS:1:1: warning codeowners\.stale .*"\/zones\/b\.yaml @other @example-isp\/noc" is missing/m);
+  });
+
+  it('validate says nothing about CODEOWNERS when the repository has none', () => {
+    const v = runCli(['validate'], { cwd: writeRepo(FILES) });
+    expect(v.stdout).toBe('ok: 2 files, 1 record, 0 errors, 0 warnings\n');
+  });
+
+  it('refuses to write from block files with errors', () => {
+    const root = writeRepo({ ...FILES, 'zones/c.yaml': 'prefix: [broken\n' });
+    const r = runCli(['codeowners'], { cwd: root });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('not written: the block files have errors');
+  });
+});
