@@ -78,6 +78,7 @@ export const DIAGNOSTIC_CODES = {
   'drift.unverifiable': ['warning', 'the live PTR could not be read (SERVFAIL or timeout)'],
   'delegation.missing': ['error', 'the reverse zone is not delegated: its apex has no SOA/NS in DNS'],
   'delegation.lame': ['error', 'a name server of the reverse zone does not resolve or does not answer authoritatively for it'],
+  'delegation.unverifiable': ['warning', 'the delegation of a reverse zone could not be checked (timeout or an unusable answer)'],
   'delegation.mismatch': ['warning', 'the NS set seen from the parent differs from the zone\'s own NS set or from `delegate_to`'],
   'audit.partial': ['warning', 'a block is too large to read the live PTR of every address; only its records were compared'],
   'ownership.not-yours': ['error', 'the pull request changes an address (or block settings) that its author does not own; the message names who may'],
