@@ -95,7 +95,7 @@ const sumCounts = (cs: readonly RecordChange[]): ChangeCounts => {
 export function renderComment(report: CiReport, options: CommentOptions = {}): string {
   const maxChars = options.maxChars ?? MAX_COMMENT_CHARS;
   const place = (file: string | undefined, line: number | undefined): string => {
-    if (!file) return '';
+    if (!file) return '—';
     const text = line ? `${file}:${line}` : file;
     if (!options.links) return code(text);
     const { serverUrl, repository, sha } = options.links;
@@ -147,7 +147,8 @@ export function renderComment(report: CiReport, options: CommentOptions = {}): s
 
   const build = (findingRows: number, changeRows: number, blockRows: number): string => {
     const out = [...header];
-    const ds = report.diagnostics;
+    // Errors first: they are what blocks the merge.
+    const ds = [...report.diagnostics.filter((d) => d.severity === 'error'), ...report.diagnostics.filter((d) => d.severity !== 'error')];
     if (ds.length > 0) {
       out.push(`### Findings (${ds.length.toLocaleString('en-US')})`, '', '| | where | code | message |', '|---|---|---|---|', ...ds.slice(0, findingRows).map(findingRow));
       if (ds.length > findingRows) out.push('', `…and ${plural(ds.length - findingRows, 'more finding')}: see the check run's annotations, or run \`rdns ci\` locally.`);

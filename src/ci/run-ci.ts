@@ -66,9 +66,17 @@ const SKIPPED_NO_DIFF = 'the change set could not be computed';
 export async function runCi(steps: CiSteps, pr?: PullRequestInfo): Promise<CiReport> {
   const reports: StepReport[] = [];
   const all: Diagnostic[] = [];
+  const seen = new Set<string>();
   const record = (name: StepName, o: StepOutcome): void => {
-    reports.push(stepReport(name, o));
-    all.push(...o.diagnostics);
+    // validate (all files) and the diff (changed files at head) meet the same problems: count each once, where first found.
+    const fresh = o.diagnostics.filter((d) => {
+      const key = keyOf(d);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    reports.push(stepReport(name, { ...o, diagnostics: fresh }));
+    all.push(...fresh);
   };
   record('validate', await steps.validate());
   const diff = await steps.diff();
@@ -77,7 +85,7 @@ export async function runCi(steps: CiSteps, pr?: PullRequestInfo): Promise<CiRep
   record('ownership', cs ? await steps.ownership(cs) : { diagnostics: [], skipped: SKIPPED_NO_DIFF });
   record('guards', cs ? await steps.guards(cs) : { diagnostics: [], skipped: SKIPPED_NO_DIFF });
   record('fcrdns', cs ? await steps.fcrdns(cs) : { diagnostics: [], skipped: SKIPPED_NO_DIFF });
-  const diagnostics = dedupe(all);
+  const diagnostics = sortDiagnostics(all);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   return { steps: reports, diagnostics, changeSet: cs, errors, warnings: diagnostics.length - errors, pr };
 }
@@ -90,18 +98,7 @@ function stepReport(name: StepName, o: StepOutcome): StepReport {
   return r;
 }
 
-// validate (all files) and the diff (changed files at head) report the same problem twice.
-function dedupe(ds: readonly Diagnostic[]): Diagnostic[] {
-  const seen = new Set<string>();
-  const out: Diagnostic[] = [];
-  for (const d of ds) {
-    const key = [d.code, d.file, d.line, d.column, d.ip, d.message].join('\0');
-    if (seen.has(key)) continue;
-    seen.add(key);
-    out.push(d);
-  }
-  return sortDiagnostics(out);
-}
+const keyOf = (d: Diagnostic): string => [d.code, d.file, d.line, d.column, d.ip, d.message].join('\0');
 
 /** Exit code of `rdns ci`: 1 blocks the merge. */
 export const ciExitCode = (r: CiReport): 0 | 1 => (r.errors > 0 ? 1 : 0);

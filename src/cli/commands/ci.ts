@@ -119,7 +119,7 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
       const steps: CiSteps = {
         validate: () => {
           repo = loadRepository(ctx.root);
-          return { diagnostics: repo.diagnostics, note: `${repo.fileCount} files, ${repo.recordCount} records` };
+          return { diagnostics: repo.diagnostics, note: `${repo.fileCount} file${repo.fileCount === 1 ? '' : 's'}, ${repo.recordCount} record${repo.recordCount === 1 ? '' : 's'}` };
         },
         diff: async () => {
           const d = await diffRevisions(ctx.root, { base, head: opts.head });
@@ -135,7 +135,7 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
           const changed = cs.counts.added + cs.counts.changed + cs.counts.reset + cs.counts.removed;
           return {
             diagnostics: checkGuards({ changeSet: cs, guards: config.guards, labels: have }),
-            note: `${changed} of at most ${config.guards.maxChangedRecords} records changed; deletes ≤ ${config.guards.maxDeletePercent}% per zone${approved ? `; "${config.guards.label}" label present` : ''}`,
+            note: `${changed} record${changed === 1 ? '' : 's'} changed (limit ${config.guards.maxChangedRecords}, deletes ≤ ${config.guards.maxDeletePercent}% of a zone)${approved ? `; label "${config.guards.label}" present` : ''}`,
           };
         },
         fcrdns: (cs) => (opts.fcrdns ? fcrdnsStep(cs, opts) : Promise.resolve({ diagnostics: [], skipped: '--no-fcrdns' })),
@@ -201,5 +201,5 @@ async function fcrdnsStep(cs: ChangeSet, opts: CiFlags): Promise<StepOutcome> {
       note: `not verified: no DNS server answered (${targets.length} name${targets.length === 1 ? '' : 's'})`,
     };
   }
-  return { diagnostics: r.diagnostics, note: `${r.passed} of ${r.checked} new PTR name${r.checked === 1 ? '' : 's'} resolve back to their IP` };
+  return { diagnostics: r.diagnostics, note: `${r.passed} of ${r.checked} new PTR name${r.checked === 1 ? '' : 's'} confirmed (resolve back to the IP)` };
 }
