@@ -9,7 +9,8 @@ import { parsePrefix, prefixContains, supernetOf, type IpPrefix } from '../core/
 import type { Block, Config } from '../core/model.js';
 import type { ZoneLayout } from '../core/reverse.js';
 import { CONFIG_FILE, DEFAULT_CONFIG, parseConfig } from '../loader/config.js';
-import { checkBlockSources, DEFAULT_PATHS, findBlockFiles, type BlockSource } from '../loader/repository.js';
+import { loadBlockFilesParallel } from '../loader/parallel.js';
+import { checkLoadedBlocks, DEFAULT_PATHS, findBlockFiles, type BlockSource } from '../loader/repository.js';
 import { changedFiles, WORKTREE, type ChangedFile } from './changed-files.js';
 import { listFilesAt, readFilesAt } from './read-files.js';
 import { resolveRevisions, type ResolvedRevisions, type ResolveOptions } from './revisions.js';
@@ -91,13 +92,15 @@ async function loadRevision(root: string, rev: string, files: readonly string[],
   const wanted = everything ? await listBlockFiles(root, rev, paths) : [...files];
   const bytes = await readFilesAt(root, rev, wanted);
   const sources: BlockSource[] = wanted.filter((f) => bytes.has(f)).map((file) => ({ file, bytes: bytes.get(file)! }));
-  let model = checkBlockSources(root, sources, config);
+  // Large changes are parsed on several cores (the loader decides when that pays off).
+  const loaded = await loadBlockFilesParallel(sources, config);
+  let model = checkLoadedBlocks(root, loaded, config);
 
   const boundaryOf = (p: IpPrefix): number => (p.version === 4 ? config.boundaries.ipv4 : config.boundaries.ipv6);
   const sharedParents = model.blocks.filter((b) => b.prefix.length > boundaryOf(b.prefix)).map((b) => supernetOf({ version: b.prefix.version, value: b.prefix.network }, boundaryOf(b.prefix)));
   if (!everything && sharedParents.length > 0) {
-    const loaded = new Set(wanted);
-    const others = (await listBlockFiles(root, rev, paths)).filter((f) => !loaded.has(f));
+    const alreadyLoaded = new Set(wanted);
+    const others = (await listBlockFiles(root, rev, paths)).filter((f) => !alreadyLoaded.has(f));
     const otherBytes = await readFilesAt(root, rev, others);
     const neighbours: BlockSource[] = [];
     for (const [file, b] of otherBytes) {
@@ -108,7 +111,7 @@ async function loadRevision(root: string, rev: string, files: readonly string[],
         neighbours.push({ file, bytes: b });
       }
     }
-    if (neighbours.length > 0) model = checkBlockSources(root, [...sources, ...neighbours], config);
+    if (neighbours.length > 0) model = checkLoadedBlocks(root, [...loaded, ...(await loadBlockFilesParallel(neighbours, config))], config);
   }
   const loadedFiles = new Set(model.blocks.map((b) => b.file));
   const present = [...new Set([...sources.map((s) => s.file), ...model.blocks.map((b) => b.file)])].sort();
