@@ -42,7 +42,8 @@ export function stackInfoOf(block: BlockContents): StackInfo {
     if (z.mode === 'per-record') {
       resources += sets;
       reads += sets;
-    } else if (sets > 0) {
+    } else {
+      // Rendered even when empty: an exclusive zone with no records in git is kept empty.
       resources += 1;
       reads += Math.max(1, Math.ceil(sets / LIST_PAGE_SIZE));
     }

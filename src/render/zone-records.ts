@@ -166,7 +166,12 @@ function blockContents(block: Block, layout: ZoneLayout, config: Config, out: Di
       childRecords.set(d, list);
       list.push({ ...rec, name: childOwnerName(ip, d) });
     };
-    if (block.default) {
+    const tooMany = span.last - span.first + 1n > BigInt(config.maxRecordsPerZone);
+    if (block.default && tooMany) {
+      // Validation reports this too; callers that render an unvalidated repository must not loop over 2^80 addresses.
+      out.push(diag('zone.too-large', `default would give ${span.last - span.first + 1n} addresses of ${zone.name} a PTR, more than zones.max_records (${config.maxRecordsPerZone}); only explicit records are rendered`, block.pos, { value: zone.name }));
+    }
+    if (block.default && !tooMany) {
       // Every address of the zone inside the block: explicit record, else the generic name.
       for (let v = span.first; v <= span.last; v++) {
         const ip: IpAddress = { version: block.prefix.version, value: v };

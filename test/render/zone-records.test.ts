@@ -117,7 +117,7 @@ describe('zoneContents on the fixture repository', () => {
 describe('zoneContents diagnostics', () => {
   it('reports a zone over zones.max_records (PTR, NS and CNAME counted)', () => {
     const { model } = load({
-      'rdns.yaml': 'zones:\n  max_records: 100\n',
+      'rdns.yaml': 'zones:\n  max_records: 128\n',
       'zones/a.yaml': 'prefix: 198.51.100.0/25\nclassless: false\nowners: []\ndefault: "{dashed}.example.net"\nallocations:\n  - prefix: 198.51.100.96/30\n    delegate_to: [ns1.cust.example]\n',
     });
     expect(model.diagnostics.map((d) => [d.code, d.file])).toEqual([['zone.too-large', 'zones/a.yaml']]);
@@ -148,5 +148,14 @@ describe('zoneContents diagnostics', () => {
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
+  });
+});
+
+describe('zoneContents on a repository that did not validate', () => {
+  it('does not enumerate a huge default block: explicit records only, and a diagnostic', () => {
+    const { repo, model } = load({ 'zones/a.yaml': 'prefix: 2001:db8::/48\nowners: []\ndefault: "{dashed}.v6.example.net"\nrecords:\n  2001:db8::1: a.example.net\n' });
+    expect(repo.diagnostics.map((d) => d.code)).toContain('zone.too-large');
+    expect(model.diagnostics.map((d) => d.code)).toEqual(['zone.too-large']);
+    expect(model.blocks[0]!.zones[0]!.records.map((r) => r.value)).toEqual(['a.example.net.']);
   });
 });
