@@ -7,3 +7,9 @@ export * from './core/index.js';
 export * from './loader/index.js';
 // Changing PTRs from code: setPtr / resetPtr / applyBulk (see src/edit/api.ts).
 export * from './edit/index.js';
+// Pull requests: record-level change sets between git revisions, ownership, guards, CODEOWNERS.
+export * from './diff/index.js';
+export { changedFiles, readFilesAt, resolveRevisions, loadRevisionPair, WORKTREE, type ChangedFile, type ResolvedRevisions, type RevisionPair, type RevisionModel } from './git/index.js';
+export { checkOwnership, ownerMatcher, type TeamMembership, type OwnershipInput } from './policy/ownership.js';
+export { checkGuards, type GuardInput } from './policy/guards.js';
+export { renderCodeowners, checkCodeowners, codeownersLines } from './policy/codeowners.js';
