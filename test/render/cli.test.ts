@@ -69,6 +69,7 @@ describe('rdns synth', () => {
     const file = join(root, 'zones', '203.0.113.0_25.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('api.example.org', 'api2.example.org'));
     git(root, 'commit', '-qam', 'change one PTR');
+    expect(rdns(root, 'synth').status).toBe(0);
     const s = rdns(root, 'synth', '--changed-since', 'main');
     expect(s.status).toBe(0);
     expect(s.stdout).toContain('synthesized 1 stack, 128 records into cdktf.out/ (block files changed since main)');

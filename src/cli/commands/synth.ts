@@ -74,7 +74,7 @@ export function registerSynth(program: Command, context: () => CliContext, setEx
       const outdir = resolve(ctx.root, opts.out || ctx.env.CDKTF_OUTDIR || 'cdktf.out');
       // Loaded only now: cdktf and the provider classes take a moment to import.
       const { synthesize, checkSynthOutput } = await import('../../render/synth.js');
-      const stacks = synthesize(input.model, input.repo.config, { outdir, prune: opts.changedSince === undefined });
+      const stacks = synthesize(input.model, input.repo.config, { outdir, prune: true });
       const unsafe = checkSynthOutput(outdir);
       if (unsafe.length > 0) {
         ctx.stdout(formatDiagnostics(opts.format, unsafe, summarize(unsafe, input.repo.fileCount, input.repo.recordCount), ctx.color));
