@@ -9,7 +9,12 @@ import { withoutTrailingDot } from '../core/hostname.js';
 import { formatIp, formatPrefix, sizeOf, type IpAddress } from '../core/ip.js';
 import type { Block } from '../core/model.js';
 import { checkTemplate, genericNameOf } from '../core/template.js';
-import { isSilent, type Answer, type DnsResolver } from './resolver.js';
+import { countGroups, findingsToDiagnostics, type Finding } from './group.js';
+import { mapPool } from './pool.js';
+import { type Answer, type DnsResolver } from './resolver.js';
+
+/** The noun of grouped findings about `default` names. */
+export const GENERIC = 'generic names';
 
 /** One name to confirm: `ptr` must resolve to `ip`. */
 export interface FcrdnsTarget {
@@ -130,20 +135,12 @@ function statusOf(ipText: string, a: Answer): { status: FcrdnsStatus; addresses:
  */
 export async function checkFcrdns(targets: readonly FcrdnsTarget[], resolver: DnsResolver, options: FcrdnsOptions = {}): Promise<FcrdnsReport> {
   let done = 0;
-  let next = 0;
-  const results = new Array<FcrdnsResult>(targets.length);
-  // A fixed pool of workers rather than one promise per target: 65,536 names stay cheap in memory.
-  const worker = async (): Promise<void> => {
-    while (next < targets.length) {
-      const i = next++;
-      const target = targets[i]!;
-      const answer = await resolver.lookup(target.ptr, target.ip.version === 4 ? 'A' : 'AAAA');
-      const { status, addresses } = statusOf(target.ipText, answer);
-      results[i] = answer.detail && status !== 'pass' ? { target, status, addresses, detail: answer.detail } : { target, status, addresses };
-      options.onProgress?.(++done, targets.length);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(targets.length, options.parallel ?? 256) }, worker));
+  const results = await mapPool(targets, options.parallel ?? 256, async (target): Promise<FcrdnsResult> => {
+    const answer = await resolver.lookup(target.ptr, target.ip.version === 4 ? 'A' : 'AAAA');
+    const { status, addresses } = statusOf(target.ipText, answer);
+    options.onProgress?.(++done, targets.length);
+    return answer.detail && status !== 'pass' ? { target, status, addresses, detail: answer.detail } : { target, status, addresses };
+  });
   const passed = results.filter((r) => r.status === 'pass').length;
   const unreachable = results.length > 0 && results.every((r) => r.status === 'timeout') && resolver.stats().responses === 0;
   const diagnostics: Diagnostic[] = [];
@@ -153,32 +150,21 @@ export async function checkFcrdns(targets: readonly FcrdnsTarget[], resolver: Dn
     return { results, diagnostics, checked: results.length, passed, unreachable };
   }
   const severityFor = (status: FcrdnsStatus): 'error' | 'warning' => (status === 'servfail' || status === 'timeout') && !options.strict ? 'warning' : 'error';
-  const groups = new Map<string, FcrdnsResult[]>();
-  for (const r of results) {
-    if (r.status === 'pass') continue;
-    if (r.target.source === 'record') {
-      diagnostics.push(diag(codeOf(r.status), recordMessage(r), r.target.pos, { ip: r.target.ipText, value: withoutTrailingDot(r.target.ptr), severity: severityFor(r.status) }));
-      continue;
-    }
-    const key = `${r.target.file}\0${r.target.block ?? ''}\0${r.status}`;
-    const g = groups.get(key);
-    if (g) g.push(r);
-    else groups.set(key, [r]);
-  }
-  const defaultsPerBlock = new Map<string, number>();
-  for (const t of targets) if (t.source === 'default') defaultsPerBlock.set(`${t.file}\0${t.block ?? ''}`, (defaultsPerBlock.get(`${t.file}\0${t.block ?? ''}`) ?? 0) + 1);
-  for (const [key, group] of groups) {
-    const first = group[0]!;
-    const total = defaultsPerBlock.get(key.split('\0').slice(0, 2).join('\0')) ?? group.length;
-    const where = first.target.block ?? first.target.file;
-    diagnostics.push(
-      diag(codeOf(first.status), `${group.length} of ${total} generic names of ${where} fail (${first.status}), e.g. ${recordMessage(first)}`, first.target.pos, {
-        ip: first.target.ipText,
-        value: withoutTrailingDot(first.target.ptr),
-        severity: severityFor(first.status),
-      }),
-    );
-  }
+  const findings: Finding[] = results
+    .filter((r) => r.status !== 'pass')
+    .map((r) => ({
+      code: codeOf(r.status),
+      severity: severityFor(r.status),
+      ...(r.target.source === 'default' ? { group: GENERIC } : {}),
+      file: r.target.file,
+      block: r.target.block,
+      pos: r.target.pos,
+      ip: r.target.ipText,
+      value: withoutTrailingDot(r.target.ptr),
+      message: recordMessage(r),
+      kind: r.status,
+    }));
+  diagnostics.push(...findingsToDiagnostics(findings, countGroups(targets.filter((t) => t.source === 'default').map((t) => ({ file: t.file, block: t.block, group: GENERIC })))));
   return { results, diagnostics: sortDiagnostics(diagnostics), checked: results.length, passed, unreachable };
 }
 

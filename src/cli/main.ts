@@ -11,6 +11,7 @@ import { registerValidate } from './commands/validate.js';
 import { registerDiff } from './commands/diff.js';
 import { registerCodeowners } from './commands/codeowners.js';
 import { registerCheck } from './commands/check.js';
+import { registerAudit } from './commands/audit.js';
 import { registerSynth } from './commands/synth.js';
 import { registerStacks } from './commands/stacks.js';
 import { registerExport } from './commands/export.js';
@@ -35,6 +36,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerDiff(program, context, setExit);
   registerCodeowners(program, context, setExit);
   registerCheck(program, context, setExit);
+  registerAudit(program, context, setExit);
   registerSynth(program, context, setExit);
   registerStacks(program, context, setExit);
   registerExport(program, context, setExit);

@@ -38,15 +38,28 @@ export const REVERSE = zoneText(
 `,
 ).replace('@ IN NS ns1.example.net.', '@ IN NS ns1.example.test.');
 
+/** RFC 2317 child zone of 192.0.2.128/26, served by ns1.example.test (git says the customer's servers). */
+export const CLASSLESS = zoneText('128-26.2.0.192.in-addr.arpa', '').replace('@ IN NS ns1.example.net.', '@ IN NS ns1.example.test.');
+
+/**
+ * Zones: example.test (forward); 2.0.192.in-addr.arpa (reverse, delegated fine);
+ * 0.192.in-addr.arpa (the parent: no delegation for 3.0.192, so that one is NXDOMAIN);
+ * 4.0.192.in-addr.arpa whose only name server has no address (lame); and two secondaries
+ * whose primary is dead (SERVFAIL): broken.test and 5.0.192.in-addr.arpa.
+ */
 export async function startFixtureBind(): Promise<{ server: BindServer; deadPort: number }> {
   const deadPort = await freePort();
-  const server = await startBind([
-    { name: 'example.test', text: FORWARD },
-    { name: '2.0.192.in-addr.arpa', text: REVERSE },
-  ], {
-    // A secondary that can never load: BIND answers SERVFAIL for it.
-    extraConfig: `zone "broken.test." { type secondary; file "broken.db"; primaries { 127.0.0.1 port ${deadPort}; }; };`,
-  });
+  const dead = (zone: string): string => `zone "${zone}." { type secondary; file "${zone}.db"; primaries { 127.0.0.1 port ${deadPort}; }; };`;
+  const server = await startBind(
+    [
+      { name: 'example.test', text: FORWARD },
+      { name: '2.0.192.in-addr.arpa', text: REVERSE },
+      { name: '128-26.2.0.192.in-addr.arpa', text: CLASSLESS },
+      { name: '0.192.in-addr.arpa', text: zoneText('0.192.in-addr.arpa', '') },
+      { name: '4.0.192.in-addr.arpa', text: zoneText('4.0.192.in-addr.arpa', '').replace('@ IN NS ns1.example.net.', '@ IN NS ns9.example.test.') },
+    ],
+    { extraConfig: [dead('broken.test'), dead('5.0.192.in-addr.arpa')].join('\n') },
+  );
   return { server, deadPort };
 }
 

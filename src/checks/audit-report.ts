@@ -1,0 +1,87 @@
+/**
+ * Audit report writers: Markdown for people (a scheduled job's artifact or issue
+ * body) and JSON for tools. Live DNS data is untrusted text: every table cell is
+ * escaped so a hostile PTR cannot break out of the table or inject markup.
+ */
+import type { AuditReport } from './audit.js';
+
+/** Long tables are cut here in Markdown; the JSON keeps every row. */
+export const MARKDOWN_ROW_LIMIT = 500;
+
+/** Escapes text for one Markdown table cell. */
+export function mdCell(text: string | number | undefined): string {
+  if (text === undefined || text === '') return '';
+  return String(text)
+    .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
+    .replace(/&/g, '&amp;')
+    .replace(/[\\`*_{}[\]<>|~]/g, (c) => `\\${c}`)
+    .slice(0, 300);
+}
+
+const pct = (share: number): string => (share >= 0.001 || share === 0 ? `${(share * 100).toFixed(1)}%` : `${(share * 100).toExponential(1)}%`);
+
+function table(headers: readonly string[], rows: readonly (readonly (string | number | undefined)[])[]): string[] {
+  const out = [`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`];
+  for (const r of rows.slice(0, MARKDOWN_ROW_LIMIT)) out.push(`| ${r.map(mdCell).join(' | ')} |`);
+  if (rows.length > MARKDOWN_ROW_LIMIT) out.push('', `… and ${rows.length - MARKDOWN_ROW_LIMIT} more rows (all of them are in audit.json).`);
+  return out;
+}
+
+const where = (file: string, line?: number): string => (line ? `${file}:${line}` : file);
+
+/** The audit as a Markdown document. */
+export function auditMarkdown(r: AuditReport): string {
+  const s = r.summary;
+  const out: string[] = ['# Reverse DNS audit', ''];
+  out.push(`Generated ${r.generatedAt} through ${r.resolvers.length > 0 ? r.resolvers.map((x) => `\`${x}\``).join(', ') : 'the system resolvers'}.`, '');
+  if (r.unreachable) {
+    out.push('**No DNS server answered: nothing could be checked.**', '');
+    for (const d of r.diagnostics) out.push(`- ${d.severity} \`${d.code}\`: ${mdCell(d.message)}`);
+    return `${out.join('\n')}\n`;
+  }
+  out.push('## Summary', '');
+  out.push(
+    ...table(
+      ['check', 'result'],
+      [
+        ['FCrDNS', `${s.fcrdnsPassed} of ${s.fcrdnsChecked} names resolve back (${s.records} records, ${s.generic} generic names)`],
+        ['stale records', `${s.staleRecords} records whose name no longer resolves to the address`],
+        ['drift', `${s.driftChanged} changed outside git, ${s.driftNotApplied} not applied, ${s.driftStale} stale PTRs in DNS, ${s.driftUnverifiable} unverifiable (${s.ptrRead} PTRs read)`],
+        ['delegation', `${s.zones - s.zonesWithProblems} of ${s.zones} reverse zones delegated correctly`],
+        ['findings', `${s.errors} errors, ${s.warnings} warnings`],
+      ],
+    ),
+    '',
+  );
+
+  out.push('## Coverage per block', '');
+  out.push(
+    ...table(
+      ['block', 'file', 'addresses', 'with a PTR in git', 'share', 'records', 'default', 'live PTRs'],
+      r.coverage.map((c) => [c.block, c.file, c.addresses, c.withPtr, pct(c.share), c.records, c.viaDefault ? 'yes' : 'no', c.scanned !== undefined ? `${c.live} of ${c.scanned}` : 'not scanned']),
+    ),
+    '',
+  );
+
+  out.push('## FCrDNS failures', '');
+  if (r.fcrdnsFailures.length === 0) out.push('None: every name resolves back to its address.', '');
+  else out.push(...table(['address', 'PTR', 'from', 'result', 'resolves to', 'where'], r.fcrdnsFailures.map((f) => [f.ip, f.ptr, f.source, f.status, f.addresses.join(', '), where(f.file, f.line)])), '');
+
+  out.push('## Stale records', '', 'Records in git whose name no longer resolves to the address (remove or fix them).', '');
+  if (r.staleRecords.length === 0) out.push('None.', '');
+  else out.push(...table(['address', 'PTR', 'result', 'resolves to', 'where'], r.staleRecords.map((f) => [f.ip, f.ptr, f.status, f.addresses.join(', '), where(f.file, f.line)])), '');
+
+  out.push('## Drift between git and DNS', '');
+  if (r.drift.length === 0) out.push('None: DNS serves exactly the PTRs in git.', '');
+  else {
+    const label = { 'not-applied': 'not applied yet', changed: 'changed outside git', stale: 'stale in DNS', unverifiable: 'unverifiable' } as const;
+    out.push(...table(['address', 'drift', 'git', 'DNS', 'where'], r.drift.map((d) => [d.ip, label[d.kind], d.git ?? '(none)', d.live.length > 0 ? d.live.join(', ') : '(none)', where(d.file, d.line)])), '');
+  }
+
+  out.push('## Delegation of reverse zones', '');
+  out.push(...table(['zone', 'status', 'name servers', 'expected', 'detail'], r.delegation.map((z) => [z.zone, z.status, z.ns.join(', ') || '(none)', z.expected?.join(', ') ?? '', z.detail ?? ''])), '');
+  return `${out.join('\n')}\n`;
+}
+
+/** The audit as JSON (every row, no cut). */
+export const auditJson = (r: AuditReport): string => `${JSON.stringify(r, null, 2)}\n`;

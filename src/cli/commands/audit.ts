@@ -1,0 +1,47 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { runAudit } from '../../checks/audit.js';
+import { auditJson, auditMarkdown } from '../../checks/audit-report.js';
+import { sortDiagnostics } from '../../core/diagnostics.js';
+import { RdnsError } from '../../core/errors.js';
+import { loadRepository } from '../../loader/repository.js';
+import { formatDiagnostics, summarize, type Format } from '../report.js';
+import type { CliContext } from '../context.js';
+import { addResolverOptions, progressReporter, resolverFromFlags, type ResolverFlags } from './check.js';
+import { formatOption } from './validate.js';
+
+/** `rdns audit [PATH...]`: the scheduled full check, written to reports/audit.md and reports/audit.json. */
+export function registerAudit(program: Command, context: () => CliContext, setExit: (code: number) => void): void {
+  const cmd = program
+    .command('audit')
+    .description('full audit: FCrDNS of every PTR, live PTRs against git (drift), coverage, stale records, delegation of reverse zones')
+    .argument('[paths...]', 'block files or folders (default: zones/)')
+    .option('--out <dir>', 'folder for audit.md and audit.json', 'reports');
+  addResolverOptions(cmd)
+    .addOption(formatOption())
+    .action(async (paths: string[], opts: ResolverFlags & { format: Format; out: string }) => {
+      const ctx = context();
+      const resolver = resolverFromFlags(opts);
+      const repo = loadRepository(ctx.root, paths.length > 0 ? paths : undefined);
+      const progress = progressReporter(ctx, 'rdns audit', true);
+      const report = await runAudit(repo, resolver, { strict: opts.strict, onProgress: progress.update });
+      progress.stop();
+      const outDir = resolve(ctx.root, opts.out);
+      try {
+        mkdirSync(outDir, { recursive: true });
+        writeFileSync(join(outDir, 'audit.md'), auditMarkdown(report));
+        writeFileSync(join(outDir, 'audit.json'), auditJson(report));
+      } catch (e) {
+        throw new RdnsError(`cannot write the audit report to ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2, 'pass a writable folder with --out');
+      }
+      const all = sortDiagnostics([...repo.diagnostics, ...report.diagnostics]);
+      const summary = { ...summarize(all, repo.fileCount, report.summary.records), generic: report.summary.generic, passed: report.summary.fcrdnsPassed };
+      ctx.stdout(formatDiagnostics(opts.format, all, summary, ctx.color));
+      const shown = relative(ctx.root, outDir) || '.';
+      ctx.stderr(`report: ${join(shown, 'audit.md')} and ${join(shown, 'audit.json')}\n`);
+      if (opts.reportOnly) setExit(0);
+      else if (report.unreachable) setExit(2);
+      else setExit(summary.errors > 0 ? 1 : 0);
+    });
+}
