@@ -13,3 +13,7 @@ export { changedFiles, readFilesAt, resolveRevisions, loadRevisionPair, WORKTREE
 export { checkOwnership, ownerMatcher, type TeamMembership, type OwnershipInput } from './policy/ownership.js';
 export { checkGuards, type GuardInput } from './policy/guards.js';
 export { renderCodeowners, checkCodeowners, codeownersLines } from './policy/codeowners.js';
+// The rendered zones without cdktf: every zone's effective records (defaults, RFC 2317), and export formats.
+export { zoneContents, effectiveRecords, stackNameOf, type ZoneContents, type ZoneRecord, type BlockContents, type RenderModel, type ForwardRecords } from './render/zone-records.js';
+export { formatExportJson, formatExportCsv, formatZoneFile, formatExportZones, type ApexOptions, type ExportFormat } from './render/export-format.js';
+export { stackInfoOf, type StackInfo } from './render/stacks.js';
