@@ -1,0 +1,137 @@
+/**
+ * Lints .github/workflows: the public GitHub workflow JSON Schema (through
+ * @action-validator/core, offline) and the security rules a reviewer would check by
+ * hand: least-privilege permissions per job, no pull_request_target, actions pinned to
+ * full commit SHAs, no `${{ }}` expressions inside shell or script bodies (script
+ * injection), OIDC only where AWS is used.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { validateWorkflow } from '@action-validator/core';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+const DIR = join(import.meta.dirname, '../../.github/workflows');
+const FILES = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
+
+interface Step {
+  uses?: string;
+  run?: string;
+  with?: Record<string, unknown>;
+  env?: Record<string, string>;
+}
+interface Job {
+  permissions?: Record<string, string> | string;
+  steps?: Step[];
+  environment?: string;
+  concurrency?: unknown;
+  needs?: string | string[];
+  if?: string;
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  concurrency?: { group: string; 'cancel-in-progress'?: boolean };
+  jobs: Record<string, Job>;
+}
+
+const text = (f: string): string => readFileSync(join(DIR, f), 'utf8');
+const load = (f: string): Workflow => parse(text(f)) as Workflow;
+
+/** Structural security findings for one workflow text (empty = fine). */
+function securityFindings(source: string): string[] {
+  const wf = parse(source) as Workflow;
+  const out: string[] = [];
+  const triggers = typeof wf.on === 'string' ? [wf.on] : Array.isArray(wf.on) ? wf.on : Object.keys(wf.on ?? {});
+  if (triggers.includes('pull_request_target')) out.push('uses pull_request_target');
+  if (!wf.permissions || Object.keys(wf.permissions).length > 0) out.push('top-level permissions must be {} (each job asks for its own)');
+  for (const [name, job] of Object.entries(wf.jobs ?? {})) {
+    if (!job.permissions || typeof job.permissions === 'string') out.push(`job ${name}: no explicit permissions map`);
+    const perms = typeof job.permissions === 'object' ? job.permissions : {};
+    const usesAws = (job.steps ?? []).some((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    if (perms['id-token'] === 'write' && !usesAws) out.push(`job ${name}: id-token: write without AWS`);
+    if (usesAws && perms['id-token'] !== 'write') out.push(`job ${name}: AWS without OIDC`);
+    for (const [i, step] of (job.steps ?? []).entries()) {
+      if (step.uses && !step.uses.startsWith('./') && !/^[\w.-]+\/[\w./-]+@[0-9a-f]{40}$/.test(step.uses)) out.push(`job ${name} step ${i}: ${step.uses} is not pinned to a full commit SHA`);
+      if (step.run?.includes('${{')) out.push(`job ${name} step ${i}: \${{ }} inside run: (pass it through env:)`);
+      const script = step.with?.script;
+      if (typeof script === 'string' && script.includes('${{')) out.push(`job ${name} step ${i}: \${{ }} inside a github-script body`);
+    }
+  }
+  // Pins need a human-readable version next to them.
+  for (const line of source.split('\n')) {
+    const m = /uses:\s*([^\s#]+@[0-9a-f]{40})(.*)$/.exec(line);
+    if (m && !/#\s*v\d+(\.\d+)*/.test(m[2]!)) out.push(`${m[1]}: no "# vX.Y.Z" comment`);
+  }
+  return out;
+}
+
+describe('.github/workflows', () => {
+  it('ships the three pipelines', () => {
+    expect(FILES).toEqual(['apply.yml', 'audit.yml', 'pull-request.yml']);
+  });
+
+  it.each(FILES)('%s is valid against the GitHub workflow schema', (f) => {
+    expect(validateWorkflow(text(f)).errors).toEqual([]);
+  });
+
+  it.each(FILES)('%s follows the security rules', (f) => {
+    expect(securityFindings(text(f))).toEqual([]);
+  });
+
+  it('the lint catches what it is meant to catch', () => {
+    const bad = `on: pull_request_target
+permissions: write-all
+jobs:
+  x:
+    runs-on: ubuntu-latest
+    permissions:
+      id-token: write
+    steps:
+      - uses: actions/checkout@v4
+      - run: echo "\${{ github.event.pull_request.title }}"
+`;
+    expect(securityFindings(bad)).toEqual([
+      'uses pull_request_target',
+      'top-level permissions must be {} (each job asks for its own)',
+      'job x: id-token: write without AWS',
+      'job x step 0: actions/checkout@v4 is not pinned to a full commit SHA',
+      'job x step 1: ${{ }} inside run: (pass it through env:)',
+    ]);
+    expect(validateWorkflow('on: pusx\njobs:\n  a:\n    runs-onn: ubuntu-latest\n').errors.length).toBeGreaterThan(0);
+  });
+
+  it('pull request: rdns ci with full history, write access only for the comment and the check run; plan per changed stack', () => {
+    const wf = load('pull-request.yml');
+    expect(Object.keys(wf.on)).toEqual(['pull_request']);
+    const ci = wf.jobs.ci!;
+    expect(ci.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', checks: 'write' });
+    expect(ci.steps![0]!.with).toMatchObject({ 'fetch-depth': 0, 'persist-credentials': false });
+    expect(ci.steps!.some((s) => s.run === 'npx rdns ci' && s.env?.GITHUB_TOKEN === '${{ github.token }}')).toBe(true);
+    expect(ci.steps!.some((s) => s.run?.includes('npx rdns stacks --changed-since') && s.run.includes('--format json'))).toBe(true);
+    const plan = wf.jobs.plan!;
+    expect(plan.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(plan.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
+    expect(plan.steps!.map((s) => s.uses?.split('@')[0])).toContain('hashicorp/setup-terraform');
+    expect(plan.steps!.some((s) => s.run?.includes('terraform plan'))).toBe(true);
+    expect(wf.jobs['plan-summary']!.permissions).toEqual({ 'pull-requests': 'write' });
+  });
+
+  it('apply: on push to main, one apply at a time, behind the production environment', () => {
+    const wf = load('apply.yml');
+    expect(wf.on).toHaveProperty('push.branches', ['main']);
+    expect(wf.concurrency).toEqual({ group: 'rdns-apply', 'cancel-in-progress': false });
+    const apply = wf.jobs.apply!;
+    expect(apply.environment).toBe('production');
+    expect(apply.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    expect(apply.steps!.some((s) => s.run?.includes('terraform apply'))).toBe(true);
+    expect(wf.jobs.stacks!.permissions).toEqual({ contents: 'read' });
+  });
+
+  it('audit: scheduled, may only write issues', () => {
+    const wf = load('audit.yml');
+    expect(wf.on).toHaveProperty('schedule');
+    expect(wf.jobs.audit!.permissions).toEqual({ contents: 'read', issues: 'write' });
+    expect(wf.jobs.audit!.steps!.some((s) => s.run?.includes('npx rdns audit'))).toBe(true);
+  });
+});
