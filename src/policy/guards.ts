@@ -16,6 +16,7 @@ export const MIN_ZONE_RECORDS_FOR_SHARE = 10;
 
 export interface GuardInput {
   readonly changeSet: ChangeSet;
+  /** From the BASE revision's rdns.yaml: a pull request must not loosen its own guards. */
   readonly guards: GuardSettings;
   /** Labels of the pull request (the GitHub module reads them through the API). */
   readonly labels: readonly string[];

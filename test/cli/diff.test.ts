@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
-import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
+import { cloneGitRepo, createGitRepo, type GitRepo } from '../helpers/git-repo.js';
 
 const A = 'prefix: 198.51.100.0/24\nowners: ["@example-isp/noc"]\ndefault: "{dashed}.static.example.net"\nrecords:\n  198.51.100.1: one.example.com\n  198.51.100.2: two.example.com\n  198.51.100.3: three.example.com\n';
 const A2 = 'prefix: 198.51.100.0/24\nowners: ["@example-isp/noc"]\ndefault: "{dashed}.static.example.net"\nrecords:\n  198.51.100.1: uno.example.com\n  198.51.100.2: two.example.com\n  198.51.100.4: { ptr: four.example.com, ttl: 300 }\n';
@@ -113,5 +113,22 @@ describe('rdns diff (the real process)', () => {
     const r = runCli(['diff', '--base', 'main'], { cwd: mkdtempSync(join(tmpdir(), 'rdns-nogit-')) });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^rdns: .* is not inside a git repository\nhint: /);
+  });
+
+  it('exits 2 with the actions/checkout fix in a shallow clone that cannot fetch the base', () => {
+    const clone = cloneGitRepo(pr(), { depth: 1, branch: 'feature' });
+    clone.git('remote', 'set-url', 'origin', '/nonexistent/rdns-origin');
+    const r = runCli(['diff', '--base', 'main'], { cwd: clone.root });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('rdns: unknown base revision "main"');
+    expect(r.stderr).toContain('hint: the clone does not have enough history: in GitHub Actions use actions/checkout with `fetch-depth: 0`');
+  });
+
+  it('fetches what a shallow clone lacks and diffs it (exit 0)', () => {
+    const clone = cloneGitRepo(pr(), { depth: 1, branch: 'feature' });
+    const r = runCli(['diff', '--base', 'main', '--format', 'json'], { cwd: clone.root });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).counts.total).toBe(4);
   });
 });
