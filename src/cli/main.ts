@@ -18,6 +18,7 @@ import { registerExport } from './commands/export.js';
 import { registerCi } from './commands/ci.js';
 import { registerSet } from './commands/set.js';
 import { registerBulk } from './commands/bulk.js';
+import { registerImport } from './commands/import.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
@@ -43,6 +44,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerCi(program, context, setExit);
   registerSet(program, context, setExit);
   registerBulk(program, context, setExit);
+  registerImport(program, context, setExit);
 
   for (const cmd of program.commands) cmd.exitOverride();
   try {

@@ -1,0 +1,180 @@
+/**
+ * Imported PTRs → changes to the repository: new block files for zones that no block
+ * covers, record edits (through the same planner and line editor as `rdns set`) for
+ * existing blocks, a proposed `default` template where most names are generic, and a
+ * conflict report wherever the zone disagrees with what a block file already says.
+ * Nothing that disagrees is overwritten unless `overwrite` is set.
+ */
+import { diag, type Diagnostic } from '../core/diagnostics.js';
+import { withoutTrailingDot } from '../core/hostname.js';
+import { compareIp, formatPrefix, prefixContainsIp, prefixesOverlap, type IpPrefix } from '../core/ip.js';
+import type { Block, Config } from '../core/model.js';
+import { genericNameOf } from '../core/template.js';
+import { deniedBy } from '../policy/hostname-policy.js';
+import { blockOf, planPtrChanges, type PlannedChange, type PtrRequest, type UnchangedRequest } from '../edit/plan.js';
+import { yamlScalar, type TopLevelEdit } from '../edit/record-edit.js';
+import { detectGenericTemplate, type GenericProposal } from './generic.js';
+import { describeZone, type ImportedPtr, type ImportedZone } from './reverse-ptrs.js';
+
+export interface NewBlockFile {
+  readonly file: string;
+  readonly prefix: IpPrefix;
+  readonly zone: string;
+  readonly text: string;
+  readonly records: number;
+  readonly generic?: GenericProposal;
+}
+
+export interface ImportPlan {
+  readonly newFiles: NewBlockFile[];
+  readonly changes: PlannedChange[];
+  readonly unchanged: UnchangedRequest[];
+  /** `default:` to add to existing block files. */
+  readonly topLevel: Map<string, TopLevelEdit[]>;
+  readonly diagnostics: Diagnostic[];
+  /** One line per zone and block for people. */
+  readonly notes: string[];
+  readonly conflicts: number;
+}
+
+export interface ImportOptions {
+  readonly overwrite?: boolean;
+  /** Owners written into new block files. */
+  readonly owners?: readonly string[];
+  /** Where the data came from, for the new files' header comment. */
+  readonly sourceLabel: string;
+  /** Block file names already taken (repository-relative). */
+  readonly existingFiles: ReadonlySet<string>;
+}
+
+/** `198.51.100.0/24` → `zones/198.51.100.0_24.yaml`, `2001:db8:100::/48` → `zones/2001-db8-100--_48.yaml`. */
+export function blockFileName(prefix: IpPrefix, taken: ReadonlySet<string>): string {
+  const base = formatPrefix(prefix).replace(/:/g, '-').replace('/', '_');
+  let name = `zones/${base}.yaml`;
+  for (let i = 2; taken.has(name); i++) name = `zones/${base}-${i}.yaml`;
+  return name;
+}
+
+function newBlockText(prefix: IpPrefix, zone: string, ptrs: readonly ImportedPtr[], generic: GenericProposal | undefined, options: ImportOptions, config: Pick<Config, 'defaultTtl'>): string {
+  const lines = [
+    '# yaml-language-server: $schema=../schema/block.schema.json',
+    `# Imported by rdns import from ${options.sourceLabel.replace(/[\r\n]/g, ' ')} (zone ${zone}).`,
+    `prefix: ${formatPrefix(prefix)}`,
+    `description: ${yamlScalar(`Imported from ${zone.replace(/\.$/, '')}`)}`,
+  ];
+  if (options.owners && options.owners.length > 0) lines.push(`owners: [${options.owners.map((o) => JSON.stringify(o)).join(', ')}]`);
+  // The zone's most common TTL becomes the block TTL when it is not the repository default.
+  const ttls = new Map<number, number>();
+  for (const p of ptrs) ttls.set(p.ttl, (ttls.get(p.ttl) ?? 0) + 1);
+  const common = [...ttls].sort((a, b) => b[1] - a[1])[0]?.[0];
+  if (common !== undefined && common !== config.defaultTtl) lines.push(`ttl: ${common}`);
+  if (generic) lines.push(`default: ${yamlScalar(generic.template)}`);
+  const own = ptrs.filter((p) => !generic?.matches.has(p.ipText)).sort((a, b) => compareIp(a.ip, b.ip));
+  if (own.length === 0) lines.push('records: {}');
+  else {
+    lines.push('records:');
+    for (const p of own) {
+      const host = yamlScalar(withoutTrailingDot(p.ptr));
+      if (common !== undefined && p.ttl !== common) lines.push(`  ${p.ipText}:`, `    ptr: ${host}`, `    ttl: ${p.ttl}`);
+      else lines.push(`  ${p.ipText}: ${host}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** Plans the import of `ptrs` (grouped by `zones`) into the repository `blocks`. Pure. */
+export function planImport(repo: { blocks: readonly Block[]; config: Config }, zones: readonly ImportedZone[], ptrs: readonly ImportedPtr[], options: ImportOptions): ImportPlan {
+  const diagnostics: Diagnostic[] = [];
+  const notes: string[] = [];
+  const newFiles: NewBlockFile[] = [];
+  const topLevel = new Map<string, TopLevelEdit[]>();
+  const taken = new Set(options.existingFiles);
+  const requests: PtrRequest[] = [];
+  let conflicts = 0;
+
+  // Addresses in existing blocks, and the rest grouped by the most specific zone that holds them.
+  const inBlock = new Map<Block, ImportedPtr[]>();
+  const orphans = new Map<ImportedZone | undefined, ImportedPtr[]>();
+  const zoneOf = (p: ImportedPtr): ImportedZone | undefined => {
+    let best: ImportedZone | undefined;
+    for (const z of zones) if (z.prefix && prefixContainsIp(z.prefix, p.ip) && (!best || z.prefix.length > best.prefix!.length)) best = z;
+    return best;
+  };
+  for (const p of ptrs) {
+    const b = blockOf(repo.blocks, p.ip);
+    const map = b ? inBlock : orphans;
+    const key = b ?? zoneOf(p);
+    const list = (map as Map<unknown, ImportedPtr[]>).get(key);
+    if (list) list.push(p);
+    else (map as Map<unknown, ImportedPtr[]>).set(key, [p]);
+  }
+
+  for (const [zone, list] of orphans) {
+    const overlapping = zone?.prefix ? repo.blocks.filter((b) => prefixesOverlap(b.prefix, zone.prefix!)) : [];
+    if (!zone?.prefix || overlapping.length > 0) {
+      const why = !zone?.prefix ? 'the zone name does not say which block they belong to' : `zone ${describeZone(zone)} overlaps ${overlapping.map((b) => b.file).join(', ')}, so no new block is created`;
+      const first = list[0]!;
+      diagnostics.push(
+        diag('import.no-block', `${list.length} PTR${list.length === 1 ? '' : 's'} (${list.slice(0, 3).map((p) => p.ipText).join(', ')}${list.length > 3 ? ', …' : ''}) are in no block and ${why}; create the block file first`, { file: first.source.file, line: first.source.line, column: 1 }, { ip: first.ipText }),
+      );
+      continue;
+    }
+    const prefix = zone.prefix;
+    const generic = detectGenericTemplate(list, prefix);
+    const kept: ImportedPtr[] = [];
+    for (const p of list) {
+      if (generic?.matches.has(p.ipText)) {
+        kept.push(p);
+        continue;
+      }
+      const denied = deniedBy(p.ptr, repo.config);
+      if (denied) {
+        diagnostics.push(diag('import.skipped', `${p.ipText}: ${withoutTrailingDot(p.ptr)} matches the deny pattern /${denied}/ of the hostname policy; not imported`, { file: p.source.file, line: p.source.line, column: 1 }, { ip: p.ipText, value: p.ptr }));
+        continue;
+      }
+      kept.push(p);
+    }
+    const file = blockFileName(prefix, taken);
+    taken.add(file);
+    const text = newBlockText(prefix, zone.name, kept, generic, options, repo.config);
+    const records = kept.length - (generic?.matches.size ?? 0);
+    newFiles.push({ file, prefix, zone: zone.name, text, records, generic });
+    notes.push(
+      `${file} (new): ${formatPrefix(prefix)} from ${zone.name}, ${kept.length} PTRs${generic ? `; default "${generic.template}" gives ${generic.matches.size} of them, ${records} records` : `, ${records} records`}`,
+    );
+  }
+
+  for (const [block, list] of inBlock) {
+    let template = block.default;
+    const generic = detectGenericTemplate(list, block.prefix);
+    if (generic && !block.default) {
+      template = generic.template;
+      topLevel.set(block.file, [{ key: 'default', value: generic.template }]);
+      notes.push(`${block.file}: most names are generic; proposes default "${generic.template}" (gives ${generic.matches.size} of the ${list.length} imported PTRs)`);
+    } else if (generic && block.default && generic.template !== block.default) {
+      conflicts++;
+      diagnostics.push(diag('import.conflict', `the zone names ${generic.matches.size} addresses by "${generic.template}", the block's default is "${block.default}"; those generic names are not imported`, block.pos, { value: generic.template }));
+    }
+    const records = new Map(block.records.map((r) => [r.ipText, r]));
+    for (const p of list) {
+      // Covered by the (proposed) default, or generic naming the block's own default replaces (reported above).
+      if (generic?.matches.has(p.ipText)) continue;
+      const rec = records.get(p.ipText);
+      const generic0 = template ? genericNameOf(template, p.ip, block.prefix) : undefined;
+      if (rec && rec.ptr !== p.ptr) {
+        conflicts++;
+        diagnostics.push(
+          diag('import.conflict', `${p.ipText}: the zone says ${withoutTrailingDot(p.ptr)}, the block file says ${withoutTrailingDot(rec.ptr)}${options.overwrite ? ' (overwritten: --overwrite)' : '; kept (use --overwrite to take the zone\'s)'}`, rec.pos, { ip: p.ipText, value: p.ptr }),
+        );
+        if (!options.overwrite) continue;
+      }
+      if (!rec && generic0 === p.ptr) continue;
+      requests.push({ ip: p.ipText, host: p.ptr, pos: { file: p.source.file, line: p.source.line, column: 1 } });
+    }
+  }
+
+  const plan = planPtrChanges(repo, requests);
+  // Refusals of imported names (policy, invalid) are reported, not fatal: the rest is imported.
+  for (const d of plan.diagnostics) diagnostics.push({ ...d, severity: 'warning', code: 'import.skipped', message: `${d.message} (not imported)` });
+  return { newFiles, changes: plan.changes, unchanged: plan.unchanged, topLevel, diagnostics, notes, conflicts };
+}

@@ -1,0 +1,151 @@
+/**
+ * Zone records → the PTR of each address. Understands full reverse names, RFC 2317
+ * classless children (`5.0-25.113.0.203.in-addr.arpa`, also the `0/25` form) and the
+ * parent zone's CNAMEs that point into them, and derives a block prefix from a
+ * reverse zone's name.
+ */
+import { diag, type Diagnostic } from '../core/diagnostics.js';
+import { normalizeHostname } from '../core/hostname.js';
+import { formatIp, formatPrefix, prefixContainsIp, type IpAddress, type IpPrefix } from '../core/ip.js';
+import { ipOfReverseName } from '../core/reverse.js';
+import type { ZoneRecord } from './zone-file.js';
+
+export interface ImportedPtr {
+  readonly ip: IpAddress;
+  readonly ipText: string;
+  /** Normalised hostname with trailing dot. */
+  readonly ptr: string;
+  readonly ttl: number;
+  /** Where it came from, for messages. */
+  readonly source: { readonly file: string; readonly line: number };
+}
+
+export interface ImportedZone {
+  /** Apex (fully qualified), e.g. `100.51.198.in-addr.arpa.` or `0-25.113.0.203.in-addr.arpa.`. */
+  readonly name: string;
+  /** The addresses the zone answers for, when its name says so. */
+  readonly prefix?: IpPrefix;
+}
+
+const OCTET = /^(?:0|[1-9]\d{0,2})$/;
+
+/**
+ * The prefix a reverse zone answers for: `100.51.198.in-addr.arpa` → 198.51.100.0/24,
+ * `0-25.113.0.203.in-addr.arpa` or `0/25.…` → 203.0.113.0/25, nibble ip6.arpa names → /4n.
+ */
+export function prefixOfZoneName(zone: string): IpPrefix | undefined {
+  const n = zone.toLowerCase().replace(/\.$/, '');
+  if (n === 'in-addr.arpa' || n.endsWith('.in-addr.arpa')) {
+    const labels = n === 'in-addr.arpa' ? [] : n.slice(0, -'.in-addr.arpa'.length).split('.');
+    const classless = labels.length === 4 ? /^(\d{1,3})(?:-|\/|\\\/)(\d{1,2})$/.exec(labels[0]!) : null;
+    const octets = classless ? labels.slice(1) : labels;
+    if (octets.length > 3 || !octets.every((l) => OCTET.test(l) && Number(l) < 256)) return undefined;
+    const bytes = [...octets].reverse().map(Number);
+    let length = bytes.length * 8;
+    if (classless) {
+      bytes.push(Number(classless[1]));
+      length = Number(classless[2]);
+      if (length <= 24 || length > 32 || Number(classless[1]) > 255) return undefined;
+    }
+    while (bytes.length < 4) bytes.push(0);
+    const value = BigInt(((bytes[0]! * 256 + bytes[1]!) * 256 + bytes[2]!) * 256 + bytes[3]!);
+    const mask = length === 0 ? 0n : ((1n << 32n) - 1n) ^ ((1n << BigInt(32 - length)) - 1n);
+    if ((value & mask) !== value) return undefined;
+    return { version: 4, network: value, length };
+  }
+  if (n === 'ip6.arpa' || n.endsWith('.ip6.arpa')) {
+    const labels = n === 'ip6.arpa' ? [] : n.slice(0, -'.ip6.arpa'.length).split('.');
+    if (labels.length > 32 || !labels.every((l) => /^[0-9a-f]$/.test(l))) return undefined;
+    const hex = [...labels].reverse().join('').padEnd(32, '0');
+    return { version: 6, network: BigInt(`0x${hex}`), length: labels.length * 4 };
+  }
+  return undefined;
+}
+
+/** Owner name → address: full reverse names, and names inside an RFC 2317 child zone. */
+export function ipOfOwner(name: string): IpAddress | undefined {
+  const full = ipOfReverseName(name);
+  if (full) return full;
+  const n = name.toLowerCase().replace(/\.$/, '');
+  if (!n.endsWith('.in-addr.arpa')) return undefined;
+  const labels = n.slice(0, -'.in-addr.arpa'.length).split('.');
+  // d.<classless label>.c.b.a: the child zone's own label sits between the last two octets.
+  if (labels.length !== 5) return undefined;
+  const [d, , c, b, a] = labels as [string, string, string, string, string];
+  if (![a, b, c, d].every((l) => OCTET.test(l) && Number(l) < 256)) return undefined;
+  const zone = prefixOfZoneName(labels.slice(1).join('.') + '.in-addr.arpa');
+  const ip: IpAddress = { version: 4, value: BigInt(((Number(a) * 256 + Number(b)) * 256 + Number(c)) * 256 + Number(d)) };
+  if (zone && !prefixContainsIp(zone, ip)) return undefined;
+  return ip;
+}
+
+/**
+ * Collects the PTR of every address from the records of one or more zones. A CNAME
+ * from a full reverse name into another name is followed (RFC 2317) when that name's
+ * PTR is among the records; otherwise it is reported once per target zone.
+ */
+export function collectPtrs(records: readonly ZoneRecord[]): { ptrs: ImportedPtr[]; zones: ImportedZone[]; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const ptrByName = new Map<string, ZoneRecord>();
+  const zones = new Map<string, ImportedZone>();
+  for (const r of records) {
+    if (r.type === 'SOA' && !zones.has(r.name)) zones.set(r.name, { name: r.name, prefix: prefixOfZoneName(r.name) });
+    if (r.type === 'PTR') {
+      const first = ptrByName.get(r.name);
+      if (first) {
+        // The same RR twice (an include read twice) is one record, as in BIND.
+        if (first.rdata[0] === r.rdata[0]) continue;
+        diagnostics.push(diag('import.skipped', `${r.name} has several PTRs; only the first (${first.rdata[0]}, line ${first.line}) is imported`, { file: r.file, line: r.line, column: 1 }, { value: r.rdata[0] }));
+        continue;
+      }
+      ptrByName.set(r.name, r);
+    }
+  }
+  const byIp = new Map<string, ImportedPtr>();
+  const add = (ip: IpAddress, r: ZoneRecord, via?: ZoneRecord): void => {
+    const ipText = formatIp(ip);
+    const host = normalizeHostname(r.rdata[0] ?? '');
+    const at = { file: (via ?? r).file, line: (via ?? r).line, column: 1 };
+    if (!host.ok) {
+      diagnostics.push(diag('import.skipped', `${ipText}: ${host.reason}`, at, { ip: ipText, value: r.rdata[0] }));
+      return;
+    }
+    const prev = byIp.get(ipText);
+    if (prev) {
+      if (prev.ptr !== host.value) diagnostics.push(diag('import.skipped', `${ipText} has two PTRs (${prev.ptr} and ${host.value}); the first is imported`, at, { ip: ipText, value: host.value }));
+      return;
+    }
+    byIp.set(ipText, { ip, ipText, ptr: host.value, ttl: r.ttl, source: { file: r.file, line: r.line } });
+  };
+  for (const r of ptrByName.values()) {
+    const ip = ipOfOwner(r.name);
+    if (ip) add(ip, r);
+    else diagnostics.push(diag('import.skipped', `${r.name} is not the reverse name of one address; not imported`, { file: r.file, line: r.line, column: 1 }, { value: r.name }));
+  }
+  const unresolved = new Map<string, { count: number; first: ZoneRecord }>();
+  for (const r of records) {
+    if (r.type !== 'CNAME') continue;
+    const ip = ipOfReverseName(r.name);
+    if (!ip) continue;
+    const target = ptrByName.get(r.rdata[0] ?? '');
+    if (target) {
+      if (ipOfOwner(target.name) === undefined) add(ip, target, r);
+      continue;
+    }
+    const zone = (r.rdata[0] ?? '').split('.').slice(1).join('.');
+    // The child zone is in the input and simply has no PTR for this address: nothing to say.
+    if (zones.has(zone)) continue;
+    const u = unresolved.get(zone);
+    if (u) u.count++;
+    else unresolved.set(zone, { count: 1, first: r });
+  }
+  for (const [zone, u] of unresolved) {
+    diagnostics.push(
+      diag('import.skipped', `${u.count} address${u.count === 1 ? ' is a CNAME' : 'es are CNAMEs'} into ${zone} (RFC 2317), whose PTRs are not in the input; import that zone too (another --zone-file or --axfr)`, { file: u.first.file, line: u.first.line, column: 1 }, { value: zone }),
+    );
+  }
+  const ptrs = [...byIp.values()];
+  return { ptrs, zones: [...zones.values()], diagnostics };
+}
+
+export const describeZone = (z: ImportedZone): string => `${z.name}${z.prefix ? ` (${formatPrefix(z.prefix)})` : ''}`;

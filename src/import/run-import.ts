@@ -1,0 +1,122 @@
+/**
+ * `rdns import` end to end: read zone files (with their includes) or transfer zones,
+ * collect PTRs, plan against the repository, and (when asked) write: new block files
+ * atomically, existing ones through the line editor.
+ */
+import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { countErrors, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
+import { RdnsError } from '../core/errors.js';
+import { loadRepository, findBlockFiles } from '../loader/repository.js';
+import { writeChanges } from '../edit/api.js';
+import { writeFileAtomic } from '../edit/atomic-write.js';
+import { axfr, parseServer } from './axfr.js';
+import { collectPtrs, prefixOfZoneName } from './reverse-ptrs.js';
+import { parseZoneText, type ZoneRecord } from './zone-file.js';
+import { planImport, type ImportPlan } from './plan-import.js';
+
+export interface ImportSource {
+  readonly zoneFiles?: readonly string[];
+  /** --origin for zone files without $ORIGIN. */
+  readonly origin?: string;
+  readonly axfr?: { readonly server: string; readonly zones: readonly string[]; readonly timeoutMs?: number };
+}
+
+export interface ImportRunOptions {
+  readonly apply?: boolean;
+  readonly overwrite?: boolean;
+  readonly owners?: readonly string[];
+}
+
+export interface ImportRunResult {
+  readonly plan: ImportPlan;
+  readonly diagnostics: Diagnostic[];
+  readonly errors: number;
+  readonly ptrCount: number;
+  readonly written: string[];
+}
+
+const MAX_ZONE_FILE_BYTES = 256 * 1024 * 1024;
+
+function readText(path: string): string {
+  const st = statSync(path);
+  if (!st.isFile()) throw new Error('not a file');
+  if (st.size > MAX_ZONE_FILE_BYTES) throw new Error(`larger than ${MAX_ZONE_FILE_BYTES} bytes`);
+  return readFileSync(path, 'utf8');
+}
+
+/** Reads one zone file; `$INCLUDE`s resolve relative to the including file and must stay inside the top file's folder. */
+export function readZoneFile(path: string, origin?: string): { records: ZoneRecord[]; diagnostics: Diagnostic[] } {
+  const abs = resolve(path);
+  let text: string;
+  try {
+    text = readText(abs);
+  } catch (e) {
+    throw new RdnsError(`cannot read zone file ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2);
+  }
+  const top = dirname(realpathSync(abs));
+  // Without --origin, a file named after its zone (`100.51.198.in-addr.arpa.zone`) gives the origin.
+  const base = abs.split(sep).pop() ?? '';
+  const named = /^((?:[0-9a-z-/]+\.)*(?:in-addr|ip6)\.arpa)(?:\.(?:zone|db|txt))?$/i.exec(base)?.[1];
+  const result = parseZoneText(text, {
+    file: path,
+    origin: origin ?? named,
+    readInclude: (p, from) => {
+      const fromAbs = from === path ? abs : resolve(from);
+      const target = isAbsolute(p) ? p : join(dirname(fromAbs), p);
+      const real = realpathSync(target);
+      const rel = relative(top, real);
+      if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`outside the zone file's folder ${top}; not read`);
+      return { text: readText(real), id: real, file: relative(process.cwd(), real) || real };
+    },
+  });
+  return { records: result.records, diagnostics: result.diagnostics };
+}
+
+/** Runs an import: preview unless `apply`. Usage and network problems throw RdnsError (exit 2). */
+export async function runImport(root: string, source: ImportSource, options: ImportRunOptions = {}): Promise<ImportRunResult> {
+  const records: ZoneRecord[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const labels: string[] = [];
+  for (const f of source.zoneFiles ?? []) {
+    const r = readZoneFile(f, source.origin);
+    records.push(...r.records);
+    diagnostics.push(...r.diagnostics);
+    labels.push(`zone file ${f}`);
+  }
+  if (source.axfr) {
+    const server = parseServer(source.axfr.server);
+    for (const zone of source.axfr.zones) {
+      records.push(...(await axfr(server, zone, { timeoutMs: source.axfr.timeoutMs })));
+      labels.push(`AXFR of ${zone} from ${source.axfr.server}`);
+    }
+  }
+  const collected = collectPtrs(records);
+  diagnostics.push(...collected.diagnostics);
+  // A zone file without SOA still names its zone through --origin.
+  const zones = [...collected.zones];
+  if (source.origin && !zones.some((z) => z.name === source.origin!.toLowerCase().replace(/\.?$/, '.'))) {
+    const name = source.origin.toLowerCase().replace(/\.?$/, '.');
+    zones.push({ name, prefix: prefixOfZoneName(name) });
+  }
+  const repo = loadRepository(root);
+  const existingFiles = new Set(existsSync(join(repo.root, 'zones')) ? findBlockFiles(repo.root) : []);
+  const plan = planImport(repo, zones, collected.ptrs, { overwrite: options.overwrite, owners: options.owners, sourceLabel: labels.join(', '), existingFiles });
+  diagnostics.push(...plan.diagnostics);
+  const written: string[] = [];
+  if (options.apply) {
+    const w = writeChanges(repo.root, plan.changes, plan.topLevel);
+    diagnostics.push(...w.diagnostics);
+    if (w.diagnostics.length === 0) {
+      written.push(...w.written);
+      for (const nf of plan.newFiles) {
+        const abs = join(repo.root, nf.file);
+        mkdirSync(dirname(abs), { recursive: true });
+        writeFileAtomic(abs, nf.text);
+        written.push(nf.file);
+      }
+    }
+  }
+  sortDiagnostics(diagnostics);
+  return { plan, diagnostics, errors: countErrors(diagnostics), ptrCount: collected.ptrs.length, written };
+}
