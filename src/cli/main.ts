@@ -64,6 +64,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
+// `rdns export | head`: the reader went away; that is not an error worth a stack trace.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw e;
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
