@@ -75,7 +75,7 @@ export interface ChangeSet {
   /** Explicit records per reverse zone in the base revision (zones that have changes), for delete-share guards. */
   readonly baseZoneRecords: Readonly<Record<string, number>>;
   readonly blockChanges: readonly BlockChange[];
-  /** Block files that differ between the revisions. */
+  /** Block files (and rdns.yaml) that differ between the revisions. */
   readonly files: readonly string[];
   /** Changed files that did not load in one of the revisions (syntax or schema errors): their records are not compared. */
   readonly skipped: readonly string[];

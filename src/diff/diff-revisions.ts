@@ -17,7 +17,8 @@ export interface RevisionDiff {
 /** Resolves `base`/`head` (fetching in shallow clones), loads the changed block files and compares them. */
 export async function diffRevisions(root: string, opts: LoadOptions): Promise<RevisionDiff> {
   const pair = await loadRevisionPair(root, opts);
-  const files = pair.changed.map((f) => f.path).filter((p) => p !== 'rdns.yaml');
+  // rdns.yaml counts as a changed file: it can change every record's TTL or zone.
+  const files = pair.changed.map((f) => f.path);
   for (const f of pair.changed) if (f.oldPath) files.push(f.oldPath);
   const changeSet = computeChangeSet({ base: pair.base, head: pair.head, files, renames: pair.renames });
   const touched = new Set(files);

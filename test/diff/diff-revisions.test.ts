@@ -140,4 +140,24 @@ describe('diffRevisions', () => {
     expect(lines(d)).toEqual(['added 192.0.2.2 - two.example.com. zones/a.yaml']);
     expect(d.pair.revisions.fetched.length).toBeGreaterThan(0);
   });
+
+  it('compares every block when rdns.yaml changes what records mean (defaults.ttl)', async () => {
+    const repo = createGitRepo({
+      'rdns.yaml': 'defaults:\n  ttl: 3600\n',
+      'zones/a.yaml': block('192.0.2.0/24', { '192.0.2.1': 'one.example.com' }),
+      'zones/b.yaml': 'prefix: 198.51.100.0/24\nrecords:\n  198.51.100.1: { ptr: fixed.example.com, ttl: 300 }\n',
+    });
+    repo.commit('ttl', { 'rdns.yaml': 'defaults:\n  ttl: 7200\n' });
+    const d = await diffRevisions(repo.root, { base: 'HEAD~1', head: 'HEAD' });
+    expect(d.changeSet.changes.map((c) => `${c.kind} ${c.ipText} ${c.old?.ttl} ${c.new?.ttl}`)).toEqual(['changed 192.0.2.1 3600 7200']);
+    expect(d.changeSet.files).toEqual(['rdns.yaml']);
+  });
+
+  it('limits the comparison to the given paths', async () => {
+    const repo = createGitRepo({ 'zones/a/x.yaml': block('192.0.2.0/24', { '192.0.2.1': 'one.example.com' }), 'zones/b/y.yaml': block('198.51.100.0/24', { '198.51.100.1': 'one.example.com' }) });
+    repo.commit('both', { 'zones/a/x.yaml': block('192.0.2.0/24', {}), 'zones/b/y.yaml': block('198.51.100.0/24', {}) });
+    const d = await diffRevisions(repo.root, { base: 'HEAD~1', head: 'HEAD', paths: ['zones/b'] });
+    expect(lines(d)).toEqual(['removed 198.51.100.1 one.example.com. - zones/b/y.yaml']);
+  });
 });
+
