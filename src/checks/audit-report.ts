@@ -27,6 +27,8 @@ function table(headers: readonly string[], rows: readonly (readonly (string | nu
   return out;
 }
 
+const n = (count: number, noun: string): string => `${count} ${noun}${count === 1 ? '' : 's'}`;
+
 const where = (file: string, line?: number): string => (line ? `${file}:${line}` : file);
 
 /** The audit as a Markdown document. */
@@ -45,10 +47,10 @@ export function auditMarkdown(r: AuditReport): string {
       ['check', 'result'],
       [
         ['FCrDNS', `${s.fcrdnsPassed} of ${s.fcrdnsChecked} names resolve back (${s.records} records, ${s.generic} generic names)`],
-        ['stale records', `${s.staleRecords} records whose name no longer resolves to the address`],
-        ['drift', `${s.driftChanged} changed outside git, ${s.driftNotApplied} not applied, ${s.driftStale} stale PTRs in DNS, ${s.driftUnverifiable} unverifiable (${s.ptrRead} PTRs read)`],
+        ['stale records', `${n(s.staleRecords, 'record')} whose name no longer resolves to the address`],
+        ['drift', `${s.driftChanged} changed outside git, ${s.driftNotApplied} not applied, ${n(s.driftStale, 'stale PTR')} in DNS, ${s.driftUnverifiable} unverifiable (${s.ptrRead} PTRs read)`],
         ['delegation', `${s.zones - s.zonesWithProblems} of ${s.zones} reverse zones delegated correctly`],
-        ['findings', `${s.errors} errors, ${s.warnings} warnings`],
+        ['findings', `${n(s.errors, 'error')}, ${n(s.warnings, 'warning')}`],
       ],
     ),
     '',

@@ -53,7 +53,7 @@ export function findingsToDiagnostics(findings: readonly Finding[], totals: Read
     const first = group[0]!;
     const total = totals.get(groupKey(first.file, first.block, first.group!)) ?? group.length;
     out.push(
-      diag(first.code, `${group.length} of ${total} ${first.group} of ${first.block ?? first.file} fail (${first.kind}), e.g. ${first.message}`, first.pos, {
+      diag(first.code, `${group.length} of ${total} ${first.group} of ${first.block ?? first.file}: ${first.kind}; e.g. ${first.message}`, first.pos, {
         ip: first.ip,
         value: first.value,
         severity: first.severity,
