@@ -23,7 +23,7 @@ export interface ChangeSetSide {
 export interface ChangeSetInput {
   readonly base: ChangeSetSide;
   readonly head: ChangeSetSide;
-  /** Block files that differ (head paths; base paths for deletions). Blocks of other files are context only. */
+  /** Block files that differ, with both paths of renamed ones. Only their records are compared; other blocks are context. */
   readonly files: readonly string[];
   /** Base path → head path of renamed files: a record that only follows its file's rename did not move. */
   readonly renames?: ReadonlyMap<string, string>;
@@ -53,9 +53,12 @@ export function computeChangeSet(input: ChangeSetInput): ChangeSet {
   for (const f of head.failed ?? []) skipped.add(f).add(reverseRenames.get(f) ?? f);
   const usable = (b: Block): boolean => !skipped.has(b.file);
 
+  // Only changed files can hold changed records; other blocks are context (defaults, zone sizes),
+  // and may be loaded on one side only.
+  const changedFiles = new Set(input.files);
   const index = (side: ChangeSetSide): Map<string, Located> => {
     const m = new Map<string, Located>();
-    for (const block of side.blocks) if (usable(block)) for (const rec of block.records) m.set(keyOf(rec.ip), { rec, block });
+    for (const block of side.blocks) if (usable(block) && changedFiles.has(block.file)) for (const rec of block.records) m.set(keyOf(rec.ip), { rec, block });
     return m;
   };
   const baseRecs = index(base);
@@ -129,7 +132,6 @@ export function computeChangeSet(input: ChangeSetInput): ChangeSet {
     }
   }
 
-  const changedFiles = new Set(input.files);
   const blockChanges = diffBlocks(
     base.blocks.filter((b) => changedFiles.has(b.file) && usable(b)),
     head.blocks.filter((b) => changedFiles.has(b.file) && usable(b)),

@@ -17,10 +17,11 @@ export interface RevisionDiff {
 /** Resolves `base`/`head` (fetching in shallow clones), loads the changed block files and compares them. */
 export async function diffRevisions(root: string, opts: LoadOptions): Promise<RevisionDiff> {
   const pair = await loadRevisionPair(root, opts);
-  // rdns.yaml counts as a changed file: it can change every record's TTL or zone.
   const files = pair.changed.map((f) => f.path);
   for (const f of pair.changed) if (f.oldPath) files.push(f.oldPath);
-  const changeSet = computeChangeSet({ base: pair.base, head: pair.head, files, renames: pair.renames });
+  // A changed rdns.yaml can change every record's TTL or zone: then every block file is compared.
+  if (files.includes('rdns.yaml')) files.push(...pair.base.files, ...pair.head.files);
+  const changeSet = computeChangeSet({ base: pair.base, head: pair.head, files: [...new Set(files)], renames: pair.renames });
   const touched = new Set(files);
   const diagnostics = pair.head.diagnostics.filter((d) => !d.file || touched.has(d.file) || d.file === 'rdns.yaml');
   return { changeSet, pair, diagnostics };

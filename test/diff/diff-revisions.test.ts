@@ -150,7 +150,7 @@ describe('diffRevisions', () => {
     repo.commit('ttl', { 'rdns.yaml': 'defaults:\n  ttl: 7200\n' });
     const d = await diffRevisions(repo.root, { base: 'HEAD~1', head: 'HEAD' });
     expect(d.changeSet.changes.map((c) => `${c.kind} ${c.ipText} ${c.old?.ttl} ${c.new?.ttl}`)).toEqual(['changed 192.0.2.1 3600 7200']);
-    expect(d.changeSet.files).toEqual(['rdns.yaml']);
+    expect(d.changeSet.files).toEqual(['rdns.yaml', 'zones/a.yaml', 'zones/b.yaml']);
   });
 
   it('limits the comparison to the given paths', async () => {
@@ -158,6 +158,17 @@ describe('diffRevisions', () => {
     repo.commit('both', { 'zones/a/x.yaml': block('192.0.2.0/24', {}), 'zones/b/y.yaml': block('198.51.100.0/24', {}) });
     const d = await diffRevisions(repo.root, { base: 'HEAD~1', head: 'HEAD', paths: ['zones/b'] });
     expect(lines(d)).toEqual(['removed 198.51.100.1 one.example.com. - zones/b/y.yaml']);
+  });
+
+  it('does not report the records of a neighbour that only one revision needed to load', async () => {
+    const repo = createGitRepo({
+      'zones/c.yaml': block('10.0.0.0/24', { '10.0.0.1': 'old.example.com' }),
+      'zones/n.yaml': block('203.0.113.128/25', { '203.0.113.200': 'n.example.com' }),
+    });
+    repo.commit('move the block', { 'zones/c.yaml': block('203.0.113.0/25', { '203.0.113.1': 'new.example.com' }) });
+    const d = await diffRevisions(repo.root, { base: 'HEAD~1', head: 'HEAD' });
+    expect(d.pair.head.files).toEqual(['zones/c.yaml', 'zones/n.yaml']);
+    expect(lines(d)).toEqual(['removed 10.0.0.1 old.example.com. - zones/c.yaml', 'added 203.0.113.1 - new.example.com. zones/c.yaml']);
   });
 });
 
