@@ -12,6 +12,7 @@ export const MARKDOWN_ROW_LIMIT = 500;
 export function mdCell(text: string | number | undefined): string {
   if (text === undefined || text === '') return '';
   return String(text)
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what must not reach the report
     .replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`)
     .replace(/&/g, '&amp;')
     .replace(/[\\`*_{}[\]<>|~]/g, (c) => `\\${c}`)
