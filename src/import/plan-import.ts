@@ -62,6 +62,8 @@ function newBlockText(prefix: IpPrefix, zone: string, ptrs: readonly ImportedPtr
     `prefix: ${formatPrefix(prefix)}`,
     `description: ${yamlScalar(`Imported from ${zone.replace(/\.$/, '')}`)}`,
   ];
+  // Imported from an RFC 2317 zone: the /24 is someone else's, so the block keeps its own classless zone.
+  if (prefix.version === 4 && prefix.length > 24) lines.push('classless: true');
   if (options.owners && options.owners.length > 0) lines.push(`owners: [${options.owners.map((o) => JSON.stringify(o)).join(', ')}]`);
   // The zone's most common TTL becomes the block TTL when it is not the repository default.
   const ttls = new Map<number, number>();
@@ -109,8 +111,11 @@ export function planImport(repo: { blocks: readonly Block[]; config: Config }, z
     else (map as Map<unknown, ImportedPtr[]>).set(key, [p]);
   }
 
-  for (const [zone, list] of orphans) {
-    const overlapping = zone?.prefix ? repo.blocks.filter((b) => prefixesOverlap(b.prefix, zone.prefix!)) : [];
+  // Most specific zones first: an RFC 2317 child gets its block before its parent /24 is considered.
+  const created: { prefix: IpPrefix; file: string }[] = [];
+  const orphanZones = [...orphans].sort(([a], [b]) => (b?.prefix?.length ?? -1) - (a?.prefix?.length ?? -1));
+  for (const [zone, list] of orphanZones) {
+    const overlapping = zone?.prefix ? [...repo.blocks, ...created].filter((b) => prefixesOverlap(b.prefix, zone.prefix!)) : [];
     if (!zone?.prefix || overlapping.length > 0) {
       const why = !zone?.prefix ? 'the zone name does not say which block they belong to' : `zone ${describeZone(zone)} overlaps ${overlapping.map((b) => b.file).join(', ')}, so no new block is created`;
       const first = list[0]!;
@@ -136,11 +141,12 @@ export function planImport(repo: { blocks: readonly Block[]; config: Config }, z
     }
     const file = blockFileName(prefix, taken);
     taken.add(file);
+    created.push({ prefix, file });
     const text = newBlockText(prefix, zone.name, kept, generic, options, repo.config);
     const records = kept.length - (generic?.matches.size ?? 0);
     newFiles.push({ file, prefix, zone: zone.name, text, records, generic });
     notes.push(
-      `${file} (new): ${formatPrefix(prefix)} from ${zone.name}, ${kept.length} PTRs${generic ? `; default "${generic.template}" gives ${generic.matches.size} of them, ${records} records` : `, ${records} records`}`,
+      `${file} (new): ${formatPrefix(prefix)} from ${zone.name}, ${kept.length} PTR${kept.length === 1 ? '' : 's'}${generic ? `; default "${generic.template}" gives ${generic.matches.size} of them, ${records} records` : `, ${records} records`}`,
     );
   }
 

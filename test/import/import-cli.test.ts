@@ -1,0 +1,139 @@
+import { cpSync, readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { writeRepo } from '../helpers/repo-files.js';
+import { bindOrSkip, startBind, type BindServer } from '../helpers/bind.js';
+import { loadRepository } from '../../src/loader/repository.js';
+
+const fixture = (p: string): string => fileURLToPath(new URL(`./fixtures/${p}`, import.meta.url));
+const SCHEMA = fileURLToPath(new URL('../../schema', import.meta.url));
+const emptyRepo = (files: Record<string, string> = {}): string => {
+  const root = writeRepo({ 'zones/.keep': '', ...files });
+  cpSync(SCHEMA, join(root, 'schema'), { recursive: true });
+  return root;
+};
+const read = (root: string, f: string): string => readFileSync(join(root, f), 'utf8');
+
+const EXPECTED_24 = (source: string): string => `# yaml-language-server: $schema=../schema/block.schema.json
+# Imported by rdns import from ${source} (zone 100.51.198.in-addr.arpa.).
+prefix: 198.51.100.0/24
+description: "Imported from 100.51.198.in-addr.arpa"
+owners: ["@example-isp/noc"]
+default: "host-{host}.pool.example.net"
+records:
+  198.51.100.1: gw1.example.net
+  198.51.100.2:
+    ptr: gw2.example.net
+    ttl: 300
+  198.51.100.22: mail.example.com
+  198.51.100.23:
+    ptr: www.example.com
+    ttl: 86400
+  198.51.100.40: srv-32.example.net
+  198.51.100.42: srv-34.example.net
+  198.51.100.44: srv-36.example.net
+  198.51.100.46: srv-38.example.net
+`;
+
+describe('rdns import --zone-file (the real process)', () => {
+  it('previews, then creates a block file with a proposed default instead of 120 generic lines', () => {
+    const root = emptyRepo();
+    const zone = fixture('db.198.51.100');
+    const preview = runCli(['import', '--zone-file', zone, '--owner', '@example-isp/noc'], { cwd: root });
+    expect(preview.status).toBe(0);
+    expect(preview.stdout).toContain('zones/198.51.100.0_24.yaml (new): 198.51.100.0/24 from 100.51.198.in-addr.arpa., 128 PTRs; default "host-{host}.pool.example.net" gives 120 of them, 8 records');
+    expect(preview.stdout).toMatch(/warning import\.skipped 198\.51\.100\.3: gw3\.100\.51\.198\.in-addr\.arpa matches the deny pattern/);
+    expect(existsSync(join(root, 'zones/198.51.100.0_24.yaml'))).toBe(false);
+    const applied = runCli(['import', '--zone-file', zone, '--owner', '@example-isp/noc', '--apply'], { cwd: root });
+    expect(applied.status).toBe(0);
+    expect(read(root, 'zones/198.51.100.0_24.yaml')).toBe(EXPECTED_24(`zone file ${zone}`));
+    expect(loadRepository(root).diagnostics).toEqual([]);
+  });
+
+  it('imports an RFC 2317 child into a classless block; the upstream /24 is not created over it', () => {
+    const root = emptyRepo();
+    const r = runCli(['import', '--zone-file', fixture('classless/db.113.0.203'), '--zone-file', fixture('classless/db.0-25.113.0.203'), '--apply', '--format', 'json'], { cwd: root });
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.newFiles).toEqual([{ file: 'zones/203.0.113.0_25.yaml', prefix: '203.0.113.0/25', zone: '0-25.113.0.203.in-addr.arpa.', records: 3, default: null, defaultCovers: 0 }]);
+    expect(out.diagnostics).toEqual([expect.objectContaining({ code: 'import.no-block', ip: '203.0.113.200', message: expect.stringContaining('overlaps zones/203.0.113.0_25.yaml') })]);
+    expect(read(root, 'zones/203.0.113.0_25.yaml')).toContain('prefix: 203.0.113.0/25\ndescription: "Imported from 0-25.113.0.203.in-addr.arpa"\nclassless: true\nttl: 600\nrecords:\n  203.0.113.5: api.example.org\n  203.0.113.6: shop.example.org\n  203.0.113.10: vps10.customers.example.net\n');
+    expect(loadRepository(root).diagnostics).toEqual([]);
+  });
+
+  it('merges into an existing block: adds, reports conflicts, keeps the file unless --overwrite', () => {
+    const block = `prefix: 198.51.100.0/24
+default: "{dashed}.static.example.net"   # ours
+records:
+  198.51.100.1: gw1.example.net
+  198.51.100.22: mx.example.com   # moved in NOC-1
+`;
+    const root = emptyRepo({ 'zones/b.yaml': block });
+    const r = runCli(['import', '--zone-file', fixture('db.198.51.100'), '--format', 'json'], { cwd: root });
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.diagnostics.filter((d: { code: string }) => d.code === 'import.conflict').map((d: { line: number; message: string }) => [d.line, d.message])).toEqual([
+      [1, expect.stringContaining('the zone names 120 addresses by "host-{host}.pool.example.net", the block\'s default is "{dashed}.static.example.net"')],
+      [5, '198.51.100.22: the zone says mail.example.com, the block file says mx.example.com; kept (use --overwrite to take the zone\'s)'],
+    ]);
+    expect(out.changes.map((c: { kind: string; ip: string }) => `${c.kind} ${c.ip}`)).toEqual(['added 198.51.100.2', 'added 198.51.100.23', 'added 198.51.100.40', 'added 198.51.100.42', 'added 198.51.100.44', 'added 198.51.100.46']);
+    expect(out.summary).toMatchObject({ conflicts: 2, unchanged: 1, newFiles: 0 });
+    expect(read(root, 'zones/b.yaml')).toBe(block);
+    const o = runCli(['import', '--zone-file', fixture('db.198.51.100'), '--overwrite', '--apply'], { cwd: root });
+    expect(o.status).toBe(0);
+    expect(read(root, 'zones/b.yaml')).toBe(`prefix: 198.51.100.0/24
+default: "{dashed}.static.example.net"   # ours
+records:
+  198.51.100.1: gw1.example.net
+  198.51.100.2: gw2.example.net
+  198.51.100.22: mail.example.com   # moved in NOC-1
+  198.51.100.23: www.example.com
+  198.51.100.40: srv-32.example.net
+  198.51.100.42: srv-34.example.net
+  198.51.100.44: srv-36.example.net
+  198.51.100.46: srv-38.example.net
+`);
+  });
+
+  it('usage errors exit 2', () => {
+    const root = emptyRepo();
+    expect(runCli(['import'], { cwd: root }).status).toBe(2);
+    expect(runCli(['import', '--zone-file', join(root, 'nope.zone')], { cwd: root }).status).toBe(2);
+    expect(runCli(['import', '--axfr', '127.0.0.1:1'], { cwd: root }).status).toBe(2);
+  });
+});
+
+describe.runIf(bindOrSkip())('rdns import --axfr from a real BIND on loopback', () => {
+  let bind: BindServer;
+  beforeAll(async () => {
+    bind = await startBind([
+      { name: '100.51.198.in-addr.arpa', text: readFileSync(fixture('db.198.51.100'), 'utf8') },
+      { name: '0-25.113.0.203.in-addr.arpa', text: readFileSync(fixture('classless/db.0-25.113.0.203'), 'utf8').replace(/\$INCLUDE servers\.inc.*\n/g, '') + '5 PTR api.example.org.\n' },
+    ]);
+  });
+  afterAll(async () => bind?.stop());
+
+  it('transfers the zone and writes the same block as the zone file import', () => {
+    const root = emptyRepo();
+    const r = runCli(['import', '--axfr', bind.address, '100.51.198.in-addr.arpa', '--owner', '@example-isp/noc', '--apply'], { cwd: root });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(read(root, 'zones/198.51.100.0_24.yaml')).toBe(EXPECTED_24(`AXFR of 100.51.198.in-addr.arpa from ${bind.address}`));
+  });
+
+  it('transfers a classless zone', () => {
+    const root = emptyRepo();
+    const r = runCli(['import', '--axfr', bind.address, '0-25.113.0.203.in-addr.arpa', '--apply', '--format', 'json'], { cwd: root });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).newFiles[0]).toMatchObject({ file: 'zones/203.0.113.0_25.yaml', records: 2 });
+  });
+
+  it('a zone the server does not serve is an environment error (exit 2)', () => {
+    const root = emptyRepo();
+    const r = runCli(['import', '--axfr', bind.address, '9.9.9.in-addr.arpa', '--timeout', '5'], { cwd: root });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/AXFR of 9\.9\.9\.in-addr\.arpa from 127\.0\.0\.1:\d+: (NOTAUTH|REFUSED)/);
+  });
+});
