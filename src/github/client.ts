@@ -88,19 +88,18 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
     retry: { retries: options.retries ?? 3, retryAfterBaseValue: options.retryBaseMs ?? 1000 },
     throttle: options.throttle === false ? { ...throttle, enabled: false } : throttle,
     request: {
-      // Bounded requests; an explicit signal from a caller wins.
-      fetch: (url: string | URL, init?: RequestInit) => fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) }),
+      // Bounded requests (an explicit signal from a caller wins); every 5xx is noted, so a
+      // slow run that retried says why.
+      fetch: async (url: string | URL, init?: RequestInit) => {
+        const res = await fetch(url, { ...init, signal: init?.signal ?? AbortSignal.timeout(timeoutMs) });
+        if (res.status >= 500) warn(`GitHub ${init?.method ?? 'GET'} ${new URL(String(url)).pathname} answered ${res.status}`);
+        return res;
+      },
     },
-    // octokit's default logger writes to the console; route it through warn (redacted) instead.
-    log: { debug: () => {}, info: () => {}, warn: (m: string) => warn(m), error: (m: string) => warn(m) },
+    // octokit's default logger writes to the console. Its error lines repeat failures the
+    // caller reports anyway (and 404 is an expected answer for team membership): drop them.
+    log: { debug: () => {}, info: () => {}, warn: (m: string) => warn(m), error: () => {} },
   });
-  if (options.retries !== 0) {
-    client.hook.error('request', (error, req) => {
-      const status = (error as { status?: number }).status;
-      if (status !== undefined && status >= 500) warn(`GitHub ${req.method} ${req.url} answered ${status}`);
-      throw error;
-    });
-  }
   return client;
 }
 

@@ -19,6 +19,7 @@ process.env.GIT_AUTHOR_DATE = '2026-01-02T03:04:05Z';
 process.env.GIT_COMMITTER_DATE = '2026-01-02T03:04:05Z';
 
 const TOKEN = 'ghs_e2eSecretToken0123456789abcdefXYZ';
+const ORG_TOKEN = 'ghp_orgReadToken9876543210zyxwvuABCD';
 const BLOCK = 'zones/198.51.100.0_24.yaml';
 
 const CONFIG = `guards:
@@ -72,7 +73,7 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
     await bind?.stop();
   });
   beforeEach(async () => {
-    gh = await startFakeGitHub({ token: TOKEN });
+    gh = await startFakeGitHub({ token: [TOKEN, ORG_TOKEN] });
     gh.teams.set('example-isp/noc', ['alice']);
     work = mkdtempSync(join(tmpdir(), 'rdns-ci-'));
     return async () => gh.close();
@@ -128,8 +129,10 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
       child.on('close', (status) => {
         clearTimeout(timer);
         // Whatever happened, the token must never reach the log.
-        expect(stdout).not.toContain(TOKEN);
-        expect(stderr).not.toContain(TOKEN);
+        for (const secret of [TOKEN, ORG_TOKEN]) {
+          expect(stdout).not.toContain(secret);
+          expect(stderr).not.toContain(secret);
+        }
         resolve({ status, stdout, stderr, summary: readFileSync(summaryFile, 'utf8') });
       });
     });
@@ -268,5 +271,21 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toMatch(/rdns: warning: could not publish the pull-request comment: GitHub API: .*\(403\)/);
     expect(r.stderr).toMatch(/rdns: warning: could not publish the check run/);
+  });
+
+  it('RDNS_ORG_TOKEN asks for team membership; GITHUB_TOKEN comments and creates the check run', async () => {
+    const r = await ci(pullRequest([...BASE_RECORDS, '198.51.100.40: web.example.com']), 'alice', { env: { RDNS_ORG_TOKEN: ORG_TOKEN } });
+    expect(r.status).toBe(0);
+    const auth = (path: RegExp): (string | undefined)[] => gh.requests.filter((q) => path.test(q.path)).map((q) => q.headers.authorization);
+    expect(auth(/\/memberships\//)).toEqual([`token ${ORG_TOKEN}`]);
+    expect(auth(/\/comments$|\/check-runs/).every((a) => a === `token ${TOKEN}`)).toBe(true);
+  });
+
+  it('a team lookup the token may not make counts as "not a member" (fail closed) and the comment says why', async () => {
+    gh.failNext('GET', /\/memberships\//, 403);
+    const r = await ci(pullRequest([...BASE_RECORDS, '198.51.100.40: web.example.com']), 'alice');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('title=ownership.not-yours::not yours: 198.51.100.40');
+    expect(comment()).toMatch(/\| ❌ ownership \| team membership could not be read, counted as not a member: GitHub API: GET \/orgs\/example-isp\/teams\/noc\/memberships\/alice failed \(403\)/);
   });
 });

@@ -58,8 +58,9 @@ export interface FakeGitHub {
   close(): Promise<void>;
 }
 
-/** Starts the fake on a free loopback port. `token`: when set, requests without it get 401. */
-export async function startFakeGitHub(options: { token?: string } = {}): Promise<FakeGitHub> {
+/** Starts the fake on a free loopback port. `token`: when set, requests without it (or one of them) get 401. */
+export async function startFakeGitHub(options: { token?: string | readonly string[] } = {}): Promise<FakeGitHub> {
+  const tokens = options.token === undefined ? [] : typeof options.token === 'string' ? [options.token] : [...options.token];
   const requests: RecordedRequest[] = [];
   const labels = new Map<number, string[]>();
   const teams = new Map<string, string[]>();
@@ -161,7 +162,7 @@ export async function startFakeGitHub(options: { token?: string } = {}): Promise
         res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
         res.end(payload === undefined ? '' : JSON.stringify(payload));
       };
-      if (options.token && req.headers.authorization !== `token ${options.token}` && req.headers.authorization !== `Bearer ${options.token}`) {
+      if (tokens.length > 0 && !tokens.some((t) => req.headers.authorization === `token ${t}` || req.headers.authorization === `Bearer ${t}`)) {
         return send(401, { message: 'Bad credentials' });
       }
       const failure = failures.find((f) => f.times > 0 && f.method === rec.method && f.path.test(rec.path));

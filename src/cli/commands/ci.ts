@@ -40,6 +40,8 @@ interface ActionsEnv {
   readonly pr?: PullRequestEvent;
   readonly repository?: string;
   readonly token?: string;
+  /** A token that may read organisation team membership (read:org); GITHUB_TOKEN cannot. */
+  readonly orgToken?: string;
   readonly apiUrl?: string;
   readonly serverUrl: string;
   readonly runUrl?: string;
@@ -70,6 +72,7 @@ function actionsEnv(ctx: CliContext): ActionsEnv {
     pr,
     repository,
     token: env.GITHUB_TOKEN || undefined,
+    orgToken: env.RDNS_ORG_TOKEN || undefined,
     apiUrl: env.GITHUB_API_URL || undefined,
     serverUrl,
     runUrl: repository && env.GITHUB_RUN_ID ? `${serverUrl}/${repository}/actions/runs/${env.GITHUB_RUN_ID}` : undefined,
@@ -101,17 +104,23 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
       if (!base) throw new RdnsError('no base revision to compare with', 2, 'pass --base main (in a pull_request workflow GITHUB_BASE_REF is set)');
       const author = opts.author ?? gh.pr?.author;
 
-      // Without a token, a repository and a pull request there is nothing to talk to: a local run.
-      let host: PullRequestHost | undefined;
-      if (gh.token && gh.repository && gh.pr) {
-        const config = loadRepository(ctx.root, []).config;
-        const client = createGitHubClient({ token: gh.token, baseUrl: gh.apiUrl ?? config.githubApiUrl, warn: (m) => ctx.stderr(`rdns: ${m}\n`) });
-        host = createPullRequestHost(client, parseRepository(gh.repository), gh.token);
+      // Without a token and a repository there is nothing to talk to: a local run. Labels,
+      // the comment and the check run also need a pull request.
+      let api: PullRequestHost | undefined;
+      let members: PullRequestHost | undefined;
+      if (gh.repository && (gh.token || gh.orgToken)) {
+        const baseUrl = gh.apiUrl ?? loadRepository(ctx.root, []).config.githubApiUrl;
+        const repoRef = parseRepository(gh.repository);
+        const hostFor = (token: string): PullRequestHost => createPullRequestHost(createGitHubClient({ token, baseUrl, warn: (m) => ctx.stderr(`rdns: ${m}\n`) }), repoRef, token);
+        if (gh.token) api = hostFor(gh.token);
+        // GITHUB_TOKEN cannot read organisation teams; RDNS_ORG_TOKEN (read:org) can.
+        members = gh.orgToken ? hostFor(gh.orgToken) : api;
       }
+      const host = gh.pr ? api : undefined;
       const labels = async (): Promise<string[]> => [...(host && gh.pr ? await host.labels(gh.pr.number) : (gh.pr?.labels ?? [])), ...opts.label];
       const isTeamMember = async (org: string, team: string, login: string): Promise<boolean> => {
-        if (!host) throw new RdnsError(`@${org}/${team} owns a changed address, and team membership can only be asked from GitHub`, 2, 'set GITHUB_TOKEN and GITHUB_REPOSITORY, or run without --author to skip ownership');
-        return host.isTeamMember(org, team, login);
+        if (!members) throw new RdnsError(`@${org}/${team} owns a changed address, and team membership can only be asked from GitHub`, 2, 'set GITHUB_TOKEN (or RDNS_ORG_TOKEN) and GITHUB_REPOSITORY');
+        return members.isTeamMember(org, team, login);
       };
 
       let repo: Repository | undefined;
