@@ -19,6 +19,7 @@ import { registerCi } from './commands/ci.js';
 import { registerSet } from './commands/set.js';
 import { registerBulk } from './commands/bulk.js';
 import { registerImport } from './commands/import.js';
+import { registerHistory } from './commands/history.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
@@ -45,6 +46,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerSet(program, context, setExit);
   registerBulk(program, context, setExit);
   registerImport(program, context, setExit);
+  registerHistory(program, context, setExit);
 
   for (const cmd of program.commands) cmd.exitOverride();
   try {

@@ -419,3 +419,59 @@ export function editRecords(text: string, edits: readonly RecordEdit[], topLevel
 
   return { ok: true, text: splices.length === 0 ? text : applySplices(text, splices) };
 }
+
+/** The record of `ip` in block file text (any key notation), read without parsing the whole file. */
+export function readRecord(text: string, ip: IpAddress): { ptr: string; ttl?: number; note?: string } | undefined {
+  const lines = splitLines(text);
+  const keys = topLevelKeys(text, lines);
+  const idx = keys.findIndex((k) => k.key === 'records');
+  const records = keys[idx];
+  if (!records) return undefined;
+  const end = keys[idx + 1]?.line ?? lines.length;
+  let entryIndent = -1;
+  for (let i = records.line + 1; i < end; i++) {
+    const l = lines[i]!;
+    if (isBlankOrComment(text, l)) continue;
+    const ind = indentOf(text, l);
+    if (entryIndent < 0) entryIndent = ind;
+    if (ind !== entryIndent) continue;
+    const k = keyAt(text, l, ind);
+    const p = k ? parseIp(k.key) : undefined;
+    if (!p?.ok || p.value.version !== ip.version || p.value.value !== ip.value) continue;
+    let last = i;
+    for (let j = i + 1; j < end; j++) {
+      const lj = lines[j]!;
+      if (isBlankOrComment(text, lj)) continue;
+      if (indentOf(text, lj) <= entryIndent) break;
+      last = j;
+    }
+    try {
+      const obj = parse(text.slice(l.start, lines[last]!.next)) as Record<string, unknown> | null;
+      const v = obj && typeof obj === 'object' ? Object.values(obj)[0] : undefined;
+      if (typeof v === 'string') return { ptr: v };
+      if (v && typeof v === 'object' && typeof (v as { ptr?: unknown }).ptr === 'string') {
+        const o = v as { ptr: string; ttl?: unknown; note?: unknown };
+        return { ptr: o.ptr, ttl: typeof o.ttl === 'number' ? o.ttl : undefined, note: typeof o.note === 'string' ? o.note : undefined };
+      }
+    } catch {
+      return undefined;
+    }
+    return undefined;
+  }
+  return undefined;
+}
+
+/** A top-level scalar (`prefix`, `default`, `ttl`) of block file text, read from its own line. */
+export function readTopLevelScalar(text: string, key: string): string | number | undefined {
+  const lines = splitLines(text);
+  const k = topLevelKeys(text, lines).find((t) => t.key === key);
+  if (!k) return undefined;
+  const l = lines[k.line]!;
+  try {
+    const obj = parse(text.slice(l.start, l.end)) as Record<string, unknown> | null;
+    const v = obj && typeof obj === 'object' ? obj[key] : undefined;
+    return typeof v === 'string' || typeof v === 'number' ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,85 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
+import { parseIp } from '../../src/core/ip.js';
+import { ipRegex, prNumberOf } from '../../src/git/history.js';
+
+const block = (records: Record<string, string>, extra = ''): string =>
+  `prefix: 198.51.100.0/24\ndefault: "{dashed}.static.example.net"\n${extra}records:\n${Object.entries(records)
+    .map(([ip, v]) => `  ${ip}: ${v}\n`)
+    .join('')}`;
+
+function commitAs(repo: GitRepo, who: string, date: string, message: string, files: Record<string, string>): string {
+  repo.write(files);
+  repo.git('add', '-A');
+  execFileSync('git', ['-c', 'commit.gpgsign=false', '-c', 'user.name=Committer', '-c', 'user.email=c@example.com', 'commit', '-q', '--author', `${who} <${who.toLowerCase()}@example.com>`, '--date', date, '-m', message], {
+    cwd: repo.root,
+    env: { ...process.env, GIT_COMMITTER_DATE: date },
+  });
+  return repo.rev('HEAD');
+}
+
+describe('rdns history (a real git repository)', () => {
+  it('lists every commit that changed the PTR, old → new, with pull request numbers from squash and merge commits', () => {
+    const repo = createGitRepo();
+    commitAs(repo, 'Alice', '2026-01-01T10:00:00Z', 'initial blocks', { 'zones/a.yaml': block({ '198.51.100.1': 'one.example.net', '198.51.100.70': 'seventy.example.net' }), 'README.md': 'x\n' });
+    const c1 = commitAs(repo, 'Alice', '2026-01-02T10:00:00Z', 'Give .7 a name (#12)', { 'zones/a.yaml': block({ '198.51.100.1': 'one.example.net', '198.51.100.7': 'web.example.net', '198.51.100.70': 'seventy.example.net' }) });
+    commitAs(repo, 'Bob', '2026-01-03T10:00:00Z', 'unrelated: .70 (#13)', { 'zones/a.yaml': block({ '198.51.100.1': 'one.example.net', '198.51.100.7': 'web.example.net', '198.51.100.70': 'seventy2.example.net' }) });
+    commitAs(repo, 'Bob', '2026-01-03T11:00:00Z', 'docs only', { 'README.md': '198.51.100.7 is web\n' });
+    repo.branch('feature').checkout('feature');
+    const c2 = commitAs(repo, 'Bob', '2026-01-04T10:00:00Z', 'move web to a TTL of its own', {
+      'zones/a.yaml': block({ '198.51.100.1': 'one.example.net', '198.51.100.7': '\n    ptr: www.example.net\n    ttl: 300', '198.51.100.70': 'seventy2.example.net' }),
+    });
+    repo.checkout('main');
+    repo.merge('feature', 'Merge pull request #34 from example/feature');
+    const c3 = commitAs(repo, 'Carol', '2026-01-05T10:00:00Z', 'reset .7 to the generic name', { 'zones/a.yaml': block({ '198.51.100.1': 'one.example.net', '198.51.100.70': 'seventy2.example.net' }) });
+
+    const r = runCli(['history', '198.51.100.7', '--format', 'json'], { cwd: repo.root });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.ip).toBe('198.51.100.7');
+    expect(out.history.map((h: Record<string, unknown>) => [h.commit, h.author, (h.date as string).slice(0, 10), h.pr, h.old, h.new])).toEqual([
+      [c3, 'Carol', '2026-01-05', null, { ptr: 'www.example.net.', source: 'record', ttl: 300 }, { ptr: '198-51-100-7.static.example.net.', source: 'default' }],
+      [c2, 'Bob', '2026-01-04', 34, { ptr: 'web.example.net.', source: 'record' }, { ptr: 'www.example.net.', source: 'record', ttl: 300 }],
+      [c1, 'Alice', '2026-01-02', 12, { ptr: '198-51-100-7.static.example.net.', source: 'default' }, { ptr: 'web.example.net.', source: 'record' }],
+    ]);
+    const text = runCli(['history', '198.51.100.7'], { cwd: repo.root });
+    expect(text.stdout.split('\n')[0]).toBe('198.51.100.7: 3 changes, newest first');
+    expect(text.stdout).toContain('web.example.net → www.example.net ttl 300  zones/a.yaml  "move web to a TTL of its own"');
+    expect(runCli(['history', '198.51.100.9'], { cwd: repo.root }).stdout).toBe('198.51.100.9: no commit changed its PTR\n');
+  });
+
+  it('finds an IPv6 address written in different notations over time', () => {
+    const v6 = (k: string, v: string): string => `prefix: 2001:db8::/48\nrecords:\n  ${k}: ${v}\n`;
+    const repo = createGitRepo();
+    commitAs(repo, 'Alice', '2026-02-01T10:00:00Z', 'add', { 'zones/v6.yaml': v6('2001:0DB8:0:0:0:0:0:0007', 'a.example.net') });
+    commitAs(repo, 'Bob', '2026-02-02T10:00:00Z', 'canonical notation only', { 'zones/v6.yaml': v6('2001:db8::7', 'a.example.net') });
+    commitAs(repo, 'Carol', '2026-02-03T10:00:00Z', 'rename (#5)', { 'zones/v6.yaml': v6('2001:db8:0::7', 'b.example.net') });
+    const out = JSON.parse(runCli(['history', '2001:db8::0:7', '--format', 'json'], { cwd: repo.root }).stdout);
+    expect(out.history.map((h: { author: string; old: { ptr: string } | null; new: { ptr: string } | null }) => [h.author, h.old?.ptr ?? null, h.new?.ptr ?? null])).toEqual([
+      ['Carol', 'a.example.net.', 'b.example.net.'],
+      ['Alice', null, 'a.example.net.'],
+    ]);
+  });
+
+  it('outside a git repository: exit 2', () => {
+    const r = runCli(['history', '198.51.100.7'], { cwd: '/' });
+    expect(r.status).toBe(2);
+  });
+
+  it.each([
+    ['Give .7 a name (#12)', 12],
+    ['Merge pull request #34 from example/feature', 34],
+    ['fix #12 later', undefined],
+  ])('PR number of "%s" → %s', (s, n) => expect(prNumberOf(s)).toBe(n));
+
+  it('the IPv6 search pattern matches every notation and no neighbour', () => {
+    const ip = parseIp('2001:db8::7');
+    if (!ip.ok) throw new Error();
+    const re = new RegExp(ipRegex(ip.value).replace(/\{(\d*),(\d+)\}/g, '{$1,$2}'), 'i');
+    for (const s of ['  2001:db8::7: a', '  "2001:0DB8:0000:0000:0000:0000:0000:0007": a', '  2001:db8:0:0::7: a', '- 2001:db8:0:0:0:0:0:7']) expect(re.test(s), s).toBe(true);
+    for (const s of ['  2001:db8::77: a', '  2001:db8::7:1: a', '  2001:db8:1::7: a']) expect(re.test(s), s).toBe(false);
+  });
+});
