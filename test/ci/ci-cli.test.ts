@@ -80,8 +80,8 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
   });
 
   /** main with the base block, and a PR branch with `records` as the block's records. */
-  const pullRequest = (records: string[], extra: Record<string, string> = {}): GitRepo => {
-    const repo = createGitRepo({ 'rdns.yaml': CONFIG, [BLOCK]: blockFile(BASE_RECORDS) });
+  const pullRequest = (records: string[], extra: Record<string, string> = {}, config = CONFIG): GitRepo => {
+    const repo = createGitRepo({ 'rdns.yaml': config, [BLOCK]: blockFile(BASE_RECORDS) });
     repo.checkout('main');
     repo.git('checkout', '-q', '-b', 'change');
     repo.commit('change PTRs', { [BLOCK]: blockFile(records), ...extra });
@@ -287,5 +287,22 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('title=ownership.not-yours::not yours: 198.51.100.40');
     expect(comment()).toMatch(/\| ❌ ownership \| team membership could not be read, counted as not a member: GitHub API: GET \/orgs\/example-isp\/teams\/noc\/memberships\/alice failed \(403\)/);
+  });
+
+  it('GitHub Enterprise: without GITHUB_API_URL the API base URL comes from github.api_url in rdns.yaml', async () => {
+    const repo = pullRequest([...BASE_RECORDS, '198.51.100.40: web.example.com'], {}, `${CONFIG}github:\n  api_url: ${gh.url}\n`);
+    const r = await ci(repo, 'alice', { env: { GITHUB_API_URL: undefined } });
+    expect(r.status).toBe(0);
+    expect(gh.log()).toContain('POST /repos/example-isp/rdns/issues/7/comments');
+  });
+
+  it('a 502 from GitHub is retried: the comment is still created exactly once', async () => {
+    gh.failNext('POST', /\/issues\/7\/comments$/, 502);
+    const r = await ci(pullRequest([...BASE_RECORDS, '198.51.100.40: web.example.com']), 'alice');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toContain('rdns: GitHub POST /repos/example-isp/rdns/issues/7/comments answered 502');
+    expect(r.stderr).toContain('rdns: pull-request comment created');
+    expect(gh.requests.filter((q) => q.method === 'POST' && q.path.endsWith('/comments')).map((q) => q.status)).toEqual([502, 201]);
+    expect(gh.comments.get(7)).toHaveLength(1);
   });
 });
