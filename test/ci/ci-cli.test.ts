@@ -220,6 +220,12 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
     expect(comment()).toContain('| ❌ change guards |');
   });
 
+  it('raising the limit in the same pull request does not lift the guard (limits come from the base)', async () => {
+    const r = await ci(pullRequest(bulk, { 'rdns.yaml': CONFIG.replace('max_changed_records: 5', 'max_changed_records: 5000') }), 'alice');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^::error title=guard\.too-many-changes::8 records change, more than guards\.max_changed_records \(5\)/m);
+  });
+
   it('… and passes with the label, read live from the API (the event payload is stale on re-runs)', async () => {
     gh.labels.set(7, ['rdns/bulk-approved']);
     const r = await ci(pullRequest(bulk), 'alice', { labels: [] });

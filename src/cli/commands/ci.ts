@@ -138,7 +138,8 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
         },
         ownership: (cs) => (author && diff ? ownershipStep(cs, diff, author, isTeamMember) : Promise.resolve({ diagnostics: [], skipped: 'no pull-request author (pass --author LOGIN)' })),
         guards: async (cs) => {
-          const config = diff?.pair.head.config ?? repo?.config ?? loadRepository(ctx.root, []).config;
+          // The base's limits: a pull request must not lift the guard that judges it.
+          const config = diff?.pair.base.config ?? repo?.config ?? loadRepository(ctx.root, []).config;
           const have = await labels();
           const approved = have.some((l) => l.toLowerCase() === config.guards.label.toLowerCase());
           const changed = cs.counts.added + cs.counts.changed + cs.counts.reset + cs.counts.removed;
