@@ -82,7 +82,13 @@ export function auditMarkdown(r: AuditReport): string {
   }
 
   out.push('## Delegation of reverse zones', '');
-  out.push(...table(['zone', 'status', 'name servers', 'expected', 'detail'], r.delegation.map((z) => [z.zone, z.status, z.ns.join(', ') || '(none)', z.expected?.join(', ') ?? '', z.detail ?? ''])), '');
+  out.push(
+    ...table(
+      ['zone', 'status', 'NS from the parent', 'NS of the zone itself', 'expected (delegate_to)', 'detail'],
+      r.delegation.map((z) => [z.zone, z.status, z.ns.join(', ') || '(none)', z.childNs?.join(', ') ?? '', z.expected?.join(', ') ?? '', z.detail ?? '']),
+    ),
+    '',
+  );
   return `${out.join('\n')}\n`;
 }
 

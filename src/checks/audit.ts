@@ -11,9 +11,12 @@ import { formatIp, formatPrefix, prefixContains, sizeOf, type IpAddress } from '
 import type { Block } from '../core/model.js';
 import { classlessZoneNameOf, reverseNameOf, reverseZonesOf, zoneCountOf, zoneNameOf, type ZoneLayout } from '../core/reverse.js';
 import { checkFcrdns, fcrdnsTargetsOfBlocks, GENERIC, type FcrdnsResult, type FcrdnsTarget } from './fcrdns.js';
+import { checkDelegation, type DirectOptions, type ZoneDelegation, type ZoneProbe } from './delegation.js';
 import { countGroups, findingsToDiagnostics, type Finding } from './group.js';
 import { mapPool } from './pool.js';
 import type { Answer, DnsResolver } from './resolver.js';
+
+export type { DelegationStatus, ZoneDelegation } from './delegation.js';
 
 export interface AuditInput {
   readonly blocks: readonly Block[];
@@ -29,6 +32,11 @@ export interface AuditOptions {
   readonly maxZonesPerBlock?: number;
   /** Progress over all lookups of the audit. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Ask the parent zone's servers directly (recursion off) for the delegation, and each
+   * name server whether it is authoritative. Without it, only what the resolver shows.
+   */
+  readonly direct?: DirectOptions;
   /** Clock, for the report's timestamp. */
   readonly now?: () => Date;
 }
@@ -60,19 +68,6 @@ export interface BlockCoverage {
   /** Addresses whose live PTR was read, and how many of them have one (absent when not scanned). */
   readonly scanned?: number;
   readonly live?: number;
-}
-
-export type DelegationStatus = 'ok' | 'missing' | 'lame' | 'mismatch' | 'unverifiable';
-
-export interface ZoneDelegation {
-  readonly zone: string;
-  readonly file: string;
-  readonly status: DelegationStatus;
-  /** NS set seen through the resolver. */
-  readonly ns: readonly string[];
-  /** Name servers git expects (`delegate_to`), when it says. */
-  readonly expected?: readonly string[];
-  readonly detail?: string;
 }
 
 export interface StaleRecord {
@@ -127,12 +122,6 @@ interface PtrProbe {
   readonly target?: FcrdnsTarget;
 }
 
-interface ZoneProbe {
-  readonly zone: string;
-  readonly file: string;
-  readonly pos: Block['pos'];
-  readonly expected?: readonly string[];
-}
 
 const PARALLEL = 256;
 /** The noun of grouped findings about addresses read only to find stale PTRs. */
@@ -182,7 +171,7 @@ export async function runAudit(input: AuditInput, resolver: DnsResolver, options
     return a;
   });
   const delegation = await mapPool(zones, 16, async (z) => {
-    const d = await checkDelegation(z, resolver);
+    const d = await checkDelegation(z, resolver, options.direct);
     tick();
     return d;
   });
@@ -346,58 +335,4 @@ function zoneProbes(input: AuditInput, maxZonesPerBlock: number): ZoneProbe[] {
     }
   }
   return [...out.values()];
-}
-
-/**
- * A zone is delegated when its apex has an SOA and NS set through the resolver; every
- * name server must have an address; with `delegate_to` the NS set must be exactly that.
- */
-async function checkDelegation(z: ZoneProbe, resolver: DnsResolver): Promise<ZoneDelegation & { diagnostics: Diagnostic[] }> {
-  const zoneText = withoutTrailingDot(z.zone);
-  const [soa, ns] = await Promise.all([resolver.lookup(z.zone, 'SOA'), resolver.lookup(z.zone, 'NS')]);
-  const base = { zone: z.zone, file: z.file, ns: ns.values, ...(z.expected ? { expected: z.expected } : {}) };
-  const result = (status: DelegationStatus, detail: string | undefined, diagnostics: Diagnostic[]) => ({ ...base, status, ...(detail ? { detail } : {}), diagnostics });
-  if (soa.outcome === 'nxdomain' || soa.outcome === 'nodata' || (soa.outcome === 'answer' && ns.outcome !== 'answer' && ns.outcome !== 'servfail')) {
-    const why =
-      soa.outcome === 'nxdomain'
-        ? `${zoneText} does not exist in DNS (NXDOMAIN): the parent zone has no delegation (NS records) for it`
-        : `${zoneText} is not a zone apex in DNS (no SOA/NS there): the parent zone has no delegation for it`;
-    return result('missing', why, [diag('delegation.missing', `reverse zone ${why}`, z.pos, { value: zoneText })]);
-  }
-  if (soa.outcome === 'servfail' || ns.outcome === 'servfail') {
-    const why = `the resolver answers SERVFAIL for ${zoneText}: its delegated name servers do not answer for it (lame delegation) or the zone does not load`;
-    return result('lame', why, [diag('delegation.lame', `reverse zone ${why}`, z.pos, { value: zoneText })]);
-  }
-  if (soa.outcome !== 'answer') {
-    return result('unverifiable', `no usable answer for ${zoneText} (${soa.outcome})`, [diag('delegation.unverifiable', `reverse zone ${zoneText}: delegation not verifiable (${soa.outcome})`, z.pos, { value: zoneText })]);
-  }
-  const diagnostics: Diagnostic[] = [];
-  const problems: string[] = [];
-  let status: DelegationStatus = 'ok';
-  const addresses = await Promise.all(
-    ns.values.map(async (n) => {
-      const [a, aaaa] = await Promise.all([resolver.lookup(n, 'A'), resolver.lookup(n, 'AAAA')]);
-      return { n, a, aaaa };
-    }),
-  );
-  for (const { n, a, aaaa } of addresses) {
-    if (a.outcome === 'answer' || aaaa.outcome === 'answer') continue;
-    const silent = [a, aaaa].every((x) => x.outcome !== 'nxdomain' && x.outcome !== 'nodata');
-    if (silent) continue; // could not tell; the SOA answered, so something serves the zone
-    status = 'lame';
-    problems.push(`name server ${withoutTrailingDot(n)} has no address`);
-    diagnostics.push(diag('delegation.lame', `reverse zone ${zoneText}: name server ${withoutTrailingDot(n)} has no A/AAAA record (${a.outcome}), so resolvers cannot reach it`, z.pos, { value: withoutTrailingDot(n) }));
-  }
-  if (z.expected) {
-    const want = z.expected;
-    const have = [...ns.values].sort();
-    if (want.join(' ') !== have.join(' ')) {
-      if (status === 'ok') status = 'mismatch';
-      problems.push(`NS ${have.map(withoutTrailingDot).join(', ')} instead of ${want.map(withoutTrailingDot).join(', ')}`);
-      diagnostics.push(
-        diag('delegation.mismatch', `reverse zone ${zoneText} is served by ${have.map(withoutTrailingDot).join(', ')}, but delegate_to says ${want.map(withoutTrailingDot).join(', ')}`, z.pos, { value: zoneText }),
-      );
-    }
-  }
-  return result(status, problems.length > 0 ? problems.join('; ') : undefined, diagnostics);
 }

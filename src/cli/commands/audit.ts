@@ -3,6 +3,7 @@ import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runAudit } from '../../checks/audit.js';
 import { auditJson, auditMarkdown } from '../../checks/audit-report.js';
+import { createDirectQuerier } from '../../checks/direct-query.js';
 import { sortDiagnostics } from '../../core/diagnostics.js';
 import { RdnsError } from '../../core/errors.js';
 import { loadRepository } from '../../loader/repository.js';
@@ -17,15 +18,19 @@ export function registerAudit(program: Command, context: () => CliContext, setEx
     .command('audit')
     .description('full audit: FCrDNS of every PTR, live PTRs against git (drift), coverage, stale records, delegation of reverse zones')
     .argument('[paths...]', 'block files or folders (default: zones/)')
-    .option('--out <dir>', 'folder for audit.md and audit.json', 'reports');
+    .option('--out <dir>', 'folder for audit.md and audit.json', 'reports')
+    .option('--ns-port <port>', 'port of the authoritative servers asked directly for delegations (53; another only in test labs)', '53');
   addResolverOptions(cmd)
     .addOption(formatOption())
-    .action(async (paths: string[], opts: ResolverFlags & { format: Format; out: string }) => {
+    .action(async (paths: string[], opts: ResolverFlags & { format: Format; out: string; nsPort: string }) => {
       const ctx = context();
       const resolver = resolverFromFlags(opts);
       const repo = loadRepository(ctx.root, paths.length > 0 ? paths : undefined);
       const progress = progressReporter(ctx, 'rdns audit', true);
-      const report = await runAudit(repo, resolver, { strict: opts.strict, onProgress: progress.update });
+      const port = /^\d{1,5}$/.test(opts.nsPort) && Number(opts.nsPort) >= 1 && Number(opts.nsPort) <= 65535 ? Number(opts.nsPort) : undefined;
+      if (port === undefined) throw new RdnsError(`--ns-port ${opts.nsPort}: expected a port number from 1 to 65535`, 2);
+      const querier = createDirectQuerier({ timeoutMs: Number(opts.timeout), retries: Number(opts.retries) });
+      const report = await runAudit(repo, resolver, { strict: opts.strict, onProgress: progress.update, direct: { querier, port } });
       progress.stop();
       const outDir = resolve(ctx.root, opts.out);
       try {
