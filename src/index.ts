@@ -17,3 +17,5 @@ export { renderCodeowners, checkCodeowners, codeownersLines } from './policy/cod
 export { zoneContents, effectiveRecords, stackNameOf, type ZoneContents, type ZoneRecord, type BlockContents, type RenderModel, type ForwardRecords } from './render/zone-records.js';
 export { formatExportJson, formatExportCsv, formatZoneFile, formatExportZones, type ApexOptions, type ExportFormat } from './render/export-format.js';
 export { stackInfoOf, type StackInfo } from './render/stacks.js';
+// DNS checks through an injected resolver: FCrDNS (checkFcrdns with fcrdnsTargetsOfChanges for a pull request), audit, delegation.
+export * from './checks/index.js';
