@@ -235,6 +235,20 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
     expect(gh.checkRuns[0]).toMatchObject({ conclusion: 'success' });
   });
 
+  it('when the labels cannot be read live, the labels of the event count (and the comment says so)', async () => {
+    gh.failNext('GET', /\/labels$/, 403);
+    const r = await ci(pullRequest(bulk), 'alice', { labels: ['rdns/bulk-approved'] });
+    expect(r.status).toBe(0);
+    expect(comment()).toMatch(/\| ⚠️ change guards \| 8 records changed .*; label "rdns\/bulk-approved" present; labels from the event \(the API failed: GitHub API: GET \/repos\/example-isp\/rdns\/issues\/7\/labels failed \(403\)/);
+  });
+
+  it('a bad --resolver is a usage error before any work', async () => {
+    const r = await ci(pullRequest(BASE_RECORDS), 'alice', { args: ['--resolver', 'dns.example.net'] });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^rdns: --resolver dns\.example\.net: not a DNS server address/m);
+    expect(gh.requests).toEqual([]);
+  });
+
   it('an FCrDNS mismatch (the name resolves to another IP on the loopback BIND) fails on the record line', async () => {
     const repo = pullRequest([...BASE_RECORDS, '198.51.100.41: wrong.example.com']);
     const line = lineOf(repo, 'wrong.example.com');

@@ -1,6 +1,7 @@
 import { appendFileSync, readFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { checkFcrdns, fcrdnsTargetsOfChanges } from '../../checks/fcrdns.js';
+import type { DnsResolver } from '../../checks/resolver.js';
 import { COMMENT_MARKER, renderComment, type CommentOptions } from '../../ci/comment.js';
 import { pullRequestOfEvent, type PullRequestEvent } from '../../ci/github-event.js';
 import { CHECK_NAME, publishToPullRequest } from '../../ci/publish.js';
@@ -11,9 +12,9 @@ import { RdnsError } from '../../core/errors.js';
 import { diffRevisions, type RevisionDiff } from '../../diff/diff-revisions.js';
 import { createGitHubClient, parseRepository } from '../../github/client.js';
 import type { PullRequestHost } from '../../github/host.js';
+import { createPullRequestHost } from '../../github/octokit-host.js';
 import { checkGuards } from '../../policy/guards.js';
 import { checkOwnership } from '../../policy/ownership.js';
-import { createPullRequestHost } from '../../github/octokit-host.js';
 import { loadRepository, type Repository } from '../../loader/repository.js';
 import { FORMATS, formatDiagnostics, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
@@ -103,6 +104,8 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
       const base = opts.base ?? gh.baseRef ?? gh.pr?.baseRef;
       if (!base) throw new RdnsError('no base revision to compare with', 2, 'pass --base main (in a pull_request workflow GITHUB_BASE_REF is set)');
       const author = opts.author ?? gh.pr?.author;
+      // Built before any work, so a bad --resolver is a usage error at once.
+      const resolver = opts.fcrdns ? resolverFromFlags({ resolver: opts.resolver, timeout: opts.timeout, retries: '1', concurrency: '64' }) : undefined;
 
       // Without a token and a repository there is nothing to talk to: a local run. Labels,
       // the comment and the check run also need a pull request.
@@ -117,7 +120,19 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
         members = gh.orgToken ? hostFor(gh.orgToken) : api;
       }
       const host = gh.pr ? api : undefined;
-      const labels = async (): Promise<string[]> => [...(host && gh.pr ? await host.labels(gh.pr.number) : (gh.pr?.labels ?? [])), ...opts.label];
+      let labelNotice: string | undefined;
+      const labels = async (): Promise<string[]> => {
+        let live = gh.pr?.labels ?? [];
+        if (host && gh.pr) {
+          try {
+            live = await host.labels(gh.pr.number);
+          } catch (e) {
+            // The event's labels are GitHub's own record of that moment; only a label added since is missed.
+            labelNotice = `labels from the event (the API failed: ${(e as Error).message})`;
+          }
+        }
+        return [...live, ...opts.label];
+      };
       const isTeamMember = async (org: string, team: string, login: string): Promise<boolean> => {
         if (!members) throw new RdnsError(`@${org}/${team} owns a changed address, and team membership can only be asked from GitHub`, 2, 'set GITHUB_TOKEN (or RDNS_ORG_TOKEN) and GITHUB_REPOSITORY');
         return members.isTeamMember(org, team, login);
@@ -145,10 +160,10 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
           const changed = cs.counts.added + cs.counts.changed + cs.counts.reset + cs.counts.removed;
           return {
             diagnostics: checkGuards({ changeSet: cs, guards: config.guards, labels: have }),
-            note: `${changed} record${changed === 1 ? '' : 's'} changed (limit ${config.guards.maxChangedRecords}, deletes ≤ ${config.guards.maxDeletePercent}% of a zone)${approved ? `; label "${config.guards.label}" present` : ''}`,
+            note: `${changed} record${changed === 1 ? '' : 's'} changed (limit ${config.guards.maxChangedRecords}, deletes ≤ ${config.guards.maxDeletePercent}% of a zone)${approved ? `; label "${config.guards.label}" present` : ''}${labelNotice ? `; ${labelNotice}` : ''}`,
           };
         },
-        fcrdns: (cs) => (opts.fcrdns ? fcrdnsStep(cs, opts) : Promise.resolve({ diagnostics: [], skipped: '--no-fcrdns' })),
+        fcrdns: (cs) => (resolver ? fcrdnsStep(cs, resolver) : Promise.resolve({ diagnostics: [], skipped: '--no-fcrdns' })),
       };
       const report = await runCi(steps, gh.pr);
 
@@ -199,10 +214,9 @@ async function ownershipStep(cs: ChangeSet, diff: RevisionDiff, author: string, 
   return { diagnostics, note: diagnostics.length === 0 ? `${who} may change every changed address` : `${who} changes addresses owned by others` };
 }
 
-async function fcrdnsStep(cs: ChangeSet, opts: CiFlags): Promise<StepOutcome> {
+async function fcrdnsStep(cs: ChangeSet, resolver: DnsResolver): Promise<StepOutcome> {
   const targets = fcrdnsTargetsOfChanges(cs.changes);
   if (targets.length === 0) return { diagnostics: [], note: 'no new PTR to confirm' };
-  const resolver = resolverFromFlags({ resolver: opts.resolver, timeout: opts.timeout, retries: '1', concurrency: '64' });
   const r = await checkFcrdns(targets, resolver);
   if (r.unreachable) {
     // No DNS from the runner is not the author's fault: say so, but do not block the merge.
