@@ -19,3 +19,11 @@ export { formatExportJson, formatExportCsv, formatZoneFile, formatExportZones, t
 export { stackInfoOf, type StackInfo } from './render/stacks.js';
 // DNS checks through an injected resolver: FCrDNS (checkFcrdns with fcrdnsTargetsOfChanges for a pull request), audit, delegation.
 export * from './checks/index.js';
+// The pull-request job without the CLI: runCi over injected steps, the sticky comment, check-run annotations, and GitHub behind PullRequestHost.
+export { runCi, ciExitCode, type CiReport, type CiSteps, type StepOutcome, type DiffOutcome, type PullRequestInfo } from './ci/run-ci.js';
+export { renderComment, COMMENT_MARKER, type CommentOptions } from './ci/comment.js';
+export { toAnnotations, checkRunOf, publishToPullRequest, CHECK_NAME, type PublishOutcome } from './ci/publish.js';
+export { pullRequestOfEvent, type PullRequestEvent } from './ci/github-event.js';
+export { createGitHubClient, parseRepository, type GitHubClient, type GitHubClientOptions, type RepoRef } from './github/client.js';
+export { createPullRequestHost } from './github/octokit-host.js';
+export type { PullRequestHost, CheckAnnotation, CheckRunReport, PublishedComment, PublishedCheckRun } from './github/host.js';
