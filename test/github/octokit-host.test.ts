@@ -40,6 +40,20 @@ describe('sticky comment', () => {
     const bodies = gh.comments.get(7)!.map((c) => c.body);
     expect(bodies).toEqual([`a human quoting ${MARKER} in a reply`, `${MARKER}\nsecond run`]);
   });
+
+  it('finds its comment on a busy pull request (page 3 of the comments)', async () => {
+    const human = (id: number) => ({ id, body: `comment ${id}`, user: { login: 'alice', type: 'User' }, html_url: '' });
+    gh.comments.set(9, [...Array.from({ length: 230 }, (_, i) => human(i + 1)), { ...human(500), body: `${MARKER}\nold` }]);
+    const r = await host.upsertStickyComment(9, MARKER, `${MARKER}\nnew`);
+    expect(r).toMatchObject({ id: 500, created: false });
+    expect(gh.log()).toEqual([
+      'GET /repos/example-isp/rdns/issues/9/comments',
+      'GET /repos/example-isp/rdns/issues/9/comments',
+      'GET /repos/example-isp/rdns/issues/9/comments',
+      'PATCH /repos/example-isp/rdns/issues/comments/500',
+    ]);
+    expect(gh.requests.slice(0, 3).map((q) => q.query.get('page') ?? '1')).toEqual(['1', '2', '3']);
+  });
 });
 
 describe('check run', () => {

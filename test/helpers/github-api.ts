@@ -71,11 +71,24 @@ export async function startFakeGitHub(options: { token?: string | readonly strin
   let nextId = 1000;
   let base = '';
 
+  // GitHub's pagination: per_page (default 30, max 100), page, and a Link header to the next page.
+  const page = (r: RecordedRequest, items: unknown[]): ReturnType<Handler> => {
+    const per = Math.min(100, Number(r.query.get('per_page') ?? 30));
+    const n = Number(r.query.get('page') ?? 1);
+    const headers: Record<string, string> = {};
+    if (n * per < items.length) {
+      const next = new URLSearchParams(r.query);
+      next.set('page', String(n + 1));
+      headers.link = `<${base}${r.path}?${next}>; rel="next"`;
+    }
+    return { status: 200, body: items.slice((n - 1) * per, n * per), headers };
+  };
+
   const builtin: { method: string; path: RegExp; handler: Handler }[] = [
     {
       method: 'GET',
       path: /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/labels$/,
-      handler: (_r, [n]) => ({ status: 200, body: (labels.get(Number(n)) ?? []).map((name, i) => ({ id: i + 1, name })) }),
+      handler: (r, [n]) => page(r, (labels.get(Number(n)) ?? []).map((name, i) => ({ id: i + 1, name }))),
     },
     {
       method: 'GET',
@@ -90,7 +103,7 @@ export async function startFakeGitHub(options: { token?: string | readonly strin
     {
       method: 'GET',
       path: /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/,
-      handler: (_r, [n]) => ({ status: 200, body: comments.get(Number(n)) ?? [] }),
+      handler: (r, [n]) => page(r, comments.get(Number(n)) ?? []),
     },
     {
       method: 'POST',
