@@ -45,8 +45,10 @@ export function registerAudit(program: Command, context: () => CliContext, setEx
       ctx.stdout(formatDiagnostics(opts.format, all, summary, ctx.color));
       const shown = relative(ctx.root, outDir) || '.';
       ctx.stderr(`report: ${join(shown, 'audit.md')} and ${join(shown, 'audit.json')}\n`);
-      if (opts.reportOnly) setExit(0);
-      else if (report.unreachable) setExit(2);
+      if (opts.reportOnly) {
+        if (summary.errors > 0) ctx.stderr('--report-only: the findings above do not fail this run (exit code 0)\n');
+        setExit(0);
+      } else if (report.unreachable) setExit(2);
       else setExit(summary.errors > 0 ? 1 : 0);
     });
 }

@@ -119,8 +119,10 @@ export function registerCheck(program: Command, context: () => CliContext, setEx
       const records = targets.filter((t) => t.source === 'record').length;
       const summary = { ...summarize(all, files, records), generic: targets.length - records, passed: report.passed };
       ctx.stdout(formatDiagnostics(opts.format, all, summary, ctx.color));
-      if (opts.reportOnly) setExit(0);
-      else if (report.unreachable) setExit(2);
+      if (opts.reportOnly) {
+        if (summary.errors > 0) ctx.stderr('--report-only: the findings above do not fail this run (exit code 0)\n');
+        setExit(0);
+      } else if (report.unreachable) setExit(2);
       else setExit(summary.errors > 0 ? 1 : 0);
     });
 }
