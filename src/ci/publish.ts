@@ -7,12 +7,18 @@
  */
 import type { Diagnostic } from '../core/diagnostics.js';
 import { RdnsError } from '../core/errors.js';
-import { MAX_CHECK_OUTPUT_CHARS, type CheckAnnotation, type CheckRunReport, type PublishedCheckRun, type PublishedComment, type PullRequestHost } from '../github/host.js';
+import { type CheckAnnotation, type CheckRunReport, type PublishedCheckRun, type PublishedComment, type PullRequestHost } from '../github/host.js';
 import { COMMENT_MARKER } from './comment.js';
 import type { CiReport } from './run-ci.js';
 
 /** Name of the check run shown in the pull request's checks list. */
 export const CHECK_NAME = 'rdns';
+
+/**
+ * Annotations sent per run: 20 requests of 50. Writes are paced ≥ 1 s apart, so 10,000
+ * findings would hold the job for minutes; past this the counts in the summary speak.
+ */
+export const MAX_ANNOTATIONS = 1000;
 
 /** One annotation per diagnostic that has a place in a file (others are in the summary only). */
 export function toAnnotations(diagnostics: readonly Diagnostic[]): CheckAnnotation[] {
@@ -40,6 +46,8 @@ export function toAnnotations(diagnostics: readonly Diagnostic[]): CheckAnnotati
 
 /** The check run for a report: failure on errors, success otherwise (warnings show as annotations). */
 export function checkRunOf(report: CiReport, headSha: string, summary: string): CheckRunReport {
+  // Errors first: if the list is cut, what blocks the merge is still on the lines.
+  const all = toAnnotations([...report.diagnostics.filter((d) => d.severity === 'error'), ...report.diagnostics.filter((d) => d.severity !== 'error')]);
   const title =
     report.errors > 0
       ? `${report.errors} error${report.errors === 1 ? '' : 's'}${report.warnings > 0 ? `, ${report.warnings} warning${report.warnings === 1 ? '' : 's'}` : ''}`
@@ -51,8 +59,8 @@ export function checkRunOf(report: CiReport, headSha: string, summary: string): 
     headSha,
     conclusion: report.errors > 0 ? 'failure' : 'success',
     title,
-    summary: summary.replace(`${COMMENT_MARKER}\n`, '').slice(0, MAX_CHECK_OUTPUT_CHARS),
-    annotations: toAnnotations(report.diagnostics),
+    summary: (all.length > MAX_ANNOTATIONS ? `Annotations: the first ${MAX_ANNOTATIONS} of ${all.length} findings.\n\n` : '') + summary.replace(`${COMMENT_MARKER}\n`, ''),
+    annotations: all.slice(0, MAX_ANNOTATIONS),
   };
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { cellText, COMMENT_MARKER, renderComment } from '../../src/ci/comment.js';
 import { pullRequestOfEvent } from '../../src/ci/github-event.js';
-import { checkRunOf, toAnnotations } from '../../src/ci/publish.js';
+import { checkRunOf, MAX_ANNOTATIONS, toAnnotations } from '../../src/ci/publish.js';
 import { runCi, type CiReport, type CiSteps } from '../../src/ci/run-ci.js';
 import type { ChangeSet, RecordChange } from '../../src/core/changeset.js';
 import type { Diagnostic } from '../../src/core/diagnostics.js';
@@ -76,6 +76,17 @@ describe('annotations and the check run', () => {
     expect(toAnnotations(ds)).toEqual([{ path: 'zones/a.yaml', start_line: 1, end_line: 1, start_column: 3, end_column: 3, annotation_level: 'failure', message: finding(0).message, title: 'hostname.invalid' }]);
     const run = checkRunOf(report({ diagnostics: ds, errors: 1, warnings: 1 }), 'f'.repeat(40), `${COMMENT_MARKER}\nbody`);
     expect(run).toMatchObject({ name: 'rdns', conclusion: 'failure', title: '1 error, 1 warning', summary: 'body' });
+  });
+});
+
+describe('annotation cap', () => {
+  it('sends at most 1,000 annotations, errors first, and says so in the summary', () => {
+    const warnings: Diagnostic[] = Array.from({ length: 600 }, (_, i) => ({ ...finding(i), severity: 'warning' }));
+    const errors = Array.from({ length: 900 }, (_, i) => finding(i));
+    const run = checkRunOf(report({ diagnostics: [...warnings, ...errors], errors: 900, warnings: 600 }), 'f'.repeat(40), 'body');
+    expect(run.annotations).toHaveLength(MAX_ANNOTATIONS);
+    expect(run.annotations.filter((a) => a.annotation_level === 'failure')).toHaveLength(900);
+    expect(run.summary.startsWith('Annotations: the first 1000 of 1500 findings.')).toBe(true);
   });
 });
 
