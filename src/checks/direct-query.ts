@@ -8,6 +8,7 @@
 import { createSocket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import dnsPacket from 'dns-packet';
+import { safeName } from './resolver.js';
 
 export type DirectOutcome = 'answer' | 'referral' | 'nxdomain' | 'nodata' | 'servfail' | 'refused' | 'timeout' | 'error';
 
@@ -76,7 +77,7 @@ function classify(p: dnsPacket.Packet, name: string): DirectAnswer {
   const aa = Boolean((p as { flag_aa?: boolean }).flag_aa);
   const rcode = (p as { rcode?: string }).rcode ?? 'NOERROR';
   const nsOf = (records: readonly dnsPacket.Answer[] | undefined): string[] =>
-    [...new Set((records ?? []).filter((r) => r.type === 'NS' && fqdn(r.name) === name).map((r) => fqdn(String((r as { data?: unknown }).data))))].sort();
+    [...new Set((records ?? []).filter((r) => r.type === 'NS' && fqdn(r.name) === name).map((r) => safeName(String((r as { data?: unknown }).data))))].sort();
   if (rcode === 'NXDOMAIN') return { outcome: 'nxdomain', aa, ns: [] };
   if (rcode === 'SERVFAIL') return { outcome: 'servfail', aa, ns: [] };
   if (rcode === 'REFUSED') return { outcome: 'refused', aa, ns: [] };

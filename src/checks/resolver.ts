@@ -108,6 +108,13 @@ const lowerFqdn = (n: string): string => {
   return l.endsWith('.') ? l : `${l}.`;
 };
 
+/**
+ * Names from live DNS are untrusted: a PTR may carry any byte. Everything outside
+ * printable ASCII (and the characters that could break a report) becomes `\DDD`, the
+ * master-file escape, before it reaches a terminal, a log or a Markdown report.
+ */
+export const safeName = (n: string): string => lowerFqdn(n.replace(/[^\x21-\x7e]|[|`<>]/g, (c) => `\\${String(c.codePointAt(0)).padStart(3, '0')}`));
+
 const canonicalAddress = (a: string): string => {
   const p = parseIp(a);
   return p.ok ? formatIp(p.value) : a;
@@ -179,14 +186,14 @@ export function createDnsResolver(options: ResolverOptions = {}): DnsResolver {
         case 'AAAA':
           return (await resolver.resolve6(name)).map(canonicalAddress);
         case 'PTR':
-          return (await resolver.resolvePtr(name)).map(lowerFqdn);
+          return (await resolver.resolvePtr(name)).map(safeName);
         case 'NS':
-          return (await resolver.resolveNs(name)).map(lowerFqdn);
+          return (await resolver.resolveNs(name)).map(safeName);
         case 'CNAME':
-          return (await resolver.resolveCname(name)).map(lowerFqdn);
+          return (await resolver.resolveCname(name)).map(safeName);
         case 'SOA': {
           const s = await resolver.resolveSoa(name);
-          return [`${lowerFqdn(s.nsname)} ${lowerFqdn(s.hostmaster)} ${s.serial}`];
+          return [`${safeName(s.nsname)} ${safeName(s.hostmaster)} ${s.serial}`];
         }
       }
     };

@@ -26,6 +26,7 @@ ns1         IN A     127.0.0.1
 gen-192-0-2-0 IN A   192.0.2.0
 gen-192-0-2-1 IN A   192.0.2.1
 gen-192-0-2-2 IN A   192.0.2.77
+weird       IN PTR   evil\\124name\\007\\227.example.test.
 `,
 );
 

@@ -57,6 +57,12 @@ describe.skipIf(!have)('createDnsResolver against BIND on loopback', () => {
     expect((await r.lookup('host.broken.test', 'A')).outcome).toBe('servfail');
   });
 
+  it('escapes bytes in live names that could break a terminal or a report', async () => {
+    const a = await resolver().lookup('weird.example.test', 'PTR');
+    expect(a.outcome).toBe('answer');
+    expect(a.values).toEqual(['evil\\124name\\007\\227.example.test.']);
+  });
+
   it('asks the server once for a name that repeats, also while the first query is in flight', async () => {
     const r = resolver();
     const answers = await Promise.all([r.lookup('mail.example.test', 'A'), r.lookup('MAIL.example.test.', 'A'), r.lookup('mail.example.test', 'A')]);
