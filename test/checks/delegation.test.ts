@@ -91,6 +91,12 @@ describe.skipIf(!have)('delegation as seen from the parent (two BINDs on loopbac
     expect(md).toContain('| 2.0.192.in-addr.arpa. | lame | ns1.example.test., ns2.example.test. | ns1.example.test. |  | ns2.example.test (127.0.0.3) does not answer; the parent lists');
   });
 
+  it('--resolver takes an IPv6 server with a port ([::1]:PORT)', async () => {
+    const r = createDnsResolver({ servers: [`[::1]:${port}`], timeoutMs: 1000, retries: 0 });
+    expect(r.servers).toEqual([`[::1]:${port}`]);
+    expect(await r.lookup('2.0.192.in-addr.arpa', 'NS')).toEqual({ outcome: 'answer', values: ['ns1.example.test.'] });
+  });
+
   it('the direct querier reads referrals, authoritative answers and NXDOMAIN', async () => {
     const q = createDirectQuerier({ timeoutMs: 500, retries: 0 });
     expect(await q.query('127.0.0.1', port, '2.0.192.in-addr.arpa', 'NS')).toEqual({ outcome: 'referral', aa: false, ns: ['ns1.example.test.', 'ns2.example.test.'] });
