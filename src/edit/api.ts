@@ -13,7 +13,7 @@
  * lines of the records that change, atomically, one pass per block file. Nothing is
  * written while any request is refused (unless `skipInvalid`). Never throws on bad
  * input: refusals are diagnostics. Committing and opening a pull request is separate
- * (see `openPtrPullRequest`).
+ * (see `proposeChange` in propose.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

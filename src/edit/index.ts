@@ -3,3 +3,5 @@ export { planPtrChanges, blockOf, isOwner, currentPtr, type PtrRequest, type Ptr
 export { parseBulkInput, type BulkInput } from './bulk-input.js';
 export { editRecords, type RecordEdit, type TopLevelEdit, type EditResult } from './record-edit.js';
 export { writeFileAtomic } from './atomic-write.js';
+export { proposeChange, type ProposeOptions, type ProposedChange } from './propose.js';
+export { changeSummary, markdownTable } from './change-report.js';
