@@ -66,6 +66,18 @@ describe.skipIf(!have)('rdns check (built CLI) against BIND on loopback', () => 
     expect(r.stdout.split('\n')[0]).toMatch(/^::error file=zones\/a\.yaml,line=6,col=3,title=fcrdns\.nxdomain::192\.0\.2\.31 → missing\.example\.test/);
   });
 
+  it('prints plain progress lines (no bar, no colours) in CI logs, and groups generic names per block', () => {
+    const root = tempRepo({ 'zones/big.yaml': 'prefix: 10.9.0.0/22\nowners: ["@noc"]\ndefault: "x-{dashed}.example.test"\n' });
+    const r = spawnSync(process.execPath, [CLI, '-C', root, 'check', '--resolver', server.address], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, CI: 'true' } });
+    expect(r.status).toBe(1);
+    expect(r.stderr.split('\n').filter((l) => l.startsWith('rdns check: '))).toContain('rdns check: 1024/1024');
+    expect(r.stderr).not.toContain('\u001b[');
+    expect(r.stdout).toBe(
+      'zones/big.yaml:1:9: error fcrdns.nxdomain 1024 of 1024 generic names of 10.9.0.0/22: nxdomain; e.g. 10.9.0.0 → x-10-9-0-0.example.test, but x-10-9-0-0.example.test does not exist (NXDOMAIN); add "x-10-9-0-0.example.test A 10.9.0.0" to its zone or change the PTR\n' +
+        'failed: 1 file, 0 records, 1 error, 0 warnings\n',
+    );
+  });
+
   it('--changed-since REF checks only the records added or changed since REF', () => {
     const root = tempRepo({ 'zones/a.yaml': `${GOOD}  192.0.2.40: missing.example.test\n` });
     const git = (...a: string[]) => execFileSync('git', a, { cwd: root, encoding: 'utf8' });
