@@ -122,7 +122,6 @@ interface PtrProbe {
   readonly target?: FcrdnsTarget;
 }
 
-
 const PARALLEL = 256;
 /** The noun of grouped findings about addresses read only to find stale PTRs. */
 const SCANNED = 'addresses without a PTR in git';
