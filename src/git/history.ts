@@ -176,17 +176,18 @@ export async function ptrHistory(root: string, ip: IpAddress, options: { paths?:
     if (same(before, after)) continue;
     entries.push({ commit: r.commit, author: r.author, email: r.email, date: r.date, subject: r.subject, pr: prNumberOf(r.subject), files: r.files, old: before, new: after });
   }
-  // Merge-commit workflows: the PR number is on the merge that brought the commit in.
+  // Merge-commit workflows: the PR number is on the merge (on the mainline) that brought a
+  // branch commit in. Commits on the mainline itself were not merged from anywhere.
   const missing = entries.filter((e) => e.pr === undefined).slice(0, 50);
   if (missing.length > 0) {
-    const merges = await runGit(root, ['log', '--merges', '--format=%H%x1f%s', options.rev ?? 'HEAD']);
-    if (merges.trim()) {
-      for (const e of missing) {
-        const out = await runGit(root, ['log', '--merges', '--ancestry-path', '--format=%s', `${e.commit}..${options.rev ?? 'HEAD'}`]);
-        const subjects = out.split('\n').filter(Boolean);
-        const pr = subjects.length > 0 ? prNumberOf(subjects[subjects.length - 1]!) : undefined;
-        if (pr !== undefined) (e as { pr?: number }).pr = pr;
-      }
+    const rev = options.rev ?? 'HEAD';
+    const mainline = new Set((await runGit(root, ['rev-list', '--first-parent', rev])).split('\n').filter(Boolean));
+    for (const e of missing) {
+      if (mainline.has(e.commit)) continue;
+      const out = await runGit(root, ['log', '--merges', '--first-parent', '--ancestry-path', '--format=%s', `${e.commit}..${rev}`]);
+      const subjects = out.split('\n').filter(Boolean);
+      const pr = subjects.length > 0 ? prNumberOf(subjects[subjects.length - 1]!) : undefined;
+      if (pr !== undefined) (e as { pr?: number }).pr = pr;
     }
   }
   return entries;

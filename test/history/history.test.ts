@@ -21,10 +21,10 @@ function commitAs(repo: GitRepo, who: string, date: string, message: string, fil
 }
 
 describe('rdns history (a real git repository)', () => {
-  it('lists every commit that changed the PTR, old → new, with pull request numbers from squash and merge commits', () => {
+  it('lists every commit that changed the PTR, old → new, with pull request numbers from squash and merge commits (not for mainline commits)', () => {
     const repo = createGitRepo();
     commitAs(repo, 'Alice', '2026-01-01T10:00:00Z', 'initial blocks', { 'zones/a.yaml': block({ '198.51.100.1': 'one.example.net', '198.51.100.70': 'seventy.example.net' }), 'README.md': 'x\n' });
-    const c1 = commitAs(repo, 'Alice', '2026-01-02T10:00:00Z', 'Give .7 a name (#12)', { 'zones/a.yaml': block({ '198.51.100.1': 'one.example.net', '198.51.100.7': 'web.example.net', '198.51.100.70': 'seventy.example.net' }) });
+    const c1 = commitAs(repo, 'Alice', '2026-01-02T10:00:00Z', 'Give .7 a name', { 'zones/a.yaml': block({ '198.51.100.1': 'one.example.net', '198.51.100.7': 'web.example.net', '198.51.100.70': 'seventy.example.net' }) });
     commitAs(repo, 'Bob', '2026-01-03T10:00:00Z', 'unrelated: .70 (#13)', { 'zones/a.yaml': block({ '198.51.100.1': 'one.example.net', '198.51.100.7': 'web.example.net', '198.51.100.70': 'seventy2.example.net' }) });
     commitAs(repo, 'Bob', '2026-01-03T11:00:00Z', 'docs only', { 'README.md': '198.51.100.7 is web\n' });
     repo.branch('feature').checkout('feature');
@@ -43,7 +43,7 @@ describe('rdns history (a real git repository)', () => {
     expect(out.history.map((h: Record<string, unknown>) => [h.commit, h.author, (h.date as string).slice(0, 10), h.pr, h.old, h.new])).toEqual([
       [c3, 'Carol', '2026-01-05', null, { ptr: 'www.example.net.', source: 'record', ttl: 300 }, { ptr: '198-51-100-7.static.example.net.', source: 'default' }],
       [c2, 'Bob', '2026-01-04', 34, { ptr: 'web.example.net.', source: 'record' }, { ptr: 'www.example.net.', source: 'record', ttl: 300 }],
-      [c1, 'Alice', '2026-01-02', 12, { ptr: '198-51-100-7.static.example.net.', source: 'default' }, { ptr: 'web.example.net.', source: 'record' }],
+      [c1, 'Alice', '2026-01-02', null, { ptr: '198-51-100-7.static.example.net.', source: 'default' }, { ptr: 'web.example.net.', source: 'record' }],
     ]);
     const text = runCli(['history', '198.51.100.7'], { cwd: repo.root });
     expect(text.stdout.split('\n')[0]).toBe('198.51.100.7: 3 changes, newest first');
