@@ -120,7 +120,7 @@ export function planImport(repo: { blocks: readonly Block[]; config: Config }, z
       const why = !zone?.prefix ? 'the zone name does not say which block they belong to' : `zone ${describeZone(zone)} overlaps ${overlapping.map((b) => b.file).join(', ')}, so no new block is created`;
       const first = list[0]!;
       diagnostics.push(
-        diag('import.no-block', `${list.length} PTR${list.length === 1 ? '' : 's'} (${list.slice(0, 3).map((p) => p.ipText).join(', ')}${list.length > 3 ? ', …' : ''}) are in no block and ${why}; create the block file first`, { file: first.source.file, line: first.source.line, column: 1 }, { ip: first.ipText }),
+        diag('import.no-block', `${list.length} PTR${list.length === 1 ? '' : 's'} (${list.slice(0, 3).map((p) => p.ipText).join(', ')}${list.length > 3 ? ', …' : ''}) ${list.length === 1 ? 'is' : 'are'} in no block and ${why}; create the block file first`, { file: first.source.file, line: first.source.line, column: 1 }, { ip: first.ipText }),
       );
       continue;
     }
