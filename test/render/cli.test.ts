@@ -83,7 +83,7 @@ describe('rdns synth', () => {
     expect(JSON.parse(none.stdout)).toEqual({ include: [] });
     const bad = rdns(root, 'synth', '--changed-since', 'no-such-branch');
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toContain('rdns: git diff failed');
+    expect(bad.stderr).toContain('rdns: unknown base revision "no-such-branch"');
   });
 
   it('rdns stacks lists every stack with its zones', () => {

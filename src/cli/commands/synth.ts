@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
 import { changedFiles, WORKTREE } from '../../git/changed-files.js';
+import { resolveRevisions } from '../../git/revisions.js';
 import { loadRepository, type Repository } from '../../loader/repository.js';
 import { zoneContents, type RenderModel } from '../../render/zone-records.js';
 import type { StackInfo } from '../../render/stacks.js';
@@ -34,12 +35,15 @@ export async function loadForRender(ctx: CliContext, paths: readonly string[], f
   return { repo, model };
 }
 
-/** Block files changed on this branch since it left `ref` (`git diff REF...HEAD`) plus uncommitted edits. */
+/**
+ * Block files changed on this branch since it left `ref` (merge base, as a pull request
+ * shows it) plus uncommitted edits. Missing history in a shallow CI clone is fetched.
+ */
 async function changedBlockFiles(root: string, ref: string, repo: Repository): Promise<Set<string>> {
-  const committed = await changedFiles(root, `${ref}...HEAD`, WORKTREE);
-  const uncommitted = await changedFiles(root, 'HEAD', WORKTREE);
+  const revisions = await resolveRevisions(root, { base: ref });
   const changed = new Set<string>();
-  for (const f of [...committed, ...uncommitted]) {
+  // Against the work tree: committed changes on the branch and uncommitted edits alike.
+  for (const f of await changedFiles(root, revisions.base, WORKTREE)) {
     changed.add(f.path);
     if (f.oldPath) changed.add(f.oldPath);
   }
