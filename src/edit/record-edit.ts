@@ -171,9 +171,11 @@ function rewriteEntry(entryText: string, edit: Extract<RecordEdit, { op: 'set' }
     }
     if (missing.length > 0) {
       if (value.flow) {
-        const close = entryText.lastIndexOf('}', value.range[1]);
-        if (close < 0) return { ok: false, reason: `the record of ${edit.ipText} could not be parsed on its own` };
-        splices.push({ from: close, to: close, text: missing.map(([k, t]) => `, ${k}: ${t}`).join('') + ' ', order: 1 });
+        // Right after the last value, so the spacing before "}" stays as written.
+        const last = value.items[value.items.length - 1];
+        const at = (last?.value as Scalar | undefined)?.range?.[1] ?? (last?.key as Scalar | undefined)?.range?.[1];
+        if (at === undefined) return { ok: false, reason: `the record of ${edit.ipText} could not be parsed on its own` };
+        splices.push({ from: at, to: at, text: missing.map(([k, t]) => `, ${k}: ${t}`).join(''), order: 1 });
       } else {
         const first = value.items[0]?.key as Scalar | undefined;
         const last = value.items[value.items.length - 1];

@@ -104,3 +104,17 @@ describe('editRecords keeps every other byte', () => {
     expect(r).toEqual({ ok: true, text: 'prefix: 192.0.2.0/24\ndefault: "{dashed}.dyn.example.net"\nrecords:\n' });
   });
 });
+
+describe('editRecords on flow-style and commented mapping records', () => {
+  it('adds keys inside a flow mapping and keeps comments inside a block mapping', () => {
+    const ip = parseIp('192.0.2.1');
+    const ip2 = parseIp('192.0.2.2');
+    if (!ip.ok || !ip2.ok) throw new Error();
+    const text = 'prefix: 192.0.2.0/24\nrecords:\n  192.0.2.1: {ptr: "a.example.net", ttl: 120}  # flow\n  192.0.2.2:\n    # why\n    ptr: b.example.net\n';
+    const r = editRecords(text, [
+      { op: 'set', ip: ip.value, ipText: '192.0.2.1', ptr: 'c.example.net', note: 'T-1' },
+      { op: 'set', ip: ip2.value, ipText: '192.0.2.2', ptr: 'd.example.net', ttl: 60 },
+    ]);
+    expect(r).toEqual({ ok: true, text: 'prefix: 192.0.2.0/24\nrecords:\n  192.0.2.1: {ptr: "c.example.net", ttl: 120, note: T-1}  # flow\n  192.0.2.2:\n    # why\n    ptr: d.example.net\n    ttl: 60\n' });
+  });
+});
