@@ -7,7 +7,7 @@
  */
 import { diag, type Diagnostic } from '../core/diagnostics.js';
 import { withoutTrailingDot } from '../core/hostname.js';
-import { compareIp, formatPrefix, prefixContainsIp, prefixesOverlap, type IpPrefix } from '../core/ip.js';
+import { compareIp, formatPrefix, prefixContainsIp, prefixesOverlap, sizeOf, type IpPrefix } from '../core/ip.js';
 import type { Block, Config } from '../core/model.js';
 import { genericNameOf } from '../core/template.js';
 import { deniedBy } from '../policy/hostname-policy.js';
@@ -93,6 +93,8 @@ export function planImport(repo: { blocks: readonly Block[]; config: Config }, z
   const taken = new Set(options.existingFiles);
   const requests: PtrRequest[] = [];
   let conflicts = 0;
+  // A default names every address of the block: only where that stays within the per-zone record quota.
+  const defaultFits = (p: IpPrefix): boolean => sizeOf(p) <= BigInt(repo.config.maxRecordsPerZone);
 
   // Addresses in existing blocks, and the rest grouped by the most specific zone that holds them.
   const inBlock = new Map<Block, ImportedPtr[]>();
@@ -125,7 +127,7 @@ export function planImport(repo: { blocks: readonly Block[]; config: Config }, z
       continue;
     }
     const prefix = zone.prefix;
-    const generic = detectGenericTemplate(list, prefix);
+    const generic = defaultFits(prefix) ? detectGenericTemplate(list, prefix) : undefined;
     const kept: ImportedPtr[] = [];
     for (const p of list) {
       if (generic?.matches.has(p.ipText)) {
@@ -152,7 +154,7 @@ export function planImport(repo: { blocks: readonly Block[]; config: Config }, z
 
   for (const [block, list] of inBlock) {
     let template = block.default;
-    const generic = detectGenericTemplate(list, block.prefix);
+    const generic = defaultFits(block.prefix) ? detectGenericTemplate(list, block.prefix) : undefined;
     if (generic && !block.default) {
       template = generic.template;
       topLevel.set(block.file, [{ key: 'default', value: generic.template }]);
