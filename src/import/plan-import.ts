@@ -169,15 +169,26 @@ export function planImport(repo: { blocks: readonly Block[]; config: Config }, z
       if (generic?.matches.has(p.ipText)) continue;
       const rec = records.get(p.ipText);
       const generic0 = template ? genericNameOf(template, p.ip, block.prefix) : undefined;
-      if (rec && rec.ptr !== p.ptr) {
-        conflicts++;
-        diagnostics.push(
-          diag('import.conflict', `${p.ipText}: the zone says ${withoutTrailingDot(p.ptr)}, the block file says ${withoutTrailingDot(rec.ptr)}${options.overwrite ? ' (overwritten: --overwrite)' : '; kept (use --overwrite to take the zone\'s)'}`, rec.pos, { ip: p.ipText, value: p.ptr }),
-        );
-        if (!options.overwrite) continue;
+      // TTLs are compared as they take effect: the record's, else the block's, else the repository default.
+      const blockTtl = block.ttl ?? repo.config.defaultTtl;
+      const ttl = p.ttl !== blockTtl ? p.ttl : undefined;
+      const pos = { file: p.source.file, line: p.source.line, column: 1 };
+      if (rec) {
+        const recTtl = rec.ttl ?? blockTtl;
+        const ptrDiffers = rec.ptr !== p.ptr;
+        if (ptrDiffers || recTtl !== p.ttl) {
+          conflicts++;
+          const what = ptrDiffers ? `the zone says ${withoutTrailingDot(p.ptr)}, the block file says ${withoutTrailingDot(rec.ptr)}` : `the zone's TTL is ${p.ttl}, the block file's ${recTtl}`;
+          diagnostics.push(diag('import.conflict', `${p.ipText}: ${what}${options.overwrite ? ' (overwritten: --overwrite)' : '; kept (use --overwrite to take the zone\'s)'}`, rec.pos, { ip: p.ipText, value: p.ptr }));
+          if (!options.overwrite) continue;
+          requests.push({ ip: p.ipText, host: p.ptr, ttl: recTtl !== p.ttl ? p.ttl : undefined, pos });
+          continue;
+        }
+        requests.push({ ip: p.ipText, host: p.ptr, pos });
+        continue;
       }
-      if (!rec && generic0 === p.ptr) continue;
-      requests.push({ ip: p.ipText, host: p.ptr, pos: { file: p.source.file, line: p.source.line, column: 1 } });
+      if (generic0 === p.ptr && ttl === undefined) continue;
+      requests.push({ ip: p.ipText, host: p.ptr, ttl, pos });
     }
   }
 

@@ -63,7 +63,7 @@ describe('rdns import --zone-file (the real process)', () => {
     expect(loadRepository(root).diagnostics).toEqual([]);
   });
 
-  it('merges into an existing block: adds, reports conflicts, keeps the file unless --overwrite', () => {
+  it('merges into an existing block: adds (with TTLs that differ from the block\'s), reports conflicts, keeps the file unless --overwrite', () => {
     const block = `prefix: 198.51.100.0/24
 default: "{dashed}.static.example.net"   # ours
 records:
@@ -87,9 +87,13 @@ records:
 default: "{dashed}.static.example.net"   # ours
 records:
   198.51.100.1: gw1.example.net
-  198.51.100.2: gw2.example.net
+  198.51.100.2:
+    ptr: gw2.example.net
+    ttl: 300
   198.51.100.22: mail.example.com   # moved in NOC-1
-  198.51.100.23: www.example.com
+  198.51.100.23:
+    ptr: www.example.com
+    ttl: 86400
   198.51.100.40: srv-32.example.net
   198.51.100.42: srv-34.example.net
   198.51.100.44: srv-36.example.net
