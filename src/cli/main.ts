@@ -17,6 +17,7 @@ import { registerStacks } from './commands/stacks.js';
 import { registerExport } from './commands/export.js';
 import { registerCi } from './commands/ci.js';
 import { registerSet } from './commands/set.js';
+import { registerReset } from './commands/reset.js';
 import { registerBulk } from './commands/bulk.js';
 import { registerImport } from './commands/import.js';
 import { registerHistory } from './commands/history.js';
@@ -44,6 +45,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerExport(program, context, setExit);
   registerCi(program, context, setExit);
   registerSet(program, context, setExit);
+  registerReset(program, context, setExit);
   registerBulk(program, context, setExit);
   registerImport(program, context, setExit);
   registerHistory(program, context, setExit);

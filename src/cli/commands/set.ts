@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { resetPtr, setPtr, type ChangeResult } from '../../edit/api.js';
+import { setPtr, type ChangeResult } from '../../edit/api.js';
 import { changeLines, diagnosticLine, jsonChange, unchangedLines } from '../../edit/change-report.js';
 import type { Actor } from '../../edit/plan.js';
 import { formatGithub, summarize, type Format } from '../report.js';
@@ -66,7 +66,7 @@ export function printChangeResult(ctx: CliContext, r: ChangeResult, p: PrintOpti
   return r.errors > 0 ? 1 : 0;
 }
 
-/** `rdns set IP HOST` and `rdns reset IP`. */
+/** `rdns set IP HOST` (`rdns reset IP` lives in reset.ts). */
 export function registerSet(program: Command, context: () => CliContext, setExit: (code: number) => void): void {
   const set = program
     .command('set')
@@ -84,20 +84,5 @@ export function registerSet(program: Command, context: () => CliContext, setExit
     const r = setPtr(ctx.root, ip, host, { ttl: opts.ttl, note: opts.note, apply: !opts.dryRun, actor: actorOf(opts) });
     setExit(printChangeResult(ctx, r, { format: opts.format, applied: !opts.dryRun }));
     if (opts.pr && r.errors === 0 && r.written.length > 0) setExit(await openPullRequestFromCli(ctx, r, opts, 'set'));
-  });
-
-  const reset = program
-    .command('reset')
-    .description('remove IP\'s own record so the block default (or no PTR) applies again')
-    .argument('<ip>', 'IPv4 or IPv6 address (any notation)')
-    .option('--dry-run', 'show the change, write nothing')
-    .addOption(changeFormatOption());
-  ownerOptions(reset);
-  prOptions(reset);
-  reset.action(async (ip: string, opts: { dryRun?: boolean; format: Format; as?: string; team?: string[] } & PrFlags) => {
-    const ctx = context();
-    const r = resetPtr(ctx.root, ip, { apply: !opts.dryRun, actor: actorOf(opts) });
-    setExit(printChangeResult(ctx, r, { format: opts.format, applied: !opts.dryRun }));
-    if (opts.pr && r.errors === 0 && r.written.length > 0) setExit(await openPullRequestFromCli(ctx, r, opts, 'reset'));
   });
 }
