@@ -7,13 +7,12 @@
  * --batch` reads the block file before and after each of those commits, and only the
  * address's own entry is read from each (no full parse of a large file).
  */
-import { spawn } from 'node:child_process';
-import { formatIp, type IpAddress } from '../core/ip.js';
 import { normalizeHostname } from '../core/hostname.js';
-import { parsePrefix, prefixContainsIp } from '../core/ip.js';
+import { formatIp, parsePrefix, prefixContainsIp, type IpAddress } from '../core/ip.js';
 import { checkTemplate, genericNameOf } from '../core/template.js';
 import { readRecord, readTopLevelScalar } from '../edit/record-edit.js';
 import { gitTopLevel, runGit } from './git-client.js';
+import { catFileBatch } from './read-files.js';
 
 export interface PtrAt {
   readonly ptr: string;
@@ -65,39 +64,6 @@ export function prNumberOf(subject: string): number | undefined {
     if (m) return Number(m[1]);
   }
   return undefined;
-}
-
-/** Reads many `rev:path` blobs with one `git cat-file --batch`; missing ones are undefined. */
-function catFiles(cwd: string, specs: readonly string[]): Promise<(string | undefined)[]> {
-  if (specs.length === 0) return Promise.resolve([]);
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn('git', ['cat-file', '--batch'], { cwd, stdio: ['pipe', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    child.stdout.on('data', (c: Buffer) => chunks.push(c));
-    child.on('error', reject);
-    child.on('close', () => {
-      const buf = Buffer.concat(chunks);
-      const out: (string | undefined)[] = [];
-      let at = 0;
-      for (let i = 0; i < specs.length; i++) {
-        const nl = buf.indexOf(10, at);
-        if (nl < 0) break;
-        const header = buf.subarray(at, nl).toString('utf8');
-        at = nl + 1;
-        const m = /^[0-9a-f]+ (\w+) (\d+)$/.exec(header);
-        if (!m) {
-          out.push(undefined);
-          continue;
-        }
-        const size = Number(m[2]);
-        out.push(m[1] === 'blob' ? buf.subarray(at, at + size).toString('utf8') : undefined);
-        at += size + 1;
-      }
-      resolvePromise(out);
-    });
-    // Paths with newlines cannot go through the line protocol; block files never have them.
-    child.stdin.end(specs.map((s) => s.replace(/[\r\n]/g, '')).join('\n') + '\n');
-  });
 }
 
 /** The PTR `ip` has in one version of a block file (its record, else its default), or undefined. */
@@ -163,7 +129,7 @@ export async function ptrHistory(root: string, ip: IpAddress, options: { paths?:
       return { after, before };
     }),
   );
-  const blobs = await catFiles(top, specs);
+  const blobs = (await catFileBatch(top, specs)).map((b) => (b ? Buffer.from(b).toString('utf8') : undefined));
   const entries: PtrHistoryEntry[] = [];
   for (const [n, r] of raws.entries()) {
     let before: PtrAt | undefined;

@@ -47,7 +47,8 @@ export async function listFilesAt(root: string, rev: string, pathspecs: readonly
 }
 
 /** Feeds object names to `git cat-file --batch`; undefined where an object is missing. */
-function catFileBatch(root: string, objects: readonly string[]): Promise<(Uint8Array | undefined)[]> {
+/** Reads many objects (`rev:path`, shas) with one `git cat-file --batch`; missing ones are undefined. */
+export function catFileBatch(root: string, objects: readonly string[]): Promise<(Uint8Array | undefined)[]> {
   if (objects.length === 0) return Promise.resolve([]);
   return new Promise((resolvePromise, reject) => {
     const child = spawn('git', ['cat-file', '--batch'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -77,6 +78,7 @@ function catFileBatch(root: string, objects: readonly string[]): Promise<(Uint8A
       }
       resolvePromise(result);
     });
-    child.stdin.end(objects.map((o) => `${o}\n`).join(''));
+    // Names with newlines cannot go through the line protocol; block files never have them.
+    child.stdin.end(objects.map((o) => `${o.replace(/[\r\n]/g, '')}\n`).join(''));
   });
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ip, net } from '../helpers/ip.js';
 import {
   formatIp,
   formatPrefix,
@@ -10,20 +11,8 @@ import {
   prefixesOverlap,
   sizeOf,
   compareIp,
-  type IpAddress,
-  type IpPrefix,
 } from '../../src/core/ip.js';
 
-const ip = (t: string): IpAddress => {
-  const r = parseIp(t);
-  if (!r.ok) throw new Error(r.reason);
-  return r.value;
-};
-const net = (t: string): IpPrefix => {
-  const r = parsePrefix(t);
-  if (!r.ok) throw new Error(r.reason);
-  return r.value;
-};
 
 describe('parseIp: canonical forms', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseIp, parsePrefix, type IpAddress, type IpPrefix } from '../../src/core/ip.js';
+import { ip, net } from '../helpers/ip.js';
 import {
   classlessZoneNameOf,
   ipOfReverseName,
@@ -13,16 +13,6 @@ import {
   type ZoneBoundaries,
 } from '../../src/core/reverse.js';
 
-const ip = (t: string): IpAddress => {
-  const r = parseIp(t);
-  if (!r.ok) throw new Error(r.reason);
-  return r.value;
-};
-const net = (t: string): IpPrefix => {
-  const r = parsePrefix(t);
-  if (!r.ok) throw new Error(r.reason);
-  return r.value;
-};
 
 describe('reverseNameOf (RFC 1035 §3.5, RFC 3596 §2.5)', () => {
   it.each([
