@@ -9,7 +9,7 @@ import { normalizeHostname, withoutTrailingDot } from '../core/hostname.js';
 import { formatIp, formatPrefix, parseIp, prefixContainsIp, type IpAddress } from '../core/ip.js';
 import type { Block, Config, PtrRecord } from '../core/model.js';
 import { genericNameOf } from '../core/template.js';
-import { deniedBy } from '../policy/hostname-policy.js';
+import { explainDenial } from '../policy/hostname-policy.js';
 import { ownerKey } from '../policy/owners.js';
 import type { RecordEdit } from './record-edit.js';
 
@@ -177,9 +177,9 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
     }
     const generic = block.default ? genericNameOf(block.default, ip, block.prefix) : undefined;
     if (host !== undefined && host !== generic) {
-      const denied = deniedBy(host, repo.config);
+      const denied = explainDenial(host, repo.config);
       if (denied) {
-        refuse(diag('hostname.denied', `${ipText}: "${req.host}" matches the deny pattern /${denied}/ of the hostname policy (it reads like dynamic or bulk-mail infrastructure)`, req.pos, { ip: ipText, value: req.host }));
+        refuse(diag('hostname.denied', `${ipText}: "${req.host}" is refused by the hostname policy: ${denied}`, req.pos, { ip: ipText, value: req.host }));
         continue;
       }
     }

@@ -10,7 +10,7 @@ import { withoutTrailingDot } from '../core/hostname.js';
 import { compareIp, formatPrefix, prefixContainsIp, prefixesOverlap, sizeOf, type IpPrefix } from '../core/ip.js';
 import type { Block, Config } from '../core/model.js';
 import { genericNameOf } from '../core/template.js';
-import { deniedBy } from '../policy/hostname-policy.js';
+import { explainDenial } from '../policy/hostname-policy.js';
 import { blockOf, planPtrChanges, type PlannedChange, type PtrRequest, type UnchangedRequest } from '../edit/plan.js';
 import { yamlScalar, type TopLevelEdit } from '../edit/record-edit.js';
 import { detectGenericTemplate, type GenericProposal } from './generic.js';
@@ -134,9 +134,9 @@ export function planImport(repo: { blocks: readonly Block[]; config: Config }, z
         kept.push(p);
         continue;
       }
-      const denied = deniedBy(p.ptr, repo.config);
+      const denied = explainDenial(p.ptr, repo.config);
       if (denied) {
-        diagnostics.push(diag('import.skipped', `${p.ipText}: ${withoutTrailingDot(p.ptr)} matches the deny pattern /${denied}/ of the hostname policy; not imported`, { file: p.source.file, line: p.source.line, column: 1 }, { ip: p.ipText, value: p.ptr }));
+        diagnostics.push(diag('import.skipped', `${p.ipText}: ${withoutTrailingDot(p.ptr)} is refused by the hostname policy (${denied}); not imported`, { file: p.source.file, line: p.source.line, column: 1 }, { ip: p.ipText, value: p.ptr }));
         continue;
       }
       kept.push(p);

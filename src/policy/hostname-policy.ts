@@ -5,12 +5,6 @@
  */
 import type { Config } from '../core/model.js';
 
-/** The deny pattern a normalised hostname matches, or undefined when it is allowed. */
-export function deniedBy(fqdn: string, config: Pick<Config, 'deny'>): string | undefined {
-  const name = fqdn.endsWith('.') ? fqdn.slice(0, -1) : fqdn;
-  return config.deny.find((d) => d.pattern.test(name))?.source;
-}
-
 /**
  * Why a normalised hostname is refused, in words for the user (the part that matched
  * and what it suggests), or undefined when it is allowed.
