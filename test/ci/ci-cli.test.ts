@@ -226,6 +226,15 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
     expect(r.stdout).toMatch(/^::error title=guard\.too-many-changes::8 records change, more than guards\.max_changed_records \(5\)/m);
   });
 
+  it('loosening the hostname policy in the same pull request does not let a denied name through (the base policy applies)', async () => {
+    const loosened = `${CONFIG}policy:\n  deny: ["^nothing-matches-this$"]\n`;
+    const repo = pullRequest([...BASE_RECORDS, '198.51.100.50: dhcp-50.pool.example.com'], { 'rdns.yaml': loosened });
+    const r = await ci(repo, 'alice', { args: ['--no-fcrdns'] });
+    expect(r.status).toBe(1);
+    const line = lineOf(repo, 'dhcp-50');
+    expect(r.stdout).toMatch(new RegExp(`^::error file=${BLOCK.replace(/\./g, '\\.')},line=${line},col=3,title=hostname\\.denied::198\\.51\\.100\\.50: "dhcp-50\\.pool\\.example\\.com" is refused by the hostname policy of the base branch`, 'm'));
+  });
+
   it('… and passes with the label, read live from the API (the event payload is stale on re-runs)', async () => {
     gh.labels.set(7, ['rdns/bulk-approved']);
     const r = await ci(pullRequest(bulk), 'alice', { labels: [] });

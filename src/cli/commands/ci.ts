@@ -14,6 +14,8 @@ import { createGitHubClient, parseRepository } from '../../github/client.js';
 import type { PullRequestHost } from '../../github/host.js';
 import { createPullRequestHost } from '../../github/octokit-host.js';
 import { checkGuards } from '../../policy/guards.js';
+import { deniedRecords } from '../../policy/hostname-policy.js';
+import { CONFIG_FILE } from '../../loader/config.js';
 import { checkOwnership } from '../../policy/ownership.js';
 import { loadRepository, type Repository } from '../../loader/repository.js';
 import { FORMATS, formatDiagnostics, summarize, type Format } from '../report.js';
@@ -149,7 +151,12 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
           const d = await diffRevisions(ctx.root, { base, head: opts.head });
           diff = d;
           const n = d.changeSet.changes.length;
-          return { changeSet: d.changeSet, diagnostics: d.diagnostics, note: `${n} record change${n === 1 ? '' : 's'} in ${d.changeSet.files.length} block file${d.changeSet.files.length === 1 ? '' : 's'} since ${base}` };
+          const diagnostics = [...d.diagnostics];
+          if (d.pair.changed.some((f) => f.path === CONFIG_FILE || f.oldPath === CONFIG_FILE)) {
+            // The head's rdns.yaml judged validate; the base's must pass too, or a pull request could loosen the policy for itself.
+            diagnostics.push(...deniedRecords(d.pair.head.blocks, d.pair.base.config, 'the hostname policy of the base branch (this pull request changes rdns.yaml, which applies once merged)'));
+          }
+          return { changeSet: d.changeSet, diagnostics, note: `${n} record change${n === 1 ? '' : 's'} in ${d.changeSet.files.length} block file${d.changeSet.files.length === 1 ? '' : 's'} since ${base}` };
         },
         ownership: (cs) => (author && diff ? ownershipStep(cs, diff, author, isTeamMember) : Promise.resolve({ diagnostics: [], skipped: 'no pull-request author (pass --author LOGIN)' })),
         guards: async (cs) => {
