@@ -69,7 +69,7 @@ describe('rdns set / reset (the real process)', () => {
   it.each([
     [['set', '203.0.113.9', 'a.example.net'], 'edit.no-block', /203\.0\.113\.9 is in no block file/],
     [['set', '198.51.100.9', 'mail'], 'hostname.invalid', /bare word/],
-    [['set', '198.51.100.9', 'dyn-198-51-100-9.example.net'], 'hostname.denied', /deny pattern/],
+    [['set', '198.51.100.9', 'dyn-198-51-100-9.example.net'], 'hostname.denied', /refused by the hostname policy: "dyn" is a word that marks dynamic/],
     [['set', '198.51.100.09', 'a.example.net'], 'record.ip-invalid', /leading zero/],
     [['set', '198.51.100.9', 'a.example.net', '--ttl', '5'], 'record.ttl', /outside the allowed range/],
     [['set', '198.51.100.9', 'a.example.net', '--as', 'acme-corp'], 'edit.not-owner', /not among its owners/],
