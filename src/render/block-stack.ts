@@ -89,19 +89,7 @@ export class BlockStack extends TerraformStack {
     const sets = recordSetsOf(zone.records);
     if (zone.mode === 'per-record') {
       if (sets.length === 0) return;
-      // One aws_route53_record instance per record set, keyed by "TYPE name": stable addresses.
-      const byKey: Record<string, { name: string; type: string; ttl: number; records: string[] }> = {};
-      for (const s of sets) byKey[`${s.type} ${s.name}`] = { name: s.name, type: s.type, ttl: s.ttl, records: [...s.values] };
-      const each = TerraformIterator.fromMap({});
-      this.deferred.push({ type: 'aws_route53_record', name: `records_${slug}`, attribute: 'for_each', value: byKey });
-      new Route53Record(this, `records_${slug}`, {
-        forEach: each,
-        zoneId,
-        name: each.getString('name'),
-        type: each.getString('type'),
-        ttl: each.getNumber('ttl'),
-        records: each.getList('records'),
-      }).overrideLogicalId(`records_${slug}`);
+      this.addRecordsForEach(`records_${slug}`, zoneId, sets.map((s) => ({ name: s.name, type: s.type, ttl: s.ttl, records: [...s.values] })));
       return;
     }
     const exclusive = new Route53RecordsExclusive(this, `records_${slug}`, { zoneId });
@@ -134,17 +122,26 @@ export class BlockStack extends TerraformStack {
       zoneId = data.zoneId;
     }
     // The forward zone is shared with other records: never exclusive, one instance per name.
-    const byKey: Record<string, { name: string; type: string; ttl: number; records: string[] }> = {};
-    for (const r of fwd.records) byKey[`${r.type} ${r.name}`] = { name: r.name, type: r.type, ttl: r.ttl, records: [r.value] };
+    this.addRecordsForEach(`forward_${slug}`, zoneId, fwd.records.map((r) => ({ name: r.name, type: r.type, ttl: r.ttl, records: [r.value] })));
+  }
+
+  /**
+   * One aws_route53_record with one instance per record set, keyed by "TYPE name" so that
+   * addresses stay stable when a file is reordered. The map is added after synth (deferred)
+   * so cdktf never walks tens of thousands of entries.
+   */
+  private addRecordsForEach(id: string, zoneId: string, sets: readonly { name: string; type: string; ttl: number; records: string[] }[]): void {
+    const byKey: Record<string, (typeof sets)[number]> = {};
+    for (const set of sets) byKey[`${set.type} ${set.name}`] = set;
     const each = TerraformIterator.fromMap({});
-    this.deferred.push({ type: 'aws_route53_record', name: `forward_${slug}`, attribute: 'for_each', value: byKey });
-    new Route53Record(this, `forward_${slug}`, {
+    this.deferred.push({ type: 'aws_route53_record', name: id, attribute: 'for_each', value: byKey });
+    new Route53Record(this, id, {
       forEach: each,
       zoneId,
       name: each.getString('name'),
       type: each.getString('type'),
       ttl: each.getNumber('ttl'),
       records: each.getList('records'),
-    }).overrideLogicalId(`forward_${slug}`);
+    }).overrideLogicalId(id);
   }
 }
