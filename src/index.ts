@@ -1,7 +1,7 @@
 /**
- * The library API of rdns-gitops, for provisioning code and other tools:
- * the core model and the repository loader. (Editing and PR helpers are added here
- * as they land.)
+ * The library API of rdns-gitops, for provisioning code and other tools: the core
+ * model, the repository loader, changing PTRs from code, change sets, checks, the
+ * render model and the pull-request job. The `rdns` command is built on the same API.
  */
 export * from './core/index.js';
 export * from './loader/index.js';
