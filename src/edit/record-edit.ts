@@ -141,8 +141,11 @@ function rewriteEntry(entryText: string, edit: Extract<RecordEdit, { op: 'set' }
   const keyNode = pair.key as Scalar | null;
   const keyText = keyNode?.range ? entryText.slice(keyNode.range[0], keyNode.range[1]) : yamlKey(edit.ipText);
   const splices: Splice[] = [];
+  // A block scalar's range (`|` / `>-` and its lines) includes the line break that ends it: keep that break.
+  const scalarEnd = (v: Scalar): number => v.range![0] + entryText.slice(v.range![0], v.range![1]).trimEnd().length;
   if (isScalar(value) && value.range && typeof value.value === 'string') {
-    const [from, to] = value.range;
+    const from = value.range[0];
+    const to = scalarEnd(value);
     if (edit.ttl === undefined && edit.note === undefined) {
       splices.push({ from, to, text: yamlScalar(edit.ptr, value.type), order: 0 });
     } else {
@@ -165,7 +168,7 @@ function rewriteEntry(entryText: string, edit: Extract<RecordEdit, { op: 'set' }
     for (const [k, text] of wanted) {
       const p = find(k);
       const v = p?.value;
-      if (isScalar(v) && v.range) splices.push({ from: v.range[0], to: v.range[1], text: k === 'ptr' ? yamlScalar(edit.ptr, v.type) : k === 'note' ? yamlScalar(edit.note ?? '', v.type) : text, order: 0 });
+      if (isScalar(v) && v.range) splices.push({ from: v.range[0], to: scalarEnd(v), text: k === 'ptr' ? yamlScalar(edit.ptr, v.type) : k === 'note' ? yamlScalar(edit.note ?? '', v.type) : text, order: 0 });
       else if (!p) missing.push([k, text]);
       else return { ok: false, reason: `the "${k}" of ${edit.ipText} is not a plain value` };
     }
@@ -179,7 +182,8 @@ function rewriteEntry(entryText: string, edit: Extract<RecordEdit, { op: 'set' }
       } else {
         const first = value.items[0]?.key as Scalar | undefined;
         const last = value.items[value.items.length - 1];
-        const lastEnd = (last?.value as Scalar | undefined)?.range?.[1] ?? (last?.key as Scalar | undefined)?.range?.[1];
+        const lastValue = last?.value;
+        const lastEnd = isScalar(lastValue) && lastValue.range ? scalarEnd(lastValue) : (last?.key as Scalar | undefined)?.range?.[1];
         if (!first?.range || lastEnd === undefined) return { ok: false, reason: `the record of ${edit.ipText} could not be parsed on its own` };
         const lineStart = entryText.lastIndexOf('\n', first.range[0]) + 1;
         const inner = ' '.repeat(first.range[0] - lineStart);
@@ -263,6 +267,11 @@ function inlineValue(text: string, from: number, to: number): { value: string; v
  */
 export function editRecords(text: string, edits: readonly RecordEdit[], topLevel: readonly TopLevelEdit[] = []): EditResult {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  if (text.length > 0 && !text.endsWith('\n')) {
+    // No line break at the end: edit as if there were one (so no insertion can run into the last line), then drop it again.
+    const r = editRecords(text + eol, edits, topLevel);
+    return r.ok && r.text.endsWith(eol) ? { ok: true, text: r.text.slice(0, -eol.length) } : r;
+  }
   const lines = splitLines(text);
   const keys = topLevelKeys(text, lines);
   const splices: Splice[] = [];

@@ -77,7 +77,7 @@ describe('editRecords keeps every other byte', () => {
 
   it.each([
     ['no records key', 'prefix: 192.0.2.0/24\nowners: []\n', 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.7: seven.example.net\n'],
-    ['no records key, no final newline', 'prefix: 192.0.2.0/24', 'prefix: 192.0.2.0/24\nrecords:\n  192.0.2.7: seven.example.net\n'],
+    ['no records key, no final newline', 'prefix: 192.0.2.0/24', 'prefix: 192.0.2.0/24\nrecords:\n  192.0.2.7: seven.example.net'],
     ['records: {}', 'prefix: 192.0.2.0/24\nrecords: {}   # none yet\n', 'prefix: 192.0.2.0/24\nrecords:   # none yet\n  192.0.2.7: seven.example.net\n'],
     ['records: null', 'prefix: 192.0.2.0/24\nrecords: null\nttl: 60\n', 'prefix: 192.0.2.0/24\nrecords:\n  192.0.2.7: seven.example.net\nttl: 60\n'],
     ['records: (empty)', 'prefix: 192.0.2.0/24\nrecords:\n# end\n', 'prefix: 192.0.2.0/24\nrecords:\n  192.0.2.7: seven.example.net\n# end\n'],
@@ -116,5 +116,33 @@ describe('editRecords on flow-style and commented mapping records', () => {
       { op: 'set', ip: ip2.value, ipText: '192.0.2.2', ptr: 'd.example.net', ttl: 60 },
     ]);
     expect(r).toEqual({ ok: true, text: 'prefix: 192.0.2.0/24\nrecords:\n  192.0.2.1: {ptr: "c.example.net", ttl: 120, note: T-1}  # flow\n  192.0.2.2:\n    # why\n    ptr: d.example.net\n    ttl: 60\n' });
+  });
+});
+
+describe('editRecords never runs two lines together', () => {
+  it('adds records before and after the others in a file without a final line break, and keeps it without one', () => {
+    const text = 'prefix: 198.51.100.0/24\nrecords:\n  198.51.100.5: a.example.com\n  198.51.100.9: b.example.com';
+    const out = edit(text, [set('198.51.100.1', 'x.example.com'), set('198.51.100.20', 'y.example.com')]);
+    expect(out).toBe('prefix: 198.51.100.0/24\nrecords:\n  198.51.100.1: x.example.com\n  198.51.100.5: a.example.com\n  198.51.100.9: b.example.com\n  198.51.100.20: y.example.com');
+    const crlf = edit(text.replace(/\n/g, '\r\n'), [set('198.51.100.1', 'x.example.com'), set('198.51.100.20', 'y.example.com')]);
+    expect(crlf).toBe(out.replace(/\n/g, '\r\n'));
+  });
+
+  it('replaces a block-scalar PTR (| or >-) and keeps the line break before the next record', () => {
+    for (const style of ['|', '>-', '|+']) {
+      const text = `prefix: 198.51.100.0/24\nrecords:\n  198.51.100.5: ${style}\n    a.example.com\n  198.51.100.9: b.example.com\n`;
+      const out = edit(text, [set('198.51.100.5', 'q.example.com')]);
+      expect(out).toBe('prefix: 198.51.100.0/24\nrecords:\n  198.51.100.5: q.example.com\n  198.51.100.9: b.example.com\n');
+    }
+  });
+
+  it('changes a block-scalar ptr or note inside a mapping record and adds keys after it', () => {
+    const text = 'prefix: 198.51.100.0/24\nrecords:\n  198.51.100.5:\n    ptr: >-\n      a.example.com\n    note: |\n      moved from rack 4\n  198.51.100.9: b.example.com\n';
+    const out = edit(text, [set('198.51.100.5', 'q.example.com', { ttl: 300 })]);
+    expect(out).toBe('prefix: 198.51.100.0/24\nrecords:\n  198.51.100.5:\n    ptr: q.example.com\n    note: |\n      moved from rack 4\n    ttl: 300\n  198.51.100.9: b.example.com\n');
+    expect(parse(out).records).toEqual({ '198.51.100.5': { ptr: 'q.example.com', note: 'moved from rack 4\n', ttl: 300 }, '198.51.100.9': 'b.example.com' });
+    const out2 = edit(text, [set('198.51.100.5', 'a.example.com', { note: 'NOC-7' })]);
+    expect(parse(out2).records['198.51.100.5']).toEqual({ ptr: 'a.example.com', note: 'NOC-7' });
+    expect(out2).toContain('    note: NOC-7\n  198.51.100.9: b.example.com\n');
   });
 });
