@@ -2,6 +2,7 @@
  * {@link PullRequestHost} over the GitHub REST API (octokit from client.ts). Every failure
  * becomes an RdnsError with the token redacted.
  */
+import { RdnsError } from '../core/errors.js';
 import { toGitHubError, type GitHubClient, type RepoRef } from './client.js';
 import {
   chunk,
@@ -23,11 +24,35 @@ export function createPullRequestHost(client: GitHubClient, repo: RepoRef, token
     try {
       return await fn();
     } catch (e) {
-      throw toGitHubError(e, what, token);
+      throw e instanceof RdnsError ? e : toGitHubError(e, what, token);
     }
   };
   // Ownership asks about the same author and team for many records: one request each.
   const membership = new Map<string, Promise<boolean>>();
+  // GitHub answers 404 both for "not a member" and for a team the token may not read (GITHUB_TOKEN
+  // never can): a 404 only means "not a member" once the team itself is visible. Asked once per team.
+  const visibleTeams = new Map<string, Promise<void>>();
+  const teamVisible = (org: string, team: string): Promise<void> => {
+    const key = `${org}/${team}`.toLowerCase();
+    let answer = visibleTeams.get(key);
+    if (!answer) {
+      answer = call(`GET /orgs/${org}/teams/${team}`, async () => {
+        try {
+          await client.rest.teams.getByName({ org, team_slug: team });
+        } catch (e) {
+          const status = (e as { status?: number }).status;
+          if (status !== 404 && status !== 403) throw e;
+          throw new RdnsError(
+            `@${org}/${team} is not visible to the token (GitHub answered ${status}): the team does not exist, or the token cannot read organisation teams`,
+            2,
+            'GITHUB_TOKEN cannot read team membership: set RDNS_ORG_TOKEN to a token with read:org (or a GitHub App token with Members: read); check the team slug in owners',
+          );
+        }
+      });
+      visibleTeams.set(key, answer);
+    }
+    return answer;
+  };
 
   return {
     labels: (pr) =>
@@ -40,16 +65,21 @@ export function createPullRequestHost(client: GitHubClient, repo: RepoRef, token
       const key = `${org}/${team}/${login}`.toLowerCase();
       let answer = membership.get(key);
       if (!answer) {
-        answer = call(`GET /orgs/${org}/teams/${team}/memberships/${login}`, async () => {
-          try {
-            const res = await client.rest.teams.getMembershipForUserInOrg({ org, team_slug: team, username: login });
-            // A pending invitation does not make someone a member yet.
-            return res.data.state === 'active';
-          } catch (e) {
-            if ((e as { status?: number }).status === 404) return false;
-            throw e;
-          }
-        });
+        answer = (async () => {
+          const member = await call(`GET /orgs/${org}/teams/${team}/memberships/${login}`, async () => {
+            try {
+              const res = await client.rest.teams.getMembershipForUserInOrg({ org, team_slug: team, username: login });
+              // A pending invitation does not make someone a member yet.
+              return res.data.state === 'active';
+            } catch (e) {
+              if ((e as { status?: number }).status === 404) return undefined;
+              throw e;
+            }
+          });
+          if (member !== undefined) return member;
+          await teamVisible(org, team);
+          return false;
+        })();
         membership.set(key, answer);
       }
       return answer;

@@ -318,6 +318,14 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
     expect(comment()).toMatch(/\| ❌ ownership \| team membership could not be read, counted as not a member: GitHub API: GET \/orgs\/example-isp\/teams\/noc\/memberships\/alice failed \(403\)/);
   });
 
+  it('GITHUB_TOKEN cannot see organisation teams (GitHub answers 404): not a silent "not a member", the comment says to set RDNS_ORG_TOKEN', async () => {
+    gh.route('GET', /^\/orgs\/[^/]+\/teams\//, () => ({ status: 404, body: { message: 'Not Found' } }));
+    const r = await ci(pullRequest([...BASE_RECORDS, '198.51.100.40: web.example.com']), 'alice', { args: ['--no-fcrdns'] });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('title=ownership.not-yours::not yours: 198.51.100.40');
+    expect(comment()).toMatch(/\| ❌ ownership \| team membership could not be read, counted as not a member: `@example-isp\/noc` is not visible to the token .*set RDNS\\_ORG\\_TOKEN to a token with read:org/);
+  });
+
   it('GitHub Enterprise: without GITHUB_API_URL the API base URL comes from github.api_url in rdns.yaml', async () => {
     const repo = pullRequest([...BASE_RECORDS, '198.51.100.40: web.example.com'], {}, `${CONFIG}github:\n  api_url: ${gh.url}\n`);
     const r = await ci(repo, 'alice', { env: { GITHUB_API_URL: undefined } });

@@ -90,7 +90,22 @@ describe('labels and team membership', () => {
     expect(await host.isTeamMember('example-isp', 'noc', 'alice')).toBe(true);
     expect(await host.isTeamMember('example-isp', 'noc', 'Alice')).toBe(true);
     expect(await host.isTeamMember('example-isp', 'noc', 'mallory')).toBe(false);
-    expect(gh.log()).toEqual(['GET /orgs/example-isp/teams/noc/memberships/alice', 'GET /orgs/example-isp/teams/noc/memberships/mallory']);
+    expect(gh.log()).toEqual([
+      'GET /orgs/example-isp/teams/noc/memberships/alice',
+      'GET /orgs/example-isp/teams/noc/memberships/mallory',
+      // The 404 is only "not a member" once the team itself is known to be visible.
+      'GET /orgs/example-isp/teams/noc',
+    ]);
+  });
+
+  it('a 404 for a team the token cannot see (GITHUB_TOKEN has no read:org) is an error that names the fix, not a silent "not a member"', async () => {
+    // GitHub answers 404 for both the membership and the team when the token may not read organisation teams.
+    gh.route('GET', /^\/orgs\/[^/]+\/teams\//, () => ({ status: 404, body: { message: 'Not Found' } }));
+    const err = await host.isTeamMember('example-isp', 'noc', 'alice').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(RdnsError);
+    expect((err as RdnsError).message).toMatch(/@example-isp\/noc is not visible to the token/);
+    expect((err as RdnsError).hint).toMatch(/RDNS_ORG_TOKEN/);
+    expect((err as RdnsError).message).not.toContain(TOKEN);
   });
 });
 

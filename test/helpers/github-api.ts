@@ -101,6 +101,12 @@ export async function startFakeGitHub(options: { token?: string | readonly strin
       },
     },
     {
+      // A team the token can see (GitHub answers 404 alike for a missing team and one the token may not read).
+      method: 'GET',
+      path: /^\/orgs\/([^/]+)\/teams\/([^/]+)$/,
+      handler: (_r, [org, team]) => (teams.has(`${org}/${team}`.toLowerCase()) ? { status: 200, body: { slug: team, name: team } } : { status: 404, body: { message: 'Not Found' } }),
+    },
+    {
       method: 'GET',
       path: /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/comments$/,
       handler: (r, [n]) => page(r, comments.get(Number(n)) ?? []),
