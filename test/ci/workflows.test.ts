@@ -125,7 +125,22 @@ jobs:
     expect(apply.environment).toBe('production');
     expect(apply.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     expect(apply.steps!.some((s) => s.run?.includes('terraform apply'))).toBe(true);
-    expect(wf.jobs.stacks!.permissions).toEqual({ contents: 'read' });
+    expect(wf.jobs.stacks!.permissions).toEqual({ contents: 'read', actions: 'read' });
+  });
+
+  it('apply: a push whose run was replaced while waiting is still applied (changes since the last successful apply, not since github.event.before)', () => {
+    // GitHub keeps one running and ONE pending run per concurrency group: a third push cancels the
+    // waiting second one, so "changed since the push's previous tip" would never apply push 2.
+    const source = text('apply.yml');
+    expect(source).not.toContain('github.event.before');
+    const step = load('apply.yml').jobs.stacks!.steps!.find((s) => s.run?.includes('npx rdns stacks'))!;
+    expect(step.run).toMatch(/actions\/workflows\/\$\{workflow\}\/runs\?branch=main&status=success&per_page=1/);
+    expect(step.run).toContain('npx rdns stacks --changed-since "$last" --format json');
+    expect(step.env).toMatchObject({ GH_TOKEN: '${{ github.token }}' });
+  });
+
+  it('apply: a manual run from another branch applies nothing', () => {
+    expect(load('apply.yml').jobs.stacks!.if).toBe("github.ref == 'refs/heads/main'");
   });
 
   it('audit: scheduled, may only write issues', () => {
