@@ -107,6 +107,8 @@ jobs:
     const ci = wf.jobs.ci!;
     expect(ci.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', checks: 'write' });
     expect(ci.steps![0]!.with).toMatchObject({ 'fetch-depth': 0, 'persist-credentials': false });
+    // Annotations and comment links are placed on the head's lines: check out the head, not the merge commit.
+    expect(ci.steps![0]!.with).toMatchObject({ ref: '${{ github.event.pull_request.head.sha }}' });
     expect(ci.steps!.some((s) => s.run === 'npx rdns ci' && s.env?.GITHUB_TOKEN === '${{ github.token }}')).toBe(true);
     expect(ci.steps!.some((s) => s.run?.includes('npx rdns stacks --changed-since') && s.run.includes('--format json'))).toBe(true);
     const plan = wf.jobs.plan!;
