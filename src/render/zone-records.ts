@@ -18,6 +18,7 @@ import {
   prefixContains,
   prefixContainsIp,
   sizeOf,
+  supernetOf,
 } from '../core/ip.js';
 import type { Block, Config, ZoneMode, ZoneOptions } from '../core/model.js';
 import { classlessZoneNameOf, reverseNameOf, reverseZonesOf, zoneCountOf, zoneNameOf, type ReverseZone, type ZoneLayout } from '../core/reverse.js';
@@ -63,6 +64,11 @@ export interface ZoneContents {
   /** Existing Route53 hosted zone to adopt instead of creating one. */
   readonly zoneId?: string;
   readonly mode: ZoneMode;
+  /**
+   * Other block files whose records this zone also holds: blocks smaller than the zone
+   * that together own it share one hosted zone, rendered in the stack of the first block.
+   */
+  readonly sharedWith?: readonly string[];
   /** Sorted by address. */
   readonly records: readonly ZoneRecord[];
 }
@@ -116,15 +122,77 @@ export function zoneContents(
   files?: ReadonlySet<string>,
 ): RenderModel {
   const diagnostics: Diagnostic[] = [];
+  const shared = sharedZonesOf(repo);
+  // A selected block that shares a zone needs every block of that zone: the zone's records
+  // come from all of them and live in the stack of the first one.
+  const wanted = (file: string): boolean => !files || files.has(file) || (shared.get(file) ?? []).some((f) => files.has(f));
   const blocks: BlockContents[] = [];
   for (const block of repo.blocks) {
-    if (files && !files.has(block.file)) continue;
+    if (!wanted(block.file)) continue;
     const layout = repo.layouts.get(block.file);
     if (!layout) continue;
     blocks.push(blockContents(block, layout, repo.config, diagnostics));
   }
-  return { blocks, diagnostics };
+  const merged = mergeSharedZones(blocks, repo, diagnostics);
+  const holdsSelected = (b: BlockContents): boolean => b.zones.some((z) => (z.sharedWith ?? []).some((f) => files!.has(f)));
+  return { blocks: files ? merged.filter((b) => files.has(b.file) || holdsSelected(b)) : merged, diagnostics };
 }
+
+/**
+ * Block file → the other block files it shares a reverse zone with. Blocks smaller than
+ * the zone boundary share the boundary zone when the repository owns it (the blocks tile
+ * it, or `classless: false`); Route53 must then hold one hosted zone, not one per file.
+ */
+function sharedZonesOf(repo: { readonly blocks: readonly Block[]; readonly layouts: ReadonlyMap<string, ZoneLayout> }): Map<string, string[]> {
+  const byZone = new Map<string, string[]>();
+  for (const b of repo.blocks) {
+    const layout = repo.layouts.get(b.file);
+    if (!layout || layout.classless || layout.length >= b.prefix.length) continue;
+    const name = zoneNameOf(supernetOf({ version: b.prefix.version, value: b.prefix.network }, layout.length));
+    byZone.set(name, [...(byZone.get(name) ?? []), b.file]);
+  }
+  const out = new Map<string, string[]>();
+  for (const group of byZone.values()) {
+    if (group.length < 2) continue;
+    for (const f of group) out.set(f, group.filter((o) => o !== f));
+  }
+  return out;
+}
+
+/**
+ * Zones that appear in several blocks become one: the first block (in address order) keeps
+ * the zone with every block's records and the zone options of all of them; the others drop it.
+ */
+function mergeSharedZones(blocks: readonly BlockContents[], repo: { readonly config: Config; readonly blocks: readonly Block[] }, out: Diagnostic[]): BlockContents[] {
+  const holders = new Map<string, { block: number; zone: number; parts: ZoneContents[] }>();
+  blocks.forEach((b, i) =>
+    b.zones.forEach((z, j) => {
+      if (z.delegatedTo) return;
+      const h = holders.get(z.zone);
+      if (h) h.parts.push(z);
+      else holders.set(z.zone, { block: i, zone: j, parts: [z] });
+    }),
+  );
+  const result = blocks.map((b) => ({ ...b, zones: [...b.zones] }));
+  const dropped = new Set<ZoneContents>();
+  for (const [name, h] of holders) {
+    if (h.parts.length < 2) continue;
+    const first = h.parts[0]!;
+    const owner = repo.blocks.find((x) => x.file === first.file);
+    const options: ZoneOptions = { ...(repo.config.zones[name] ?? {}) };
+    // The holder's own block file wins over the others when they disagree.
+    for (const part of [...h.parts].reverse()) Object.assign(options, definedOf(repo.blocks.find((x) => x.file === part.file)?.zones[name]));
+    const records = h.parts.flatMap((p) => p.records).sort(byAddress);
+    result[h.block]!.zones[h.zone] = { ...first, records, zoneId: options.zoneId, mode: options.mode ?? 'exclusive', sharedWith: h.parts.slice(1).map((p) => p.file) };
+    for (const p of h.parts.slice(1)) dropped.add(p);
+    if (records.length > repo.config.maxRecordsPerZone && h.parts.every((p) => p.records.length <= repo.config.maxRecordsPerZone)) {
+      out.push(diag('zone.too-large', `reverse zone ${name} would hold ${records.length} records of ${h.parts.map((p) => p.file).join(', ')}, more than zones.max_records (${repo.config.maxRecordsPerZone}, the Route53 quota per hosted zone)`, owner?.pos, { value: name }));
+    }
+  }
+  return result.map((b) => (b.zones.some((z) => dropped.has(z)) ? { ...b, zones: b.zones.filter((z) => !dropped.has(z)) } : b));
+}
+
+const definedOf = (o: ZoneOptions | undefined): ZoneOptions => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as ZoneOptions;
 
 /** Every reverse zone of the repository (delegated child zones included), in address order. */
 export function effectiveRecords(repo: Parameters<typeof zoneContents>[0]): ZoneContents[] {

@@ -159,6 +159,21 @@ describe('stacks and resources', () => {
   });
 });
 
+describe('a reverse zone shared by two block files', () => {
+  it('creates one hosted zone holding the records of both, in the stack of the first block', () => {
+    const { stacks } = synth({
+      'zones/a.yaml': 'prefix: 203.0.113.0/25\nowners: []\nrecords:\n  203.0.113.5: api.example.org\n',
+      'zones/b.yaml': 'prefix: 203.0.113.128/25\nowners: []\nrecords:\n  203.0.113.130: web.example.org\n',
+    });
+    const zonesOf = (stack: string): string[] => Object.values((JSON.parse(stacks[stack]!) as Json).resource?.aws_route53_zone ?? {}).map((z) => (z as Json).name as string);
+    expect(zonesOf('rdns-203-0-113-0-25')).toEqual(['113.0.203.in-addr.arpa']);
+    expect(zonesOf('rdns-203-0-113-128-25')).toEqual([]);
+    const first = JSON.parse(stacks['rdns-203-0-113-0-25']!) as Json;
+    expect(first.resource.aws_route53_records_exclusive.records_203_0_113_0_24.resource_record_set.map((s: Json) => s.name)).toEqual(['5.113.0.203.in-addr.arpa.', '130.113.0.203.in-addr.arpa.']);
+    expect((JSON.parse(stacks['rdns-203-0-113-128-25']!) as Json).resource).toBeUndefined();
+  });
+});
+
 describe('stable addresses', () => {
   it('changes nothing when a block file is reordered, reformatted and renamed', () => {
     const shuffled = { ...FIXTURE };

@@ -159,3 +159,47 @@ describe('zoneContents on a repository that did not validate', () => {
     expect(model.blocks[0]!.zones[0]!.records.map((r) => r.value)).toEqual(['a.example.net.']);
   });
 });
+
+describe('a reverse zone shared by several block files', () => {
+  // Two /25s that tile 203.0.113.0/24: the repository owns the /24, so both share its zone.
+  const SHARED = {
+    'zones/a.yaml': 'prefix: 203.0.113.0/25\nowners: []\nrecords:\n  203.0.113.5: api.example.org\n',
+    'zones/b.yaml': 'prefix: 203.0.113.128/25\nowners: []\nzones:\n  113.0.203.in-addr.arpa: {mode: per-record}\nrecords:\n  203.0.113.130: web.example.org\n  203.0.113.129: www.example.org\n',
+  };
+
+  it('is one zone with the records of every block, held by the stack of the first block', () => {
+    const { repo, model } = load(SHARED);
+    expect(repo.diagnostics).toEqual([]);
+    const zones = effectiveRecords(repo);
+    expect(zones.map((z) => z.zone)).toEqual(['113.0.203.in-addr.arpa.']);
+    expect(zones[0]!.records.map((r) => [r.ip, r.value])).toEqual([
+      ['203.0.113.5', 'api.example.org.'],
+      ['203.0.113.129', 'www.example.org.'],
+      ['203.0.113.130', 'web.example.org.'],
+    ]);
+    expect(zones[0]!.sharedWith).toEqual(['zones/b.yaml']);
+    // Zone options set in any block file of the zone apply to the one zone.
+    expect(zones[0]!.mode).toBe('per-record');
+    expect(model.blocks.map((b) => [b.file, b.zones.map((z) => z.zone)])).toEqual([
+      ['zones/a.yaml', ['113.0.203.in-addr.arpa.']],
+      ['zones/b.yaml', []],
+    ]);
+  });
+
+  it('a partial render of the second block also renders the stack that holds the zone', () => {
+    const root = writeRepo(SHARED);
+    try {
+      const repo = loadRepository(root);
+      const only = zoneContents(repo, new Set(['zones/b.yaml']));
+      expect(only.blocks.map((b) => b.file)).toEqual(['zones/a.yaml', 'zones/b.yaml']);
+      expect(only.blocks[0]!.zones[0]!.records.map((r) => r.ip)).toEqual(['203.0.113.5', '203.0.113.129', '203.0.113.130']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('counts the records of every block against zones.max_records', () => {
+    const { model } = load({ ...SHARED, 'rdns.yaml': 'zones:\n  max_records: 2\n' });
+    expect(model.diagnostics.map((d) => [d.code, d.value])).toContainEqual(['zone.too-large', '113.0.203.in-addr.arpa.']);
+  });
+});
