@@ -48,15 +48,20 @@ const safeComment = (text: string): string => text.replace(/[^\x20-\x7e]/g, '?')
 /** One zone as a master file: `$ORIGIN`, `$TTL`, optional SOA/NS, then every record. */
 export function formatZoneFile(zone: ZoneContents, apex?: ApexOptions): string {
   const ttl = zone.records[0]?.ttl ?? 3600;
+  const files = [zone.file, ...(zone.sharedWith ?? [])].map(safeComment).join(', ');
   const lines = [
-    `; ${safeComment(zone.zone)} from ${safeComment(zone.file)}${zone.delegatedTo ? ` (delegated to ${zone.delegatedTo.join(' ')}: their servers serve this zone)` : ''}`,
+    `; ${safeComment(zone.zone)} from ${files}${zone.delegatedTo ? ` (delegated to ${zone.delegatedTo.join(' ')}: their servers serve this zone)` : ''}`,
     `$ORIGIN ${zone.zone}`,
     `$TTL ${ttl}`,
   ];
-  if (apex && apex.nameServers.length > 0) {
+  // A delegated child zone is served by the customer's servers: its apex must name the
+  // servers the parent delegates to, or resolvers that follow the zone's own NS set go
+  // to servers that are not authoritative for it (and audit reports delegation.mismatch).
+  const nameServers = zone.delegatedTo && zone.delegatedTo.length > 0 ? zone.delegatedTo : apex?.nameServers;
+  if (apex && nameServers && nameServers.length > 0) {
     // Refresh/retry/expire/minimum as RFC 1912 suggests; the minimum is the negative-caching TTL.
-    lines.push(`@ ${ttl} IN SOA ${apex.nameServers[0]} ${apex.hostmaster} ${apex.serial} 3600 600 1209600 300`);
-    for (const ns of apex.nameServers) lines.push(`@ ${ttl} IN NS ${ns}`);
+    lines.push(`@ ${ttl} IN SOA ${nameServers[0]} ${apex.hostmaster} ${apex.serial} 3600 600 1209600 300`);
+    for (const ns of nameServers) lines.push(`@ ${ttl} IN NS ${ns}`);
   }
   if (zone.classless && zone.parent && !zone.delegatedTo) {
     lines.push(`; RFC 2317: the holder of ${zone.parent} must publish "<n>.${zone.parent} CNAME <n>.${zone.zone}" for each address`);

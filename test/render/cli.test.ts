@@ -148,6 +148,23 @@ $TTL 3600
     expect(bad.status).toBe(2);
   });
 
+  it('prints a zone shared by two block files once, with the records of both', () => {
+    const root = repo({
+      'zones/a.yaml': 'prefix: 203.0.113.0/25\nowners: []\nrecords:\n  203.0.113.5: api.example.org\n',
+      'zones/b.yaml': 'prefix: 203.0.113.128/25\nowners: []\nrecords:\n  203.0.113.130: web.example.org\n',
+    });
+    const r = rdns(root, 'export');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(`; 113.0.203.in-addr.arpa. from zones/a.yaml, zones/b.yaml
+$ORIGIN 113.0.203.in-addr.arpa.
+$TTL 3600
+5.113.0.203.in-addr.arpa. 3600 IN PTR api.example.org.
+130.113.0.203.in-addr.arpa. 3600 IN PTR web.example.org.
+`);
+    expect(rdns(root, 'export', '--out-dir', 'out').stdout).toBe('wrote 1 zone file into out\n');
+    expect(readFileSync(join(root, 'out', '113.0.203.in-addr.arpa.zone'), 'utf8')).toBe(r.stdout);
+  });
+
   it('keeps a file name with a line break out of the zone text (comments stay comments)', () => {
     const root = repo({ 'zones/a\n@ IN NS evil.example.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: a.example.net\n' });
     const r = rdns(root, 'export');
