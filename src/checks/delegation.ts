@@ -105,6 +105,8 @@ async function checkFromParent(z: ZoneProbe, resolver: DnsResolver, direct: Dire
   const problems: string[] = [];
   let status: DelegationStatus = 'ok';
   const childSets: string[][] = [];
+  /** Name servers none of whose addresses could be asked from this host (no route). */
+  const unasked: string[] = [];
   for (const name of parentNs) {
     const { addresses, missing } = await addressesOf(resolver, name);
     if (missing) {
@@ -113,10 +115,16 @@ async function checkFromParent(z: ZoneProbe, resolver: DnsResolver, direct: Dire
       diagnostics.push(diag('delegation.lame', `reverse zone ${zoneText}: name server ${withoutTrailingDot(name)} has no A/AAAA record, so resolvers cannot reach it`, z.pos, { value: withoutTrailingDot(name) }));
       continue;
     }
+    const notSent: string[] = [];
     for (const address of addresses) {
       const own = await direct.querier.query(address, direct.port, z.zone, 'NS');
       if (own.outcome === 'answer' && own.aa) {
         childSets.push([...own.ns]);
+        continue;
+      }
+      // Our own network cannot reach that address (IPv6 on a runner without it): no verdict on the server.
+      if (own.outcome === 'network') {
+        notSent.push(`${address}: ${own.detail ?? 'cannot send'}`);
         continue;
       }
       status = 'lame';
@@ -124,7 +132,15 @@ async function checkFromParent(z: ZoneProbe, resolver: DnsResolver, direct: Dire
       problems.push(`${withoutTrailingDot(name)} (${address}) ${how}`);
       diagnostics.push(diag('delegation.lame', `reverse zone ${zoneText}: name server ${withoutTrailingDot(name)} (${address}) ${how} for the zone (lame delegation)`, z.pos, { value: withoutTrailingDot(name) }));
     }
+    if (notSent.length === addresses.length) {
+      unasked.push(name);
+      problems.push(`${withoutTrailingDot(name)} could not be asked from here`);
+      diagnostics.push(
+        diag('delegation.unverifiable', `reverse zone ${zoneText}: name server ${withoutTrailingDot(name)} could not be asked from this host (${notSent.join('; ')}); whether it serves the zone is not verified`, z.pos, { value: withoutTrailingDot(name) }),
+      );
+    }
   }
+  if (status === 'ok' && unasked.length === parentNs.length) status = 'unverifiable';
   const childNs = [...new Set(childSets.flat())].sort();
   if (childSets.length > 0 && !sameSet(childNs, parentNs)) {
     if (status === 'ok') status = 'mismatch';

@@ -10,7 +10,11 @@ import { randomInt } from 'node:crypto';
 import dnsPacket from 'dns-packet';
 import { safeName } from './resolver.js';
 
-export type DirectOutcome = 'answer' | 'referral' | 'nxdomain' | 'nodata' | 'servfail' | 'refused' | 'timeout' | 'error';
+/**
+ * `network`: the question could not be sent from here (no route, e.g. IPv6 on a runner
+ * without it): says nothing about the server, unlike `timeout` (sent, no answer).
+ */
+export type DirectOutcome = 'answer' | 'referral' | 'nxdomain' | 'nodata' | 'servfail' | 'refused' | 'timeout' | 'network' | 'error';
 
 export interface DirectAnswer {
   readonly outcome: DirectOutcome;
@@ -45,7 +49,8 @@ export function createDirectQuerier(options: { timeoutMs?: number; retries?: num
         resolveAnswer(a);
       };
       const timer = setTimeout(() => finish({ outcome: 'timeout', aa: false, ns: [], detail: `no answer from ${server} port ${port} within ${timeoutMs} ms` }), timeoutMs);
-      socket.on('error', (e: NodeJS.ErrnoException) => finish({ outcome: e.code === 'ECONNREFUSED' ? 'timeout' : 'error', aa: false, ns: [], detail: `${e.code ?? 'error'} from ${server} port ${port}` }));
+      // ECONNREFUSED is the server's host saying nothing listens (ICMP port unreachable).
+      socket.on('error', (e: NodeJS.ErrnoException) => finish({ outcome: e.code === 'ECONNREFUSED' ? 'timeout' : 'network', aa: false, ns: [], detail: `${e.code ?? 'error'} from ${server} port ${port}` }));
       socket.on('message', (msg) => {
         let p: dnsPacket.Packet;
         try {
@@ -58,7 +63,7 @@ export function createDirectQuerier(options: { timeoutMs?: number; retries?: num
       });
       const query = dnsPacket.encode({ type: 'query', id, flags: 0, questions: [{ type, name: fqdn(name).slice(0, -1), class: 'IN' }] });
       socket.send(query, port, server, (e) => {
-        if (e) finish({ outcome: 'error', aa: false, ns: [], detail: `cannot send to ${server} port ${port}: ${e.message}` });
+        if (e) finish({ outcome: 'network', aa: false, ns: [], detail: `cannot send to ${server} port ${port}: ${(e as NodeJS.ErrnoException).code ?? e.message}` });
       });
     });
   return {

@@ -91,6 +91,16 @@ describe.skipIf(!have)('delegation as seen from the parent (two BINDs on loopbac
     expect(md).toContain('| 2.0.192.in-addr.arpa. | lame | ns1.example.test., ns2.example.test. | ns1.example.test. |  | ns2.example.test (127.0.0.3) does not answer; the parent lists');
   });
 
+  it('a name server this host cannot send to (no IPv6 route, as on GitHub-hosted runners) is unverifiable, not lame', async () => {
+    const real = createDirectQuerier({ timeoutMs: 300, retries: 0 });
+    // ns1's only address is ::1; the broadcast address stands in for an unroutable one: the send fails here, locally.
+    const noIpv6 = { query: (server: string, p: number, name: string, type: 'NS' | 'SOA') => real.query(server.includes(':') ? '255.255.255.255' : server, p, name, type) };
+    const d = await checkDelegation(probe('6.0.192.in-addr.arpa.'), createDnsResolver({ servers: [parent.address], timeoutMs: 1000, retries: 0 }), { querier: noIpv6, port });
+    expect(d.status).toBe('unverifiable');
+    expect(d.diagnostics.map((x) => [x.code, x.severity])).toEqual([['delegation.unverifiable', 'warning']]);
+    expect(d.diagnostics[0]!.message).toContain('ns1.example.test could not be asked from this host');
+  });
+
   it('--resolver takes an IPv6 server with a port ([::1]:PORT)', async () => {
     const r = createDnsResolver({ servers: [`[::1]:${port}`], timeoutMs: 1000, retries: 0 });
     expect(r.servers).toEqual([`[::1]:${port}`]);
@@ -103,6 +113,14 @@ describe.skipIf(!have)('delegation as seen from the parent (two BINDs on loopbac
     expect(await q.query('::1', port, '2.0.192.in-addr.arpa', 'NS')).toEqual({ outcome: 'answer', aa: true, ns: ['ns1.example.test.'] });
     expect(await q.query('127.0.0.1', port, '3.0.192.in-addr.arpa', 'NS')).toMatchObject({ outcome: 'nxdomain', aa: true });
     expect((await q.query('127.0.0.1', port, 'example.org', 'SOA')).outcome).toBe('refused');
+  });
+});
+
+describe('the direct querier and a server it cannot send to', () => {
+  it('says the question could not be sent (network), which is not a timeout', async () => {
+    const a = await createDirectQuerier({ timeoutMs: 200, retries: 1 }).query('255.255.255.255', 53, 'example.test', 'NS');
+    expect(a.outcome).toBe('network');
+    expect(a.detail).toContain('cannot send to 255.255.255.255 port 53');
   });
 });
 
