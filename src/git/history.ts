@@ -92,6 +92,11 @@ const same = (a: PtrAt | undefined, b: PtrAt | undefined): boolean => a?.ptr ===
 export async function ptrHistory(root: string, ip: IpAddress, options: { paths?: readonly string[]; rev?: string } = {}): Promise<PtrHistoryEntry[]> {
   const top = await gitTopLevel(root);
   const paths = options.paths ?? ['zones'];
+  const rev = options.rev ?? 'HEAD';
+  // The lines of a change need not name the address: `ptr:`/`ttl:` under a mapping-form
+  // record, or a new `default:` template (YAML indents with spaces only). Commits that
+  // touched such lines are read too; ptrInText below drops those that did not change
+  // this address's PTR.
   const log = await runGit(root, [
     'log',
     '--no-renames',
@@ -99,8 +104,8 @@ export async function ptrHistory(root: string, ip: IpAddress, options: { paths?:
     '--name-only',
     '-E',
     '-i',
-    `-G${ipRegex(ip)}`,
-    options.rev ?? 'HEAD',
+    `-G${ipRegex(ip)}|^ +(ptr|ttl) *:|^(default|prefix) *:`,
+    rev,
     '--',
     ...paths,
   ], 'is this a git repository with at least one commit?');
@@ -146,7 +151,6 @@ export async function ptrHistory(root: string, ip: IpAddress, options: { paths?:
   // branch commit in. Commits on the mainline itself were not merged from anywhere.
   const missing = entries.filter((e) => e.pr === undefined).slice(0, 50);
   if (missing.length > 0) {
-    const rev = options.rev ?? 'HEAD';
     const mainline = new Set((await runGit(root, ['rev-list', '--first-parent', rev])).split('\n').filter(Boolean));
     for (const e of missing) {
       if (mainline.has(e.commit)) continue;

@@ -23,7 +23,7 @@ function commitAs(repo: GitRepo, who: string, date: string, message: string, fil
 describe('rdns history (a real git repository)', () => {
   it('lists every commit that changed the PTR, old → new, with pull request numbers from squash and merge commits (not for mainline commits)', () => {
     const repo = createGitRepo();
-    commitAs(repo, 'Alice', '2026-01-01T10:00:00Z', 'initial blocks', { 'zones/a.yaml': block({ '198.51.100.1': 'one.example.net', '198.51.100.70': 'seventy.example.net' }), 'README.md': 'x\n' });
+    const c0 = commitAs(repo, 'Alice', '2026-01-01T10:00:00Z', 'initial blocks', { 'zones/a.yaml': block({ '198.51.100.1': 'one.example.net', '198.51.100.70': 'seventy.example.net' }), 'README.md': 'x\n' });
     const c1 = commitAs(repo, 'Alice', '2026-01-02T10:00:00Z', 'Give .7 a name', { 'zones/a.yaml': block({ '198.51.100.1': 'one.example.net', '198.51.100.7': 'web.example.net', '198.51.100.70': 'seventy.example.net' }) });
     commitAs(repo, 'Bob', '2026-01-03T10:00:00Z', 'unrelated: .70 (#13)', { 'zones/a.yaml': block({ '198.51.100.1': 'one.example.net', '198.51.100.7': 'web.example.net', '198.51.100.70': 'seventy2.example.net' }) });
     commitAs(repo, 'Bob', '2026-01-03T11:00:00Z', 'docs only', { 'README.md': '198.51.100.7 is web\n' });
@@ -44,11 +44,14 @@ describe('rdns history (a real git repository)', () => {
       [c3, 'Carol', '2026-01-05', null, { ptr: 'www.example.net.', source: 'record', ttl: 300 }, { ptr: '198-51-100-7.static.example.net.', source: 'default' }],
       [c2, 'Bob', '2026-01-04', 34, { ptr: 'web.example.net.', source: 'record' }, { ptr: 'www.example.net.', source: 'record', ttl: 300 }],
       [c1, 'Alice', '2026-01-02', null, { ptr: '198-51-100-7.static.example.net.', source: 'default' }, { ptr: 'web.example.net.', source: 'record' }],
+      // The block file arrived with its default: the address's first (generic) PTR.
+      [c0, 'Alice', '2026-01-01', null, null, { ptr: '198-51-100-7.static.example.net.', source: 'default' }],
     ]);
     const text = runCli(['history', '198.51.100.7'], { cwd: repo.root });
-    expect(text.stdout.split('\n')[0]).toBe('198.51.100.7: 3 changes, newest first');
+    expect(text.stdout.split('\n')[0]).toBe('198.51.100.7: 4 changes, newest first');
     expect(text.stdout).toContain('web.example.net → www.example.net ttl 300  zones/a.yaml  "move web to a TTL of its own"');
-    expect(runCli(['history', '198.51.100.9'], { cwd: repo.root }).stdout).toBe('198.51.100.9: no commit changed its PTR\n');
+    expect(runCli(['history', '198.51.100.9'], { cwd: repo.root }).stdout).toContain('198.51.100.9: 1 change, newest first\n');
+    expect(runCli(['history', '203.0.113.9'], { cwd: repo.root }).stdout).toBe('203.0.113.9: no commit changed its PTR\n');
   });
 
   it('finds an IPv6 address written in different notations over time', () => {
@@ -81,5 +84,30 @@ describe('rdns history (a real git repository)', () => {
     const re = new RegExp(ipRegex(ip.value).replace(/\{(\d*),(\d+)\}/g, '{$1,$2}'), 'i');
     for (const s of ['  2001:db8::7: a', '  "2001:0DB8:0000:0000:0000:0000:0000:0007": a', '  2001:db8:0:0::7: a', '- 2001:db8:0:0:0:0:0:7']) expect(re.test(s), s).toBe(true);
     for (const s of ['  2001:db8::77: a', '  2001:db8::7:1: a', '  2001:db8:1::7: a']) expect(re.test(s), s).toBe(false);
+  });
+});
+
+describe('rdns history: changes whose lines do not name the address', () => {
+  it('finds a new ptr or ttl of a mapping-form record and a new default template', () => {
+    const file = (ptr: string, ttl: number, template: string): string =>
+      `prefix: 192.0.2.0/24\ndefault: "${template}"\nrecords:\n  192.0.2.25:\n    ptr: ${ptr}\n    ttl: ${ttl}\n  192.0.2.30: other.example.net\n`;
+    const repo = createGitRepo();
+    const c1 = commitAs(repo, 'Alice', '2026-03-01T10:00:00Z', 'add mx1', { 'zones/a.yaml': file('mx1.example.net', 300, '{dashed}.example.net') });
+    const c2 = commitAs(repo, 'Bob', '2026-03-02T10:00:00Z', 'mx1 becomes mx2 (#8)', { 'zones/a.yaml': file('mx2.example.net', 300, '{dashed}.example.net') });
+    const c3 = commitAs(repo, 'Carol', '2026-03-03T10:00:00Z', 'shorter TTL', { 'zones/a.yaml': file('mx2.example.net', 60, '{dashed}.example.net') });
+    const c4 = commitAs(repo, 'Dave', '2026-03-04T10:00:00Z', 'new generic names', { 'zones/a.yaml': file('mx2.example.net', 60, 'host-{d}.example.net') });
+    const history = (ip: string): unknown[] =>
+      JSON.parse(runCli(['history', ip, '--format', 'json'], { cwd: repo.root }).stdout).history.map((h: { commit: string; old: unknown; new: unknown }) => [h.commit, h.old, h.new]);
+    expect(history('192.0.2.25')).toEqual([
+      [c3, { ptr: 'mx2.example.net.', source: 'record', ttl: 300 }, { ptr: 'mx2.example.net.', source: 'record', ttl: 60 }],
+      [c2, { ptr: 'mx1.example.net.', source: 'record', ttl: 300 }, { ptr: 'mx2.example.net.', source: 'record', ttl: 300 }],
+      [c1, null, { ptr: 'mx1.example.net.', source: 'record', ttl: 300 }],
+    ]);
+    // An address that only ever had the generic name: the template changes are its history.
+    expect(history('192.0.2.26')).toEqual([
+      [c4, { ptr: '192-0-2-26.example.net.', source: 'default' }, { ptr: 'host-26.example.net.', source: 'default' }],
+      [c1, null, { ptr: '192-0-2-26.example.net.', source: 'default' }],
+    ]);
+    expect(history('198.51.100.1')).toEqual([]);
   });
 });
