@@ -98,11 +98,43 @@ export function checkTemplate(template: string, block: IpPrefix): TemplateCheck 
         : `"${template}" gives several addresses the same name (address bit ${block.length + uncoveredHost} is not encoded); add {dashed} or {host}`,
     };
   }
+  const runTogether = adjacentVariableWidth(template, block.version);
+  if (runTogether) {
+    return {
+      ok: false,
+      code: 'template.collision',
+      reason: `"${template}" gives several addresses the same name: {${runTogether[0]}} and {${runTogether[1]}} run together without a separator (as "1" "11" and "11" "1" both read "111"); put a "-" or "." between them`,
+    };
+  }
   for (const ip of [firstAddress(block), lastAddress(block)]) {
     const host = normalizeHostname(renderTemplate(template, ip, block));
     if (!host.ok) return { ok: false, code: 'template.invalid', reason: `for ${formatIp(ip)} it gives an invalid hostname: ${host.reason}` };
   }
   return { ok: true, placeholders: names, coversNetwork: !covered.includes(false) };
+}
+
+/**
+ * Two placeholders of variable width (decimal octets, `{host}` of IPv4, the ends of
+ * `{dashed}` and `{reversed}`) with only digits between them cannot be told apart again:
+ * `{c}{d}` gives 1.11 and 11.1 the same name although every bit is encoded. Returns the
+ * first such pair. Fixed-width placeholders (`{hex}`, IPv6 `{host}`) keep the digits running.
+ */
+function adjacentVariableWidth(template: string, version: 4 | 6): [string, string] | undefined {
+  // What a variable-width rendering may start and end with: decimal digits (IPv4), hex digits (IPv6 {dashed}).
+  const alphabet = version === 4 ? /[0-9]/ : /[0-9a-f]/i;
+  const variable = (name: string): boolean => (version === 4 ? name !== 'hex' : name === 'dashed');
+  let open: string | undefined;
+  let at = 0;
+  for (const m of template.matchAll(TOKEN)) {
+    const literal = template.slice(at, m.index);
+    if ([...literal].some((ch) => !alphabet.test(ch))) open = undefined;
+    at = m.index + m[0].length;
+    const name = m[1] ?? '';
+    if (!variable(name)) continue;
+    if (open !== undefined) return [open, name];
+    open = name;
+  }
+  return undefined;
 }
 
 /** The raw (not yet normalised) generic name of `ip`; use after {@link checkTemplate} passed. */

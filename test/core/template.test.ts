@@ -55,6 +55,15 @@ describe('default templates: refused', () => {
     ['-{dashed}.example.net', '198.51.100.0/24', 'template.invalid', /hyphen/],
     ['{dashed}_x.example.net', '198.51.100.0/24', 'template.invalid', /underscore/],
     ['{hex}{hex}{hex}.example.net', '2001:db8::/64', 'template.invalid', /at most 63/],
+    ['h{c}{d}.example.net', '198.51.0.0/16', 'template.collision', /\{c\} and \{d\} run together/],
+    ['ip{a}{b}{c}{d}.example.net', '198.51.100.0/24', 'template.collision', /\{a\} and \{b\}/],
+    ['{c}0{d}.example.net', '198.51.0.0/16', 'template.collision', /\{c\} and \{d\}/],
+    ['{c}{hex}{host}.example.net', '198.51.0.0/16', 'template.collision', /\{c\} and \{host\}/],
+    ['{dashed}{dashed}.example.net', '2001:db8::/64', 'template.collision', /run together/],
+    ['{c}x{d}.example.net', '198.51.0.0/16', 'template.ok', /./],
+    ['{d}{hex}.example.net', '198.51.100.0/24', 'template.ok', /./],
+    ['{dashed}-{host}.example.net', '2001:db8::/120', 'template.ok', /./],
+    ['h{host}{hex}.example.net', '2001:db8::/120', 'template.ok', /./],
   ])('%s on %s → %s', (template, block, code, why) => {
     const r = checkTemplate(template, net(block));
     if (code === 'template.ok') {
@@ -66,6 +75,10 @@ describe('default templates: refused', () => {
       expect(r.code).toBe(code);
       expect(r.reason).toMatch(why);
     }
+  });
+
+  it('refuses what really collides: {c}{d} names 198.51.1.11 and 198.51.11.1 alike', () => {
+    expect(name('h{c}{d}.example.net', '198.51.1.11', '198.51.0.0/16')).toBe(name('h{c}{d}.example.net', '198.51.11.1', '198.51.0.0/16'));
   });
 
   it('tells whether names stay unique across blocks', () => {
