@@ -89,7 +89,8 @@ export class BlockStack extends TerraformStack {
     const sets = recordSetsOf(zone.records);
     if (zone.mode === 'per-record') {
       if (sets.length === 0) return;
-      this.addRecordsForEach(`records_${slug}`, zoneId, sets.map((s) => ({ name: s.name, type: s.type, ttl: s.ttl, records: [...s.values] })));
+      // An adopted zone may already hold these records (e.g. after `rdns import`): take them over instead of failing the apply.
+      this.addRecordsForEach(`records_${slug}`, zoneId, sets.map((s) => ({ name: s.name, type: s.type, ttl: s.ttl, records: [...s.values] })), Boolean(zone.zoneId));
       return;
     }
     const exclusive = new Route53RecordsExclusive(this, `records_${slug}`, { zoneId });
@@ -122,15 +123,18 @@ export class BlockStack extends TerraformStack {
       zoneId = data.zoneId;
     }
     // The forward zone is shared with other records: never exclusive, one instance per name.
-    this.addRecordsForEach(`forward_${slug}`, zoneId, fwd.records.map((r) => ({ name: r.name, type: r.type, ttl: r.ttl, records: [r.value] })));
+    // Generic names may already be published there by hand or by an earlier tool: git is authoritative for them.
+    this.addRecordsForEach(`forward_${slug}`, zoneId, fwd.records.map((r) => ({ name: r.name, type: r.type, ttl: r.ttl, records: [r.value] })), true);
   }
 
   /**
    * One aws_route53_record with one instance per record set, keyed by "TYPE name" so that
    * addresses stay stable when a file is reordered. The map is added after synth (deferred)
-   * so cdktf never walks tens of thousands of entries.
+   * so cdktf never walks tens of thousands of entries. `existingZone`: the hosted zone was
+   * not created here and may hold records of these names already; Route53 refuses to
+   * create a record set that exists unless `allow_overwrite` is set.
    */
-  private addRecordsForEach(id: string, zoneId: string, sets: readonly { name: string; type: string; ttl: number; records: string[] }[]): void {
+  private addRecordsForEach(id: string, zoneId: string, sets: readonly { name: string; type: string; ttl: number; records: string[] }[], existingZone: boolean): void {
     const byKey: Record<string, (typeof sets)[number]> = {};
     for (const set of sets) byKey[`${set.type} ${set.name}`] = set;
     const each = TerraformIterator.fromMap({});
@@ -142,6 +146,7 @@ export class BlockStack extends TerraformStack {
       type: each.getString('type'),
       ttl: each.getNumber('ttl'),
       records: each.getList('records'),
+      ...(existingZone ? { allowOverwrite: true } : {}),
     }).overrideLogicalId(id);
   }
 }

@@ -141,6 +141,19 @@ describe('stacks and resources', () => {
     expect(fwd.zone_id).toBe('${data.aws_route53_zone.forward_zone_198_51_100_0_24.zone_id}');
     expect(Object.keys(fwd.for_each as Json)).toHaveLength(223);
     expect(fwd.for_each['A 198-51-100-23.static.example.net.']).toEqual({ name: '198-51-100-23.static.example.net.', type: 'A', ttl: 7200, records: ['198.51.100.23'] });
+    // The forward zone exists and is shared: a generic name already published there is taken over, not a failed apply.
+    expect(fwd.allow_overwrite).toBe(true);
+  });
+
+  it('takes over records that already exist in an adopted per-record zone; a zone created here has none to take over', () => {
+    const { stacks } = synth({
+      'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\nzones:\n  2.0.192.in-addr.arpa: {zone_id: Z0123456789ABCDEFGHIJ, mode: per-record}\nrecords:\n  192.0.2.1: a.example.net\n',
+      'zones/b.yaml': 'prefix: 198.51.100.0/24\nowners: []\nzones:\n  100.51.198.in-addr.arpa: {mode: per-record}\nrecords:\n  198.51.100.1: b.example.net\n',
+    });
+    const adopted = (JSON.parse(stacks['rdns-192-0-2-0-24']!) as Json).resource.aws_route53_record.records_192_0_2_0_24;
+    expect(adopted.zone_id).toBe('Z0123456789ABCDEFGHIJ');
+    expect(adopted.allow_overwrite).toBe(true);
+    expect((JSON.parse(stacks['rdns-198-51-100-0-24']!) as Json).resource.aws_route53_record.records_198_51_100_0_24.allow_overwrite).toBeUndefined();
   });
 
   it('takes backend, region and provider constraint from rdns.yaml (S3 with native locking, state key per stack)', () => {
