@@ -63,6 +63,15 @@ export async function loadRevisionPair(root: string, opts: LoadOptions): Promise
   return { revisions, changed: configChanged ? [...changed, ...all.filter((f) => f.path === CONFIG_FILE)] : changed, renames, base, head };
 }
 
+/**
+ * The model of `files` (and their zone-sharing neighbours) at one revision, e.g. the tip of
+ * the target branch when it moved on since the merge base: who owns a block and which guard
+ * limits apply are the target branch's current answers, not those of the day the branch started.
+ */
+export async function loadFilesAt(root: string, rev: string, files: readonly string[], paths: readonly string[] = DEFAULT_PATHS): Promise<RevisionModel> {
+  return loadRevision(root, rev, files, paths.map((p) => p.replace(/\/+$/, '') || '.'), false);
+}
+
 async function configAt(root: string, rev: string): Promise<{ config: Config; diagnostics: Diagnostic[] }> {
   const bytes = (await readFilesAt(root, rev, [CONFIG_FILE])).get(CONFIG_FILE);
   return bytes ? parseConfig(bytes, CONFIG_FILE) : { config: DEFAULT_CONFIG, diagnostics: [] };

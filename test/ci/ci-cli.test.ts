@@ -210,6 +210,19 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
     expect(body).toContain('| ⏭️ FCrDNS | skipped: --no-fcrdns |');
   });
 
+  it('owners and guard limits are those of the target branch now, not of the merge base: a right revoked on main since the branch started no longer counts', async () => {
+    const repo = pullRequest([BASE_RECORDS[0]!, '198.51.100.34: smtp2.acme.example', '198.51.100.35: www.acme.example']);
+    // After the pull request branched off, main hands the allocation to another customer and lowers the guard.
+    repo.checkout('main');
+    repo.commit('acme leaves', { [BLOCK]: blockFile(BASE_RECORDS).replace('owners: ["@acme-corp"]', 'owners: ["@initech"]'), 'rdns.yaml': CONFIG.replace('max_changed_records: 5', 'max_changed_records: 1') });
+    repo.checkout('change');
+    const r = await ci(repo, 'acme-corp', { args: ['--no-fcrdns'] });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain('title=ownership.not-yours::not yours: 198.51.100.34 belongs to allocation 198.51.100.32/28 (acme); it may be changed by @initech, @example-isp/noc (@acme-corp is not one of them)');
+    expect(r.stdout).toContain('title=ownership.not-yours::not yours: 198.51.100.35');
+    expect(r.stdout).toMatch(/^::error title=guard\.too-many-changes::2 records change, more than guards\.max_changed_records \(1\)/m);
+  });
+
   const bulk = [...BASE_RECORDS, ...Array.from({ length: 8 }, (_, i) => `198.51.100.${100 + i}: bulk${i}.example.com`)];
 
   it('a bulk change over the guard is blocked without the approval label', async () => {

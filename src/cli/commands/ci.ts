@@ -10,6 +10,7 @@ import type { ChangeSet } from '../../core/changeset.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { RdnsError } from '../../core/errors.js';
 import { diffRevisions, type RevisionDiff } from '../../diff/diff-revisions.js';
+import { loadFilesAt, type RevisionModel } from '../../git/load-revisions.js';
 import { createGitHubClient, parseRepository } from '../../github/client.js';
 import type { PullRequestHost } from '../../github/host.js';
 import { createPullRequestHost } from '../../github/octokit-host.js';
@@ -142,6 +143,14 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
 
       let repo: Repository | undefined;
       let diff: RevisionDiff | undefined;
+      // Owners and guard limits come from the target branch as it is now (its tip), not as it was
+      // at the merge base: a right revoked on main since the branch started must not still count.
+      let tip: Promise<RevisionModel> | undefined;
+      const baseTip = (d: RevisionDiff): Promise<RevisionModel> => {
+        const { base: mergeBase, baseTip: tipCommit } = d.pair.revisions;
+        if (tipCommit === mergeBase) return Promise.resolve(d.pair.base);
+        return (tip ??= loadFilesAt(ctx.root, tipCommit, [...new Set([...d.pair.base.files, ...d.pair.head.files])]));
+      };
       const steps: CiSteps = {
         validate: () => {
           repo = loadRepository(ctx.root);
@@ -158,10 +167,10 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
           }
           return { changeSet: d.changeSet, diagnostics, note: `${n} record change${n === 1 ? '' : 's'} in ${d.changeSet.files.length} block file${d.changeSet.files.length === 1 ? '' : 's'} since ${base}` };
         },
-        ownership: (cs) => (author && diff ? ownershipStep(cs, diff, author, isTeamMember) : Promise.resolve({ diagnostics: [], skipped: 'no pull-request author (pass --author LOGIN)' })),
+        ownership: async (cs) => (author && diff ? ownershipStep(cs, diff, await baseTip(diff), author, isTeamMember) : { diagnostics: [], skipped: 'no pull-request author (pass --author LOGIN)' }),
         guards: async (cs) => {
           // The base's limits: a pull request must not lift the guard that judges it.
-          const config = diff?.pair.base.config ?? repo?.config ?? loadRepository(ctx.root, []).config;
+          const config = (diff ? (await baseTip(diff)).config : undefined) ?? repo?.config ?? loadRepository(ctx.root, []).config;
           const have = await labels();
           const approved = have.some((l) => l.toLowerCase() === config.guards.label.toLowerCase());
           const changed = cs.counts.added + cs.counts.changed + cs.counts.reset + cs.counts.removed;
@@ -205,7 +214,7 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
 }
 
 /** Ownership of every changed address; failed team lookups count as "not a member" (fail closed) and are named in the note. */
-async function ownershipStep(cs: ChangeSet, diff: RevisionDiff, author: string, isTeamMember: (org: string, team: string, login: string) => Promise<boolean>): Promise<StepOutcome> {
+async function ownershipStep(cs: ChangeSet, diff: RevisionDiff, tip: RevisionModel, author: string, isTeamMember: (org: string, team: string, login: string) => Promise<boolean>): Promise<StepOutcome> {
   const failures: string[] = [];
   const lookup = async (org: string, team: string, login: string): Promise<boolean> => {
     try {
@@ -215,7 +224,10 @@ async function ownershipStep(cs: ChangeSet, diff: RevisionDiff, author: string, 
       throw e;
     }
   };
-  const diagnostics = await checkOwnership({ author, changeSet: cs, base: diff.pair.base, head: diff.pair.head, isTeamMember: lookup, renames: diff.pair.renames });
+  // The tip's blocks first; a block file the target branch no longer has keeps its owners of the merge base.
+  const tipFiles = new Set(tip.blocks.map((b) => b.file));
+  const base = tip === diff.pair.base ? tip : { blocks: [...tip.blocks, ...diff.pair.base.blocks.filter((b) => !tipFiles.has(b.file))] };
+  const diagnostics = await checkOwnership({ author, changeSet: cs, base, head: diff.pair.head, isTeamMember: lookup, renames: diff.pair.renames });
   const who = `@${author.replace(/^@/, '')}`;
   if (failures.length > 0) return { diagnostics, note: `team membership could not be read, counted as not a member: ${failures[0]}` };
   return { diagnostics, note: diagnostics.length === 0 ? `${who} may change every changed address` : `${who} changes addresses owned by others` };
