@@ -92,8 +92,13 @@ export function blockOf(blocks: readonly Block[], ip: IpAddress): Block | undefi
   return best;
 }
 
-/** True when `actor` is named in the block's owners or in the owners of an allocation holding `ip`. */
+/**
+ * True when `actor` is named in the block's owners or in the owners of an allocation
+ * holding `ip`, or the block has no owners: as in `rdns ci`, anyone with write access
+ * may change such a block.
+ */
 export function isOwner(actor: Actor, block: Block, ip: IpAddress): boolean {
+  if (block.owners.length === 0) return true;
   const handles = new Set([`@${actor.user}`, ...(actor.teams ?? []).map((t) => `@${t}`)].map(ownerKey));
   const lists = [block.owners, ...block.allocations.filter((a) => prefixContainsIp(a.prefix, ip)).map((a) => a.owners)];
   return lists.some((owners) => owners.some((o) => handles.has(ownerKey(o))));

@@ -107,6 +107,13 @@ records:
     expect(out.diagnostics[0]).toMatchObject({ code: 'edit.not-owner', line: 2, ip: '2001:db8:100::2' });
   });
 
+  it('--as on a block without owners: anyone may change it, as rdns ci decides', () => {
+    const root = repo({ 'zones/open.yaml': 'prefix: 203.0.113.0/24\nrecords:\n  203.0.113.1: one.example.net\n' });
+    const r = runCli(['bulk', '-', '--as', 'acme', '--format', 'json'], { cwd: root, input: '203.0.113.2 two.example.net\n' });
+    expect(JSON.parse(r.stdout).summary).toMatchObject({ valid: 1, invalid: 0, notYours: 0 });
+    expect(r.status).toBe(0);
+  });
+
   it('refuses a run over the cap (rdns.yaml bulk.max_lines, --max) and writes nothing', () => {
     const root = repo({ 'rdns.yaml': 'bulk:\n  max_lines: 3\n' });
     const input = Array.from({ length: 4 }, (_, i) => `198.51.100.${100 + i} h${i}.example.com`).join('\n');
