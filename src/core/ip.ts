@@ -48,11 +48,16 @@ function parseV4(text: string): Parsed<IpAddress> {
 function parseV6(text: string): Parsed<IpAddress> {
   if (text.includes('%')) return { ok: false, reason: `"${text}" carries a zone id; PTR records are for global addresses, remove the "%…" part` };
   const embedded = /:(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (embedded?.[1] && !parseV4(embedded[1]).ok) {
-    return { ok: false, reason: `"${text}" has an invalid embedded IPv4 part: ${(parseV4(embedded[1]) as { reason: string }).reason}` };
+  let hexText = text;
+  if (embedded?.[1]) {
+    const v4 = parseV4(embedded[1]);
+    if (!v4.ok) return { ok: false, reason: `"${text}" has an invalid embedded IPv4 part: ${v4.reason}` };
+    // As two hex groups: ipaddr.js reads "::a.b.c.d" (IPv4-compatible, ::/96) as "::ffff:a.b.c.d", another address.
+    const n = Number(v4.value.value);
+    hexText = `${text.slice(0, text.length - embedded[1].length)}${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
   }
-  if (!ipaddr.IPv6.isValid(text) || /[^0-9a-fA-F:.]/.test(text)) return { ok: false, reason: `"${text}" is not a valid IPv6 address` };
-  const bytes = ipaddr.IPv6.parse(text).toByteArray();
+  if (!ipaddr.IPv6.isValid(hexText) || /[^0-9a-fA-F:.]/.test(text)) return { ok: false, reason: `"${text}" is not a valid IPv6 address` };
+  const bytes = ipaddr.IPv6.parse(hexText).toByteArray();
   let value = 0n;
   for (const b of bytes) value = (value << 8n) | BigInt(b);
   return { ok: true, value: { version: 6, value } };

@@ -28,6 +28,10 @@ describe('parseIp: canonical forms', () => {
     ['::1', '::1'],
     ['::ffff:192.0.2.1', '::ffff:192.0.2.1'], // RFC 5952 §5: mixed notation for IPv4-mapped
     ['::ffff:c000:201', '::ffff:192.0.2.1'],
+    // IPv4-compatible (::/96) is another address than IPv4-mapped (::ffff:0:0/96).
+    ['::192.0.2.1', '::c000:201'],
+    ['::c000:201', '::c000:201'],
+    ['2001:db8::192.0.2.1', '2001:db8::c000:201'],
     [' 192.0.2.7 ', '192.0.2.7'],
   ])('%s → %s', (input, canonical) => {
     expect(formatIp(ip(input))).toBe(canonical);
