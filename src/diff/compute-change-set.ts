@@ -84,7 +84,8 @@ export function computeChangeSet(input: ChangeSetInput): ChangeSet {
 
   const changes: RecordChange[] = [];
   const push = (kind: ChangeKind, ip: IpAddress, ipText: string, old: PtrState | undefined, now: PtrState | undefined): void => {
-    const file = now?.file ?? old!.file;
+    // A removal belongs to the block's file as it is now: a renamed file keeps one name in the counts and annotations.
+    const file = now?.file ?? headPathOf(old!.file);
     const layout = now ? head.layouts.get(now.file) : base.layouts.get(old!.file);
     const zone = layout ? reverseZoneOf(ip, layout).name : '';
     const c: RecordChange = { kind, ip, ipText, zone, file, ...(old ? { old } : {}), ...(now ? { new: now } : {}) };

@@ -83,6 +83,21 @@ describe('diffRevisions', () => {
     ]);
   });
 
+  it('counts a record removed from a renamed file under the file it has now (one file per block, not the old name too)', async () => {
+    const recs = Object.fromEntries(Array.from({ length: 8 }, (_, i) => [`192.0.2.${i + 1}`, `h${i}.example.com`]));
+    const repo = createGitRepo({ 'zones/192.0.2.0_24.yaml': block('192.0.2.0/24', recs) });
+    repo.rename('zones/192.0.2.0_24.yaml', 'zones/pop1.yaml');
+    const { ['192.0.2.1']: _gone, ...rest } = recs;
+    repo.commit('remove one, change one', { 'zones/pop1.yaml': block('192.0.2.0/24', { ...rest, '192.0.2.2': 'new.example.com' }) });
+    const d = await diffRevisions(repo.root, { base: 'HEAD~2', head: 'HEAD' });
+    expect(d.pair.renames.get('zones/192.0.2.0_24.yaml')).toBe('zones/pop1.yaml');
+    expect(lines(d)).toEqual(['removed 192.0.2.1 h0.example.com. - zones/pop1.yaml', 'changed 192.0.2.2 h1.example.com. new.example.com. zones/pop1.yaml']);
+    expect(Object.keys(d.changeSet.perBlock)).toEqual(['zones/pop1.yaml']);
+    expect(d.changeSet.perBlock['zones/pop1.yaml']).toMatchObject({ removed: 1, changed: 1 });
+    // The old path stays on the removed state: that is where the record was.
+    expect(d.changeSet.changes[0]!.old!.file).toBe('zones/192.0.2.0_24.yaml');
+  });
+
   it('loads an unchanged neighbour that shares the zone, so the zone and its size are right', async () => {
     const repo = createGitRepo({
       'zones/low.yaml': block('203.0.113.0/25', Object.fromEntries(Array.from({ length: 12 }, (_, i) => [`203.0.113.${i + 1}`, `l${i}.example.com`]))),
