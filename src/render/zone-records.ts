@@ -295,6 +295,13 @@ function blockContents(block: Block, layout: ZoneLayout, config: Config, out: Di
     }
   }
   checkQuotas(block, contents, config, out);
+  // Options for a zone the block does not have (a typo, the `/` form of RFC 2317) would be
+  // ignored: a zone_id not adopted means a second hosted zone is created beside the real one.
+  const own = contents.filter((z) => !z.delegatedTo).map((z) => z.zone);
+  for (const name of Object.keys(block.zones)) {
+    if (zones.length === 0 || own.includes(name)) continue;
+    out.push(diag('render.unknown-zone', `zones: ${name} is not a reverse zone of ${formatPrefix(block.prefix)}, so its settings would be ignored; the block's zone${own.length === 1 ? ' is' : 's are'} ${own.slice(0, 4).join(', ')}${own.length > 4 ? ', …' : ''}`, block.pos, { value: name }));
+  }
   let fwd: ForwardRecords | undefined;
   if (block.forward) {
     const suffix = `.${block.forward.zone}`;

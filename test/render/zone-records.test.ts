@@ -139,6 +139,14 @@ describe('zoneContents diagnostics', () => {
     expect(model.diagnostics.map((d) => d.code)).toEqual(['render.forward-zone']);
   });
 
+  it('refuses zone options for a zone the block does not render (a zone_id that would silently not be adopted)', () => {
+    const { model } = load({
+      'zones/a.yaml': 'prefix: 203.0.113.0/25\nowners: []\nzones:\n  0/25.113.0.203.in-addr.arpa: {zone_id: Z0123456789ABC}\nrecords:\n  203.0.113.5: api.example.org\n',
+    });
+    expect(model.diagnostics.map((d) => [d.code, d.file, d.value])).toEqual([['render.unknown-zone', 'zones/a.yaml', '0/25.113.0.203.in-addr.arpa.']]);
+    expect(model.diagnostics[0]!.message).toContain('0-25.113.0.203.in-addr.arpa.');
+  });
+
   it('limits the result to the given block files', () => {
     const root = writeRepo();
     try {
