@@ -84,9 +84,34 @@ function newBlockText(prefix: IpPrefix, zone: string, ptrs: readonly ImportedPtr
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * TTLs outside `policy.ttl` would make the written block file fail `rdns validate` (and
+ * refuse the PTR in an existing block): the PTR is imported with the nearest allowed TTL,
+ * one warning per TTL value.
+ */
+function withAllowedTtls(ptrs: readonly ImportedPtr[], config: Pick<Config, 'ttl'>, out: Diagnostic[]): ImportedPtr[] {
+  const { min, max } = config.ttl;
+  const clamped = new Map<number, { count: number; first: ImportedPtr; to: number }>();
+  const result = ptrs.map((p) => {
+    if (p.ttl >= min && p.ttl <= max) return p;
+    const to = p.ttl < min ? min : max;
+    const c = clamped.get(p.ttl);
+    if (c) c.count++;
+    else clamped.set(p.ttl, { count: 1, first: p, to });
+    return { ...p, ttl: to };
+  });
+  for (const [ttl, { count, first, to }] of clamped) {
+    out.push(
+      diag('import.ttl', `${count} PTR${count === 1 ? ' has' : 's have'} TTL ${ttl} (e.g. ${first.ipText}), outside policy.ttl ${min}–${max} in rdns.yaml; imported with TTL ${to}`, { file: first.source.file, line: first.source.line, column: 1 }, { ip: first.ipText, value: String(ttl) }),
+    );
+  }
+  return result;
+}
+
 /** Plans the import of `ptrs` (grouped by `zones`) into the repository `blocks`. Pure. */
-export function planImport(repo: { blocks: readonly Block[]; config: Config }, zones: readonly ImportedZone[], ptrs: readonly ImportedPtr[], options: ImportOptions): ImportPlan {
+export function planImport(repo: { blocks: readonly Block[]; config: Config }, zones: readonly ImportedZone[], zonePtrs: readonly ImportedPtr[], options: ImportOptions): ImportPlan {
   const diagnostics: Diagnostic[] = [];
+  const ptrs = withAllowedTtls(zonePtrs, repo.config, diagnostics);
   const notes: string[] = [];
   const newFiles: NewBlockFile[] = [];
   const topLevel = new Map<string, TopLevelEdit[]>();

@@ -1,4 +1,4 @@
-import { cpSync, readFileSync, existsSync } from 'node:fs';
+import { cpSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,10 @@ const emptyRepo = (files: Record<string, string> = {}): string => {
   return root;
 };
 const read = (root: string, f: string): string => readFileSync(join(root, f), 'utf8');
+const writeZone = (root: string, f: string, text: string): string => {
+  writeFileSync(join(root, f), text);
+  return root;
+};
 
 const EXPECTED_24 = (source: string): string => `# yaml-language-server: $schema=../schema/block.schema.json
 # Imported by rdns import from ${source} (zone 100.51.198.in-addr.arpa.).
@@ -99,6 +103,20 @@ records:
   198.51.100.44: srv-36.example.net
   198.51.100.46: srv-38.example.net
 `);
+  });
+
+  it('imports TTLs outside policy.ttl with the nearest allowed one, so the written files validate', () => {
+    const zone = '$TTL 30\n@ IN SOA ns1.example.net. hostmaster.example.net. 1 3600 600 1209600 300\n1 PTR one.example.net.\n2 PTR two.example.net.\n3 10 PTR three.example.net.\n';
+    const root = emptyRepo({ 'in/100.51.198.in-addr.arpa.zone': zone, 'zones/203.0.113.0_24.yaml': 'prefix: 203.0.113.0/24\nrecords:\n  203.0.113.5: five.example.net\n' });
+    const r = runCli(['import', '--zone-file', 'in/100.51.198.in-addr.arpa.zone', '--apply'], { cwd: root });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('in/100.51.198.in-addr.arpa.zone:3:1: warning import.ttl 2 PTRs have TTL 30 (e.g. 198.51.100.1), outside policy.ttl 60–86400 in rdns.yaml; imported with TTL 60\n');
+    expect(read(root, 'zones/198.51.100.0_24.yaml')).toContain('ttl: 60\nrecords:\n  198.51.100.1: one.example.net\n  198.51.100.2: two.example.net\n  198.51.100.3: three.example.net\n');
+    // Into an existing block: the PTR is imported (not refused for its TTL).
+    const into = runCli(['import', '--zone-file', 'in/113.0.203.in-addr.arpa.zone', '--apply'], { cwd: writeZone(root, 'in/113.0.203.in-addr.arpa.zone', zone.replace('$TTL 30', '$TTL 100000')) });
+    expect(into.status).toBe(0);
+    expect(read(root, 'zones/203.0.113.0_24.yaml')).toContain('  203.0.113.1:\n    ptr: one.example.net\n    ttl: 86400\n');
+    expect(loadRepository(root).diagnostics).toEqual([]);
   });
 
   it('usage errors exit 2', () => {
