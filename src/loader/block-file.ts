@@ -191,7 +191,7 @@ function buildRecords(raw: RawBlock, block: IpPrefix, source: YamlSource, config
     }
     const obj = typeof value === 'string' ? { ptr: value } : value;
     const ptrPath = typeof value === 'string' ? ['records', key] : ['records', key, 'ptr'];
-    const ptrPos = typeof value === 'string' ? pos : source.valuePos(ptrPath);
+    const ptrPos = typeof value === 'string' ? stringValuePos(source, key, pos) : source.valuePos(ptrPath);
     const host = normalizeHostname(obj.ptr);
     if (!host.ok) {
       out.push(diag('hostname.invalid', `${ipText}: ${host.reason}`, ptrPos, { ip: ipText, value: obj.ptr }));
@@ -210,14 +210,15 @@ function buildRecords(raw: RawBlock, block: IpPrefix, source: YamlSource, config
 /** Best-effort record checks for a file whose schema or prefix failed. */
 function checkRecordsLoosely(raw: RawBlock, source: YamlSource, config: Config): Diagnostic[] {
   const out: Diagnostic[] = [];
-  if (!raw || typeof raw !== 'object' || !raw.records || typeof raw.records !== 'object') return out;
+  // `records:` written as a list is a schema error already; its indexes are not addresses.
+  if (!raw || typeof raw !== 'object' || !raw.records || typeof raw.records !== 'object' || Array.isArray(raw.records)) return out;
   for (const [key, value] of Object.entries(raw.records)) {
     const ptr = typeof value === 'string' ? value : value && typeof value === 'object' && typeof value.ptr === 'string' ? value.ptr : undefined;
     const ip = parseIp(key);
     if (!ip.ok) out.push(diag('record.ip-invalid', ip.reason, source.keyPos(['records', key]), { value: key }));
     if (ptr === undefined) continue;
     const host = normalizeHostname(ptr);
-    const pos = typeof value === 'string' ? source.keyPos(['records', key]) : source.valuePos(['records', key, 'ptr']);
+    const pos = typeof value === 'string' ? stringValuePos(source, key, source.keyPos(['records', key])) : source.valuePos(['records', key, 'ptr']);
     const ipText = ip.ok ? formatIp(ip.value) : undefined;
     if (!host.ok) out.push(diag('hostname.invalid', `${ipText ?? key}: ${host.reason}`, pos, { ip: ipText, value: ptr }));
     else {
@@ -226,4 +227,10 @@ function checkRecordsLoosely(raw: RawBlock, source: YamlSource, config: Config):
     }
   }
   return out;
+}
+
+/** `IP: host` is reported at its key (the record's line); a host on a line of its own (`IP:` then `  host`, `>-`) at that line. */
+function stringValuePos(source: YamlSource, key: string, keyPos: SourcePos): SourcePos {
+  const valuePos = source.valuePos(['records', key]);
+  return valuePos.line === keyPos.line ? keyPos : valuePos;
 }

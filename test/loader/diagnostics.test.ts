@@ -60,6 +60,9 @@ const cases: Case[] = [
     files: { 'zones/a.yaml': block('records:\n  198.51.100.22:\n    ttl: 300\n    ptr: "${aws_instance.x.id}.example.com"\n') },
     at: { file: 'zones/a.yaml', line: 5, column: 10 },
   },
+  // The host on a line of its own: that line, not the key's (also when the file has schema errors).
+  { code: 'hostname.invalid', files: { 'zones/a.yaml': block('records:\n  198.51.100.22:\n    mail\n') }, at: { file: 'zones/a.yaml', line: 4, column: 5 }, message: /bare word/ },
+  { code: 'hostname.invalid', files: { 'zones/a.yaml': block('ttl: x\nrecords:\n  198.51.100.22:\n    "mail"\n') }, at: { file: 'zones/a.yaml', line: 5, column: 5 }, message: /bare word/ },
   { code: 'hostname.denied', files: { 'zones/a.yaml': block('records:\n  198.51.100.9: dhcp-9.pool.example.com\n') }, at: { file: 'zones/a.yaml', line: 3, column: 3 } },
   {
     code: 'block.overlap',
@@ -152,6 +155,11 @@ describe('hostile and huge input never throws', () => {
     const { diagnostics } = loadRepository(root);
     expect(diagnostics.length).toBeGreaterThan(0);
     for (const d of diagnostics) expect(d).toMatchObject({ file: 'zones/x.yaml', line: expect.any(Number), column: expect.any(Number) });
+  });
+
+  it('records written as a list: one schema error, no findings about list indexes as addresses', () => {
+    const root = writeRepo({ 'zones/x.yaml': 'prefix: 198.51.100.0/24\nrecords:\n  - 198.51.100.5\n' });
+    expect(loadRepository(root).diagnostics.map((d) => [d.code, d.line, d.column])).toEqual([['schema.invalid', 3, 3]]);
   });
 
   it('accepts a UTF-8 BOM and CRLF line endings', () => {
