@@ -7,7 +7,7 @@
  * Pure (no cdktf, no I/O): synth, export, FCrDNS checks and audits all read this one
  * model, so what Terraform publishes and what `rdns export` prints cannot drift apart.
  */
-import { diag, type Diagnostic } from '../core/diagnostics.js';
+import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
 import {
   type IpAddress,
   type IpPrefix,
@@ -134,6 +134,7 @@ export function zoneContents(
     blocks.push(blockContents(block, layout, repo.config, diagnostics));
   }
   const merged = mergeSharedZones(blocks, repo, diagnostics);
+  for (const b of merged) checkChangeBatch(b, repo.blocks.find((x) => x.file === b.file)?.pos, diagnostics);
   const holdsSelected = (b: BlockContents): boolean => b.zones.some((z) => (z.sharedWith ?? []).some((f) => files!.has(f)));
   return { blocks: files ? merged.filter((b) => files.has(b.file) || holdsSelected(b)) : merged, diagnostics };
 }
@@ -360,6 +361,31 @@ function delegationsOf(block: Block, layout: ZoneLayout, out: Diagnostic[]): Del
 
 function optionsOf(zone: string, block: Block, config: Config): ZoneOptions {
   return { ...(config.zones[zone] ?? {}), ...(block.zones[zone] ?? {}) };
+}
+
+/** Route53 takes at most this many record values, and this many characters of values, in one ChangeResourceRecordSets request. */
+export const MAX_BATCH_VALUES = 1000;
+export const MAX_BATCH_CHARS = 32_000;
+
+/**
+ * aws_route53_records_exclusive sends every change of an apply in one request: a zone it
+ * must fill beyond Route53's per-request limits cannot be created that way (the apply fails
+ * with InvalidChangeBatch). Per-record mode sends one request per record set.
+ */
+function checkChangeBatch(block: BlockContents, pos: SourcePos | undefined, out: Diagnostic[]): void {
+  for (const z of block.zones) {
+    if (z.delegatedTo || z.mode !== 'exclusive') continue;
+    const chars = z.records.reduce((n, r) => n + r.value.length, 0);
+    if (z.records.length <= MAX_BATCH_VALUES && chars <= MAX_BATCH_CHARS) continue;
+    out.push(
+      diag(
+        'render.change-batch',
+        `reverse zone ${z.zone} holds ${z.records.length} record values (${chars} characters); aws_route53_records_exclusive applies all changes in one Route53 request, which takes at most ${MAX_BATCH_VALUES} values and ${MAX_BATCH_CHARS} characters: creating the zone's records at once fails (InvalidChangeBatch). Use mode: per-record for this zone, or add the records in smaller steps`,
+        pos,
+        { value: z.zone },
+      ),
+    );
+  }
 }
 
 /** Route53 quotas: records per hosted zone, length of a value. Checked before anything is rendered. */

@@ -147,6 +147,19 @@ describe('zoneContents diagnostics', () => {
     expect(model.diagnostics[0]!.message).toContain('0-25.113.0.203.in-addr.arpa.');
   });
 
+  it('warns when an exclusive zone holds more than one Route53 change batch takes (1,000 values, 32,000 characters)', () => {
+    const records = Array.from({ length: 1001 }, (_, i) => `  2001:db8::${(i + 1).toString(16)}: h${i}.example.net`).join('\n');
+    const { model } = load({ 'zones/a.yaml': `prefix: 2001:db8::/48\nowners: []\nrecords:\n${records}\n` });
+    expect(model.diagnostics.map((d) => [d.code, d.severity, d.value])).toEqual([['render.change-batch', 'warning', '0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.']]);
+    expect(model.diagnostics[0]!.message).toContain('1001 record values');
+    // Per-record mode sends one request per record set: nothing to warn about.
+    const perRecord = load({ 'zones/a.yaml': `prefix: 2001:db8::/48\nowners: []\nzones:\n  0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa: {mode: per-record}\nrecords:\n${records}\n` });
+    expect(perRecord.model.diagnostics).toEqual([]);
+    // 256 long generic names exceed the 32,000 characters of one request.
+    const long = load({ 'zones/b.yaml': `prefix: 198.51.100.0/24\nowners: []\ndefault: "{dashed}.${'a'.repeat(60)}.${'b'.repeat(60)}.example.net"\n` });
+    expect(long.model.diagnostics.map((d) => d.code)).toEqual(['render.change-batch']);
+  });
+
   it('limits the result to the given block files', () => {
     const root = writeRepo();
     try {
