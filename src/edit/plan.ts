@@ -85,6 +85,9 @@ interface RepoView {
   readonly config: Pick<Config, 'deny' | 'ttl'>;
 }
 
+/** `maxLength` of a record's `note` in schema/block.schema.json. */
+const NOTE_MAX = 500;
+
 /** The most specific block that contains `ip` (blocks may nest when the repository is wrong). */
 export function blockOf(blocks: readonly Block[], ip: IpAddress): Block | undefined {
   let best: Block | undefined;
@@ -175,6 +178,15 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
         continue;
       }
       host = h.value;
+    }
+    // What the schema refuses must not be written: the block file would stop loading.
+    if (req.note !== undefined && req.note.length > NOTE_MAX) {
+      refuse(diag('schema.invalid', `${ipText}: the note is ${req.note.length} characters long (at most ${NOTE_MAX})`, req.pos, { ip: ipText, value: `${req.note.slice(0, 40)}…` }));
+      continue;
+    }
+    if (req.ttl !== undefined && !Number.isInteger(req.ttl)) {
+      refuse(diag('schema.invalid', `${ipText}: TTL ${req.ttl} is not a whole number of seconds`, req.pos, { ip: ipText, value: String(req.ttl) }));
+      continue;
     }
     if (req.ttl !== undefined && (req.ttl < repo.config.ttl.min || req.ttl > repo.config.ttl.max)) {
       refuse(diag('record.ttl', `${ipText}: TTL ${req.ttl} is outside the allowed range ${repo.config.ttl.min}–${repo.config.ttl.max} (policy.ttl in rdns.yaml)`, req.pos, { ip: ipText, value: String(req.ttl) }));

@@ -73,6 +73,8 @@ describe('rdns set / reset (the real process)', () => {
     [['set', '198.51.100.09', 'a.example.net'], 'record.ip-invalid', /leading zero/],
     [['set', '198.51.100.9', 'a.example.net', '--ttl', '5'], 'record.ttl', /outside the allowed range/],
     [['set', '198.51.100.9', 'a.example.net', '--as', 'acme-corp'], 'edit.not-owner', /not among its owners/],
+    // The schema's limit: a longer note would make the whole block file fail to load.
+    [['set', '198.51.100.9', 'a.example.net', '--note', 'x'.repeat(501)], 'schema.invalid', /note is 501 characters long \(at most 500\)/],
   ])('refuses %j with %s, exit 1, file untouched', (args, code, message) => {
     const root = repo();
     const r = runCli([...args, '--format', 'json'], { cwd: root });
@@ -113,6 +115,9 @@ describe('rdns set / reset (the real process)', () => {
     const done = setPtr(root, '198.51.100.41', 'api.example.com');
     expect(done.written).toEqual([FILE]);
     expect(resetPtr(root, '198.51.100.41').changes[0]?.kind).toBe('reset');
+    expect(read(root)).toBe(BLOCK);
+    const fraction = setPtr(root, '198.51.100.41', 'api.example.com', { ttl: 300.5 });
+    expect(fraction.diagnostics).toEqual([expect.objectContaining({ code: 'schema.invalid', message: expect.stringMatching(/not a whole number/) })]);
     expect(read(root)).toBe(BLOCK);
   });
 });
