@@ -346,6 +346,21 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
     expect(gh.log()).toContain('POST /repos/example-isp/rdns/issues/7/comments');
   });
 
+  it('… from the target branch: a pull request that points github.api_url elsewhere does not get the token sent there', async () => {
+    const evil = await startFakeGitHub();
+    try {
+      const repo = createGitRepo({ 'rdns.yaml': `${CONFIG}github:\n  api_url: ${gh.url}\n`, [BLOCK]: blockFile(BASE_RECORDS) });
+      repo.git('checkout', '-q', '-b', 'change');
+      repo.commit('change PTRs', { [BLOCK]: blockFile([...BASE_RECORDS, '198.51.100.40: web.example.com']), 'rdns.yaml': `${CONFIG}github:\n  api_url: ${evil.url}\n` });
+      const r = await ci(repo, 'alice', { env: { GITHUB_API_URL: undefined } });
+      expect(r.status).toBe(0);
+      expect(evil.requests).toEqual([]);
+      expect(gh.log()).toContain('POST /repos/example-isp/rdns/issues/7/comments');
+    } finally {
+      await evil.close();
+    }
+  });
+
   it('a 502 from GitHub is retried: the comment is still created exactly once', async () => {
     gh.failNext('POST', /\/issues\/7\/comments$/, 502);
     const r = await ci(pullRequest([...BASE_RECORDS, '198.51.100.40: web.example.com']), 'alice');

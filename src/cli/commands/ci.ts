@@ -11,7 +11,7 @@ import type { Diagnostic } from '../../core/diagnostics.js';
 import { RdnsError } from '../../core/errors.js';
 import { diffRevisions, type RevisionDiff } from '../../diff/diff-revisions.js';
 import { loadFilesAt, type RevisionModel } from '../../git/load-revisions.js';
-import { createGitHubClient, parseRepository } from '../../github/client.js';
+import { createGitHubClient, normaliseApiUrl, parseRepository } from '../../github/client.js';
 import type { PullRequestHost } from '../../github/host.js';
 import { createPullRequestHost } from '../../github/octokit-host.js';
 import { checkGuards } from '../../policy/guards.js';
@@ -111,21 +111,26 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
       const resolver = opts.fcrdns ? resolverFromFlags({ resolver: opts.resolver, timeout: opts.timeout, retries: '1', concurrency: '64' }) : undefined;
 
       // Without a token and a repository there is nothing to talk to: a local run. Labels,
-      // the comment and the check run also need a pull request.
-      let api: PullRequestHost | undefined;
-      let members: PullRequestHost | undefined;
-      if (gh.repository && (gh.token || gh.orgToken)) {
-        const baseUrl = gh.apiUrl ?? loadRepository(ctx.root, []).config.githubApiUrl;
-        const repoRef = parseRepository(gh.repository);
-        const hostFor = (token: string): PullRequestHost => createPullRequestHost(createGitHubClient({ token, baseUrl, warn: (m) => ctx.stderr(`rdns: ${m}\n`) }), repoRef, token);
-        if (gh.token) api = hostFor(gh.token);
-        // GITHUB_TOKEN cannot read organisation teams; RDNS_ORG_TOKEN (read:org) can.
-        members = gh.orgToken ? hostFor(gh.orgToken) : api;
-      }
-      const host = gh.pr ? api : undefined;
+      // the comment and the check run also need a pull request. Built once the diff is known:
+      // without GITHUB_API_URL the API URL is the target branch's github.api_url, never the pull
+      // request's own rdns.yaml (which could send the token to a server of its choosing).
+      const repoRef = gh.repository && (gh.token || gh.orgToken) ? parseRepository(gh.repository) : undefined;
+      if (gh.apiUrl) normaliseApiUrl(gh.apiUrl);
+      let clients: Promise<{ api?: PullRequestHost; members?: PullRequestHost }> | undefined;
+      const hosts = (): Promise<{ api?: PullRequestHost; members?: PullRequestHost }> =>
+        (clients ??= (async () => {
+          if (!repoRef) return {};
+          const baseUrl = gh.apiUrl ?? (diff ? (await baseTip(diff)).config : loadRepository(ctx.root, []).config).githubApiUrl;
+          const hostFor = (token: string): PullRequestHost => createPullRequestHost(createGitHubClient({ token, baseUrl, warn: (m) => ctx.stderr(`rdns: ${m}\n`) }), repoRef, token);
+          const api = gh.token ? hostFor(gh.token) : undefined;
+          // GITHUB_TOKEN cannot read organisation teams; RDNS_ORG_TOKEN (read:org) can.
+          return { api, members: gh.orgToken ? hostFor(gh.orgToken) : api };
+        })());
+      const prHost = async (): Promise<PullRequestHost | undefined> => (gh.pr ? (await hosts()).api : undefined);
       let labelNotice: string | undefined;
       const labels = async (): Promise<string[]> => {
         let live = gh.pr?.labels ?? [];
+        const host = await prHost();
         if (host && gh.pr) {
           try {
             live = await host.labels(gh.pr.number);
@@ -137,6 +142,7 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
         return [...live, ...opts.label];
       };
       const isTeamMember = async (org: string, team: string, login: string): Promise<boolean> => {
+        const { members } = await hosts();
         if (!members) throw new RdnsError(`@${org}/${team} owns a changed address, and team membership can only be asked from GitHub`, 2, 'set GITHUB_TOKEN (or RDNS_ORG_TOKEN) and GITHUB_REPOSITORY');
         return members.isTeamMember(org, team, login);
       };
@@ -201,6 +207,7 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
           ctx.stderr(`rdns: warning: cannot write the step summary (GITHUB_STEP_SUMMARY): ${(e as Error).message}\n`);
         }
       }
+      const host = opts.publish ? await prHost() : undefined;
       if (host && gh.pr && opts.publish) {
         const published = await publishToPullRequest(host, report, body, gh.pr);
         for (const n of published.notices) ctx.stderr(`rdns: warning: ${n}\n`);
