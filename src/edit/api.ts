@@ -15,8 +15,8 @@
  * input: refusals are diagnostics. Committing and opening a pull request is separate
  * (see `proposeChange` in propose.ts).
  */
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, realpathSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { countErrors, diag, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { loadConfig } from '../loader/config.js';
 import { loadRepository, type Repository } from '../loader/repository.js';
@@ -89,7 +89,14 @@ export function writeChanges(root: string, changes: readonly PlannedChange[], to
   for (const [file, edits] of byFile) {
     let text: string;
     try {
-      text = readFileSync(join(root, file), 'utf8');
+      // A symlinked block file is edited at its target (see writeFileAtomic), but never outside the repository.
+      const real = realpathSync(join(root, file));
+      const rel = relative(realpathSync(root), real);
+      if (rel.startsWith('..') || isAbsolute(rel)) {
+        diagnostics.push(diag('edit.unsafe', `not edited: the file is a link to ${real}, outside the repository`, { file, line: 1, column: 1 }));
+        continue;
+      }
+      text = readFileSync(real, 'utf8');
     } catch (e) {
       diagnostics.push(diag('file.unreadable', `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file, line: 1, column: 1 }));
       continue;

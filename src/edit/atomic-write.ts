@@ -2,15 +2,20 @@
  * Writes a file so that readers (and a crash) see either the old or the new content,
  * never half of it: temp file in the same folder, fsync, rename over the target.
  */
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
-/** Atomically replaces (or creates) `path` with `content`, keeping an existing file's mode. */
-export function writeFileAtomic(path: string, content: string | Uint8Array): void {
+/**
+ * Atomically replaces (or creates) `path` with `content`, keeping an existing file's mode.
+ * A symbolic link is followed: its target is replaced and the link stays a link.
+ */
+export function writeFileAtomic(target: string, content: string | Uint8Array): void {
+  let path = target;
   let mode = 0o644;
   try {
     mode = statSync(path).mode & 0o777;
+    path = realpathSync(path);
   } catch {
     // new file
   }
