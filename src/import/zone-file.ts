@@ -194,9 +194,22 @@ export function expandGenerate(template: string, value: number): string | undefi
       const base = m[3] ?? 'd';
       let s: string;
       if (base === 'n' || base === 'N') {
-        // Nibble mode: hex digits reversed and dotted, as used in ip6.arpa owners.
-        const hex = v.toString(16).padStart(Math.max(1, width), '0');
-        s = hex.split('').reverse().join('.');
+        // Nibble mode: hex digits reversed and dotted, as used in ip6.arpa owners. As in
+        // BIND, the width counts characters including the dots (`${0,7,n}` of 1 is 1.0.0.0).
+        s = '';
+        let rest = v;
+        let left = width;
+        for (;;) {
+          s += (rest & 15).toString(16);
+          rest = Math.floor(rest / 16);
+          left--;
+          if (rest === 0 && left <= 0) break;
+          s += '.';
+          left--;
+          if (rest === 0 && left <= 0) break;
+        }
+        // An even width ends on a dot: BIND refuses that (an empty label).
+        if (s.endsWith('.')) return undefined;
         if (base === 'N') s = s.toUpperCase();
       } else {
         s = base === 'o' ? v.toString(8) : base === 'x' ? v.toString(16) : base === 'X' ? v.toString(16).toUpperCase() : v.toString(10);

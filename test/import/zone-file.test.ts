@@ -85,6 +85,13 @@ describe('zone file parser', () => {
     ['${0,4,X}', 255, '00FF'],
     ['${0,0,o}', 8, '10'],
     ['${0,2,n}', 0xab, 'b.a'],
+    // BIND: the width counts characters, dots included (named-compilezone: ${0,7,n} of 1 → 1.0.0.0).
+    ['${0,7,n}', 1, '1.0.0.0'],
+    ['${0,5,n}', 0x11, '1.1.0'],
+    ['${0,3,N}', 0xa, 'A.0'],
+    ['${0,2,n}', 0x1234, '4.3.2.1'],
+    ['${0,0,n}', 0, '0'],
+    ['${0,4,n}', 1, undefined],
     ['${bad}', 1, undefined],
   ])('$GENERATE %s with %i → %s', (t, v, out) => {
     expect(expandGenerate(t, v)).toBe(out);
