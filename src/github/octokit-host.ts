@@ -89,7 +89,18 @@ export function createPullRequestHost(client: GitHubClient, repo: RepoRef, token
       call(`sticky comment on #${pr}`, async (): Promise<PublishedComment> => {
         const comments = await client.paginate(client.rest.issues.listComments, { owner, repo: name, issue_number: pr, per_page: 100 });
         // The marker opens our body; a human quoting it further down must not be overwritten.
-        const mine = comments.find((c) => (c.body ?? '').trimStart().startsWith(marker));
+        const marked = comments.filter((c) => (c.body ?? '').trimStart().startsWith(marker));
+        // Anyone may post a comment that starts with the marker: updating theirs would put the verdict
+        // under their name (and let them edit it) or fail. Ours is the bot's (GITHUB_TOKEN, a GitHub App),
+        // or, for a personal token, the token owner's.
+        let mine = marked.find((c) => c.user?.type === 'Bot');
+        if (!mine && marked.length > 0) {
+          const me = await client.rest.users.getAuthenticated().then(
+            (r) => r.data.login.toLowerCase(),
+            () => undefined, // installation tokens may not ask: then only a bot's comment is ours
+          );
+          mine = me ? marked.find((c) => c.user?.login.toLowerCase() === me) : undefined;
+        }
         if (mine) {
           const res = await client.rest.issues.updateComment({ owner, repo: name, comment_id: mine.id, body });
           return { id: res.data.id, url: res.data.html_url, created: false };

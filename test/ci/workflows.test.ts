@@ -117,6 +117,9 @@ jobs:
     expect(plan.steps!.map((s) => s.uses?.split('@')[0])).toContain('hashicorp/setup-terraform');
     expect(plan.steps!.some((s) => s.run?.includes('terraform plan'))).toBe(true);
     expect(wf.jobs['plan-summary']!.permissions).toEqual({ 'pull-requests': 'write' });
+    // The sticky plan comment is the bot's own, never a comment someone else started with the marker.
+    const script = wf.jobs['plan-summary']!.steps!.find((s) => typeof s.with?.script === 'string')!.with!.script as string;
+    expect(script).toMatch(/startsWith\(marker\) && c\.user && c\.user\.type === 'Bot'/);
   });
 
   it('apply: on push to main, one apply at a time, behind the production environment', () => {

@@ -41,9 +41,31 @@ describe('sticky comment', () => {
     expect(bodies).toEqual([`a human quoting ${MARKER} in a reply`, `${MARKER}\nsecond run`]);
   });
 
+  it('never takes over a comment someone else started with the marker', async () => {
+    gh.comments.set(7, [{ id: 1, body: `${MARKER}\n## ✅ rdns: all checks passed`, user: { login: 'mallory', type: 'User' }, html_url: '' }]);
+    const first = await host.upsertStickyComment(7, MARKER, `${MARKER}\nfirst run`);
+    const second = await host.upsertStickyComment(7, MARKER, `${MARKER}\nsecond run`);
+    expect(first.created).toBe(true);
+    expect(second).toMatchObject({ created: false, id: first.id });
+    expect(gh.comments.get(7)!.map((c) => [c.user.login, c.body])).toEqual([
+      ['mallory', `${MARKER}\n## ✅ rdns: all checks passed`],
+      ['github-actions[bot]', `${MARKER}\nsecond run`],
+    ]);
+  });
+
+  it('with a personal token, the comment of the token owner is ours', async () => {
+    gh.route('GET', /^\/user$/, () => ({ status: 200, body: { login: 'rdns-bot-user' } }));
+    gh.comments.set(7, [
+      { id: 1, body: `${MARKER}\nspoof`, user: { login: 'mallory', type: 'User' }, html_url: '' },
+      { id: 2, body: `${MARKER}\nearlier run`, user: { login: 'RDNS-bot-user', type: 'User' }, html_url: '' },
+    ]);
+    expect(await host.upsertStickyComment(7, MARKER, `${MARKER}\nnow`)).toMatchObject({ created: false, id: 2 });
+    expect(gh.comments.get(7)!.map((c) => c.body)).toEqual([`${MARKER}\nspoof`, `${MARKER}\nnow`]);
+  });
+
   it('finds its comment on a busy pull request (page 3 of the comments)', async () => {
     const human = (id: number) => ({ id, body: `comment ${id}`, user: { login: 'alice', type: 'User' }, html_url: '' });
-    gh.comments.set(9, [...Array.from({ length: 230 }, (_, i) => human(i + 1)), { ...human(500), body: `${MARKER}\nold` }]);
+    gh.comments.set(9, [...Array.from({ length: 230 }, (_, i) => human(i + 1)), { ...human(500), body: `${MARKER}\nold`, user: { login: 'github-actions[bot]', type: 'Bot' } }]);
     const r = await host.upsertStickyComment(9, MARKER, `${MARKER}\nnew`);
     expect(r).toMatchObject({ id: 500, created: false });
     expect(gh.log()).toEqual([
