@@ -6,8 +6,8 @@
  * Rules (the README states them for users):
  * - block owners may change anything in their block, its settings included;
  * - allocation owners may change the PTRs inside their allocation;
- * - a block without owners may be changed by anyone with write access; an allocation
- *   without owners falls back to its block's owners;
+ * - a block without owners may be changed by anyone with write access, except its
+ *   allocations that name owners; an allocation without owners falls back to its block's owners;
  * - a move must be allowed where the record was and where it goes;
  * - addresses in no block of the base (a new block file) are new space, governed by
  *   repository review (CODEOWNERS), not by this check.
@@ -64,8 +64,12 @@ const scopeOf = (block: Block, ip: IpAddress): Scope => {
   return allocation ? { block, allocation } : { block };
 };
 
-/** Who may change an address of this scope (allocation owners first, then block owners); empty = anyone. */
-const mayChange = (s: Scope): string[] => (s.block.owners.length === 0 ? [] : [...new Set([...(s.allocation?.owners ?? []), ...s.block.owners])]);
+/**
+ * Who may change an address of this scope (allocation owners first, then block owners); empty = anyone.
+ * An allocation that names owners is theirs even in a block without owners: another customer with
+ * write access must not change it.
+ */
+const mayChange = (s: Scope): string[] => [...new Set([...(s.allocation?.owners ?? []), ...s.block.owners])];
 
 const describeScope = (s: Scope): string =>
   s.allocation ? `allocation ${formatPrefix(s.allocation.prefix)}${s.allocation.account ? ` (${s.allocation.account})` : ''}` : `block ${formatPrefix(s.block.prefix)} (${s.block.file})`;

@@ -25,6 +25,16 @@ records:
   198.51.100.66: beta.example.com
 `;
 const OPEN = 'prefix: 192.0.2.0/24\nrecords:\n  192.0.2.1: open.example.com\n';
+// A block without owners whose allocations are assigned to customers.
+const SHARED = `prefix: 203.0.113.0/24
+allocations:
+  - prefix: 203.0.113.16/28
+    account: acme
+    owners: ["@acme-corp"]
+records:
+  203.0.113.5: free.example.com
+  203.0.113.20: vps.acme.example
+`;
 
 // Team memberships as the GitHub API would answer them; every question is recorded.
 const teams: Record<string, string[]> = { 'example-isp/noc': ['nina'], 'acme-corp/dns': ['dave'] };
@@ -56,6 +66,16 @@ describe('checkOwnership', () => {
     const ds = await check(author, head);
     expect(ds.map((d) => d.ip)).toEqual(notYours);
     for (const d of ds) expect(d).toMatchObject({ severity: 'error', code: 'ownership.not-yours', file: 'zones/b.yaml' });
+  });
+
+  it.each([
+    ['another customer may not change an allocation that names owners, even in a block without owners', 'globex', '203.0.113.20: vps.acme.example', '203.0.113.20: evil.example.com', ['203.0.113.20']],
+    ['… its owner may', 'acme-corp', '203.0.113.20: vps.acme.example', '203.0.113.20: web.acme.example', []],
+    ['… and the rest of the block stays open to anyone', 'globex', '203.0.113.5: free.example.com', '203.0.113.5: other.example.com', []],
+  ])('%s', async (_name, author, from, to, notYours) => {
+    const ds = await check(author, { 'zones/s.yaml': SHARED.replace(from, to) }, { 'zones/s.yaml': SHARED });
+    expect(ds.map((d) => d.ip)).toEqual(notYours);
+    for (const d of ds) expect(d.message).toContain('it may be changed by @acme-corp (@globex is not one of them)');
   });
 
   it('names the address, the allocation and who may change it, on the changed line of the head', async () => {
