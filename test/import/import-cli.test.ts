@@ -124,6 +124,11 @@ records:
     expect(runCli(['import'], { cwd: root }).status).toBe(2);
     expect(runCli(['import', '--zone-file', join(root, 'nope.zone')], { cwd: root }).status).toBe(2);
     expect(runCli(['import', '--axfr', '127.0.0.1:1'], { cwd: root }).status).toBe(2);
+    // An owner handle that would make the new block file fail validate.
+    const badOwner = runCli(['import', '--zone-file', fixture('db.198.51.100'), '--owner', 'noc', '--apply'], { cwd: root });
+    expect(badOwner.status).toBe(2);
+    expect(badOwner.stderr).toContain('--owner "noc" is not a GitHub @user or @org/team');
+    expect(existsSync(join(root, 'zones/198.51.100.0_24.yaml'))).toBe(false);
   });
 });
 

@@ -3,6 +3,7 @@ import { RdnsError } from '../../core/errors.js';
 import { formatPrefix } from '../../core/ip.js';
 import { changeLines, diagnosticLine, jsonChange } from '../../edit/change-report.js';
 import { runImport } from '../../import/run-import.js';
+import { isValidOwner } from '../../policy/owners.js';
 import { formatGithub, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
 import { changeFormatOption } from './set.js';
@@ -33,6 +34,9 @@ export function registerImport(program: Command, context: () => CliContext, setE
       if (opts.zoneFile.length === 0 && !opts.axfr) throw new RdnsError('nothing to import', 2, 'pass --zone-file FILE or --axfr SERVER ZONE');
       if (opts.axfr && zones.length === 0) throw new RdnsError('--axfr needs the zone to transfer', 2, 'rdns import --axfr 192.0.2.53 100.51.198.in-addr.arpa');
       if (!opts.axfr && zones.length > 0) throw new RdnsError(`unexpected argument ${zones[0]}`, 2, 'zone names go with --axfr; zone files with --zone-file');
+      // Written into new block files as they are: an invalid handle would make them fail validate.
+      const badOwner = opts.owner.find((o) => !isValidOwner(o));
+      if (badOwner !== undefined) throw new RdnsError(`--owner "${badOwner}" is not a GitHub @user or @org/team`, 2, 'e.g. --owner @example-isp/noc');
       const r = await runImport(
         ctx.root,
         { zoneFiles: opts.zoneFile, origin: opts.origin, axfr: opts.axfr ? { server: opts.axfr, zones, timeoutMs: opts.timeout * 1000 } : undefined },
