@@ -1,7 +1,8 @@
 /**
  * Which reverse zones the repository's blocks map to, decided for all blocks at
  * once: a block smaller than the zone boundary shares the parent zone only when the
- * operator owns that parent (a block covers it, or the blocks inside it tile it).
+ * operator owns that parent (a block covers it, or the blocks inside it tile it and none
+ * of them says `classless: true`).
  */
 import { type IpPrefix, formatPrefix, prefixContains, sizeOf, supernetOf } from './ip.js';
 import type { Block, Config } from './model.js';
@@ -22,6 +23,8 @@ export function planZones(blocks: readonly Block[], config: Pick<Config, 'bounda
     const parent = parentOf(b.prefix);
     const inside = (byParent.get(formatPrefix(parent)) ?? []).filter((o) => prefixContains(parent, o.prefix));
     if (inside.some((o) => o.prefix.length <= parent.length)) return true;
+    // A sibling that says `classless: true` tells that the parent zone is someone else's.
+    if (inside.some((o) => o.classless === true)) return false;
     const covered = inside.reduce((sum, o) => sum + sizeOf(o.prefix), 0n);
     return covered >= sizeOf(parent);
   };
