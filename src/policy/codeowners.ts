@@ -9,6 +9,8 @@ import { diag, type Diagnostic } from '../core/diagnostics.js';
 import type { Block } from '../core/model.js';
 
 export const CODEOWNERS_FILE = '.github/CODEOWNERS';
+/** Where GitHub looks for CODEOWNERS, in its order: only the first one found counts. */
+export const CODEOWNERS_LOCATIONS: readonly string[] = [CODEOWNERS_FILE, 'CODEOWNERS', 'docs/CODEOWNERS'];
 export const SECTION_BEGIN = '# BEGIN rdns codeowners: generated from the owners of each block file by `rdns codeowners`; edit owners there';
 export const SECTION_END = '# END rdns codeowners';
 const NOTE = '# Allocation owners are not listed (CODEOWNERS works per file); `rdns ci` checks them per address.';

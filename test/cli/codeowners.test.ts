@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -35,6 +35,21 @@ describe('rdns codeowners (the real process)', () => {
     const v = runCli(['validate'], { cwd: root2 });
     expect(v.status).toBe(0);
     expect(v.stdout).toMatch(/^\.github\/CODEOWNERS:1:1: warning codeowners\.stale .*"\/zones\/b\.yaml @other @example-isp\/noc" is missing/m);
+  });
+
+  it('updates the CODEOWNERS the repository already has at the root: a new .github/CODEOWNERS would make GitHub ignore its rules', () => {
+    const own = '# hand-written\n/src/ @example-isp/dev\n/.github/ @example-isp/admins\n';
+    const root = writeRepo({ ...FILES, CODEOWNERS: own });
+    const w = runCli(['codeowners'], { cwd: root });
+    expect(w.status).toBe(0);
+    expect(w.stdout).toBe('wrote CODEOWNERS: 2 block files with owners\n');
+    expect(existsSync(join(root, '.github/CODEOWNERS'))).toBe(false);
+    const text = readFileSync(join(root, 'CODEOWNERS'), 'utf8');
+    expect(text.startsWith(own)).toBe(true);
+    expect(text).toContain('/zones/a.yaml @example-isp/noc\n');
+    expect(runCli(['codeowners', '--check'], { cwd: root }).status).toBe(0);
+    const stale = writeRepo({ ...FILES, 'docs/CODEOWNERS': own });
+    expect(runCli(['validate'], { cwd: stale }).stdout).toMatch(/^docs\/CODEOWNERS:1:1: warning codeowners\.stale /m);
   });
 
   it('validate says nothing about CODEOWNERS when the repository has none', () => {

@@ -4,40 +4,51 @@ import type { Command } from 'commander';
 import { countErrors, type Diagnostic } from '../../core/diagnostics.js';
 import type { Block } from '../../core/model.js';
 import { loadRepository } from '../../loader/repository.js';
-import { checkCodeowners, codeownersLines, CODEOWNERS_FILE, renderCodeowners } from '../../policy/codeowners.js';
+import { checkCodeowners, codeownersLines, CODEOWNERS_FILE, CODEOWNERS_LOCATIONS, renderCodeowners } from '../../policy/codeowners.js';
 import { formatDiagnostics, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
 import { formatOption } from './validate.js';
 
-/** For `rdns validate`: `codeowners.stale` when .github/CODEOWNERS exists and differs from the block owners. */
+/**
+ * The repository's CODEOWNERS file: the first of GitHub's locations that exists, else
+ * .github/CODEOWNERS. Writing .github/CODEOWNERS next to a root or docs/ one would make
+ * GitHub ignore every hand-written rule in the other.
+ */
+export function codeownersFileOf(root: string): string {
+  return CODEOWNERS_LOCATIONS.find((f) => existsSync(join(root, f))) ?? CODEOWNERS_FILE;
+}
+
+/** For `rdns validate`: `codeowners.stale` when the CODEOWNERS file exists and differs from the block owners. */
 export function codeownersDiagnostics(root: string, blocks: readonly Block[]): Diagnostic[] {
-  const path = join(root, CODEOWNERS_FILE);
+  const file = codeownersFileOf(root);
+  const path = join(root, file);
   if (!existsSync(path)) return [];
-  return checkCodeowners(readFileSync(path, 'utf8'), blocks);
+  return checkCodeowners(readFileSync(path, 'utf8'), blocks, file);
 }
 
 /** `rdns codeowners [--check]`: write (or check) .github/CODEOWNERS from the block owners. */
 export function registerCodeowners(program: Command, context: () => CliContext, setExit: (code: number) => void): void {
   program
     .command('codeowners')
-    .description(`write ${CODEOWNERS_FILE} from the owners of each block file (hand-written rules outside the generated section are kept)`)
+    .description(`write ${CODEOWNERS_FILE} (or the CODEOWNERS file the repository already has) from the owners of each block file (hand-written rules outside the generated section are kept)`)
     .option('--check', 'only check that the file is up to date (exit 1 when stale)')
     .addOption(formatOption())
     .action((opts: { check?: boolean; format: Format }) => {
       const ctx = context();
       const repo = loadRepository(ctx.root);
-      const path = join(ctx.root, CODEOWNERS_FILE);
+      const file = codeownersFileOf(ctx.root);
+      const path = join(ctx.root, file);
       const existing = existsSync(path) ? readFileSync(path, 'utf8') : '';
       // A block that does not load would silently lose its line: fix the files first.
       const errors = repo.diagnostics.filter((d) => d.severity === 'error');
       if (countErrors(errors) > 0) {
         ctx.stderr(formatDiagnostics('text', errors, summarize(errors, repo.fileCount, repo.recordCount), ctx.color));
-        ctx.stderr(`rdns: ${CODEOWNERS_FILE} not ${opts.check ? 'checked' : 'written'}: the block files have errors (see above)\n`);
+        ctx.stderr(`rdns: ${file} not ${opts.check ? 'checked' : 'written'}: the block files have errors (see above)\n`);
         setExit(1);
         return;
       }
       if (opts.check) {
-        const ds = checkCodeowners(existing, repo.blocks);
+        const ds = checkCodeowners(existing, repo.blocks, file);
         const summary = summarize(ds, repo.fileCount, repo.recordCount);
         ctx.stdout(formatDiagnostics(opts.format, ds, summary, ctx.color));
         setExit(ds.length > 0 ? 1 : 0);
@@ -46,11 +57,11 @@ export function registerCodeowners(program: Command, context: () => CliContext, 
       const next = renderCodeowners(repo.blocks, existing);
       const lines = codeownersLines(repo.blocks).length;
       if (next === existing) {
-        ctx.stdout(`${CODEOWNERS_FILE} is up to date (${lines} block files with owners)\n`);
+        ctx.stdout(`${file} is up to date (${lines} block files with owners)\n`);
         return;
       }
       mkdirSync(dirname(path), { recursive: true });
       writeFileSync(path, next);
-      ctx.stdout(`wrote ${CODEOWNERS_FILE}: ${lines} block files with owners${repo.blocks.length > lines ? `, ${repo.blocks.length - lines} without (no review required)` : ''}\n`);
+      ctx.stdout(`wrote ${file}: ${lines} block files with owners${repo.blocks.length > lines ? `, ${repo.blocks.length - lines} without (no review required)` : ''}\n`);
     });
 }
