@@ -21,21 +21,23 @@ export function normalizeHostname(raw: string): Parsed<string> {
   if (raw.includes('*')) return fail('wildcards are not allowed in a PTR target');
   if (raw.includes('_')) return fail('underscores are not allowed in hostnames (RFC 1123 letters, digits and hyphens only)');
   let name = raw.endsWith('.') ? raw.slice(0, -1) : raw;
-  if (name.startsWith('[') || parseIp(name).ok) return fail(`"${raw}" is an IP address; a PTR must point to a hostname`);
+  if (name.startsWith('[') || parseIp(name).ok) return fail(`"${shown(raw)}" is an IP address; a PTR must point to a hostname`);
   if (name === '' || name.startsWith('.') || name.endsWith('.') || name.includes('..')) return fail('the hostname has an empty label ("..", or a leading dot)');
   // Invisible, control and symbol characters (zero-width space, emoji) are what a
   // look-alike name is made of; IDNA2008 disallows them even where UTS 46 maps them away.
-  if (/[\p{Cc}\p{Cf}\p{So}\p{Co}\p{Cn}]/u.test(name)) return fail(`"${raw}" contains invisible, control or symbol characters, which IDNA2008 does not allow in hostnames`);
+  if (/[\p{Cc}\p{Cf}\p{So}\p{Co}\p{Cn}]/u.test(name)) return fail(`"${shown(raw)}" contains invisible, control or symbol characters, which IDNA2008 does not allow in hostnames`);
   // eslint-disable-next-line no-control-regex
   if (/[^\x00-\x7f]/.test(name)) {
     const ascii = domainToASCII(name);
-    if (ascii === '') return fail(`"${raw}" cannot be converted to an ASCII (punycode) name under IDNA rules`);
-    name = ascii;
+    if (ascii === '') return fail(`"${shown(raw)}" cannot be converted to an ASCII (punycode) name under IDNA rules`);
+    // UTS 46 maps the ideographic and full-width full stops (。．｡) to ".": one may end the name.
+    name = ascii.endsWith('.') ? ascii.slice(0, -1) : ascii;
+    if (name === '' || name.startsWith('.') || name.endsWith('.') || name.includes('..')) return fail('the hostname has an empty label ("..", or a leading dot)');
   }
   name = name.toLowerCase();
   if (name.length > 253) return fail(`the hostname is ${name.length} characters long (at most 253)`);
   const labels = name.split('.');
-  if (labels.length < 2) return fail(`"${raw}" is a bare word; a PTR target must be a fully qualified name such as ${name}.example.net`);
+  if (labels.length < 2) return fail(`"${shown(raw)}" is a bare word; a PTR target must be a fully qualified name such as ${name}.example.net`);
   for (const label of labels) {
     if (label.length > 63) return fail(`label "${label.slice(0, 20)}…" is ${label.length} characters long (at most 63)`);
     if (!LABEL.test(label)) {
@@ -46,6 +48,17 @@ export function normalizeHostname(raw: string): Parsed<string> {
   }
   if (ALL_DIGITS.test(labels[labels.length - 1] ?? '')) return fail(`the top-level domain "${labels[labels.length - 1]}" is all-numeric`);
   return { ok: true, value: `${name}.` };
+}
+
+/**
+ * A user's raw text for a message: invisible and control characters (what the message
+ * is often about: a zero-width space, an escape sequence) written as `\u{200B}`, so they
+ * can be seen and cannot act on a terminal; long text cut.
+ */
+function shown(raw: string): string {
+  const chars = Array.from(raw);
+  const cut = chars.length > 100 ? [...chars.slice(0, 100), '…'] : chars;
+  return cut.map((ch) => (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u.test(ch) ? `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}}` : ch)).join('');
 }
 
 /** `mail.example.com.` → `mail.example.com` (for display and YAML). */

@@ -38,6 +38,9 @@ const valid: [string, string][] = [
   ['mail2.example.com', 'mail2.example.com.'],
   ['relay.out.example.com', 'relay.out.example.com.'],
   ['www.example.com', 'www.example.com.'],
+  // UTS 46: the ideographic and full-width full stops are label separators, also at the end.
+  ['mail.example.com\u3002', 'mail.example.com.'],
+  ['mail\uFF0Eexample\u3002com', 'mail.example.com.'],
   ['api.example.org', 'api.example.org.'],
   ['z.z', 'z.z.'],
   ['host.local.example', 'host.local.example.'],
@@ -120,7 +123,8 @@ const invalid: [string, RegExp][] = [
   ['a\u0000b.example', /letters, digits and hyphens|IDNA/],
   ['mail.exam\u200bple.com', /IDNA|letters/],
   ['\u{1F600}.example', /IDNA|letters/],
-  ['mail.example.com\u3002', /IDNA|letters|empty label|bare/],
+  ['mail.example.com\u3002\u3002', /empty label/],
+  ['\u3002mail.example.com', /empty label/],
 ];
 
 describe('normalizeHostname: valid PTR targets', () => {
@@ -135,6 +139,14 @@ describe('normalizeHostname: refused, with a reason the user can act on', () => 
     const r = normalizeHostname(input);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.reason).toMatch(why);
+  });
+
+  it('shows invisible and control characters escaped, so the user sees what is wrong and a terminal is not driven by them', () => {
+    const zw = normalizeHostname('mail\u200b.example.com');
+    expect(zw).toEqual({ ok: false, reason: '"mail\\u{200B}.example.com" contains invisible, control or symbol characters, which IDNA2008 does not allow in hostnames' });
+    const esc = normalizeHostname('\u001b[2Jmail.example.com');
+    expect(esc.ok).toBe(false);
+    if (!esc.ok) expect(esc.reason).toContain('"\\u{001B}[2Jmail.example.com"');
   });
 
   it('covers at least 100 RFC cases', () => {
