@@ -121,7 +121,26 @@ export async function checkOwnership(input: OwnershipInput): Promise<Diagnostic[
   for (const b of input.changeSet.blockChanges) {
     if (b.kind === 'added') continue; // new space: see the module comment
     const before = baseByFile.get(b.oldFile ?? b.file);
-    if (!before || before.owners.length === 0 || (await isOwner(before.owners))) continue;
+    if (!before) continue;
+    if (before.owners.length === 0) {
+      // Open to anyone, except the customers' allocations: taking one away or rewriting its owners
+      // would hand its PTRs to the next pull request.
+      const after = b.kind === 'removed' ? [] : (headByFile.get(b.file)?.allocations ?? []);
+      const keyOfAllocation = (a: Allocation): string => JSON.stringify([formatPrefix(a.prefix), a.account, a.description, a.owners, a.delegateTo]);
+      const kept = new Set(after.map(keyOfAllocation));
+      const touched = before.allocations.filter((a) => a.owners.length > 0 && !kept.has(keyOfAllocation(a)));
+      const owners = [...new Set(touched.flatMap((a) => a.owners))];
+      if (owners.length === 0 || (await isOwner(owners))) continue;
+      const what = b.kind === 'removed' ? 'removes the block' : 'changes allocations';
+      const names = touched.map((a) => `${formatPrefix(a.prefix)}${a.account ? ` (${a.account})` : ''}`).join(', ');
+      out.push(
+        diag('ownership.not-yours', `not yours: this ${what} of ${formatPrefix(before.prefix)}, and with it allocation ${names}; it may be changed by ${owners.join(', ')} (${author} is not one of them)`, b.pos, {
+          value: b.fields.join(',') || b.kind,
+        }),
+      );
+      continue;
+    }
+    if (await isOwner(before.owners)) continue;
     const what = b.kind === 'removed' ? 'removes the block' : `changes ${b.fields.join(', ')}`;
     out.push(
       diag('ownership.not-yours', `not yours: this ${what} of ${formatPrefix(before.prefix)}; block settings may be changed by ${before.owners.join(', ')} (${author} is not one of them)`, b.pos, {

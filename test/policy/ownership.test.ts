@@ -78,6 +78,22 @@ describe('checkOwnership', () => {
     for (const d of ds) expect(d.message).toContain('it may be changed by @acme-corp (@globex is not one of them)');
   });
 
+  it.each([
+    ['rewriting the owners of the allocation', SHARED.replace('["@acme-corp"]', '["@globex"]'), 'changes allocations'],
+    ['dropping the allocation', SHARED.replace(/allocations:\n(?:.*\n){3}/, ''), 'changes allocations'],
+  ])('in a block without owners, another customer may not take an allocation away by %s (the next pull request would be free)', async (_name, head, what) => {
+    const ds = await check('globex', { 'zones/s.yaml': head }, { 'zones/s.yaml': SHARED });
+    expect(ds).toEqual([
+      expect.objectContaining({
+        code: 'ownership.not-yours',
+        message: `not yours: this ${what} of 203.0.113.0/24, and with it allocation 203.0.113.16/28 (acme); it may be changed by @acme-corp (@globex is not one of them)`,
+      }),
+    ]);
+    expect(await check('acme-corp', { 'zones/s.yaml': head }, { 'zones/s.yaml': SHARED })).toEqual([]);
+    // Other settings of an open block stay open.
+    expect(await check('globex', { 'zones/s.yaml': `description: shared\n${SHARED}` }, { 'zones/s.yaml': SHARED })).toEqual([]);
+  });
+
   it('names the address, the allocation and who may change it, on the changed line of the head', async () => {
     const [d] = await check('mallory', edit('www.acme.example', 'evil.example.com'));
     expect(d!.message).toBe('not yours: 198.51.100.40 belongs to allocation 198.51.100.32/28 (acme); it may be changed by @acme-corp, @example-isp/noc (@mallory is not one of them)');
