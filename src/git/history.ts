@@ -140,12 +140,17 @@ export async function ptrHistory(root: string, ip: IpAddress, options: { paths?:
     let before: PtrAt | undefined;
     let after: PtrAt | undefined;
     // An address lives in one block file; when a commit moved it, the file that has it wins.
-    for (const slot of slots[n]!) {
-      after ??= ptrInText(blobs[slot.after], ip);
-      before ??= slot.before === undefined ? undefined : ptrInText(blobs[slot.before], ip);
-    }
+    // Only the files that hold the address (the commit may have touched many others).
+    const files: string[] = [];
+    slots[n]!.forEach((slot, i) => {
+      const a = ptrInText(blobs[slot.after], ip);
+      const b = slot.before === undefined ? undefined : ptrInText(blobs[slot.before], ip);
+      after ??= a;
+      before ??= b;
+      if (a || b) files.push(r.files[i]!);
+    });
     if (same(before, after)) continue;
-    entries.push({ commit: r.commit, author: r.author, email: r.email, date: r.date, subject: r.subject, pr: prNumberOf(r.subject), files: r.files, old: before, new: after });
+    entries.push({ commit: r.commit, author: r.author, email: r.email, date: r.date, subject: r.subject, pr: prNumberOf(r.subject), files, old: before, new: after });
   }
   // Merge-commit workflows: the PR number is on the merge (on the mainline) that brought a
   // branch commit in. Commits on the mainline itself were not merged from anywhere.

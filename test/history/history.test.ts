@@ -95,7 +95,10 @@ describe('rdns history: changes whose lines do not name the address', () => {
     const c1 = commitAs(repo, 'Alice', '2026-03-01T10:00:00Z', 'add mx1', { 'zones/a.yaml': file('mx1.example.net', 300, '{dashed}.example.net') });
     const c2 = commitAs(repo, 'Bob', '2026-03-02T10:00:00Z', 'mx1 becomes mx2 (#8)', { 'zones/a.yaml': file('mx2.example.net', 300, '{dashed}.example.net') });
     const c3 = commitAs(repo, 'Carol', '2026-03-03T10:00:00Z', 'shorter TTL', { 'zones/a.yaml': file('mx2.example.net', 60, '{dashed}.example.net') });
-    const c4 = commitAs(repo, 'Dave', '2026-03-04T10:00:00Z', 'new generic names', { 'zones/a.yaml': file('mx2.example.net', 60, 'host-{d}.example.net') });
+    const c4 = commitAs(repo, 'Dave', '2026-03-04T10:00:00Z', 'new generic names', {
+      'zones/a.yaml': file('mx2.example.net', 60, 'host-{d}.example.net'),
+      'zones/b.yaml': 'prefix: 198.51.100.0/24\ndefault: "{dashed}.example.net"\n',
+    });
     const history = (ip: string): unknown[] =>
       JSON.parse(runCli(['history', ip, '--format', 'json'], { cwd: repo.root }).stdout).history.map((h: { commit: string; old: unknown; new: unknown }) => [h.commit, h.old, h.new]);
     expect(history('192.0.2.25')).toEqual([
@@ -108,6 +111,8 @@ describe('rdns history: changes whose lines do not name the address', () => {
       [c4, { ptr: '192-0-2-26.example.net.', source: 'default' }, { ptr: 'host-26.example.net.', source: 'default' }],
       [c1, null, { ptr: '192-0-2-26.example.net.', source: 'default' }],
     ]);
-    expect(history('198.51.100.1')).toEqual([]);
+    // The commit also added zones/b.yaml: only the file that holds the address is named.
+    expect(JSON.parse(runCli(['history', '192.0.2.26', '--format', 'json'], { cwd: repo.root }).stdout).history[0].files).toEqual(['zones/a.yaml']);
+    expect(history('203.0.113.1')).toEqual([]);
   });
 });
