@@ -4,13 +4,13 @@
  * zone with a changed one (their zone layout and record count depend on each other);
  * every other file is at most scanned for its `prefix:` line.
  */
-import type { Diagnostic } from '../core/diagnostics.js';
+import { sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { parsePrefix, prefixContains, supernetOf, type IpPrefix } from '../core/ip.js';
 import type { Block, Config } from '../core/model.js';
 import type { ZoneLayout } from '../core/reverse.js';
 import { CONFIG_FILE, DEFAULT_CONFIG, parseConfig } from '../loader/config.js';
 import { loadBlockFilesParallel } from '../loader/parallel.js';
-import { checkLoadedBlocks, DEFAULT_PATHS, findBlockFiles, type BlockSource } from '../loader/repository.js';
+import { checkLoadedBlocks, DEFAULT_PATHS, findBlockFiles, type BlockSource, type Repository } from '../loader/repository.js';
 import { changedFiles, WORKTREE, type ChangedFile } from './changed-files.js';
 import { listFilesAt, readFilesAt } from './read-files.js';
 import { resolveRevisions, type ResolvedRevisions, type ResolveOptions } from './revisions.js';
@@ -70,6 +70,20 @@ export async function loadRevisionPair(root: string, opts: LoadOptions): Promise
  */
 export async function loadFilesAt(root: string, rev: string, files: readonly string[], paths: readonly string[] = DEFAULT_PATHS): Promise<RevisionModel> {
   return loadRevision(root, rev, files, paths.map((p) => p.replace(/\/+$/, '') || '.'), false);
+}
+
+/**
+ * Every block file at a commit, validated like `rdns validate` does the work tree: what
+ * `rdns ci --head REV` checks, so the verdict is about that revision and not whatever is
+ * checked out.
+ */
+export async function loadRepositoryAt(root: string, rev: string, paths: readonly string[] = DEFAULT_PATHS): Promise<Repository> {
+  const { config, diagnostics } = await configAt(root, rev);
+  const files = await listBlockFiles(root, rev, paths.map((p) => p.replace(/\/+$/, '') || '.'));
+  const bytes = await readFilesAt(root, rev, files);
+  const sources: BlockSource[] = files.filter((f) => bytes.has(f)).map((file) => ({ file, bytes: bytes.get(file)! }));
+  const repo = checkLoadedBlocks(root, await loadBlockFilesParallel(sources, config), config);
+  return { ...repo, diagnostics: sortDiagnostics([...diagnostics, ...repo.diagnostics]), fileCount: sources.length };
 }
 
 async function configAt(root: string, rev: string): Promise<{ config: Config; diagnostics: Diagnostic[] }> {

@@ -223,6 +223,16 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
     expect(r.stdout).toMatch(/^::error title=guard\.too-many-changes::2 records change, more than guards\.max_changed_records \(1\)/m);
   });
 
+  it('--head validates that revision, not the checked-out files', async () => {
+    // The new /23 overlaps the unchanged /24: only a validation of the whole head revision sees it.
+    const repo = pullRequest(BASE_RECORDS, { 'zones/wide.yaml': 'prefix: 198.51.100.0/23\nrecords:\n  198.51.101.1: wide.example.com\n' });
+    repo.checkout('main');
+    const r = await ci(repo, 'alice', { args: ['--head', 'change', '--no-fcrdns', '--no-publish'] });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^::error file=zones\/198\.51\.100\.0_24\.yaml,line=2,col=9,title=block\.overlap::block 198\.51\.100\.0\/24 overlaps block 198\.51\.100\.0\/23 in zones\/wide\.yaml$/m);
+    expect(r.summary).toContain('| ❌ validate | 2 files, 3 records — 1 error |');
+  });
+
   const bulk = [...BASE_RECORDS, ...Array.from({ length: 8 }, (_, i) => `198.51.100.${100 + i}: bulk${i}.example.com`)];
 
   it('a bulk change over the guard is blocked without the approval label', async () => {

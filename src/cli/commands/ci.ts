@@ -10,7 +10,7 @@ import type { ChangeSet } from '../../core/changeset.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { RdnsError } from '../../core/errors.js';
 import { diffRevisions, type RevisionDiff } from '../../diff/diff-revisions.js';
-import { loadFilesAt, type RevisionModel } from '../../git/load-revisions.js';
+import { loadFilesAt, loadRepositoryAt, type RevisionModel } from '../../git/load-revisions.js';
 import { createGitHubClient, normaliseApiUrl, parseRepository } from '../../github/client.js';
 import type { PullRequestHost } from '../../github/host.js';
 import { createPullRequestHost } from '../../github/octokit-host.js';
@@ -158,8 +158,9 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
         return (tip ??= loadFilesAt(ctx.root, tipCommit, [...new Set([...d.pair.base.files, ...d.pair.head.files])]));
       };
       const steps: CiSteps = {
-        validate: () => {
-          repo = loadRepository(ctx.root);
+        validate: async () => {
+          // --head: that revision, not the checked-out files.
+          repo = opts.head ? await loadRepositoryAt(ctx.root, opts.head) : loadRepository(ctx.root);
           return { diagnostics: repo.diagnostics, note: `${repo.fileCount} file${repo.fileCount === 1 ? '' : 's'}, ${repo.recordCount} record${repo.recordCount === 1 ? '' : 's'}` };
         },
         diff: async () => {
