@@ -9,7 +9,7 @@ import { diag, type Diagnostic } from '../core/diagnostics.js';
 import { withoutTrailingDot } from '../core/hostname.js';
 import { compareIp, formatPrefix, prefixContainsIp, prefixesOverlap, sizeOf, type IpPrefix } from '../core/ip.js';
 import type { Block, Config } from '../core/model.js';
-import { genericNameOf } from '../core/template.js';
+import { checkTemplate, genericNameOf } from '../core/template.js';
 import { explainDenial } from '../policy/hostname-policy.js';
 import { blockOf, planPtrChanges, type PlannedChange, type PtrRequest, type UnchangedRequest } from '../edit/plan.js';
 import { yamlScalar, type TopLevelEdit } from '../edit/record-edit.js';
@@ -138,6 +138,27 @@ export function planImport(repo: { blocks: readonly Block[]; config: Config }, z
     else (map as Map<unknown, ImportedPtr[]>).set(key, [p]);
   }
 
+  // A template that encodes only the host part (`host-{host}.…`) may serve one block only
+  // (template.collision): the zones may name two blocks alike, but a default cannot.
+  const hostOnly = new Map<string, string>();
+  for (const b of repo.blocks) {
+    const c = b.default ? checkTemplate(b.default, b.prefix) : undefined;
+    if (b.default && c?.ok && !c.coversNetwork) hostOnly.set(b.default.toLowerCase(), b.file);
+  }
+  const unshared = (found: GenericProposal | undefined, prefix: IpPrefix, file: string): GenericProposal | undefined => {
+    if (!found) return undefined;
+    const c = checkTemplate(found.template, prefix);
+    if (!c.ok) return undefined;
+    if (c.coversNetwork) return found;
+    const other = hostOnly.get(found.template.toLowerCase());
+    if (other !== undefined && other !== file) {
+      notes.push(`${file}: default "${found.template}" is not proposed: it encodes only the host part and ${other} has it already; those PTRs stay records`);
+      return undefined;
+    }
+    hostOnly.set(found.template.toLowerCase(), file);
+    return found;
+  };
+
   // Most specific zones first: an RFC 2317 child gets its block before its parent /24 is considered.
   const created: { prefix: IpPrefix; file: string }[] = [];
   const orphanZones = [...orphans].sort(([a], [b]) => (b?.prefix?.length ?? -1) - (a?.prefix?.length ?? -1));
@@ -152,7 +173,8 @@ export function planImport(repo: { blocks: readonly Block[]; config: Config }, z
       continue;
     }
     const prefix = zone.prefix;
-    const generic = defaultFits(prefix) ? detectGenericTemplate(list, prefix) : undefined;
+    const file = blockFileName(prefix, taken);
+    const generic = unshared(defaultFits(prefix) ? detectGenericTemplate(list, prefix) : undefined, prefix, file);
     const kept: ImportedPtr[] = [];
     for (const p of list) {
       if (generic?.matches.has(p.ipText)) {
@@ -166,7 +188,6 @@ export function planImport(repo: { blocks: readonly Block[]; config: Config }, z
       }
       kept.push(p);
     }
-    const file = blockFileName(prefix, taken);
     taken.add(file);
     created.push({ prefix, file });
     const text = newBlockText(prefix, zone.name, kept, generic, options, repo.config);
@@ -179,7 +200,8 @@ export function planImport(repo: { blocks: readonly Block[]; config: Config }, z
 
   for (const [block, list] of inBlock) {
     let template = block.default;
-    const generic = defaultFits(block.prefix) ? detectGenericTemplate(list, block.prefix) : undefined;
+    const found = defaultFits(block.prefix) ? detectGenericTemplate(list, block.prefix) : undefined;
+    const generic = block.default ? found : unshared(found, block.prefix, block.file);
     if (generic && !block.default) {
       template = generic.template;
       topLevel.set(block.file, [{ key: 'default', value: generic.template }]);

@@ -119,6 +119,17 @@ records:
     expect(loadRepository(root).diagnostics).toEqual([]);
   });
 
+  it('proposes a host-only default for one block only: the second zone named the same way keeps records, and both files validate', () => {
+    const zone = (n: number): string => `$ORIGIN ${n}.51.198.in-addr.arpa.\n$TTL 3600\n@ IN SOA ns1.example.net. h.example.net. 1 3600 600 1209600 300\n$GENERATE 1-20 $ PTR h-$.example.net.\n`;
+    const root = emptyRepo({ 'in/db.100': zone(100), 'in/db.101': zone(101) });
+    const r = runCli(['import', '--zone-file', 'in/db.100', '--zone-file', 'in/db.101', '--apply'], { cwd: root });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('zones/198.51.101.0_24.yaml: default "h-{host}.example.net" is not proposed: it encodes only the host part and zones/198.51.100.0_24.yaml has it already; those PTRs stay records\n');
+    expect(read(root, 'zones/198.51.100.0_24.yaml')).toContain('default: "h-{host}.example.net"\n');
+    expect(read(root, 'zones/198.51.101.0_24.yaml')).toContain('records:\n  198.51.101.1: h-1.example.net\n');
+    expect(loadRepository(root).diagnostics).toEqual([]);
+  });
+
   it('usage errors exit 2', () => {
     const root = emptyRepo();
     expect(runCli(['import'], { cwd: root }).status).toBe(2);
