@@ -48,6 +48,7 @@ export function axfr(server: { host: string; port: number }, zone: string, optio
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxBytes = options.maxBytes ?? 512 * 1024 * 1024;
   const label = `${server.host}:${server.port}`;
+  const apex = fqdn(zone);
   const id = randomInt(0, 65536);
   const query = dnsPacket.streamEncode({ type: 'query', id, flags: 0, questions: [{ type: 'AXFR', name: zone.replace(/\.$/, ''), class: 'IN' }] });
   return new Promise((resolvePromise, reject) => {
@@ -97,6 +98,8 @@ export function axfr(server: { host: string; port: number }, zone: string, optio
             continue;
           }
           if (soaCount === 0) return finish(new RdnsError(`AXFR of ${zone} from ${label}: the transfer does not start with the SOA`, 2));
+          // RFC 5936 §6: data outside the zone is not the zone's; a server must not add PTRs for other blocks.
+          if (r.name !== apex && !r.name.endsWith(`.${apex}`)) continue;
           records.push(r);
         }
       }
