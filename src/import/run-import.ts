@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { countErrors, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
+import { countErrors, diag, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { RdnsError } from '../core/errors.js';
 import { loadRepository, findBlockFiles } from '../loader/repository.js';
 import { writeChanges } from '../edit/api.js';
@@ -70,7 +70,20 @@ export function readZoneFile(path: string, origin?: string): { records: ZoneReco
       return { text: readText(real), id: real, file: relative(process.cwd(), real) || real };
     },
   });
-  return { records: result.records, diagnostics: result.diagnostics };
+  // As BIND loads a zone: data outside the zone (its SOA owner, else the origin) is ignored.
+  const apexText = result.apex ?? origin ?? named;
+  const apex = apexText === undefined ? undefined : apexText.toLowerCase().replace(/\.?$/, '.');
+  if (apex === undefined) return { records: result.records, diagnostics: result.diagnostics };
+  const inside = (n: string): boolean => apex === '.' || n === apex || n.endsWith(`.${apex}`);
+  const outside = result.records.filter((r) => !inside(r.name));
+  const diagnostics = [...result.diagnostics];
+  if (outside.length > 0) {
+    const first = outside[0]!;
+    diagnostics.push(
+      diag('import.skipped', `${outside.length} record${outside.length === 1 ? ' is' : 's are'} outside the zone ${apex} (e.g. ${first.name}); ignored, as BIND does`, { file: first.file, line: first.line, column: 1 }, { value: first.name }),
+    );
+  }
+  return { records: result.records.filter((r) => inside(r.name)), diagnostics };
 }
 
 /** Runs an import: preview unless `apply`. Usage and network problems throw RdnsError (exit 2). */

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readZoneFile } from '../../src/import/run-import.js';
@@ -62,6 +65,15 @@ describe('zone file parser', () => {
     const c = collectPtrs(r.records);
     expect(c.ptrs.map((p) => `${p.ipText} ${p.ptr}`)).toEqual(['203.0.113.7 seven.example.org.']);
     expect(c.zones.map((z) => z.prefix && formatPrefix(z.prefix))).toEqual(['203.0.113.0/25']);
+  });
+
+  it('ignores data outside the zone, as BIND does (named-checkzone: "ignoring out-of-zone data")', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rdns-zone-'));
+    const file = join(dir, 'db.100');
+    writeFileSync(file, '$ORIGIN 100.51.198.in-addr.arpa.\n@ 3600 IN SOA ns1.example.net. h.example.net. 1 3600 600 1209600 300\n5 PTR five.example.net.\n9.2.0.192.in-addr.arpa. PTR other.example.net.\n');
+    const r = readZoneFile(file);
+    expect(r.records.filter((x) => x.type === 'PTR').map((x) => x.name)).toEqual(['5.100.51.198.in-addr.arpa.']);
+    expect(r.diagnostics).toEqual([expect.objectContaining({ code: 'import.skipped', line: 4, message: expect.stringContaining('1 record is outside the zone 100.51.198.in-addr.arpa. (e.g. 9.2.0.192.in-addr.arpa.)') })]);
   });
 
   it('reads an ip6.arpa zone named by its file, with nibble $GENERATE', () => {
