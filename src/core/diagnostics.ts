@@ -67,7 +67,7 @@ export const DIAGNOSTIC_CODES = {
   'import.conflict': ['warning', '`rdns import`: the zone has another PTR (or generic naming) than the block file; the file is kept unless `--overwrite`'],
   'import.no-block': ['warning', '`rdns import`: PTRs outside every block, in a zone that overlaps existing blocks; not imported'],
   'import.ttl': ['warning', '`rdns import`: a TTL in the zone is outside `policy.ttl`; the PTRs are imported with the nearest allowed TTL'],
-  'import.skipped': ['warning', '`rdns import`: a PTR or CNAME that is not the reverse name of one address, an invalid or policy-denied hostname, or CNAMEs into a classless zone that is not in the input; not imported'],
+  'import.skipped': ['warning', '`rdns import`: a PTR or CNAME that is not the reverse name of one address, an invalid or policy-denied hostname, CNAMEs into a classless zone that is not in the input, or data outside the zone; not imported'],
   'fcrdns.mismatch': ['error', 'the PTR name resolves (A/AAAA) to other addresses, not back to the IP'],
   'fcrdns.nxdomain': ['error', 'the PTR name does not exist in DNS (NXDOMAIN)'],
   'fcrdns.nodata': ['error', 'the PTR name exists but has no A (IPv4) / AAAA (IPv6) record'],
