@@ -90,6 +90,14 @@ export function parseConfig(bytes: Uint8Array, file: string): { config: Config; 
   const deny = [...(raw.policy?.deny ? patterns(raw.policy.deny, 'deny') : d.deny), ...patterns(raw.policy?.deny_extra ?? [], 'deny_extra')];
   const ttl = { min: raw.policy?.ttl?.min ?? d.ttl.min, max: raw.policy?.ttl?.max ?? d.ttl.max };
   if (ttl.min > ttl.max) diagnostics.push(diag('config.invalid', `policy.ttl.min (${ttl.min}) is greater than policy.ttl.max (${ttl.max})`, source.valuePos(['policy', 'ttl'])));
+  else {
+    // Every record without a TTL of its own (and every generic name) gets defaults.ttl: it must be allowed too.
+    const defaultTtl = raw.defaults?.ttl ?? d.defaultTtl;
+    if (defaultTtl < ttl.min || defaultTtl > ttl.max) {
+      const at = raw.defaults?.ttl !== undefined ? source.valuePos(['defaults', 'ttl']) : source.valuePos(['policy', 'ttl']);
+      diagnostics.push(diag('config.invalid', `defaults.ttl ${defaultTtl}${raw.defaults?.ttl === undefined ? ' (the default)' : ''} is outside policy.ttl ${ttl.min}–${ttl.max}; records without a TTL of their own would get it`, at, { value: String(defaultTtl) }));
+    }
+  }
 
   const zones: Record<string, ZoneOptions> = {};
   for (const [name, o] of Object.entries(raw.route53?.zones ?? {})) zones[canonicalZoneName(name)] = { zoneId: o.zone_id, mode: o.mode };

@@ -101,6 +101,9 @@ const cases: Case[] = [
   },
   { code: 'config.invalid', files: { 'rdns.yaml': 'policy:\n  deny_extra: ["(unclosed"]\n', 'zones/a.yaml': block('') }, at: { file: 'rdns.yaml', line: 2, column: 16 } },
   { code: 'schema.invalid', files: { 'rdns.yaml': 'zones:\n  ipv4_boundary: 20\n', 'zones/a.yaml': block('') }, at: { file: 'rdns.yaml', line: 2, column: 18 } },
+  // defaults.ttl applies to every record without its own TTL: it must be within policy.ttl.
+  { code: 'config.invalid', files: { 'rdns.yaml': 'defaults:\n  ttl: 30\n', 'zones/a.yaml': block('') }, at: { file: 'rdns.yaml', line: 2, column: 8 }, message: /defaults\.ttl 30 is outside policy\.ttl 60–86400/ },
+  { code: 'config.invalid', files: { 'rdns.yaml': 'policy:\n  ttl: { min: 7200 }\n', 'zones/a.yaml': block('') }, at: { file: 'rdns.yaml', line: 2, column: 8 }, message: /defaults\.ttl 3600 \(the default\) is outside policy\.ttl 7200–86400/ },
 ];
 
 describe('loader diagnostics: code and exact position', () => {
