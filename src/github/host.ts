@@ -54,6 +54,8 @@ export interface PublishedCheckRun {
 export interface PullRequestHost {
   /** Current label names of the pull request (read live: the event payload is stale on re-runs). */
   labels(pr: number): Promise<string[]>;
+  /** Login of whoever added `label` to the pull request most recently (from its events); undefined when unknown. */
+  labelAppliedBy?(pr: number, label: string): Promise<string | undefined>;
   /** Whether `login` is an active member of `org/team` (team slug). */
   isTeamMember(org: string, team: string, login: string): Promise<boolean>;
   /**

@@ -61,6 +61,14 @@ export function createPullRequestHost(client: GitHubClient, repo: RepoRef, token
         return labels.map((l) => l.name);
       }),
 
+    labelAppliedBy: (pr, label) =>
+      call(`GET /repos/${owner}/${name}/issues/${pr}/events`, async () => {
+        const events = await client.paginate(client.rest.issues.listEvents, { owner, repo: name, issue_number: pr, per_page: 100 });
+        const want = label.toLowerCase();
+        const added = events.filter((e) => e.event === 'labeled' && (e as { label?: { name?: string } }).label?.name?.toLowerCase() === want);
+        return added.at(-1)?.actor?.login ?? undefined;
+      }),
+
     isTeamMember(org, team, login) {
       const key = `${org}/${team}/${login}`.toLowerCase();
       let answer = membership.get(key);

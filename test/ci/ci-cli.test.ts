@@ -267,6 +267,18 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
     expect(gh.checkRuns[0]).toMatchObject({ conclusion: 'success' });
   });
 
+  it('… but not when the author added the label: whoever can push a branch can label it', async () => {
+    gh.labels.set(7, ['rdns/bulk-approved']);
+    gh.labelEvents.set(7, [{ event: 'labeled', label: 'rdns/bulk-approved', actor: 'Alice' }]);
+    const r = await ci(pullRequest(bulk), 'alice', { args: ['--no-fcrdns'] });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^::error title=guard\.too-many-changes::8 records change.*add the "rdns\/bulk-approved" label/m);
+    expect(comment()).toMatch(/\| ❌ change guards \| 8 records changed .*"rdns\/bulk-approved" was added by the author `@Alice`, and an author cannot approve their own change/);
+    // Someone else adding it approves.
+    gh.labelEvents.set(7, [...gh.labelEvents.get(7)!, { event: 'labeled', label: 'rdns/bulk-approved', actor: 'nina' }]);
+    expect((await ci(pullRequest(bulk), 'alice', { args: ['--no-fcrdns'] })).status).toBe(0);
+  });
+
   it('when the labels cannot be read live, the labels of the event count (and the comment says so)', async () => {
     gh.failNext('GET', /\/labels$/, 403);
     const r = await ci(pullRequest(bulk), 'alice', { labels: ['rdns/bulk-approved'] });

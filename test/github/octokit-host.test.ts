@@ -107,6 +107,17 @@ describe('labels and team membership', () => {
     expect(gh.log()).toEqual(['GET /repos/example-isp/rdns/issues/7/labels']);
   });
 
+  it('tells who added a label most recently, from the pull request\'s events', async () => {
+    gh.labelEvents.set(7, [
+      { event: 'labeled', label: 'rdns/bulk-approved', actor: 'nina' },
+      { event: 'unlabeled', label: 'rdns/bulk-approved', actor: 'alice' },
+      { event: 'labeled', label: 'RDNS/Bulk-Approved', actor: 'alice' },
+      { event: 'labeled', label: 'other', actor: 'bob' },
+    ]);
+    expect(await host.labelAppliedBy!(7, 'rdns/bulk-approved')).toBe('alice');
+    expect(await host.labelAppliedBy!(7, 'missing')).toBeUndefined();
+  });
+
   it('asks GitHub for team membership once per (org, team, login); 404 means not a member', async () => {
     gh.teams.set('example-isp/noc', ['alice']);
     expect(await host.isTeamMember('example-isp', 'noc', 'alice')).toBe(true);

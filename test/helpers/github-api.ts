@@ -44,6 +44,8 @@ export interface FakeGitHub {
   readonly requests: RecordedRequest[];
   /** Label names per pull request number. */
   readonly labels: Map<number, string[]>;
+  /** Issue events per pull request number (`labeled` / `unlabeled`, with who did it). */
+  readonly labelEvents: Map<number, { event: 'labeled' | 'unlabeled'; label: string; actor: string }[]>;
   /** Active members per `org/team` (lower case), e.g. `example-isp/noc` → ['alice']. */
   readonly teams: Map<string, string[]>;
   /** Comments per issue / pull request number. */
@@ -64,6 +66,7 @@ export async function startFakeGitHub(options: { token?: string | readonly strin
   const requests: RecordedRequest[] = [];
   const labels = new Map<number, string[]>();
   const teams = new Map<string, string[]>();
+  const labelEvents: FakeGitHub['labelEvents'] = new Map();
   const comments = new Map<number, FakeComment[]>();
   const checkRuns: FakeCheckRun[] = [];
   const failures: { method: string; path: RegExp; status: number; times: number }[] = [];
@@ -99,6 +102,11 @@ export async function startFakeGitHub(options: { token?: string | readonly strin
           ? { status: 200, body: { state: 'active', role: 'member', url: `${base}/orgs/${org}/teams/${team}/memberships/${user}` } }
           : { status: 404, body: { message: 'Not Found' } };
       },
+    },
+    {
+      method: 'GET',
+      path: /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/events$/,
+      handler: (r, [n]) => page(r, (labelEvents.get(Number(n)) ?? []).map((e, i) => ({ id: i + 1, event: e.event, actor: { login: e.actor }, label: { name: e.label } }))),
     },
     {
       // A team the token can see (GitHub answers 404 alike for a missing team and one the token may not read).
@@ -205,6 +213,7 @@ export async function startFakeGitHub(options: { token?: string | readonly strin
     url: base,
     requests,
     labels,
+    labelEvents,
     teams,
     comments,
     checkRuns,

@@ -128,7 +128,7 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
         })());
       const prHost = async (): Promise<PullRequestHost | undefined> => (gh.pr ? (await hosts()).api : undefined);
       let labelNotice: string | undefined;
-      const labels = async (): Promise<string[]> => {
+      const labels = async (approval: string): Promise<string[]> => {
         let live = gh.pr?.labels ?? [];
         const host = await prHost();
         if (host && gh.pr) {
@@ -137,6 +137,19 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
           } catch (e) {
             // The event's labels are GitHub's own record of that moment; only a label added since is missed.
             labelNotice = `labels from the event (the API failed: ${(e as Error).message})`;
+          }
+          // Whoever can push a branch can also label: the author's own label approves nothing.
+          const isApproval = (l: string): boolean => l.toLowerCase() === approval.toLowerCase();
+          if (!labelNotice && live.some(isApproval) && host.labelAppliedBy) {
+            try {
+              const by = await host.labelAppliedBy(gh.pr.number, approval);
+              if (by && by.toLowerCase() === gh.pr.author.toLowerCase()) {
+                live = live.filter((l) => !isApproval(l));
+                labelNotice = `"${approval}" was added by the author @${by}, and an author cannot approve their own change: someone else must add it`;
+              }
+            } catch (e) {
+              labelNotice = `who added "${approval}" could not be read (${(e as Error).message})`;
+            }
           }
         }
         return [...live, ...opts.label];
@@ -178,7 +191,7 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
         guards: async (cs) => {
           // The base's limits: a pull request must not lift the guard that judges it.
           const config = (diff ? (await baseTip(diff)).config : undefined) ?? repo?.config ?? loadRepository(ctx.root, []).config;
-          const have = await labels();
+          const have = await labels(config.guards.label);
           const approved = have.some((l) => l.toLowerCase() === config.guards.label.toLowerCase());
           const changed = cs.counts.added + cs.counts.changed + cs.counts.reset + cs.counts.removed;
           return {
