@@ -50,6 +50,7 @@ export const DIAGNOSTIC_CODES = {
   'template.invalid': ['error', 'a `default` template has an unknown placeholder or gives invalid hostnames'],
   'template.collision': ['error', 'a `default` template would give several addresses the same name'],
   'zone.too-large': ['error', 'a reverse zone would hold more records than `zones.max_records` (Route53 quota)'],
+  'zone.unknown': ['error', "a block's `zones:` key names none of the block's reverse zones (a typo, or the `/` form of an RFC 2317 name): its `zone_id` and `mode` would be ignored"],
   'render.delegation': ['error', 'an allocation with `delegate_to` cannot be delegated in DNS: neither below a /24 (RFC 2317) nor on an octet/nibble boundary, inside an RFC 2317 block, or covering a whole zone'],
   'render.forward-zone': ['error', 'a generic name of `default` does not end in the block\'s `forward.zone`, so its A/AAAA record cannot be published there'],
   'render.value': ['error', 'a rendered record name or value is not a valid DNS name or is longer than 255 characters, or the synthesized JSON contains Terraform template syntax the renderer did not write'],

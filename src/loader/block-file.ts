@@ -7,6 +7,7 @@ import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
 import { normalizeHostname } from '../core/hostname.js';
 import { compareIp, comparePrefix, formatIp, formatPrefix, parseIp, parsePrefix, prefixContains, prefixContainsIp, type IpPrefix } from '../core/ip.js';
 import type { Allocation, Block, Config, PtrRecord, ZoneOptions } from '../core/model.js';
+import { reverseZonesOf, zoneCountOf, zoneLayoutOf } from '../core/reverse.js';
 import { checkTemplate } from '../core/template.js';
 import { explainDenial } from '../policy/hostname-policy.js';
 import { isValidOwner } from '../policy/owners.js';
@@ -94,7 +95,15 @@ function buildBlock(raw: RawBlock, source: YamlSource, file: string, config: Con
   const records = buildRecords(raw, block, source, config, diagnostics);
 
   const zones: Record<string, ZoneOptions> = {};
-  for (const [name, o] of Object.entries(raw.zones ?? {})) zones[canonicalZoneName(name)] = { zoneId: o.zone_id, mode: o.mode };
+  const known = zoneNamesOf(block, config);
+  for (const [name, o] of Object.entries(raw.zones ?? {})) {
+    const canonical = canonicalZoneName(name);
+    if (known && !known.has(canonical)) {
+      const hint = canonical.includes('/') ? '; RFC 2317 zones are named with "-" (0-25.113.0.203.in-addr.arpa)' : '';
+      diagnostics.push(diag('zone.unknown', `zones: "${name}" is not a reverse zone of ${formatPrefix(block)} (${[...known].slice(0, 4).join(', ')}${known.size > 4 ? ', …' : ''})${hint}; its settings would be ignored`, source.keyPos(['zones', name]), { value: name }));
+    }
+    zones[canonical] = { zoneId: o.zone_id, mode: o.mode };
+  }
   let forward: Block['forward'];
   if (raw.forward) {
     const zone = normalizeHostname(raw.forward.zone);
@@ -233,4 +242,19 @@ function checkRecordsLoosely(raw: RawBlock, source: YamlSource, config: Config):
 function stringValuePos(source: YamlSource, key: string, keyPos: SourcePos): SourcePos {
   const valuePos = source.valuePos(['records', key]);
   return valuePos.line === keyPos.line ? keyPos : valuePos;
+}
+
+/**
+ * Every zone name the block can map to, whichever way the repository decides who owns
+ * the parent zone (so a check of a single file agrees with the whole repository);
+ * undefined for blocks split into too many zones to list.
+ */
+function zoneNamesOf(block: IpPrefix, config: Config): Set<string> | undefined {
+  const names = new Set<string>();
+  for (const parentOwned of [true, false]) {
+    const layout = zoneLayoutOf(block, config.boundaries, parentOwned);
+    if (zoneCountOf(layout) > 4096n) return undefined;
+    for (const z of reverseZonesOf(layout)) names.add(z.name);
+  }
+  return names;
 }

@@ -99,6 +99,12 @@ const cases: Case[] = [
     at: { file: 'zones/a.yaml', line: 1, column: 9 },
     message: /3 PTR records/,
   },
+  {
+    code: 'zone.unknown',
+    files: { 'zones/a.yaml': 'prefix: 203.0.113.0/25\nzones:\n  0-25.113.0.203.in-addr.arpa: { zone_id: Z1 }\n  0/25.113.0.203.in-addr.arpa.: { zone_id: Z2 }\n' },
+    at: { file: 'zones/a.yaml', line: 4, column: 3 },
+    message: /"0\/25\.113\.0\.203\.in-addr\.arpa\." is not a reverse zone of 203\.0\.113\.0\/25 \(113\.0\.203\.in-addr\.arpa\., 0-25\.113\.0\.203\.in-addr\.arpa\.\); RFC 2317 zones are named with "-"/,
+  },
   { code: 'config.invalid', files: { 'rdns.yaml': 'policy:\n  deny_extra: ["(unclosed"]\n', 'zones/a.yaml': block('') }, at: { file: 'rdns.yaml', line: 2, column: 16 } },
   { code: 'schema.invalid', files: { 'rdns.yaml': 'zones:\n  ipv4_boundary: 20\n', 'zones/a.yaml': block('') }, at: { file: 'rdns.yaml', line: 2, column: 18 } },
   // defaults.ttl applies to every record without its own TTL: it must be within policy.ttl.
