@@ -71,6 +71,13 @@ export function brokenFiles(repo: Repository): Map<string, Diagnostic> {
   return out;
 }
 
+/** Records that did not load for an invalid hostname (`file|ip` → the value as written), so reset can remove them. */
+export function invalidRecords(repo: Repository): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const d of repo.diagnostics) if (d.code === 'hostname.invalid' && d.file && d.ip && d.value !== undefined) out.set(`${d.file}|${d.ip}`, d.value);
+  return out;
+}
+
 /**
  * Applies the planned changes: per block file, one read, one pass of surgical edits,
  * one atomic write. All files are edited in memory first; if any cannot be edited
@@ -116,7 +123,7 @@ export function writeChanges(root: string, changes: readonly PlannedChange[], to
 
 function runRequests(root: string, requests: readonly PtrRequest[], options: ChangeOptions, extra: Diagnostic[] = [], skipInvalid = false): ChangeResult & { repo: Repository } {
   const repo = loadRepository(root, options.paths);
-  const plan = planPtrChanges(repo, requests, { actor: options.actor, brokenFiles: brokenFiles(repo) });
+  const plan = planPtrChanges(repo, requests, { actor: options.actor, brokenFiles: brokenFiles(repo), invalidRecords: invalidRecords(repo) });
   const diagnostics = [...extra, ...plan.diagnostics];
   let written: string[] = [];
   const refused = countErrors(diagnostics) > 0;

@@ -78,6 +78,11 @@ export interface PlanOptions {
   readonly actor?: Actor;
   /** Blocks that failed to load (file → first error), named when an address is in no block. */
   readonly brokenFiles?: ReadonlyMap<string, Diagnostic>;
+  /**
+   * Records that are in a block file but did not load (an invalid hostname), keyed
+   * `file|ip`, with the value as written: `reset` removes them, `set` replaces them.
+   */
+  readonly invalidRecords?: ReadonlyMap<string, string>;
 }
 
 interface RepoView {
@@ -227,7 +232,8 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
   function planOne(c: Candidate, notes: string[]): void {
     const { block, ip, ipText, req } = c;
     const record = recordOf(block, ipText);
-    const old = currentPtr(block, record, ip);
+    const invalid = record ? undefined : options.invalidRecords?.get(`${block.file}|${ipText}`);
+    const old: PtrValue | undefined = invalid !== undefined ? { ptr: invalid, source: 'record' } : currentPtr(block, record, ip);
     const generic = block.default ? genericNameOf(block.default, ip, block.prefix) : undefined;
     let host = c.host;
     if (host !== undefined && host === generic && req.ttl === undefined && req.note === undefined) {
@@ -235,7 +241,7 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
       host = undefined;
     }
     if (host === undefined) {
-      if (!record) {
+      if (!record && invalid === undefined) {
         unchanged.push({ ipText, file: block.file, current: old, pos: req.pos, notes: [...notes, old ? 'already the block default' : 'has no record'] });
         return;
       }
@@ -250,7 +256,7 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
     const ttl = req.ttl ?? record?.ttl;
     const note = req.note ?? record?.note;
     changes.push({
-      kind: record ? 'changed' : 'added',
+      kind: record || invalid !== undefined ? 'changed' : 'added',
       ip,
       ipText,
       file: block.file,

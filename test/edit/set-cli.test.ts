@@ -116,6 +116,16 @@ describe('rdns set / reset (the real process)', () => {
     expect(readFileSync(join(outside, 'elsewhere.yaml'), 'utf8')).toBe('prefix: 192.0.2.0/24\n');
   });
 
+  it('reset removes a record that does not load (an invalid hostname), set replaces it', () => {
+    const root = repo({ 'zones/203.0.113.0_24.yaml': 'prefix: 203.0.113.0/24\nrecords:\n  203.0.113.5: mail\n  203.0.113.6: mail_6.example.com\n  203.0.113.7: ok.example.com\n' });
+    const reset = runCli(['reset', '203.0.113.5'], { cwd: root });
+    expect(reset.stdout).toBe('reset   203.0.113.5  mail → (no PTR)  zones/203.0.113.0_24.yaml\nwrote zones/203.0.113.0_24.yaml\n');
+    const set = runCli(['set', '203.0.113.6', 'mail6.example.com'], { cwd: root });
+    expect(set.stdout).toContain('changed 203.0.113.6  mail_6.example.com → mail6.example.com');
+    expect(read(root, 'zones/203.0.113.0_24.yaml')).toBe('prefix: 203.0.113.0/24\nrecords:\n  203.0.113.6: mail6.example.com\n  203.0.113.7: ok.example.com\n');
+    expect(loadRepository(root).diagnostics).toEqual([]);
+  });
+
   it('usage mistakes exit 2', () => {
     const root = repo();
     expect(runCli(['set', '198.51.100.9'], { cwd: root }).status).toBe(2);
