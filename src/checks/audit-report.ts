@@ -38,7 +38,7 @@ export function auditMarkdown(r: AuditReport): string {
   const out: string[] = ['# Reverse DNS audit', ''];
   out.push(`Generated ${r.generatedAt} through ${r.resolvers.length > 0 ? r.resolvers.map((x) => `\`${x}\``).join(', ') : 'the system resolvers'}.`, '');
   if (r.unreachable) {
-    out.push('**No DNS server answered: nothing could be checked.**', '');
+    out.push('**No DNS server answered (or every query was refused): nothing could be checked.**', '');
     for (const d of r.diagnostics) out.push(`- ${d.severity} \`${d.code}\`: ${mdCell(d.message)}`);
     return `${out.join('\n')}\n`;
   }

@@ -177,7 +177,8 @@ export async function runAudit(input: AuditInput, resolver: DnsResolver, options
 
   const now = (options.now ?? (() => new Date()))();
   const resolvers = resolver.servers;
-  if (fcrdns.unreachable && resolver.stats().responses === 0) {
+  // Unusable resolver: FCrDNS got nothing, and neither did the live PTRs (all silent or refused).
+  if (fcrdns.unreachable && live.every((a) => a.outcome === 'timeout' || a.outcome === 'unreachable' || a.outcome === 'refused')) {
     return emptyReport(now, resolvers, input, targets, [...diagnostics, ...fcrdns.diagnostics]);
   }
   diagnostics.push(...fcrdns.diagnostics);

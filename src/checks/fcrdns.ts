@@ -56,7 +56,7 @@ export interface FcrdnsReport {
   readonly diagnostics: Diagnostic[];
   readonly checked: number;
   readonly passed: number;
-  /** No query got any response: the resolver is unreachable and nothing was verified. */
+  /** No query got any response, or every one was refused: the resolver is unusable and nothing was verified. */
   readonly unreachable: boolean;
 }
 
@@ -135,18 +135,26 @@ function statusOf(ipText: string, a: Answer): { status: FcrdnsStatus; addresses:
  */
 export async function checkFcrdns(targets: readonly FcrdnsTarget[], resolver: DnsResolver, options: FcrdnsOptions = {}): Promise<FcrdnsReport> {
   let done = 0;
+  let refused = 0;
   const results = await mapPool(targets, options.parallel ?? 256, async (target): Promise<FcrdnsResult> => {
     const answer = await resolver.lookup(target.ptr, target.ip.version === 4 ? 'A' : 'AAAA');
+    if (answer.outcome === 'refused') refused++;
     const { status, addresses } = statusOf(target.ipText, answer);
     options.onProgress?.(++done, targets.length);
     return answer.detail && status !== 'pass' ? { target, status, addresses, detail: answer.detail } : { target, status, addresses };
   });
   const passed = results.filter((r) => r.status === 'pass').length;
-  const unreachable = results.length > 0 && results.every((r) => r.status === 'timeout') && resolver.stats().responses === 0;
+  const silent = results.filter((r) => r.status === 'timeout').length;
+  // A server that refuses every query (authoritative-only, or an ACL) verified nothing either.
+  const allRefused = refused > 0 && refused + silent === results.length;
+  const unreachable = results.length > 0 && ((silent === results.length && resolver.stats().responses === 0) || allRefused);
   const diagnostics: Diagnostic[] = [];
   if (unreachable) {
     const servers = resolver.servers.length > 0 ? resolver.servers.join(', ') : 'the system resolvers';
-    diagnostics.push(diag('resolver.unreachable', `no DNS server answered (${servers}): none of ${results.length} names could be checked; FCrDNS was not verified`, undefined, { value: resolver.servers.join(',') }));
+    const why = allRefused
+      ? `the DNS server refused every query (${servers}: REFUSED; it does not resolve these names for us: an authoritative-only server or an access list? use a recursive resolver)`
+      : `no DNS server answered (${servers})`;
+    diagnostics.push(diag('resolver.unreachable', `${why}: none of ${results.length} names could be checked; FCrDNS was not verified`, undefined, { value: resolver.servers.join(',') }));
     return { results, diagnostics, checked: results.length, passed, unreachable };
   }
   const severityFor = (status: FcrdnsStatus): 'error' | 'warning' => (status === 'servfail' || status === 'timeout') && !options.strict ? 'warning' : 'error';

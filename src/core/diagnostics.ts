@@ -75,7 +75,7 @@ export const DIAGNOSTIC_CODES = {
   'fcrdns.servfail': ['warning', 'the PTR name could not be verified: the DNS server answered SERVFAIL/REFUSED (an error with `--strict`)'],
   'fcrdns.timeout': ['warning', 'the PTR name could not be verified: no answer in time (an error with `--strict`)'],
   'fcrdns.defaults-sampled': ['warning', 'a block with `default` is larger than 65,536 addresses: only generic names at both ends were checked'],
-  'resolver.unreachable': ['error', 'no DNS server answered any query (exit code 2 unless `--report-only`)'],
+  'resolver.unreachable': ['error', 'no DNS server answered any query, or the server refused every one (exit code 2 unless `--report-only`)'],
   'drift.not-applied': ['warning', 'git has a PTR for the address, DNS has none yet (not applied)'],
   'drift.changed': ['error', 'DNS serves another PTR than git (changed outside git)'],
   'drift.stale': ['warning', 'DNS serves a PTR for an address that has none in git (stale)'],

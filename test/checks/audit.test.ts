@@ -126,6 +126,14 @@ describe.skipIf(!have)('runAudit against BIND on loopback', () => {
     expect(report.diagnostics.find((d) => d.code === 'audit.partial')?.file).toBe('zones/2001-db8.yaml');
   });
 
+  it('says nothing could be checked when the server refuses every query', async () => {
+    const repo = loadRepository(tempRepo({ 'zones/a.yaml': 'prefix: 198.51.100.0/28\nowners: ["@noc"]\nrecords:\n  198.51.100.1: mail.example.org\n' }));
+    const refused = await runAudit(repo, createDnsResolver({ servers: [server.address], timeoutMs: 1000, retries: 0 }));
+    expect(refused.unreachable).toBe(true);
+    expect(refused.diagnostics.map((d) => d.code)).toEqual(['resolver.unreachable']);
+    expect(auditMarkdown(refused)).toContain('every query was refused');
+  });
+
   it('reports progress up to the end', () => {
     expect(progress.length).toBeGreaterThan(500);
     expect(progress[progress.length - 1]).toBe(1);

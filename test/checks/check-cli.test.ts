@@ -66,6 +66,12 @@ describe.skipIf(!have)('rdns check (built CLI) against BIND on loopback', () => 
     expect(r.stdout.split('\n')[0]).toMatch(/^::error file=zones\/a\.yaml,line=6,col=3,title=fcrdns\.nxdomain::192\.0\.2\.31 → missing\.example\.test/);
   });
 
+  it('exits 2 when the server refuses every query (nothing verified), not 0 with warnings', () => {
+    const r = rdns(tempRepo({ 'zones/a.yaml': 'prefix: 198.51.100.0/24\nowners: ["@noc"]\nrecords:\n  198.51.100.1: mail.example.org\n' }), 'check', '--resolver', server.address, '--timeout', '500');
+    expect(r.stdout).toMatch(/^error resolver\.unreachable the DNS server refused every query/);
+    expect(r.status).toBe(2);
+  });
+
   it('prints plain progress lines (no bar, no colours) in CI logs, and groups generic names per block', () => {
     const root = tempRepo({ 'zones/big.yaml': 'prefix: 10.9.0.0/22\nowners: ["@noc"]\ndefault: "x-{dashed}.example.test"\n' });
     const r = spawnSync(process.execPath, [CLI, '-C', root, 'check', '--resolver', server.address], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, CI: 'true' } });

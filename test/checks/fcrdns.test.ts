@@ -96,6 +96,17 @@ describe.skipIf(!have)('checkFcrdns against BIND on loopback', () => {
     expect(generic[0]!.message).toMatch(/^1 of 3 generic names of 192\.0\.2\.0\/30: mismatch; e\.g\. 192\.0\.2\.2 → gen-192-0-2-2\.example\.test, but/);
   });
 
+  it('a server that refuses every query (authoritative-only, not a resolver) verified nothing: resolver.unreachable', async () => {
+    const report = await run({ 'zones/a.yaml': 'prefix: 198.51.100.0/24\nowners: ["@noc"]\nrecords:\n  198.51.100.1: mail.example.org\n  198.51.100.2: www.example.org\n' });
+    expect(report.unreachable).toBe(true);
+    expect(report.diagnostics.map((d) => [d.code, d.severity])).toEqual([['resolver.unreachable', 'error']]);
+    expect(report.diagnostics[0]!.message).toContain('refused every query');
+    // One name it does serve is enough to make the run meaningful: the refused ones are warnings as before.
+    const mixed = await run({ 'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: ["@noc"]\nrecords:\n  192.0.2.25: mail.example.test\n  192.0.2.26: www.example.org\n' });
+    expect(mixed.unreachable).toBe(false);
+    expect(mixed.diagnostics.map((d) => [d.code, d.severity])).toEqual([['fcrdns.servfail', 'warning']]);
+  });
+
   it('a target list from a change set checks only the new PTRs', async () => {
     const ip = (t: string) => ({ version: 4 as const, value: BigInt(t.split('.').reduce((a, o) => a * 256 + Number(o), 0)) });
     const changes: RecordChange[] = [
