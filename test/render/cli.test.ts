@@ -174,6 +174,18 @@ $TTL 3600
   });
 });
 
+describe('an output folder that cannot be written', () => {
+  it('is an environment error (exit 2) that names the folder, not an internal error', () => {
+    const root = repo();
+    const synth = rdns(root, 'synth', '--out', 'zones/192.0.2.0_24.yaml/out');
+    expect(synth.stderr).toBe('rdns: cannot write the stacks to zones/192.0.2.0_24.yaml/out: ENOTDIR\nhint: pass a writable folder with --out\n');
+    expect(synth.status).toBe(2);
+    const exported = rdns(root, 'export', '--out-dir', 'zones/192.0.2.0_24.yaml/out');
+    expect(exported.stderr).toBe('rdns: cannot write the zone files to zones/192.0.2.0_24.yaml/out: ENOTDIR\nhint: pass a writable folder with --out-dir\n');
+    expect(exported.status).toBe(2);
+  });
+});
+
 describe('npx cdktf synth', () => {
   it('runs the renderer from cdktf.json and writes the same stacks', () => {
     const root = repo();

@@ -61,8 +61,12 @@ export function registerExport(program: Command, context: () => CliContext, setE
         }
         if (opts.outDir) {
           const dir = resolve(ctx.root, opts.outDir);
-          mkdirSync(dir, { recursive: true });
-          for (const z of zones) writeFileSync(join(dir, zoneFileName(z.zone)), formatZoneFile(z, apex));
+          try {
+            mkdirSync(dir, { recursive: true });
+            for (const z of zones) writeFileSync(join(dir, zoneFileName(z.zone)), formatZoneFile(z, apex));
+          } catch (e) {
+            throw new RdnsError(`cannot write the zone files to ${opts.outDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2, 'pass a writable folder with --out-dir');
+          }
           ctx.stdout(`wrote ${zones.length} zone file${zones.length === 1 ? '' : 's'} into ${opts.outDir}\n`);
         } else ctx.stdout(formatExportZones(zones, apex));
       }

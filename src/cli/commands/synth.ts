@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
+import { RdnsError } from '../../core/errors.js';
 import { changedFiles, WORKTREE } from '../../git/changed-files.js';
 import { resolveRevisions } from '../../git/revisions.js';
 import { loadRepository, type Repository } from '../../loader/repository.js';
@@ -78,7 +79,15 @@ export function registerSynth(program: Command, context: () => CliContext, setEx
       const outdir = resolve(ctx.root, opts.out || ctx.env.CDKTF_OUTDIR || 'cdktf.out');
       // Loaded only now: cdktf and the provider classes take a moment to import.
       const { synthesize, checkSynthOutput } = await import('../../render/synth.js');
-      const stacks = synthesize(input.model, input.repo.config, { outdir, prune: true });
+      let stacks: StackInfo[];
+      try {
+        stacks = synthesize(input.model, input.repo.config, { outdir, prune: true });
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        // A folder that cannot be written is the environment's problem, not an internal error.
+        if (typeof code !== 'string') throw e;
+        throw new RdnsError(`cannot write the stacks to ${opts.out || ctx.env.CDKTF_OUTDIR || 'cdktf.out'}: ${code}`, 2, 'pass a writable folder with --out');
+      }
       const unsafe = checkSynthOutput(outdir);
       if (unsafe.length > 0) {
         ctx.stdout(formatDiagnostics(opts.format, unsafe, summarize(unsafe, input.repo.fileCount, input.repo.recordCount), ctx.color));
