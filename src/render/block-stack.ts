@@ -45,7 +45,8 @@ export class BlockStack extends TerraformStack {
    */
   private readonly deferred: Deferred[] = [];
 
-  constructor(scope: Construct, block: BlockContents, config: Config) {
+  /** `stateRoot`: the repository root relative to the stack folder (local state lives there). */
+  constructor(scope: Construct, block: BlockContents, config: Config, stateRoot = '') {
     super(scope, block.stack);
     new AwsProvider(this, 'aws', { region: config.region });
     // The prebuilt provider pins its own exact version; the operator's constraint wins.
@@ -62,7 +63,9 @@ export class BlockStack extends TerraformStack {
       // S3-native state locking (Terraform ≥ 1.10) is newer than cdktf's S3BackendConfig.
       if (b.useLockfile) this.addOverride('terraform.backend.s3.use_lockfile', true);
     } else {
-      new LocalBackend(this, { path: `${b.path ? `${b.path.replace(/\/$/, '')}/` : 'terraform.'}${block.stack}.tfstate` });
+      // Relative to the repository root, not to the stack folder: that folder is replaced by every synth.
+      const file = `${b.path ? `${b.path.replace(/\/$/, '')}/` : 'terraform.'}${block.stack}.tfstate`;
+      new LocalBackend(this, { path: stateRoot && !file.startsWith('/') ? `${stateRoot}/${file}` : file });
     }
     for (const zone of block.zones) if (!zone.delegatedTo) this.addZone(zone);
     if (block.forward && block.forward.records.length > 0) this.addForward(block);

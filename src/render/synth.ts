@@ -4,7 +4,7 @@
  * `terraform -chdir=cdktf.out/stacks/<stack>` both work on it.
  */
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { App } from 'cdktf';
 import { diag, type Diagnostic } from '../core/diagnostics.js';
 import type { Config } from '../core/model.js';
@@ -17,13 +17,20 @@ export interface SynthOptions {
   readonly outdir: string;
   /** Remove stacks of an earlier synth that this one does not produce (off for partial synths). */
   readonly prune?: boolean;
+  /**
+   * Repository root: local Terraform state lives there (`terraform.<stack>.tfstate`), outside
+   * `outdir`, whose stacks/ every synth replaces. Default: the current directory.
+   */
+  readonly root?: string;
 }
 
 /** Synthesizes every block of `model` into `outdir`; returns what was written. */
 export function synthesize(model: RenderModel, config: Config, options: SynthOptions): StackInfo[] {
   if (options.prune) pruneStacks(options.outdir);
   const app = new App({ outdir: options.outdir, stackTraces: false, skipValidation: true });
-  for (const block of model.blocks) new BlockStack(app, block, config);
+  // Terraform reads a relative local-state path from the stack folder; every stack folder is equally deep.
+  const toRoot = relative(join(resolve(options.outdir), 'stacks', 'stack'), resolve(options.root ?? '.')).split(sep).join('/');
+  for (const block of model.blocks) new BlockStack(app, block, config, toRoot);
   app.synth();
   return model.blocks.map(stackInfoOf);
 }

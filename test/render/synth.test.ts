@@ -22,7 +22,7 @@ afterAll(() => {
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Synthesizes a repository; returns every stack's cdk.tf.json text by stack name. */
-function synth(files: Record<string, string>): { stacks: Record<string, string>; outdir: string } {
+function synth(files: Record<string, string>): { stacks: Record<string, string>; outdir: string; root: string } {
   const root = writeRepo(files);
   temps.push(root);
   const repo = loadRepository(root);
@@ -30,10 +30,10 @@ function synth(files: Record<string, string>): { stacks: Record<string, string>;
   const model = zoneContents(repo);
   expect(model.diagnostics).toEqual([]);
   const outdir = join(root, 'cdktf.out');
-  synthesize(model, repo.config, { outdir, prune: true });
+  synthesize(model, repo.config, { outdir, prune: true, root });
   const stacks: Record<string, string> = {};
   for (const name of readdirSync(join(outdir, 'stacks')).sort()) stacks[name] = readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8');
-  return { stacks, outdir };
+  return { stacks, outdir, root };
 }
 
 const fixture = synth(FIXTURE);
@@ -163,10 +163,22 @@ describe('stacks and resources', () => {
     expect(tf.provider.aws).toEqual([{ region: 'eu-central-1' }]);
   });
 
-  it('uses local state per stack when rdns.yaml sets no backend', () => {
-    const { stacks } = synth({ 'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: a.example.net\n' });
+  it('uses local state per stack when rdns.yaml sets no backend, kept in the repository root where the next synth cannot delete it', () => {
+    const { stacks, outdir, root } = synth({ 'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: a.example.net\n' });
     const tf = JSON.parse(stacks['rdns-192-0-2-0-24']!) as Json;
-    expect(tf.terraform.backend).toEqual({ local: { path: 'terraform.rdns-192-0-2-0-24.tfstate' } });
+    // Terraform resolves a relative path from the stack folder (terraform -chdir=cdktf.out/stacks/<stack>).
+    expect(tf.terraform.backend).toEqual({ local: { path: '../../../terraform.rdns-192-0-2-0-24.tfstate' } });
+    const state = join(outdir, 'stacks', 'rdns-192-0-2-0-24', tf.terraform.backend.local.path as string);
+    expect(state).toBe(join(root, 'terraform.rdns-192-0-2-0-24.tfstate'));
+    writeFileSync(state, '{"version": 4}');
+    const repo = loadRepository(root);
+    synthesize(zoneContents(repo), repo.config, { outdir, prune: true, root });
+    expect(readFileSync(state, 'utf8')).toBe('{"version": 4}');
+    // backend.path: a folder of the repository, or an absolute one as it is.
+    const inFolder = synth({ 'rdns.yaml': 'backend: {type: local, path: state/}\n', 'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\n' });
+    expect((JSON.parse(inFolder.stacks['rdns-192-0-2-0-24']!) as Json).terraform.backend.local.path).toBe('../../../state/rdns-192-0-2-0-24.tfstate');
+    const absolute = synth({ 'rdns.yaml': 'backend: {type: local, path: /var/lib/rdns}\n', 'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\n' });
+    expect((JSON.parse(absolute.stacks['rdns-192-0-2-0-24']!) as Json).terraform.backend.local.path).toBe('/var/lib/rdns/rdns-192-0-2-0-24.tfstate');
     expect(tf.terraform.required_providers.aws.version).toBe('~> 6.0');
     expect(tf.provider.aws).toEqual([{ region: 'us-east-1' }]);
   });

@@ -81,7 +81,7 @@ export function registerSynth(program: Command, context: () => CliContext, setEx
       const { synthesize, checkSynthOutput } = await import('../../render/synth.js');
       let stacks: StackInfo[];
       try {
-        stacks = synthesize(input.model, input.repo.config, { outdir, prune: true });
+        stacks = synthesize(input.model, input.repo.config, { outdir, prune: true, root: ctx.root });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         // A folder that cannot be written is the environment's problem, not an internal error.
