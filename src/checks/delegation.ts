@@ -166,7 +166,8 @@ async function checkThroughResolver(z: ZoneProbe, resolver: DnsResolver): Promis
   const [soa, ns] = await Promise.all([resolver.lookup(z.zone, 'SOA'), resolver.lookup(z.zone, 'NS')]);
   const base = { zone: z.zone, file: z.file, ns: ns.values, ...(z.expected ? { expected: z.expected } : {}) };
   const result = (status: DelegationStatus, detail: string | undefined, diagnostics: Diagnostic[]): Checked => ({ ...base, status, ...(detail ? { detail } : {}), diagnostics });
-  if (soa.outcome === 'nxdomain' || soa.outcome === 'nodata' || (soa.outcome === 'answer' && ns.outcome !== 'answer' && ns.outcome !== 'servfail')) {
+  // Missing only on evidence (NXDOMAIN, or no SOA/NS at the name); a lost or refused NS question proves nothing.
+  if (soa.outcome === 'nxdomain' || soa.outcome === 'nodata' || (soa.outcome === 'answer' && (ns.outcome === 'nxdomain' || ns.outcome === 'nodata'))) {
     const why =
       soa.outcome === 'nxdomain'
         ? `${zoneText} does not exist in DNS (NXDOMAIN): the parent zone has no delegation (NS records) for it`
@@ -177,8 +178,9 @@ async function checkThroughResolver(z: ZoneProbe, resolver: DnsResolver): Promis
     const why = `the resolver answers SERVFAIL for ${zoneText}: its delegated name servers do not answer for it (lame delegation) or the zone does not load`;
     return result('lame', why, [diag('delegation.lame', `reverse zone ${why}`, z.pos, { value: zoneText })]);
   }
-  if (soa.outcome !== 'answer') {
-    return result('unverifiable', `no usable answer for ${zoneText} (${soa.outcome})`, [diag('delegation.unverifiable', `reverse zone ${zoneText}: delegation not verifiable (${soa.outcome})`, z.pos, { value: zoneText })]);
+  if (soa.outcome !== 'answer' || ns.outcome !== 'answer') {
+    const what = soa.outcome !== 'answer' ? `SOA ${soa.outcome}` : `NS ${ns.outcome}`;
+    return result('unverifiable', `no usable answer for ${zoneText} (${what})`, [diag('delegation.unverifiable', `reverse zone ${zoneText}: delegation not verifiable (${what})`, z.pos, { value: zoneText })]);
   }
   const diagnostics: Diagnostic[] = [];
   const problems: string[] = [];

@@ -116,6 +116,27 @@ describe.skipIf(!have)('delegation as seen from the parent (two BINDs on loopbac
   });
 });
 
+describe.skipIf(!have)('delegation through the resolver only (no direct questions)', () => {
+  it('an NS lookup that times out leaves the delegation unverified; it is not reported missing', async () => {
+    const server = await startBind([{ name: '2.0.192.in-addr.arpa', text: zoneText('2.0.192.in-addr.arpa', '') }]);
+    const silent = await silentServer();
+    try {
+      const real = createDnsResolver({ servers: [server.address], timeoutMs: 1000, retries: 0 });
+      const lost = createDnsResolver({ servers: [silent.address], timeoutMs: 200, retries: 0 });
+      // SOA questions reach the server, NS questions are lost on the way (a silent server).
+      const flaky = { servers: real.servers, stats: real.stats, lookup: (n: string, t: Parameters<typeof real.lookup>[1]) => (t === 'NS' ? lost.lookup(n, t) : real.lookup(n, t)) };
+      const d = await checkDelegation({ zone: '2.0.192.in-addr.arpa.', file: 'zones/x.yaml', pos: { file: 'zones/x.yaml', line: 1, column: 9 } }, flaky);
+      expect(d.status).toBe('unverifiable');
+      expect(d.diagnostics.map((x) => [x.code, x.severity])).toEqual([['delegation.unverifiable', 'warning']]);
+      // Without the loss, the same zone is fine.
+      expect((await checkDelegation({ zone: '2.0.192.in-addr.arpa.', file: 'zones/x.yaml', pos: { file: 'zones/x.yaml', line: 1, column: 9 } }, real)).status).toBe('ok');
+    } finally {
+      await silent.close();
+      await server.stop();
+    }
+  });
+});
+
 describe('the direct querier and a server it cannot send to', () => {
   it('says the question could not be sent (network), which is not a timeout', async () => {
     const a = await createDirectQuerier({ timeoutMs: 200, retries: 1 }).query('255.255.255.255', 53, 'example.test', 'NS');
