@@ -21,7 +21,7 @@ import {
   supernetOf,
 } from '../core/ip.js';
 import type { Block, Config, ZoneMode, ZoneOptions } from '../core/model.js';
-import { classlessZoneNameOf, reverseNameOf, reverseZonesOf, zoneCountOf, zoneNameOf, type ReverseZone, type ZoneLayout } from '../core/reverse.js';
+import { classlessZoneNameOf, reverseNameOf, reverseZonesOf, zoneCountOf, zoneLayoutOf, zoneNameOf, type ReverseZone, type ZoneLayout } from '../core/reverse.js';
 import { genericNameOf } from '../core/template.js';
 import { normalizeHostname } from '../core/hostname.js';
 
@@ -296,12 +296,17 @@ function blockContents(block: Block, layout: ZoneLayout, config: Config, out: Di
     }
   }
   checkQuotas(block, contents, config, out);
-  // Options for a zone the block does not have (a typo, the `/` form of RFC 2317) would be
-  // ignored: a zone_id not adopted means a second hosted zone is created beside the real one.
+  // Validation refuses names that are no zone of the block at all (zone.unknown). Which of its
+  // possible zones a block gets is decided from the whole repository (its own RFC 2317 zone or
+  // the shared parent): options for the one it did not get would be ignored, and a zone_id not
+  // adopted means a second hosted zone beside the real one.
   const own = contents.filter((z) => !z.delegatedTo).map((z) => z.zone);
+  const other = new Set(zones.length === 0 ? [] : otherLayoutZones(block, layout, config));
   for (const name of Object.keys(block.zones)) {
-    if (zones.length === 0 || own.includes(name)) continue;
-    out.push(diag('render.unknown-zone', `zones: ${name} is not a reverse zone of ${formatPrefix(block.prefix)}, so its settings would be ignored; the block's zone${own.length === 1 ? ' is' : 's are'} ${own.slice(0, 4).join(', ')}${own.length > 4 ? ', …' : ''}`, block.pos, { value: name }));
+    if (own.includes(name) || !other.has(name)) continue;
+    out.push(
+      diag('render.unknown-zone', `zones: ${name} is not the reverse zone ${formatPrefix(block.prefix)} is rendered in (the repository's blocks give it ${own.slice(0, 4).join(', ')}${own.length > 4 ? ', …' : ''}), so its settings would be ignored`, block.pos, { value: name }),
+    );
   }
   let fwd: ForwardRecords | undefined;
   if (block.forward) {
@@ -357,6 +362,17 @@ function delegationsOf(block: Block, layout: ZoneLayout, out: Diagnostic[]): Del
     else fail(`/${p.length} is not on a${p.version === 4 ? 'n octet' : ' nibble'} boundary and RFC 2317 only covers IPv4 below a /24`);
   }
   return list;
+}
+
+/** The zones the block would have with the other layout (parent zone shared, or zones of its own). */
+function otherLayoutZones(block: Block, layout: ZoneLayout, config: Config): string[] {
+  const out: string[] = [];
+  for (const parentOwned of [true, false]) {
+    const l = zoneLayoutOf(block.prefix, config.boundaries, parentOwned);
+    if (l.length === layout.length && l.classless === layout.classless) continue;
+    if (zoneCountOf(l) <= 65_536n) out.push(...reverseZonesOf(l).map((z) => z.name));
+  }
+  return out;
 }
 
 function optionsOf(zone: string, block: Block, config: Config): ZoneOptions {

@@ -139,12 +139,17 @@ describe('zoneContents diagnostics', () => {
     expect(model.diagnostics.map((d) => d.code)).toEqual(['render.forward-zone']);
   });
 
-  it('refuses zone options for a zone the block does not render (a zone_id that would silently not be adopted)', () => {
-    const { model } = load({
-      'zones/a.yaml': 'prefix: 203.0.113.0/25\nowners: []\nzones:\n  0/25.113.0.203.in-addr.arpa: {zone_id: Z0123456789ABC}\nrecords:\n  203.0.113.5: api.example.org\n',
+  it('refuses zone options for the zone the repository did not give the block (a zone_id that would silently not be adopted)', () => {
+    // The /24 is not the repository's: the block gets its own RFC 2317 zone, not the parent named here.
+    const { repo, model } = load({
+      'zones/a.yaml': 'prefix: 203.0.113.0/25\nowners: []\nzones:\n  113.0.203.in-addr.arpa: {zone_id: Z0123456789ABC}\nrecords:\n  203.0.113.5: api.example.org\n',
     });
-    expect(model.diagnostics.map((d) => [d.code, d.file, d.value])).toEqual([['render.unknown-zone', 'zones/a.yaml', '0/25.113.0.203.in-addr.arpa.']]);
+    expect(repo.diagnostics).toEqual([]);
+    expect(model.diagnostics.map((d) => [d.code, d.file, d.value])).toEqual([['render.unknown-zone', 'zones/a.yaml', '113.0.203.in-addr.arpa.']]);
     expect(model.diagnostics[0]!.message).toContain('0-25.113.0.203.in-addr.arpa.');
+    // A name that is no zone of the block at all is validation's (zone.unknown), reported once.
+    const typo = load({ 'zones/a.yaml': 'prefix: 203.0.113.0/25\nowners: []\nzones:\n  0/25.113.0.203.in-addr.arpa: {zone_id: Z0123456789ABC}\n' });
+    expect([...typo.repo.diagnostics, ...typo.model.diagnostics].map((d) => d.code)).toEqual(['zone.unknown']);
   });
 
   it('warns when an exclusive zone holds more than one Route53 change batch takes (1,000 values, 32,000 characters)', () => {
