@@ -52,6 +52,14 @@ describe('rdns synth', () => {
     expect(existsSync(join(root, 'cdktf.out'))).toBe(false);
   });
 
+  it('export keeps its stdout for data: findings of a repository with errors go to stderr', () => {
+    const root = repo({ 'zones/a.yaml': 'prefix: 192.0.2.0/24\nrecords:\n  192.0.2.1: "bad_name.example.net"\n' });
+    const r = rdns(root, 'export', '--format', 'json');
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^zones\/a\.yaml:3:3: error hostname\.invalid/m);
+  });
+
   it('reports a delegation DNS cannot express with its place in the file', () => {
     const root = repo({ 'zones/a.yaml': 'prefix: 2001:db8::/48\nowners: []\nallocations:\n  - prefix: 2001:db8:0:10::/62\n    delegate_to: [ns1.cust.example]\n' });
     const r = rdns(root, 'synth');

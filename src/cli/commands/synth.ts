@@ -21,15 +21,16 @@ export interface RenderInput {
  * diagnostics when anything is at error severity: nothing is rendered from a
  * repository that does not validate.
  */
-export async function loadForRender(ctx: CliContext, paths: readonly string[], format: Format, changedSince?: string): Promise<RenderInput | undefined> {
+export async function loadForRender(ctx: CliContext, paths: readonly string[], format: Format, changedSince?: string, findingsTo: 'stdout' | 'stderr' = 'stdout'): Promise<RenderInput | undefined> {
   const repo = loadRepository(ctx.root, paths.length > 0 ? paths : undefined);
   const files = changedSince === undefined ? undefined : await changedBlockFiles(ctx.root, changedSince, repo);
   const model = zoneContents(repo, files);
   const diagnostics = [...repo.diagnostics, ...model.diagnostics];
   const summary = summarize(diagnostics, repo.fileCount, repo.recordCount);
   if (summary.errors > 0) {
-    // Findings go to stdout in the requested format, like validate, so CI annotates them.
-    ctx.stdout(formatDiagnostics(format, diagnostics, summary, ctx.color));
+    // Findings go to stdout in the requested format, like validate, so CI annotates them;
+    // to stderr when stdout carries data (export), so no consumer parses them as records.
+    ctx[findingsTo](formatDiagnostics(format, diagnostics, summary, ctx.color));
     return undefined;
   }
   if (summary.warnings > 0) ctx.stderr(formatDiagnostics('text', diagnostics, summary, ctx.color));
