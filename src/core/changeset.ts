@@ -60,6 +60,12 @@ export interface BlockChange {
   readonly fields: readonly string[];
   /** The block's `prefix:` line (head, else base). */
   readonly pos: SourcePos;
+  /**
+   * Generic PTRs (from the base's `default`) this change renames (`default` changed) or
+   * deletes (`default` removed, block file deleted): the guards count them, since one line
+   * of YAML can change thousands of answers.
+   */
+  readonly generic?: { readonly renamed: number; readonly removed: number };
 }
 
 export interface ChangeSet {

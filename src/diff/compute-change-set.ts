@@ -5,7 +5,7 @@
  * file with the same PTR is a move, not a delete and an add.
  */
 import type { BlockChange, ChangeCounts, ChangeKind, ChangeSet, PtrState, RecordChange } from '../core/changeset.js';
-import { compareIp, formatPrefix, prefixContainsIp, type IpAddress } from '../core/ip.js';
+import { compareIp, formatPrefix, prefixContainsIp, sizeOf, type IpAddress } from '../core/ip.js';
 import type { Block, Config, PtrRecord } from '../core/model.js';
 import { reverseZoneOf, type ZoneLayout } from '../core/reverse.js';
 import { genericNameOf } from '../core/template.js';
@@ -167,6 +167,11 @@ function settingsOf(b: Block): Record<string, string> {
   };
 }
 
+/** Addresses of a block answered by its `default` (every address without a record of its own). */
+function genericCountOf(b: Block): number {
+  return b.default ? Math.max(0, Number(sizeOf(b.prefix)) - b.records.length) : 0;
+}
+
 function diffBlocks(baseBlocks: readonly Block[], headBlocks: readonly Block[], headPathOf: (f: string) => string): BlockChange[] {
   const out: BlockChange[] = [];
   const heads = new Map(headBlocks.map((b) => [b.file, b]));
@@ -174,14 +179,18 @@ function diffBlocks(baseBlocks: readonly Block[], headBlocks: readonly Block[], 
   for (const b of baseBlocks) {
     const h = heads.get(headPathOf(b.file));
     if (!h) {
-      out.push({ kind: 'removed', file: b.file, prefix: formatPrefix(b.prefix), fields: [], pos: b.pos });
+      const removed = genericCountOf(b);
+      out.push({ kind: 'removed', file: b.file, prefix: formatPrefix(b.prefix), fields: [], pos: b.pos, ...(removed > 0 ? { generic: { renamed: 0, removed } } : {}) });
       continue;
     }
     seen.add(h.file);
     const before = settingsOf(b);
     const after = settingsOf(h);
     const fields = Object.keys(before).filter((k) => before[k] !== after[k]);
-    if (fields.length > 0) out.push({ kind: 'modified', file: h.file, ...(h.file !== b.file ? { oldFile: b.file } : {}), prefix: after.prefix!, fields, pos: h.pos });
+    if (fields.length === 0) continue;
+    const generics = genericCountOf(b);
+    const generic = fields.includes('default') && generics > 0 ? (h.default ? { renamed: generics, removed: 0 } : { renamed: 0, removed: generics }) : undefined;
+    out.push({ kind: 'modified', file: h.file, ...(h.file !== b.file ? { oldFile: b.file } : {}), prefix: after.prefix!, fields, pos: h.pos, ...(generic ? { generic } : {}) });
   }
   for (const h of headBlocks) if (!seen.has(h.file)) out.push({ kind: 'added', file: h.file, prefix: formatPrefix(h.prefix), fields: [], pos: h.pos });
   return out.sort((a, b) => a.file.localeCompare(b.file));

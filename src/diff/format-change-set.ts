@@ -3,7 +3,7 @@
  * Markdown table for pull-request comments (bounded in rows and characters, since
  * GitHub refuses comments over 65,536 characters).
  */
-import type { ChangeCounts, ChangeSet, PtrState, RecordChange } from '../core/changeset.js';
+import type { BlockChange, ChangeCounts, ChangeSet, PtrState, RecordChange } from '../core/changeset.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { dnsChangeCount } from './compute-change-set.js';
 
@@ -42,7 +42,7 @@ export function changeLine(c: RecordChange): string {
 export function formatChangeSetText(cs: ChangeSet): string {
   const lines = cs.changes.map(changeLine);
   for (const b of cs.blockChanges) {
-    const what = b.kind === 'modified' ? `${b.fields.join(', ')} changed` : `block ${b.kind}`;
+    const what = `${blockChangeText(b)}${genericText(b)}`;
     lines.push(`! ${b.file} (${b.prefix}): ${what}${b.oldFile ? ` (was ${b.oldFile})` : ''}`);
   }
   for (const f of cs.skipped) lines.push(`? ${f}: not compared, the file does not load in one of the revisions (run rdns validate)`);
@@ -67,7 +67,7 @@ export function changeSetJson(cs: ChangeSet, diagnostics: readonly Diagnostic[] 
     head: cs.head,
     files: cs.files,
     changes: cs.changes.map((c) => ({ kind: c.kind, ip: c.ipText, zone: c.zone, file: c.file, old: stateJson(c.old), new: stateJson(c.new) })),
-    blockChanges: cs.blockChanges.map((b) => ({ kind: b.kind, file: b.file, ...(b.oldFile ? { oldFile: b.oldFile } : {}), prefix: b.prefix, fields: b.fields, line: b.pos.line, column: b.pos.column })),
+    blockChanges: cs.blockChanges.map((b) => ({ kind: b.kind, file: b.file, ...(b.oldFile ? { oldFile: b.oldFile } : {}), prefix: b.prefix, fields: b.fields, ...(b.generic ? { generic: b.generic } : {}), line: b.pos.line, column: b.pos.column })),
     counts: { ...cs.counts, total: total(cs.counts) },
     perZone: cs.perZone,
     perBlock: cs.perBlock,
@@ -109,7 +109,7 @@ export function renderChangeSetMarkdown(cs: ChangeSet, opts: MarkdownOptions = {
   }
   if (cs.blockChanges.length > 0) {
     tail.push('', 'Block settings:');
-    for (const b of cs.blockChanges.slice(0, 50)) tail.push(`- ${code(b.file)} (${code(b.prefix)}): ${b.kind === 'modified' ? `${b.fields.join(', ')} changed` : `block ${b.kind}`}`);
+    for (const b of cs.blockChanges.slice(0, 50)) tail.push(`- ${code(b.file)} (${code(b.prefix)}): ${blockChangeText(b)}${genericText(b)}`);
     if (cs.blockChanges.length > 50) tail.push(`- … ${cs.blockChanges.length - 50} more`);
   }
   const rows: string[] = [];
@@ -135,3 +135,12 @@ export function renderChangeSetMarkdown(cs: ChangeSet, opts: MarkdownOptions = {
   }
   return `${[...head, ...rows, ...tail].join('\n')}\n`;
 }
+
+const blockChangeText = (b: BlockChange): string => (b.kind === 'modified' ? `${b.fields.join(', ')} changed` : `block ${b.kind}`);
+
+/** ` — 255 generic names renamed` when a `default` change moves generic PTRs. */
+const genericText = (b: BlockChange): string => {
+  if (!b.generic) return '';
+  const parts = [b.generic.renamed > 0 ? `${b.generic.renamed} generic names renamed` : '', b.generic.removed > 0 ? `${b.generic.removed} generic names removed` : ''].filter(Boolean);
+  return ` — ${parts.join(', ')}`;
+};

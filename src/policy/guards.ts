@@ -24,9 +24,11 @@ export interface GuardInput {
 
 /**
  * `guard.too-many-changes` when more records change what DNS answers than
- * `maxChangedRecords` (moves between files do not count), and `guard.mass-delete` for
- * every zone where removed plus reset-to-default records exceed `maxDeletePercent`
- * of the zone's records in the base. Errors without the label, warnings with it.
+ * `maxChangedRecords` (moves between files do not count; generic names of a changed or
+ * removed `default` do), and `guard.mass-delete` for every zone where removed plus
+ * reset-to-default records exceed `maxDeletePercent` of the zone's records in the base,
+ * and for every block whose generic names all disappear. Errors without the label,
+ * warnings with it.
  */
 export function checkGuards(input: GuardInput): Diagnostic[] {
   const { changeSet: cs, guards } = input;
@@ -34,9 +36,24 @@ export function checkGuards(input: GuardInput): Diagnostic[] {
   const severity = approved ? 'warning' : 'error';
   const consequence = approved ? `approved by the "${guards.label}" label` : `add the "${guards.label}" label to the pull request to approve it`;
   const out: Diagnostic[] = [];
-  const changed = dnsChangeCount(cs.counts);
+  // A changed or removed `default` (or a deleted block file) changes every generic PTR of the block.
+  const generic = cs.blockChanges.reduce((n, b) => n + (b.generic ? b.generic.renamed + b.generic.removed : 0), 0);
+  const changed = dnsChangeCount(cs.counts) + generic;
   if (changed > guards.maxChangedRecords) {
-    out.push(diag('guard.too-many-changes', `${changed} records change, more than guards.max_changed_records (${guards.maxChangedRecords}); ${consequence}`, undefined, { severity, value: String(changed) }));
+    const including = generic > 0 ? ` (including ${generic} generic names of a changed or removed default)` : '';
+    out.push(diag('guard.too-many-changes', `${changed} records change${including}, more than guards.max_changed_records (${guards.maxChangedRecords}); ${consequence}`, undefined, { severity, value: String(changed) }));
+  }
+  for (const b of cs.blockChanges) {
+    const removed = b.generic?.removed ?? 0;
+    if (removed < MIN_ZONE_RECORDS_FOR_SHARE) continue;
+    // The block's whole generic coverage goes: 100% of those answers, whatever the limit.
+    const how = b.kind === 'removed' ? 'deleting the block file' : 'removing its default';
+    out.push(
+      diag('guard.mass-delete', `${how} leaves ${removed} addresses of ${b.prefix} without their generic PTR (100%, more than guards.max_delete_percent ${guards.maxDeletePercent}%); ${consequence}`, b.pos, {
+        severity,
+        value: b.prefix,
+      }),
+    );
   }
   for (const [zone, c] of Object.entries(cs.perZone).sort(([a], [b]) => a.localeCompare(b))) {
     const deleted = c.removed + c.reset;

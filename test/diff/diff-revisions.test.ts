@@ -121,7 +121,22 @@ describe('diffRevisions', () => {
     const [ttl, overDefault] = d.changeSet.changes;
     expect(ttl).toMatchObject({ kind: 'changed', ipText: '192.0.2.1', old: { ttl: 3600 }, new: { ttl: 600 } });
     expect(overDefault).toMatchObject({ kind: 'changed', ipText: '192.0.2.5', old: { source: 'default', ptr: '192-0-2-5.static.example.net.' }, new: { source: 'record' } });
-    expect(d.changeSet.blockChanges).toEqual([expect.objectContaining({ kind: 'modified', file: 'zones/a.yaml', fields: ['ttl', 'default'] })]);
+    // The new default renames the 255 generic names the base gave (256 addresses, one record).
+    expect(d.changeSet.blockChanges).toEqual([expect.objectContaining({ kind: 'modified', file: 'zones/a.yaml', fields: ['ttl', 'default'], generic: { renamed: 255, removed: 0 } })]);
+  });
+
+  it('counts the generic names that a deleted block file or a removed default takes away', async () => {
+    const repo = createGitRepo({
+      'zones/a.yaml': block('192.0.2.0/26', { '192.0.2.1': 'one.example.com' }, 'default: "{dashed}.static.example.net"\n'),
+      'zones/b.yaml': block('198.51.100.0/25', { '198.51.100.1': 'one.example.com', '198.51.100.2': 'two.example.com' }, 'default: "{dashed}.static.example.net"\n'),
+    });
+    repo.git('rm', '-q', 'zones/a.yaml');
+    repo.commit('drop a, b loses its default', { 'zones/b.yaml': block('198.51.100.0/25', { '198.51.100.1': 'one.example.com', '198.51.100.2': 'two.example.com' }) });
+    const d = await diffRevisions(repo.root, { base: 'HEAD~1', head: 'HEAD' });
+    expect(d.changeSet.blockChanges.map((b) => [b.kind, b.file, b.generic])).toEqual([
+      ['removed', 'zones/a.yaml', { renamed: 0, removed: 63 }],
+      ['modified', 'zones/b.yaml', { renamed: 0, removed: 126 }],
+    ]);
   });
 
   it('skips a file that no longer loads and reports its problems instead of calling every record removed', async () => {

@@ -36,4 +36,19 @@ describe('checkGuards', () => {
     expect(mass!.message).toBe(`150 of 200 records of ${Z} are deleted or reset to the default (75.0%, more than guards.max_delete_percent 20%); add the "rdns/bulk-approved" label to the pull request to approve it`);
     expect(mass!.value).toBe(Z);
   });
+
+  it('counts the generic names of a changed or removed default, and blocks losing all of them', () => {
+    const pos = { file: 'zones/b.yaml', line: 2, column: 9 };
+    const cs = {
+      ...changeSet({ [Z]: { changed: 1 } }, { [Z]: 4 }),
+      blockChanges: [
+        { kind: 'modified' as const, file: 'zones/a.yaml', prefix: '198.51.100.0/24', fields: ['default'], pos: { ...pos, file: 'zones/a.yaml' }, generic: { renamed: 60, removed: 0 } },
+        { kind: 'removed' as const, file: 'zones/b.yaml', prefix: '192.0.2.0/26', fields: [], pos, generic: { renamed: 0, removed: 64 } },
+      ],
+    };
+    const ds = checkGuards({ changeSet: cs, guards: GUARDS, labels: [] });
+    expect(ds.map((d) => `${d.severity} ${d.code} ${d.file ?? ''}`)).toEqual(['error guard.too-many-changes ', 'error guard.mass-delete zones/b.yaml']);
+    expect(ds[0]!.message).toMatch(/^125 records change \(including 124 generic names of a changed or removed default\)/);
+    expect(ds[1]!.message).toMatch(/^deleting the block file leaves 64 addresses of 192\.0\.2\.0\/26 without their generic PTR/);
+  });
 });
