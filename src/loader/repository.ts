@@ -156,10 +156,13 @@ function checkAcrossBlocks(sorted: readonly Block[]): Diagnostic[] {
     if (!b.default) continue;
     const check = checkTemplate(b.default, b.prefix);
     if (!check.ok || check.coversNetwork) continue;
-    const key = b.default.toLowerCase();
+    // Host-only placeholders all render as numbers, so `h{d}` and `h{host}` can give the same
+    // name: compare the templates' shapes, with every placeholder standing for a number.
+    const key = b.default.toLowerCase().replace(/\{[^{}]*\}/g, '{}');
     const first = byTemplate.get(key);
     if (first) {
-      out.push(diag('template.collision', `default "${b.default}" is also used by ${first.file} and encodes only the host part, so both blocks would give out the same names; use {dashed}`, b.pos, { value: b.default }));
+      const same = first.default === b.default ? `default "${b.default}" is also used by ${first.file}` : `default "${b.default}" has the same shape as "${first.default}" in ${first.file}`;
+      out.push(diag('template.collision', `${same} and encodes only the host part, so both blocks would give out the same names; use {dashed}`, b.pos, { value: b.default }));
     } else byTemplate.set(key, b);
   }
   return out;

@@ -94,6 +94,12 @@ const cases: Case[] = [
     message: /also used by zones\/b\.yaml/,
   },
   {
+    code: 'template.collision',
+    files: { 'zones/a.yaml': block('default: "h{d}.example.net"\n'), 'zones/b.yaml': block('default: "h{host}.example.net"\n', '192.0.2.0/24') },
+    at: { file: 'zones/a.yaml', line: 1, column: 9 },
+    message: /"h\{d\}\.example\.net" has the same shape as "h\{host\}\.example\.net" in zones\/b\.yaml/,
+  },
+  {
     code: 'zone.too-large',
     files: { 'rdns.yaml': 'zones: { max_records: 2 }\n', 'zones/a.yaml': block('records:\n  198.51.100.1: a.example.com\n  198.51.100.2: b.example.com\n  198.51.100.3: c.example.com\n') },
     at: { file: 'zones/a.yaml', line: 1, column: 9 },
