@@ -418,3 +418,12 @@ function checkQuotas(block: Block, zones: readonly ZoneContents[], config: Confi
     }
   }
 }
+
+/**
+ * What only rendering finds (delegations DNS cannot express, forward names outside their
+ * zone, zone options for a zone the block did not get, Route53 batch limits), for
+ * `rdns validate` and `rdns ci`: a repository that validates must also synthesize.
+ */
+export function renderFindings(repo: Parameters<typeof zoneContents>[0]): Diagnostic[] {
+  return zoneContents(repo).diagnostics.filter((d) => d.code.startsWith('render.'));
+}

@@ -88,3 +88,12 @@ describe('rdns validate (the real process)', () => {
     expect(JSON.parse(r.stdout).summary.errors).toBe(2);
   });
 });
+
+describe('rdns validate finds what only rendering would refuse', () => {
+  it('reports a delegation DNS cannot express, so a repository that validates also synthesizes', () => {
+    const root = writeRepo({ 'zones/a.yaml': 'prefix: 2001:db8::/48\nallocations:\n  - prefix: 2001:db8:0:10::/62\n    delegate_to: [ns1.cust.example]\n' });
+    const r = runCli(['validate'], { cwd: root });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^zones\/a\.yaml:3:13: error render\.delegation /m);
+  });
+});

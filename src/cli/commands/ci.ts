@@ -15,6 +15,7 @@ import { createGitHubClient, normaliseApiUrl, parseRepository } from '../../gith
 import type { PullRequestHost } from '../../github/host.js';
 import { createPullRequestHost } from '../../github/octokit-host.js';
 import { checkGuards } from '../../policy/guards.js';
+import { renderFindings } from '../../render/zone-records.js';
 import { deniedRecords } from '../../policy/hostname-policy.js';
 import { CONFIG_FILE } from '../../loader/config.js';
 import { checkOwnership } from '../../policy/ownership.js';
@@ -174,7 +175,7 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
         validate: async () => {
           // --head: that revision, not the checked-out files.
           repo = opts.head ? await loadRepositoryAt(ctx.root, opts.head) : loadRepository(ctx.root);
-          return { diagnostics: repo.diagnostics, note: `${repo.fileCount} file${repo.fileCount === 1 ? '' : 's'}, ${repo.recordCount} record${repo.recordCount === 1 ? '' : 's'}` };
+          return { diagnostics: [...repo.diagnostics, ...renderFindings(repo)], note: `${repo.fileCount} file${repo.fileCount === 1 ? '' : 's'}, ${repo.recordCount} record${repo.recordCount === 1 ? '' : 's'}` };
         },
         diff: async () => {
           const d = await diffRevisions(ctx.root, { base, head: opts.head });

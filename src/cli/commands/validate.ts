@@ -1,5 +1,7 @@
 import { Option, type Command } from 'commander';
+import { sortDiagnostics } from '../../core/diagnostics.js';
 import { loadRepositoryParallel } from '../../loader/repository.js';
+import { renderFindings } from '../../render/zone-records.js';
 import { formatDiagnostics, FORMATS, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
 import { codeownersDiagnostics } from './codeowners.js';
@@ -16,8 +18,10 @@ export function registerValidate(program: Command, context: () => CliContext, se
     .action(async (paths: string[], opts: { format: Format }) => {
       const ctx = context();
       const repo = await loadRepositoryParallel(ctx.root, paths.length > 0 ? paths : undefined);
+      repo.diagnostics.push(...renderFindings(repo));
       // Only a whole-repository run knows every block's owners.
       if (paths.length === 0) repo.diagnostics.push(...codeownersDiagnostics(ctx.root, repo.blocks));
+      sortDiagnostics(repo.diagnostics);
       const summary = summarize(repo.diagnostics, repo.fileCount, repo.recordCount);
       ctx.stdout(formatDiagnostics(opts.format, repo.diagnostics, summary, ctx.color));
       setExit(summary.errors > 0 ? 1 : 0);
