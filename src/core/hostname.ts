@@ -63,3 +63,17 @@ function shown(raw: string): string {
 
 /** `mail.example.com.` → `mail.example.com` (for display and YAML). */
 export const withoutTrailingDot = (fqdn: string): string => (fqdn.endsWith('.') ? fqdn.slice(0, -1) : fqdn);
+
+// Lower-case LDH labels, each followed by a dot; at most 253 characters before the last dot.
+const NORMALIZED = /^(?=.{4,254}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.){2,}$/;
+
+/**
+ * True when `fqdn` is already in normal form (what {@link normalizeHostname} returns).
+ * A fast check for names that were built or normalised earlier (rendered zones); falls
+ * back to the full rules for punycode labels.
+ */
+export function isNormalizedHostname(fqdn: string): boolean {
+  if (!NORMALIZED.test(fqdn) || /\.\d+\.$/.test(fqdn)) return false;
+  if (fqdn.includes('xn--')) return normalizeHostname(fqdn).ok;
+  return true;
+}

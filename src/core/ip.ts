@@ -90,11 +90,20 @@ export function parsePrefix(text: string): Parsed<IpPrefix> {
   return { ok: true, value: prefix };
 }
 
-/** The netmask of a prefix length as an integer. */
-export function maskOf(version: IpVersion, length: number): bigint {
+// Every mask of both families, computed once: masks sit on the hot path of every
+// containment test and zone lookup, and building them from bigints each time dominated.
+const MASKS: Record<IpVersion, bigint[]> = { 4: [], 6: [] };
+for (const version of [4, 6] as const) {
   const bits = BigInt(bitsOf(version));
   const all = (1n << bits) - 1n;
-  return length === 0 ? 0n : (all << (bits - BigInt(length))) & all;
+  for (let length = 0; length <= bitsOf(version); length++) MASKS[version].push(length === 0 ? 0n : (all << (bits - BigInt(length))) & all);
+}
+
+/** The netmask of a prefix length as an integer. */
+export function maskOf(version: IpVersion, length: number): bigint {
+  const mask = MASKS[version][length];
+  if (mask === undefined) throw new RangeError(`prefix length ${length} is out of range for IPv${version}`);
+  return mask;
 }
 
 /** Canonical text: dotted decimal for IPv4, RFC 5952 for IPv6. */

@@ -23,7 +23,7 @@ import {
 import type { Block, Config, ZoneMode, ZoneOptions } from '../core/model.js';
 import { classlessZoneNameOf, reverseNameOf, reverseZonesOf, zoneCountOf, zoneLayoutOf, zoneNameOf, type ReverseZone, type ZoneLayout } from '../core/reverse.js';
 import { genericNameOf } from '../core/template.js';
-import { normalizeHostname } from '../core/hostname.js';
+import { isNormalizedHostname } from '../core/hostname.js';
 
 export type RecordSource = 'record' | 'default' | 'delegation';
 
@@ -413,7 +413,7 @@ function checkQuotas(block: Block, zones: readonly ZoneContents[], config: Confi
     }
     for (const r of z.records) {
       // Names were validated on load; this guards the rendered names (templates, RFC 2317 owners) as well.
-      const bad = [r.name, r.value].find((n) => n.length > MAX_VALUE_CHARS || !normalizeHostname(n).ok);
+      const bad = [r.name, r.value].find((n) => n.length > MAX_VALUE_CHARS || !isNormalizedHostname(n));
       if (bad) out.push(diag('render.value', `${r.name} ${r.type} ${r.value}: "${bad}" is not a valid DNS name of at most ${MAX_VALUE_CHARS} characters`, block.pos, { ip: r.ip, value: bad }));
     }
   }

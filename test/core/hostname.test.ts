@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalizeHostname } from '../../src/core/hostname.js';
+import { isNormalizedHostname, normalizeHostname } from '../../src/core/hostname.js';
 
 const valid: [string, string][] = [
   ['mail.example.com', 'mail.example.com.'],
@@ -151,5 +151,12 @@ describe('normalizeHostname: refused, with a reason the user can act on', () => 
 
   it('covers at least 100 RFC cases', () => {
     expect(valid.length + invalid.length).toBeGreaterThanOrEqual(100);
+  });
+});
+
+describe('isNormalizedHostname: the fast check agrees with normalizeHostname on normal forms', () => {
+  it.each([...valid.map(([, out]) => out), ...invalid.map(([input]) => input), 'mail.example.com', 'MAIL.example.com.', '22.100.51.198.in-addr.arpa.', 'a.1.', 'xn--zz.example.', '-a.example.'])('%j', (name) => {
+    const r = normalizeHostname(name);
+    expect(isNormalizedHostname(name)).toBe(r.ok && r.value === name);
   });
 });
