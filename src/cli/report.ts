@@ -27,10 +27,32 @@ export function summarize(diagnostics: readonly Diagnostic[], files: number, rec
 
 const where = (d: Diagnostic): string => (d.file ? `${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}: ` : '');
 
+const paintWith =
+  (color: boolean) =>
+  (code: string, s: string): string =>
+    color ? `\x1b[${code}m${s}\x1b[0m` : s;
+
+/** One diagnostic as a compiler-style line: `zones/x.yaml:12:3: error hostname.invalid message`. */
+export function diagnosticText(d: Diagnostic, color = false): string {
+  const paint = paintWith(color);
+  return `${where(d)}${paint(d.severity === 'error' ? '31' : '33', d.severity)} ${paint('2', d.code)} ${d.message}`;
+}
+
+/** One diagnostic in the JSON contract: fields in DESIGN.md's order, absent ones left out. */
+export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
+  const o: Record<string, unknown> = { severity: d.severity, code: d.code, message: d.message };
+  if (d.file !== undefined) o.file = d.file;
+  if (d.line !== undefined) o.line = d.line;
+  if (d.column !== undefined) o.column = d.column;
+  if (d.ip !== undefined) o.ip = d.ip;
+  if (d.value !== undefined) o.value = d.value;
+  return o;
+}
+
 /** `zones/x.yaml:12:3 error hostname.invalid message` lines, then a one-line summary. */
 export function formatText(diagnostics: readonly Diagnostic[], summary: Summary, color = false): string {
-  const paint = (code: string, s: string): string => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
-  const lines = diagnostics.map((d) => `${where(d)}${paint(d.severity === 'error' ? '31' : '33', d.severity)} ${paint('2', d.code)} ${d.message}`);
+  const paint = paintWith(color);
+  const lines = diagnostics.map((d) => diagnosticText(d, color));
   const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
   const verdict = summary.errors === 0 && summary.warnings === 0 ? paint('32', 'ok') : summary.errors > 0 ? paint('31', 'failed') : paint('33', 'ok with warnings');
   lines.push(`${verdict}: ${plural(summary.files, 'file')}, ${plural(summary.records, 'record')}, ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`);
@@ -39,16 +61,7 @@ export function formatText(diagnostics: readonly Diagnostic[], summary: Summary,
 
 /** `{"diagnostics": [...], "summary": {...}}` exactly as in DESIGN.md. */
 export function formatJson(diagnostics: readonly Diagnostic[], summary: Summary): string {
-  const ordered = diagnostics.map((d) => {
-    const o: Record<string, unknown> = { severity: d.severity, code: d.code, message: d.message };
-    if (d.file !== undefined) o.file = d.file;
-    if (d.line !== undefined) o.line = d.line;
-    if (d.column !== undefined) o.column = d.column;
-    if (d.ip !== undefined) o.ip = d.ip;
-    if (d.value !== undefined) o.value = d.value;
-    return o;
-  });
-  return `${JSON.stringify({ diagnostics: ordered, summary }, null, 2)}\n`;
+  return `${JSON.stringify({ diagnostics: diagnostics.map(diagnosticJson), summary }, null, 2)}\n`;
 }
 
 // Workflow command escaping (actions/toolkit core/command.ts): data escapes %, CR, LF; properties also : and ,.

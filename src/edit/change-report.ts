@@ -3,7 +3,6 @@
  * diagnostics contract of DESIGN.md plus `changes` for machines, and a markdown table
  * for pull requests and commit messages.
  */
-import type { Diagnostic } from '../core/diagnostics.js';
 import { withoutTrailingDot } from '../core/hostname.js';
 import type { PlannedChange, PtrValue, UnchangedRequest } from './plan.js';
 
@@ -18,9 +17,6 @@ export function changeLines(changes: readonly PlannedChange[]): string[] {
 export function unchangedLines(unchanged: readonly UnchangedRequest[]): string[] {
   return unchanged.map((u) => `same    ${u.ipText}  ${show(u.current)}${u.notes.length > 0 ? `  (${u.notes.join('; ')})` : ''}`);
 }
-
-export const diagnosticLine = (d: Diagnostic): string =>
-  `${d.file ? `${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}: ` : ''}${d.severity} ${d.code} ${d.message}`;
 
 export function jsonValue(v: PtrValue | undefined): Record<string, unknown> | null {
   if (!v) return null;

@@ -1,10 +1,10 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { RdnsError } from '../../core/errors.js';
 import { formatPrefix } from '../../core/ip.js';
-import { changeLines, diagnosticLine, jsonChange } from '../../edit/change-report.js';
+import { changeLines, jsonChange } from '../../edit/change-report.js';
 import { runImport } from '../../import/run-import.js';
 import { isValidOwner } from '../../policy/owners.js';
-import { formatGithub, summarize, type Format } from '../report.js';
+import { diagnosticJson, diagnosticText, formatGithub, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
 import { changeFormatOption } from './set.js';
 
@@ -49,7 +49,7 @@ export function registerImport(program: Command, context: () => CliContext, setE
         ctx.stdout(
           `${JSON.stringify(
             {
-              diagnostics: r.diagnostics.map((d) => Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined))),
+              diagnostics: r.diagnostics.map(diagnosticJson),
               summary,
               newFiles: p.newFiles.map((f) => ({ file: f.file, prefix: formatPrefix(f.prefix), zone: f.zone, records: f.records, default: f.generic?.template ?? null, defaultCovers: f.generic?.matches.size ?? 0 })),
               defaults: Object.fromEntries([...p.topLevel].map(([f, edits]) => [f, edits.find((e) => e.key === 'default')?.value])),
@@ -64,7 +64,7 @@ export function registerImport(program: Command, context: () => CliContext, setE
       } else if (opts.format === 'github') {
         ctx.stdout(formatGithub(r.diagnostics, summary));
       } else {
-        const lines = [...r.diagnostics.map(diagnosticLine), ...p.notes, ...changeLines(p.changes)];
+        const lines = [...r.diagnostics.map((d) => diagnosticText(d)), ...p.notes, ...changeLines(p.changes)];
         lines.push(`${r.ptrCount} PTRs read: ${p.newFiles.length} new block file${p.newFiles.length === 1 ? '' : 's'}, ${p.changes.length} record change${p.changes.length === 1 ? '' : 's'}, ${p.unchanged.length} unchanged, ${p.conflicts} conflict${p.conflicts === 1 ? '' : 's'}`);
         if (r.written.length > 0) lines.push(`wrote ${r.written.join(', ')}`);
         else if (!opts.apply && (p.changes.length > 0 || p.newFiles.length > 0 || p.topLevel.size > 0)) lines.push('preview: nothing written; run with --apply to write');

@@ -1,8 +1,8 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { setPtr, type ChangeResult } from '../../edit/api.js';
-import { changeLines, diagnosticLine, jsonChange, unchangedLines } from '../../edit/change-report.js';
+import { changeLines, jsonChange, unchangedLines } from '../../edit/change-report.js';
 import type { Actor } from '../../edit/plan.js';
-import { formatGithub, summarize, type Format } from '../report.js';
+import { diagnosticJson, diagnosticText, formatGithub, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
 import { openPullRequestFromCli, prOptions, type PrFlags } from './pr-flow.js';
 
@@ -43,7 +43,7 @@ export function printChangeResult(ctx: CliContext, r: ChangeResult, p: PrintOpti
     ctx.stdout(
       `${JSON.stringify(
         {
-          diagnostics: r.diagnostics.map((d) => Object.fromEntries(Object.entries(d).filter(([, v]) => v !== undefined))),
+          diagnostics: r.diagnostics.map(diagnosticJson),
           summary,
           changes: r.changes.map(jsonChange),
           unchanged: r.plan.unchanged.map((u) => ({ ip: u.ipText, file: u.file, ...(u.pos ? { line: u.pos.line } : {}), ...(u.notes.length > 0 ? { notes: u.notes } : {}) })),
@@ -56,7 +56,7 @@ export function printChangeResult(ctx: CliContext, r: ChangeResult, p: PrintOpti
   } else if (p.format === 'github') {
     ctx.stdout(formatGithub(r.diagnostics, summary));
   } else {
-    const lines = [...r.diagnostics.map(diagnosticLine), ...changeLines(r.changes), ...unchangedLines(r.plan.unchanged)];
+    const lines = [...r.diagnostics.map((d) => diagnosticText(d)), ...changeLines(r.changes), ...unchangedLines(r.plan.unchanged)];
     if (r.written.length > 0) lines.push(`wrote ${r.written.join(', ')}`);
     else if (!p.applied && r.changes.length > 0) lines.push(p.previewHint ?? 'preview only: nothing written');
     else if (r.changes.length > 0) lines.push(p.notWrittenHint ?? 'nothing written');
