@@ -206,3 +206,13 @@ describe('npx cdktf synth', () => {
     );
   }, 90_000);
 });
+
+describe('rdns synth on a repository over the Route53 quota', () => {
+  it('reports the quota once (validation), not again from the render model', () => {
+    const root = writeRepo({ 'rdns.yaml': 'zones: { max_records: 2 }\n', 'zones/a.yaml': 'prefix: 198.51.100.0/24\nrecords:\n  198.51.100.1: a.example.com\n  198.51.100.2: b.example.com\n  198.51.100.3: c.example.com\n' }, 'rdns-quota-');
+    temps.push(root);
+    const r = rdns(root, 'synth');
+    expect(r.status).toBe(1);
+    expect(r.stdout.match(/zone\.too-large/g)).toHaveLength(1);
+  });
+});

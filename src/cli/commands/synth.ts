@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { resolve } from 'node:path';
+import { countErrors } from '../../core/diagnostics.js';
 import { RdnsError } from '../../core/errors.js';
 import { changedFiles, WORKTREE } from '../../git/changed-files.js';
 import { resolveRevisions } from '../../git/revisions.js';
@@ -25,7 +26,10 @@ export async function loadForRender(ctx: CliContext, paths: readonly string[], f
   const repo = loadRepository(ctx.root, paths.length > 0 ? paths : undefined);
   const files = changedSince === undefined ? undefined : await changedBlockFiles(ctx.root, changedSince, repo);
   const model = zoneContents(repo, files);
-  const diagnostics = [...repo.diagnostics, ...model.diagnostics];
+  // The model re-checks quotas as a guard for repositories that did not validate; when
+  // validation already failed, add only what rendering alone finds, not the same quota twice.
+  const validated = countErrors(repo.diagnostics) === 0;
+  const diagnostics = [...repo.diagnostics, ...(validated ? model.diagnostics : model.diagnostics.filter((d) => d.code.startsWith('render.')))];
   const summary = summarize(diagnostics, repo.fileCount, repo.recordCount);
   if (summary.errors > 0) {
     // Findings go to stdout in the requested format, like validate, so CI annotates them;
