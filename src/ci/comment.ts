@@ -8,6 +8,7 @@ import type { ChangeCounts, RecordChange } from '../core/changeset.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { MAX_COMMENT_CHARS } from '../github/host.js';
 import type { CiReport, StepName, StepReport } from './run-ci.js';
+import { plural } from '../core/text.js';
 
 /** Hidden first line of the sticky comment; finding it again is how re-runs update in place. */
 export const COMMENT_MARKER = '<!-- rdns-gitops:ci -->';
@@ -42,7 +43,6 @@ const KIND_LABELS: Readonly<Record<keyof ChangeCounts, string>> = {
   moved: '🚚 moved',
 };
 
-const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 
 // GitHub handles in messages would notify whole teams on every push: show them as code.
 const HANDLE = /@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)?/g;

@@ -3,6 +3,7 @@
  * GitHub workflow commands. Shared by every command that reports findings.
  */
 import type { Diagnostic } from '../core/diagnostics.js';
+import { plural } from '../core/text.js';
 
 export type Format = 'text' | 'json' | 'github';
 export const FORMATS: readonly Format[] = ['text', 'json', 'github'];
@@ -53,7 +54,6 @@ export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
 export function formatText(diagnostics: readonly Diagnostic[], summary: Summary, color = false): string {
   const paint = paintWith(color);
   const lines = diagnostics.map((d) => diagnosticText(d, color));
-  const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
   const verdict = summary.errors === 0 && summary.warnings === 0 ? paint('32', 'ok') : summary.errors > 0 ? paint('31', 'failed') : paint('33', 'ok with warnings');
   lines.push(`${verdict}: ${plural(summary.files, 'file')}, ${plural(summary.records, 'record')}, ${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`);
   return `${lines.join('\n')}\n`;

@@ -6,12 +6,12 @@
 import type { BlockChange, ChangeCounts, ChangeSet, PtrState, RecordChange } from '../core/changeset.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { dnsChangeCount } from './compute-change-set.js';
+import { plural } from '../core/text.js';
 
 const KIND_WORDS: Record<keyof ChangeCounts, string> = { added: 'added', changed: 'changed', reset: 'reset to default', removed: 'removed', moved: 'moved' };
 const KINDS = Object.keys(KIND_WORDS) as (keyof ChangeCounts)[];
 
 const total = (c: ChangeCounts): number => dnsChangeCount(c) + c.moved;
-const plural = (n: number, w: string): string => `${n.toLocaleString('en-US')} ${w}${n === 1 ? '' : 's'}`;
 const shortRev = (rev: string): string => (/^[0-9a-f]{40,64}$/.test(rev) ? rev.slice(0, 12) : rev === ':worktree' ? 'work tree' : rev);
 
 /** `3 added, 1 changed, 2 removed` (kinds with zero left out); `no changes` when empty. */

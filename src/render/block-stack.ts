@@ -14,6 +14,7 @@ import { Route53Zone } from '@cdktf/provider-aws/lib/route53-zone/index.js';
 import { Route53RecordsExclusive } from '@cdktf/provider-aws/lib/route53-records-exclusive/index.js';
 import { Route53Record } from '@cdktf/provider-aws/lib/route53-record/index.js';
 import { DataAwsRoute53Zone } from '@cdktf/provider-aws/lib/data-aws-route53-zone/index.js';
+import { withoutTrailingDot } from '../core/hostname.js';
 import { formatPrefix } from '../core/ip.js';
 import type { Config } from '../core/model.js';
 import { recordSetsOf } from './record-sets.js';
@@ -26,7 +27,6 @@ import { prefixSlug, type BlockContents, type ZoneContents } from './zone-record
  */
 export const escapeTemplate = (text: string): string => text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
 
-const withoutDot = (name: string): string => (name.endsWith('.') ? name.slice(0, -1) : name);
 
 /** Data put into a resource after cdktf resolved the stack: `tf.resource[type][name][attribute] = value`. */
 interface Deferred {
@@ -77,7 +77,7 @@ export class BlockStack extends TerraformStack {
     if (zone.zoneId) zoneId = zone.zoneId;
     else {
       const z = new Route53Zone(this, `zone_${slug}`, {
-        name: withoutDot(zone.zone),
+        name: withoutTrailingDot(zone.zone),
         comment: escapeTemplate(`Reverse DNS for ${formatPrefix(zone.prefix)}, managed by rdns-gitops`),
         // A reverse zone holding live PTRs must never vanish with a stray destroy.
         lifecycle: { preventDestroy: true },
@@ -121,7 +121,7 @@ export class BlockStack extends TerraformStack {
     const slug = prefixSlug(block.prefix);
     let zoneId = fwd.zoneId;
     if (!zoneId) {
-      const data = new DataAwsRoute53Zone(this, `forward_zone_${slug}`, { name: withoutDot(fwd.zone), privateZone: false });
+      const data = new DataAwsRoute53Zone(this, `forward_zone_${slug}`, { name: withoutTrailingDot(fwd.zone), privateZone: false });
       data.overrideLogicalId(`forward_zone_${slug}`);
       zoneId = data.zoneId;
     }

@@ -7,6 +7,7 @@ import type { Format } from '../report.js';
 import type { CliContext } from '../context.js';
 import { actorOf, changeFormatOption, ownerOptions, printChangeResult } from './set.js';
 import { openPullRequestFromCli, prOptions, type PrFlags } from './pr-flow.js';
+import { plural } from '../../core/text.js';
 
 /** Hard ceiling for --max: one bulk run never rewrites more than a /16 worth of records. */
 export const BULK_HARD_MAX = 65_536;
@@ -50,7 +51,6 @@ export function registerBulk(program: Command, context: () => CliContext, setExi
     const source = file === '-' ? '<stdin>' : file;
     const r = applyBulk(ctx.root, text, { apply: Boolean(opts.apply), skipInvalid: opts.skipInvalid, maxLines: opts.max, source, actor: actorOf(opts) });
     const counts = { lines: r.lines, valid: r.valid, invalid: r.invalid, notYours: r.notYours, unchanged: r.unchanged };
-    const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
     const files = new Set(r.changes.map((c) => c.file)).size;
     const code = printChangeResult(ctx, r, {
       format: opts.format,

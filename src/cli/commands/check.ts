@@ -9,6 +9,7 @@ import { loadRepository } from '../../loader/repository.js';
 import { formatDiagnostics, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
 import { formatOption } from './validate.js';
+import { collect } from '../options.js';
 
 export interface ResolverFlags {
   resolver: string[];
@@ -19,7 +20,6 @@ export interface ResolverFlags {
   reportOnly?: boolean;
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** The flags `check` and `audit` share: where to ask, how long to wait, how hard to judge. */
 export function addResolverOptions(cmd: Command): Command {

@@ -23,6 +23,7 @@ import { loadRepository, type Repository } from '../../loader/repository.js';
 import { FORMATS, formatDiagnostics, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
 import { resolverFromFlags } from './check.js';
+import { collect } from '../options.js';
 
 type CiFormat = Format | 'markdown';
 
@@ -38,7 +39,6 @@ interface CiFlags {
   label: string[];
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
 /** The GitHub Actions environment `rdns ci` reads (all through the CLI context). */
 interface ActionsEnv {

@@ -7,8 +7,8 @@ import { isValidOwner } from '../../policy/owners.js';
 import { diagnosticJson, diagnosticText, formatGithub, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
 import { changeFormatOption } from './set.js';
+import { collect } from '../options.js';
 
-const collect = (v: string, acc: string[]): string[] => [...acc, v];
 
 function parseSeconds(v: string): number {
   if (!/^\d{1,4}$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('a whole number of seconds');

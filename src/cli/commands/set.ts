@@ -5,6 +5,7 @@ import type { Actor } from '../../edit/plan.js';
 import { diagnosticJson, diagnosticText, formatGithub, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
 import { openPullRequestFromCli, prOptions, type PrFlags } from './pr-flow.js';
+import { collect } from '../options.js';
 
 export const changeFormatOption = (): Option => new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text');
 
@@ -13,7 +14,6 @@ export function parseTtl(v: string): number {
   return Number(v);
 }
 
-const collect = (v: string, acc: string[]): string[] => [...acc, v];
 
 /** `--as USER` and `--team ORG/TEAM…` → the actor whose ownership is checked. */
 export function actorOf(opts: { as?: string; team?: string[] }): Actor | undefined {

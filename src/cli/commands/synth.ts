@@ -10,6 +10,7 @@ import type { StackInfo } from '../../render/stacks.js';
 import { formatDiagnostics, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
 import { formatOption } from './validate.js';
+import { plural } from '../../core/text.js';
 
 export interface RenderInput {
   readonly repo: Repository;
@@ -56,7 +57,6 @@ async function changedBlockFiles(root: string, ref: string, repo: Repository): P
   return new Set(repo.blocks.map((b) => b.file).filter((f) => changed.has(f)));
 }
 
-const plural = (n: number, w: string): string => `${n} ${w}${n === 1 ? '' : 's'}`;
 
 /** `rdns-198-51-100-0-24  zones/198.51.100.0_24.yaml  1 zone  256 records  2 resources  2 refresh reads` */
 export function stackLines(stacks: readonly StackInfo[]): string {
