@@ -3,7 +3,7 @@
  * RFC 3596 §2.5 ip6.arpa) and the reverse zones a block maps to, including
  * RFC 2317 classless delegation for IPv4 blocks smaller than a /24.
  */
-import { type IpAddress, type IpPrefix, bitsOf, bytesOf, formatPrefix, nibblesOf, supernetOf, subnetsOf } from './ip.js';
+import { type IpAddress, type IpPrefix, bitsOf, bytesOf, formatPrefix, maskOf, nibblesOf, supernetOf, subnetsOf } from './ip.js';
 
 /** Where zone cuts fall: IPv4 at an octet, IPv6 at any nibble. */
 export interface ZoneBoundaries {
@@ -103,12 +103,46 @@ export function reverseZonesOf(layout: ZoneLayout): ReverseZone[] {
   return [...subnetsOf(layout.block, layout.length)].map((p) => ({ name: zoneNameOf(p), prefix: p, classless: false }));
 }
 
+const DECIMAL_LABEL = /^(?:0|[1-9]\d{0,2})$/;
+
+/**
+ * The prefix a reverse zone answers for: `100.51.198.in-addr.arpa` → 198.51.100.0/24,
+ * `0-25.113.0.203.in-addr.arpa` or `0/25.…` → 203.0.113.0/25, nibble ip6.arpa names → /4n.
+ */
+export function prefixOfZoneName(zone: string): IpPrefix | undefined {
+  const n = zone.toLowerCase().replace(/\.$/, '');
+  if (n === 'in-addr.arpa' || n.endsWith('.in-addr.arpa')) {
+    const labels = n === 'in-addr.arpa' ? [] : n.slice(0, -'.in-addr.arpa'.length).split('.');
+    const classless = labels.length === 4 ? /^(\d{1,3})(?:-|\/|\\\/)(\d{1,2})$/.exec(labels[0]!) : null;
+    const octets = classless ? labels.slice(1) : labels;
+    if (octets.length > 3 || !octets.every((l) => DECIMAL_LABEL.test(l) && Number(l) < 256)) return undefined;
+    const bytes = [...octets].reverse().map(Number);
+    let length = bytes.length * 8;
+    if (classless) {
+      bytes.push(Number(classless[1]));
+      length = Number(classless[2]);
+      if (length <= 24 || length > 32 || Number(classless[1]) > 255) return undefined;
+    }
+    while (bytes.length < 4) bytes.push(0);
+    const value = BigInt(((bytes[0]! * 256 + bytes[1]!) * 256 + bytes[2]!) * 256 + bytes[3]!);
+    if ((value & maskOf(4, length)) !== value) return undefined;
+    return { version: 4, network: value, length };
+  }
+  if (n === 'ip6.arpa' || n.endsWith('.ip6.arpa')) {
+    const labels = n === 'ip6.arpa' ? [] : n.slice(0, -'.ip6.arpa'.length).split('.');
+    if (labels.length > 32 || !labels.every((l) => /^[0-9a-f]$/.test(l))) return undefined;
+    const hex = [...labels].reverse().join('').padEnd(32, '0');
+    return { version: 6, network: BigInt(`0x${hex}`), length: labels.length * 4 };
+  }
+  return undefined;
+}
+
 /** Parses a reverse owner name back to the address (full names only). */
 export function ipOfReverseName(name: string): IpAddress | undefined {
   const n = name.toLowerCase().replace(/\.$/, '');
   if (n.endsWith('.in-addr.arpa')) {
     const labels = n.slice(0, -'.in-addr.arpa'.length).split('.');
-    if (labels.length !== 4 || !labels.every((l) => /^(?:0|[1-9]\d{0,2})$/.test(l) && Number(l) < 256)) return undefined;
+    if (labels.length !== 4 || !labels.every((l) => DECIMAL_LABEL.test(l) && Number(l) < 256)) return undefined;
     const [d, c, b, a] = labels.map(Number) as [number, number, number, number];
     return { version: 4, value: BigInt(((a * 256 + b) * 256 + c) * 256 + d) };
   }

@@ -7,7 +7,7 @@
 import { diag, type Diagnostic } from '../core/diagnostics.js';
 import { normalizeHostname } from '../core/hostname.js';
 import { formatIp, formatPrefix, prefixContainsIp, type IpAddress, type IpPrefix } from '../core/ip.js';
-import { ipOfReverseName } from '../core/reverse.js';
+import { ipOfReverseName, prefixOfZoneName } from '../core/reverse.js';
 import type { ZoneRecord } from './zone-file.js';
 
 export interface ImportedPtr {
@@ -28,39 +28,6 @@ export interface ImportedZone {
 }
 
 const OCTET = /^(?:0|[1-9]\d{0,2})$/;
-
-/**
- * The prefix a reverse zone answers for: `100.51.198.in-addr.arpa` → 198.51.100.0/24,
- * `0-25.113.0.203.in-addr.arpa` or `0/25.…` → 203.0.113.0/25, nibble ip6.arpa names → /4n.
- */
-export function prefixOfZoneName(zone: string): IpPrefix | undefined {
-  const n = zone.toLowerCase().replace(/\.$/, '');
-  if (n === 'in-addr.arpa' || n.endsWith('.in-addr.arpa')) {
-    const labels = n === 'in-addr.arpa' ? [] : n.slice(0, -'.in-addr.arpa'.length).split('.');
-    const classless = labels.length === 4 ? /^(\d{1,3})(?:-|\/|\\\/)(\d{1,2})$/.exec(labels[0]!) : null;
-    const octets = classless ? labels.slice(1) : labels;
-    if (octets.length > 3 || !octets.every((l) => OCTET.test(l) && Number(l) < 256)) return undefined;
-    const bytes = [...octets].reverse().map(Number);
-    let length = bytes.length * 8;
-    if (classless) {
-      bytes.push(Number(classless[1]));
-      length = Number(classless[2]);
-      if (length <= 24 || length > 32 || Number(classless[1]) > 255) return undefined;
-    }
-    while (bytes.length < 4) bytes.push(0);
-    const value = BigInt(((bytes[0]! * 256 + bytes[1]!) * 256 + bytes[2]!) * 256 + bytes[3]!);
-    const mask = length === 0 ? 0n : ((1n << 32n) - 1n) ^ ((1n << BigInt(32 - length)) - 1n);
-    if ((value & mask) !== value) return undefined;
-    return { version: 4, network: value, length };
-  }
-  if (n === 'ip6.arpa' || n.endsWith('.ip6.arpa')) {
-    const labels = n === 'ip6.arpa' ? [] : n.slice(0, -'.ip6.arpa'.length).split('.');
-    if (labels.length > 32 || !labels.every((l) => /^[0-9a-f]$/.test(l))) return undefined;
-    const hex = [...labels].reverse().join('').padEnd(32, '0');
-    return { version: 6, network: BigInt(`0x${hex}`), length: labels.length * 4 };
-  }
-  return undefined;
-}
 
 /** Owner name → address: full reverse names, and names inside an RFC 2317 child zone. */
 export function ipOfOwner(name: string): IpAddress | undefined {

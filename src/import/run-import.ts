@@ -11,7 +11,8 @@ import { loadRepository, findBlockFiles } from '../loader/repository.js';
 import { writeChanges } from '../edit/api.js';
 import { writeFileAtomic } from '../edit/atomic-write.js';
 import { axfr, parseServer } from './axfr.js';
-import { collectPtrs, prefixOfZoneName } from './reverse-ptrs.js';
+import { prefixOfZoneName } from '../core/reverse.js';
+import { collectPtrs } from './reverse-ptrs.js';
 import { parseZoneText, type ZoneRecord } from './zone-file.js';
 import { planImport, type ImportPlan } from './plan-import.js';
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readZoneFile } from '../../src/import/run-import.js';
-import { collectPtrs, ipOfOwner, prefixOfZoneName } from '../../src/import/reverse-ptrs.js';
+import { prefixOfZoneName } from '../../src/core/reverse.js';
+import { collectPtrs, ipOfOwner } from '../../src/import/reverse-ptrs.js';
 import { expandGenerate, parseTtlText, parseZoneText } from '../../src/import/zone-file.js';
 import { formatIp, formatPrefix } from '../../src/core/ip.js';
 
