@@ -11,6 +11,7 @@ import type { Block, Config, PtrRecord } from '../core/model.js';
 import { genericNameOf } from '../core/template.js';
 import { explainDenial } from '../policy/hostname-policy.js';
 import { ownerKey } from '../policy/owners.js';
+import { ownersOf } from '../policy/ownership.js';
 import type { RecordEdit } from './record-edit.js';
 
 /** One requested change: `host` undefined resets the address to its block default. */
@@ -101,15 +102,16 @@ export function blockOf(blocks: readonly Block[], ip: IpAddress): Block | undefi
 }
 
 /**
- * True when `actor` is named in the block's owners or in the owners of an allocation
- * holding `ip`, or the block has no owners: as in `rdns ci`, anyone with write access
- * may change such a block.
+ * True when `actor` is named in the owners of the allocation holding `ip` or of the block,
+ * or nobody is: as in `rdns ci`, an allocation that names owners is theirs even in a block
+ * without owners, and a block without any owners is open to anyone with write access.
  */
 export function isOwner(actor: Actor, block: Block, ip: IpAddress): boolean {
-  if (block.owners.length === 0) return true;
+  // The same rule as `rdns ci` (policy/ownership.ts), with the teams given instead of asked.
+  const owners = ownersOf(block, ip);
+  if (owners.length === 0) return true;
   const handles = new Set([`@${actor.user}`, ...(actor.teams ?? []).map((t) => `@${t}`)].map(ownerKey));
-  const lists = [block.owners, ...block.allocations.filter((a) => prefixContainsIp(a.prefix, ip)).map((a) => a.owners)];
-  return lists.some((owners) => owners.some((o) => handles.has(ownerKey(o))));
+  return owners.some((o) => handles.has(ownerKey(o)));
 }
 
 /** The PTR an address has now in its block. */

@@ -71,6 +71,9 @@ const scopeOf = (block: Block, ip: IpAddress): Scope => {
  */
 const mayChange = (s: Scope): string[] => [...new Set([...(s.allocation?.owners ?? []), ...s.block.owners])];
 
+/** Who may change `ip` of `block` (allocation owners, then block owners); empty = anyone with write access. */
+export const ownersOf = (block: Block, ip: IpAddress): string[] => mayChange(scopeOf(block, ip));
+
 const describeScope = (s: Scope): string =>
   s.allocation ? `allocation ${formatPrefix(s.allocation.prefix)}${s.allocation.account ? ` (${s.allocation.account})` : ''}` : `block ${formatPrefix(s.block.prefix)} (${s.block.file})`;
 

@@ -114,6 +114,14 @@ records:
     expect(r.status).toBe(0);
   });
 
+  it('--as on a block without owners still respects an allocation that names owners (as rdns ci does)', () => {
+    const root = repo({ 'zones/open.yaml': 'prefix: 203.0.113.0/24\nallocations:\n  - prefix: 203.0.113.32/28\n    owners: ["@globex"]\n' });
+    const r = runCli(['bulk', '-', '--as', 'acme', '--format', 'json'], { cwd: root, input: '203.0.113.2 two.example.net\n203.0.113.33 x.example.net\n' });
+    expect(JSON.parse(r.stdout).summary).toMatchObject({ valid: 1, notYours: 1 });
+    const owner = runCli(['bulk', '-', '--as', 'globex', '--format', 'json'], { cwd: root, input: '203.0.113.33 x.example.net\n' });
+    expect(JSON.parse(owner.stdout).summary).toMatchObject({ valid: 1, notYours: 0 });
+  });
+
   it('refuses a run over the cap (rdns.yaml bulk.max_lines, --max) and writes nothing', () => {
     const root = repo({ 'rdns.yaml': 'bulk:\n  max_lines: 3\n' });
     const input = Array.from({ length: 4 }, (_, i) => `198.51.100.${100 + i} h${i}.example.com`).join('\n');
