@@ -159,7 +159,6 @@ export function prefixContains(outer: IpPrefix, inner: IpPrefix): boolean {
 /** Prefixes overlap exactly when one contains the other. */
 export const prefixesOverlap = (a: IpPrefix, b: IpPrefix): boolean => prefixContains(a, b) || prefixContains(b, a);
 
-export const sameIp = (a: IpAddress, b: IpAddress): boolean => a.version === b.version && a.value === b.value;
 
 /** Orders IPv4 before IPv6, then numerically. */
 export function compareIp(a: IpAddress, b: IpAddress): number {
