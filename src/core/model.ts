@@ -98,6 +98,8 @@ export interface Config {
   readonly bulkMaxLines: number;
   readonly region: string;
   readonly providerVersion: string;
+  /** A Route53-compatible API to use instead of AWS (an emulator); the provider then skips credential checks. */
+  readonly endpoint?: string;
   readonly zones: Readonly<Record<string, ZoneOptions>>;
   readonly backend: BackendSettings;
   readonly githubApiUrl?: string;

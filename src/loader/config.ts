@@ -48,7 +48,7 @@ interface RawConfig {
   policy?: { ttl?: { min?: number; max?: number }; deny?: string[]; deny_extra?: string[] };
   guards?: { max_changed_records?: number; max_delete_percent?: number; label?: string };
   bulk?: { max_lines?: number };
-  route53?: { region?: string; provider_version?: string; zones?: Record<string, { zone_id?: string; mode?: ZoneOptions['mode'] }> };
+  route53?: { region?: string; provider_version?: string; endpoint?: string; zones?: Record<string, { zone_id?: string; mode?: ZoneOptions['mode'] }> };
   backend?: { type: 'local'; path?: string } | { type: 's3'; bucket: string; key?: string; region?: string; use_lockfile?: boolean; dynamodb_table?: string; encrypt?: boolean };
   github?: { api_url?: string };
 }
@@ -132,6 +132,7 @@ export function parseConfig(bytes: Uint8Array, file: string): { config: Config; 
     bulkMaxLines: raw.bulk?.max_lines ?? d.bulkMaxLines,
     region: raw.route53?.region ?? d.region,
     providerVersion: raw.route53?.provider_version ?? d.providerVersion,
+    ...(raw.route53?.endpoint ? { endpoint: raw.route53.endpoint } : {}),
     zones,
     backend,
     githubApiUrl: raw.github?.api_url,

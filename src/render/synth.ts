@@ -1,5 +1,5 @@
 /**
- * The cdktf app: the render model → cdktf.out/ (one stack per block file), the same
+ * The cdktf app: zone stacks → cdktf.out/ (one stack per hosted reverse zone), the same
  * layout `npx cdktf synth` produces, so `cdktf plan|deploy <stack>` and plain
  * `terraform -chdir=cdktf.out/stacks/<stack>` both work on it.
  */
@@ -8,9 +8,8 @@ import { join, relative, resolve, sep } from 'node:path';
 import { App } from 'cdktf';
 import { diag, type Diagnostic } from '../core/diagnostics.js';
 import type { Config } from '../core/model.js';
-import { BlockStack } from './block-stack.js';
-import { stackInfoOf, type StackInfo } from './stacks.js';
-import type { RenderModel } from './zone-records.js';
+import { ZoneStack } from './zone-stack.js';
+import { stackInfoOf, type StackInfo, type ZoneStack as ZoneStackModel } from './stacks.js';
 
 export interface SynthOptions {
   /** Output folder (cdktf.out). */
@@ -24,17 +23,16 @@ export interface SynthOptions {
   readonly root?: string;
 }
 
-/** Synthesizes every block of `model` into `outdir`; returns what was written. */
-export function synthesize(model: RenderModel, config: Config, options: SynthOptions): StackInfo[] {
+/** Synthesizes `stacks` into `outdir`; returns what was written. */
+export function synthesize(stacks: readonly ZoneStackModel[], config: Config, options: SynthOptions): StackInfo[] {
   if (options.prune) pruneStacks(options.outdir);
   const app = new App({ outdir: options.outdir, stackTraces: false, skipValidation: true });
   // Terraform reads a relative local-state path from the stack folder; every stack folder is equally deep.
   const toRoot = relative(join(resolve(options.outdir), 'stacks', 'stack'), resolve(options.root ?? '.')).split(sep).join('/');
-  for (const block of model.blocks) new BlockStack(app, block, config, toRoot);
+  for (const s of stacks) new ZoneStack(app, s, config, toRoot);
   app.synth();
-  return model.blocks.map(stackInfoOf);
+  return stacks.map(stackInfoOf);
 }
-
 /**
  * Only a folder that looks like an earlier synth (it has manifest.json) loses its
  * stacks/ subfolder; an --out pointing at anything else is never emptied.

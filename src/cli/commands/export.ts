@@ -39,7 +39,7 @@ export function registerExport(program: Command, context: () => CliContext, setE
     .option('--out-dir <dir>', 'zone format: write one <zone>.zone file per zone into this folder instead of printing')
     .action(async (paths: string[], opts: ExportOptions) => {
       const ctx = context();
-      const input = await loadForRender(ctx, paths, 'text', undefined, 'stderr');
+      const input = await loadForRender(ctx, paths, 'text', 'stderr');
       if (!input) return setExit(1);
       let zones = input.model.blocks.flatMap((b) => b.zones);
       if (opts.zone) {
