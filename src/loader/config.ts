@@ -114,7 +114,10 @@ export function parseConfig(bytes: Uint8Array, file: string): { config: Config; 
       encrypt: raw.backend.encrypt ?? true,
     };
   } else if (raw.backend?.type === 'local') {
-    backend = { type: 'local', path: raw.backend.path };
+    const path = raw.backend.path;
+    const problem = path === undefined ? undefined : localStateProblem(path);
+    if (problem) diagnostics.push(diag('config.invalid', `backend.path ${JSON.stringify(path)} ${problem}`, source.valuePos(['backend', 'path']), { value: path }));
+    else backend = { type: 'local', path };
   }
 
   const config: Config = {
@@ -145,3 +148,15 @@ export const canonicalZoneName = (name: string): string => {
   const n = name.trim().toLowerCase();
   return n.endsWith('.') ? n : `${n}.`;
 };
+
+/**
+ * Local Terraform state must stay in the repository and out of the synth output, which
+ * every synth replaces: a state file deleted there makes the next apply create every zone
+ * again.
+ */
+function localStateProblem(path: string): string | undefined {
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+  if (path.startsWith('/') || parts.includes('..')) return 'must be a folder inside the repository (relative, without "..")';
+  if (parts[0] === 'cdktf.out') return 'is inside cdktf.out/, whose stacks every synth replaces: keep state elsewhere (e.g. state/)';
+  return undefined;
+}

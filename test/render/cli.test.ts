@@ -131,6 +131,49 @@ describe('rdns synth', () => {
   });
 });
 
+describe('rdns synth stays inside what it owns (the pull request is untrusted)', () => {
+  const A = { 'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: a.example.net\n' };
+
+  it('never deletes files it did not write: a stacks/ folder of someone else is refused, not emptied', () => {
+    const root = repo({ ...A, 'infra/stacks/vpc/main.tf': 'resource "x" "y" {}\n', 'infra/manifest.json': '{}' });
+    const r = rdns(root, 'synth', '--out', 'infra');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('infra holds files rdns did not write (stacks/vpc)');
+    expect(readFileSync(join(root, 'infra/stacks/vpc/main.tf'), 'utf8')).toBe('resource "x" "y" {}\n');
+    // A folder of other files without any earlier synth is refused too.
+    const other = repo({ ...A, 'docs/README.md': 'hello\n' });
+    expect(rdns(other, 'synth', '--out', 'docs').status).toBe(2);
+    expect(readFileSync(join(other, 'docs/README.md'), 'utf8')).toBe('hello\n');
+  });
+
+  it('removes the stacks of its own earlier synth, and only those', () => {
+    const root = repo({ ...A, 'zones/b.yaml': 'prefix: 198.51.100.0/24\nowners: []\n' });
+    expect(rdns(root, 'synth').status).toBe(0);
+    rmSync(join(root, 'zones/b.yaml'));
+    const r = rdns(root, 'synth');
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(join(root, 'cdktf.out', 'stacks'))).toEqual(['rdns-192-0-2-0-24']);
+  });
+
+  it('refuses an output folder outside the repository or the repository itself', () => {
+    const root = repo(A);
+    for (const out of ['/', '..', '.', 'zones']) {
+      const r = rdns(root, 'synth', '--out', out);
+      expect(r.status, out).toBe(2);
+      expect(r.stderr, out).toMatch(/rdns: (the output folder must be a folder of its own inside the repository|.* holds files rdns did not write)/);
+    }
+  });
+
+  it('rejects a backend.path that the next synth would delete or that leaves the repository', () => {
+    for (const path of ['cdktf.out/stacks/', 'cdktf.out', '../state', '/var/lib/rdns']) {
+      const root = repo({ ...A, 'rdns.yaml': `backend: {type: local, path: "${path}"}\n` });
+      const r = rdns(root, 'validate');
+      expect(r.status, path).toBe(1);
+      expect(r.stdout, path).toMatch(/rdns\.yaml:1:\d+: error config\.invalid backend\.path/);
+    }
+  });
+});
+
 describe('rdns export', () => {
   it('--format json follows the DESIGN.md contract: fully qualified names, sorted by IP, source record|default', () => {
     const r = rdns(repo(), 'export', '--format', 'json');

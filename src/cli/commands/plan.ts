@@ -69,9 +69,11 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
       const input = await loadStacks(ctx, paths, opts.format === 'json' ? 'json' : 'text', { changedSince: opts.changedSince, only: opts.stack });
       if (!input) return setExit(1);
       const outdir = resolve(ctx.root, opts.out || 'cdktf.out');
+      const { synthesize, checkSynthOutput, outdirProblem } = await import('../../render/synth.js');
+      const problem = outdirProblem(ctx.root, outdir);
+      if (problem) throw new RdnsError(problem, 2, 'pass --out with a new folder inside the repository (default cdktf.out)');
       const tf = terraformOptions(ctx, outdir, opts.parallel);
       const version = await terraformVersion(tf);
-      const { synthesize, checkSynthOutput } = await import('../../render/synth.js');
       synthesize(input.stacks, input.repo.config, { outdir, prune: true, root: ctx.root });
       const unsafe = checkSynthOutput(outdir);
       if (unsafe.length > 0) {

@@ -104,7 +104,9 @@ export function registerSynth(program: Command, context: () => CliContext, setEx
       if (!input) return setExit(1);
       const outdir = resolve(ctx.root, opts.out || ctx.env.CDKTF_OUTDIR || 'cdktf.out');
       // Loaded only now: cdktf and the provider classes take a moment to import.
-      const { synthesize, checkSynthOutput } = await import('../../render/synth.js');
+      const { synthesize, checkSynthOutput, outdirProblem } = await import('../../render/synth.js');
+      const problem = outdirProblem(ctx.root, outdir);
+      if (problem) throw new RdnsError(problem, 2, 'pass --out with a new folder inside the repository (default cdktf.out)');
       let stacks: StackInfo[];
       try {
         stacks = synthesize(input.stacks, input.repo.config, { outdir, prune: true, root: ctx.root });
