@@ -1,9 +1,166 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { route53ProviderConfig, startFakeRoute53, type FakeRoute53 } from './fake-route53.js';
 import { runTerraform, terraformEnv, terraformOrSkip, type TerraformResult } from './terraform.js';
+
+// --- Route 53 semantics at the HTTP level (no Terraform needed) ---------------------------
+
+type Change = { action: 'CREATE' | 'DELETE' | 'UPSERT'; name: string; type?: string; ttl?: number; values: string[] };
+
+const changeBatchXml = (changes: Change[]) =>
+  `<?xml version="1.0" encoding="UTF-8"?><ChangeResourceRecordSetsRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ChangeBatch><Changes>${changes
+    .map(
+      (c) =>
+        `<Change><Action>${c.action}</Action><ResourceRecordSet><Name>${c.name}</Name><Type>${c.type ?? 'PTR'}</Type><TTL>${c.ttl ?? 3600}</TTL><ResourceRecords>${c.values
+          .map((v) => `<ResourceRecord><Value>${v}</Value></ResourceRecord>`)
+          .join('')}</ResourceRecords></ResourceRecordSet></Change>`,
+    )
+    .join('')}</Changes></ChangeBatch></ChangeResourceRecordSetsRequest>`;
+
+const long = (i: number) => `${'h'.repeat(95)}${String(i).padStart(3, '0')}.n`; // 100 characters
+
+/** Text of every `<tag>` element in an XML answer, in order. */
+const all = (xml: string, tag: string) => [...xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g'))].map((m) => m[1]!);
+
+describe('fake Route 53 API semantics', () => {
+  let fake: FakeRoute53;
+  beforeEach(async () => {
+    fake = await startFakeRoute53();
+  });
+  afterEach(async () => fake.close());
+
+  const call = async (method: string, path: string, body?: string) => {
+    const res = await fetch(`${fake.url}${path}`, { method, body, headers: body ? { 'content-type': 'application/xml' } : {} });
+    return { status: res.status, xml: await res.text() };
+  };
+  const change = (zoneId: string, changes: Change[]) => call('POST', `/2013-04-01/hostedzone/${zoneId}/rrset`, changeBatchXml(changes));
+  const ptrs = (n: number, zone: string, action: Change['action'] = 'CREATE', value = (i: number) => `host-${i}.example.net.`): Change[] =>
+    Array.from({ length: n }, (_, i) => ({ action, name: `${i % 256}.${Math.floor(i / 256)}.${zone}`, values: [value(i)] }));
+
+  it('creates a hosted zone with its SOA and four NS records, names lower case with a trailing dot', async () => {
+    const r = await call(
+      'POST',
+      '/2013-04-01/hostedzone',
+      '<CreateHostedZoneRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Name>2.0.192.IN-ADDR.ARPA</Name><CallerReference>ref-1</CallerReference></CreateHostedZoneRequest>',
+    );
+    expect(r.status).toBe(201);
+    expect(all(r.xml, 'Name')).toEqual(['2.0.192.in-addr.arpa.']);
+    expect(all(r.xml, 'NameServer')).toHaveLength(4);
+    const id = all(r.xml, 'Id')[0]!.replace('/hostedzone/', '');
+    const list = await call('GET', `/2013-04-01/hostedzone/${id}/rrset`);
+    expect(all(list.xml, 'Type')).toEqual(['NS', 'SOA']);
+    expect(all(list.xml, 'Value').filter((v) => v.startsWith('ns-'))).toHaveLength(5); // 4 NS + the SOA's primary
+    const again = await call('POST', '/2013-04-01/hostedzone', '<CreateHostedZoneRequest><Name>x.test</Name><CallerReference>ref-1</CallerReference></CreateHostedZoneRequest>');
+    expect([again.status, all(again.xml, 'Code')]).toEqual([409, ['HostedZoneAlreadyExists']]);
+  });
+
+  it('rejects CREATE of an existing set and a DELETE that does not match, atomically, in the InvalidChangeBatch shape', async () => {
+    const z = fake.createZone('2.0.192.in-addr.arpa');
+    expect((await change(z.id, [{ action: 'CREATE', name: '10.2.0.192.in-addr.arpa', values: ['web.example.net.'] }])).status).toBe(200);
+    const dup = await change(z.id, [
+      { action: 'CREATE', name: '11.2.0.192.in-addr.arpa', values: ['mail.example.net.'] },
+      { action: 'CREATE', name: '10.2.0.192.IN-ADDR.ARPA.', values: ['other.example.net.'] },
+    ]);
+    expect(dup.status).toBe(400);
+    expect(dup.xml).toContain('<InvalidChangeBatch xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Messages><Message>');
+    expect(all(dup.xml, 'Message')).toEqual(["Tried to create resource record set [name='10.2.0.192.in-addr.arpa.', type='PTR'] but it already exists"]);
+    expect(fake.recordSet(z.id, '11.2.0.192.in-addr.arpa', 'PTR')).toBeUndefined(); // the valid half was not applied either
+    const wrongDelete = await change(z.id, [{ action: 'DELETE', name: '10.2.0.192.in-addr.arpa', values: ['other.example.net.'] }]);
+    expect(all(wrongDelete.xml, 'Message')).toEqual(["Tried to delete resource record set [name='10.2.0.192.in-addr.arpa.', type='PTR'] but the values provided do not match the current values"]);
+    expect((await change(z.id, [{ action: 'UPSERT', name: '10.2.0.192.in-addr.arpa', values: ['www.example.net.'] }])).status).toBe(200);
+    expect(fake.recordSet('2.0.192.in-addr.arpa.', '10.2.0.192.in-addr.arpa.', 'PTR')?.values).toEqual(['www.example.net.']);
+    expect((await change(z.id, [{ action: 'DELETE', name: '10.2.0.192.in-addr.arpa', values: ['www.example.net.'] }])).status).toBe(200);
+    expect(fake.recordSets(z.id).map((s) => s.type)).toEqual(['NS', 'SOA']);
+    const missing = await change(z.id, [{ action: 'DELETE', name: '10.2.0.192.in-addr.arpa', values: ['www.example.net.'] }]);
+    expect(all(missing.xml, 'Message')).toEqual(["Tried to delete resource record set [name='10.2.0.192.in-addr.arpa.', type='PTR'] but it was not found"]);
+  });
+
+  it.each([
+    { what: '1,000 CREATEd records', changes: (zone: string) => ptrs(1000, zone), ok: true },
+    { what: '1,001 CREATEd records', changes: (zone: string) => ptrs(1001, zone), ok: false, message: 'Number of records limit of 1000 exceeded.' },
+    { what: '500 UPSERTs (counted twice)', changes: (zone: string) => ptrs(500, zone, 'UPSERT'), ok: true },
+    { what: '501 UPSERTs (counted twice)', changes: (zone: string) => ptrs(501, zone, 'UPSERT'), ok: false, message: 'Number of records limit of 1000 exceeded.' },
+    // 100-character values: 320 of them are exactly 32,000 characters; UPSERTed, 160 of them count as 32,000.
+    { what: '32,000 value characters', changes: (zone: string) => ptrs(320, zone, 'CREATE', long), ok: true },
+    { what: '32,001 value characters', changes: (zone: string) => [...ptrs(320, zone, 'CREATE', long), { action: 'CREATE' as const, name: `x.${zone}`, values: ['y'] }], ok: false, message: 'RDATA character limit of 32000 exceeded.' },
+    { what: '16,000 UPSERTed value characters (counted twice)', changes: (zone: string) => ptrs(160, zone, 'UPSERT', long), ok: true },
+    { what: '16,001 UPSERTed value characters (counted twice)', changes: (zone: string) => [...ptrs(160, zone, 'UPSERT', long), { action: 'UPSERT' as const, name: `x.${zone}`, values: ['y'] }], ok: false, message: 'RDATA character limit of 32000 exceeded.' },
+  ])('enforces the per-request batch limits: $what', async ({ changes, ok, message }) => {
+    const z = fake.createZone('0.10.in-addr.arpa');
+    const r = await change(z.id, changes('0.10.in-addr.arpa'));
+    if (ok) expect(r.status, r.xml).toBe(200);
+    else {
+      expect(r.status).toBe(400);
+      expect(all(r.xml, 'Message')).toEqual([message]);
+      expect(fake.recordSets(z.id)).toHaveLength(2); // nothing applied
+    }
+  });
+  it('pages ListResourceRecordSets in Route 53 order (labels reversed, then type) from a name and type', async () => {
+    const z = fake.createZone('2.0.192.in-addr.arpa');
+    await change(z.id, [
+      ...ptrs(5, '2.0.192.in-addr.arpa').map((c, i) => ({ ...c, name: `${i + 1}.2.0.192.in-addr.arpa` })),
+      { action: 'CREATE', name: '2.0.192.in-addr.arpa', type: 'TXT', values: ['"v=x"'] },
+    ]);
+    const seen: string[] = [];
+    let query = 'maxitems=3';
+    const pages: string[][] = [];
+    for (;;) {
+      const r = await call('GET', `/2013-04-01/hostedzone/${z.id}/rrset?${query}`);
+      const names = all(r.xml, 'Name');
+      const types = all(r.xml, 'Type');
+      pages.push(names.map((n, i) => `${n} ${types[i]}`));
+      seen.push(...pages.at(-1)!);
+      if (all(r.xml, 'IsTruncated')[0] !== 'true') break;
+      query = `maxitems=3&name=${encodeURIComponent(all(r.xml, 'NextRecordName')[0]!)}&type=${all(r.xml, 'NextRecordType')[0]}`;
+    }
+    expect(pages.map((p) => p.length)).toEqual([3, 3, 2]);
+    expect(seen).toEqual([
+      '2.0.192.in-addr.arpa. NS',
+      '2.0.192.in-addr.arpa. SOA',
+      '2.0.192.in-addr.arpa. TXT',
+      '1.2.0.192.in-addr.arpa. PTR',
+      '2.2.0.192.in-addr.arpa. PTR',
+      '3.2.0.192.in-addr.arpa. PTR',
+      '4.2.0.192.in-addr.arpa. PTR',
+      '5.2.0.192.in-addr.arpa. PTR',
+    ]);
+    // How the provider reads one aws_route53_record: start at its name and type, one item.
+    const one = await call('GET', `/2013-04-01/hostedzone/${z.id}/rrset?maxitems=1&name=4.2.0.192.in-addr.arpa.&type=PTR`);
+    expect([all(one.xml, 'Name'), all(one.xml, 'NextRecordName')]).toEqual([['4.2.0.192.in-addr.arpa.'], ['5.2.0.192.in-addr.arpa.']]);
+  });
+
+  it('stores characters other than a-z 0-9 - _ as octal escapes, as Route 53 answers them (RFC 2317 "/")', async () => {
+    const z = fake.createZone('0/26.2.0.192.in-addr.arpa');
+    expect(z.name).toBe('0\\05726.2.0.192.in-addr.arpa.');
+    await change(z.id, [{ action: 'CREATE', name: '5.0/26.2.0.192.in-addr.arpa.', values: ['a.example.net.'] }]);
+    const r = await call('GET', `/2013-04-01/hostedzone/${z.id}/rrset?name=5.0%2F26.2.0.192.in-addr.arpa&type=PTR`);
+    expect(all(r.xml, 'Name')[0]).toBe('5.0\\05726.2.0.192.in-addr.arpa.');
+    expect(fake.recordSet(z.id, '5.0/26.2.0.192.IN-ADDR.ARPA', 'PTR')?.values).toEqual(['a.example.net.']);
+  });
+
+  it('finds zones by name in ListHostedZonesByName order and reports every change INSYNC', async () => {
+    const b = fake.createZone('b.example');
+    const a = fake.createZone('a.example');
+    const r = await call('GET', '/2013-04-01/hostedzonesbyname?dnsname=b.example&maxitems=1');
+    expect([all(r.xml, 'Name'), all(r.xml, 'IsTruncated')]).toEqual([['b.example.'], ['false']]);
+    const first = await call('GET', '/2013-04-01/hostedzonesbyname?maxitems=1');
+    expect([all(first.xml, 'Id'), all(first.xml, 'NextDNSName')]).toEqual([[`/hostedzone/${a.id}`], ['b.example.']]);
+    const c = await change(b.id, [{ action: 'CREATE', name: 'www.b.example', type: 'A', values: ['192.0.2.1'] }]);
+    expect(all(c.xml, 'Status')).toEqual(['PENDING']);
+    const got = await call('GET', `/2013-04-01/change/${all(c.xml, 'Id')[0]!.replace('/change/', '')}`);
+    expect(all(got.xml, 'Status')).toEqual(['INSYNC']);
+    expect((await call('GET', '/2013-04-01/change/CNOSUCH')).status).toBe(404);
+  });
+
+  it('answers a request it does not implement with a 400 and lists it, so a test can fail on it', async () => {
+    const r = await call('GET', '/2013-04-01/healthcheck');
+    expect(r.status).toBe(400);
+    expect(all(r.xml, 'Code')).toEqual(['UnknownOperation']);
+    expect(fake.unknownRequests().map((q) => `${q.method} ${q.path}`)).toEqual(['GET /2013-04-01/healthcheck']);
+  });
+});
 
 const haveTerraform = terraformOrSkip();
 
