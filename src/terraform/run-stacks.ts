@@ -106,8 +106,11 @@ export async function planStacks(targets: readonly PlanTarget[], options: Terraf
     const init = await terraform(['init', '-input=false', '-no-color'], t.dir, options);
     if (init.code !== 0) return done(t, failedPlan(t.stack, t.zone, `terraform init: ${message(init)}`));
     options.progress?.({ stack: t.stack, step: 'plan', done: false });
-    const plan = await terraform(['plan', '-input=false', '-no-color', `-lock=${options.lock === false ? 'false' : 'true'}`, `-out=${PLAN_FILE}`], t.dir, options);
-    if (plan.code !== 0) return done(t, failedPlan(t.stack, t.zone, `terraform plan: ${message(plan)}`));
+    // -detailed-exitcode: 0 no changes, 2 changes, 1 error. `terraform show -json` loads the
+    // provider again (seconds), so it runs only for a plan that changes something.
+    const plan = await terraform(['plan', '-input=false', '-no-color', '-detailed-exitcode', `-lock=${options.lock === false ? 'false' : 'true'}`, `-out=${PLAN_FILE}`], t.dir, options);
+    if (plan.code === 0) return done(t, summarizePlan(t.stack, t.zone, { resource_changes: [] }));
+    if (plan.code !== 2) return done(t, failedPlan(t.stack, t.zone, `terraform plan: ${message(plan)}`));
     const show = await terraform(['show', '-json', PLAN_FILE], t.dir, options);
     if (show.code !== 0) return done(t, failedPlan(t.stack, t.zone, `terraform show: ${message(show)}`));
     let json: unknown;
