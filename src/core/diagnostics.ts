@@ -26,7 +26,10 @@ export interface SourcePos {
 
 /** Every diagnostic code with its severity and what it means (the README table is built from this). */
 export const DIAGNOSTIC_CODES = {
-  'file.unreadable': ['error', 'a path given on the command line or a block file cannot be read'],
+  'file.unreadable': ['error', 'a path given on the command line, a block file or a folder under `zones/` cannot be read (its block files were not checked)'],
+  'file.symlink': ['error', 'a block file, `rdns.yaml`, CODEOWNERS or a folder of block files is a symbolic link (in the work tree or in git): links are never followed, not even inside the repository'],
+  'file.not-regular': ['error', 'a block file, `rdns.yaml` or CODEOWNERS is a folder, FIFO, device or socket (or a git submodule), not a regular file; it is not read'],
+  'file.name': ['error', 'a block file name contains a control or invisible character, white space or one of `# ! * ? [ ] \\`, which a CODEOWNERS line cannot express'],
   'file.encoding': ['error', 'the file is not valid UTF-8 (the position of the first bad byte is given)'],
   'file.too-large': ['error', 'the file is larger than `limits.max_file_bytes` (default 32 MiB); split the block'],
   'file.empty': ['error', 'the block file has no content'],

@@ -2,12 +2,11 @@
  * rdns.yaml: repository settings. Optional; every setting has a default, so a
  * repository with only zones/ works.
  */
-import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { diag, type Diagnostic } from '../core/diagnostics.js';
 import type { BackendSettings, Config, ZoneOptions } from '../core/model.js';
 import { decodeUtf8, parseYamlSource } from './yaml-source.js';
 import { validateSchema } from './schema.js';
+import { RepoFiles } from './repo-file.js';
 
 /**
  * Built-in hostname deny list: names that receivers' spam filters read as
@@ -40,6 +39,8 @@ export const DEFAULT_CONFIG: Config = {
 };
 
 export const CONFIG_FILE = 'rdns.yaml';
+/** rdns.yaml is read before limits.max_file_bytes is known: it has a fixed bound of its own. */
+export const CONFIG_MAX_BYTES = 1024 * 1024;
 
 interface RawConfig {
   defaults?: { ttl?: number };
@@ -55,15 +56,10 @@ interface RawConfig {
 
 /** Reads rdns.yaml from the repository root (defaults when absent). */
 export function loadConfig(root: string): { config: Config; diagnostics: Diagnostic[] } {
-  const path = join(root, CONFIG_FILE);
-  if (!existsSync(path)) return { config: DEFAULT_CONFIG, diagnostics: [] };
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    return { config: DEFAULT_CONFIG, diagnostics: [diag('file.unreadable', `cannot read ${CONFIG_FILE}: ${(e as Error).message}`, { file: CONFIG_FILE, line: 1, column: 1 })] };
-  }
-  return parseConfig(bytes, CONFIG_FILE);
+  // rdns.yaml is as untrusted as a block file: a regular file inside the repository, of bounded size.
+  const r = new RepoFiles(root).read(CONFIG_FILE, CONFIG_MAX_BYTES, CONFIG_FILE);
+  if (r.ok) return parseConfig(r.bytes, CONFIG_FILE);
+  return { config: DEFAULT_CONFIG, diagnostics: r.missing ? [] : [r.diagnostic] };
 }
 
 /** Parses rdns.yaml content; invalid settings are reported and fall back to defaults. */

@@ -10,7 +10,7 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number }): CliResult {
+export function runCli(args: readonly string[], options: { cwd: string; env?: Record<string, string | undefined>; input?: string; timeoutMs?: number; uid?: number; gid?: number }): CliResult {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: '1', CHECKPOINT_DISABLE: '1', ...options.env };
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const r = spawnSync(process.execPath, [RDNS_BIN, ...args], {
@@ -20,6 +20,8 @@ export function runCli(args: readonly string[], options: { cwd: string; env?: Re
     encoding: 'utf8',
     timeout: options.timeoutMs ?? 60_000,
     maxBuffer: 256 * 1024 * 1024,
+    // Run as another user (when the tests run as root): root reads what a real CI user cannot.
+    ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
