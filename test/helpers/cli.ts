@@ -2,7 +2,8 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
-export const RDNS_BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+// RDNS_TEST_BIN: another build (e.g. of an older commit, to see a new test fail there).
+export const RDNS_BIN = process.env.RDNS_TEST_BIN ?? fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 
 export interface CliResult {
   status: number | null;
