@@ -7,6 +7,7 @@ import type { BackendSettings, Config, ZoneOptions } from '../core/model.js';
 import { decodeUtf8, parseYamlSource } from './yaml-source.js';
 import { validateSchema } from './schema.js';
 import { RepoFiles } from './repo-file.js';
+import { compileLinear } from '../policy/linear-pattern.js';
 
 /**
  * Built-in hostname deny list: names that receivers' spam filters read as
@@ -29,7 +30,7 @@ export const DEFAULT_CONFIG: Config = {
   maxRecordsPerZone: 10_000,
   maxFileBytes: 32 * 1024 * 1024,
   ttl: { min: 60, max: 86_400 },
-  deny: DEFAULT_DENY.map((d) => ({ ...d, pattern: new RegExp(d.source, 'i') })),
+  deny: DEFAULT_DENY.map((d) => ({ ...d })),
   guards: { maxChangedRecords: 500, maxDeletePercent: 20, label: 'rdns/bulk-approved' },
   bulkMaxLines: 500,
   region: 'us-east-1',
@@ -76,12 +77,11 @@ export function parseConfig(bytes: Uint8Array, file: string): { config: Config; 
 
   const patterns = (list: string[], key: string): Config['deny'] =>
     list.flatMap((text, i) => {
-      try {
-        return [{ source: text, pattern: new RegExp(text, 'i') }];
-      } catch (e) {
-        diagnostics.push(diag('config.invalid', `policy.${key}[${i}] is not a regular expression: ${(e as Error).message}`, source.valuePos(['policy', key, i]), { value: text }));
-        return [];
-      }
+      // rdns.yaml is pull-request input: patterns must run in linear time (RE2), whatever they say.
+      const c = compileLinear(text);
+      if (c.ok) return [{ source: text }];
+      diagnostics.push(diag('config.invalid', `policy.${key}[${i}] cannot be used as a deny pattern: ${c.reason}`, source.valuePos(['policy', key, i]), { value: text }));
+      return [];
     });
   const deny = [...(raw.policy?.deny ? patterns(raw.policy.deny, 'deny') : d.deny), ...patterns(raw.policy?.deny_extra ?? [], 'deny_extra')];
   const ttl = { min: raw.policy?.ttl?.min ?? d.ttl.min, max: raw.policy?.ttl?.max ?? d.ttl.max };
