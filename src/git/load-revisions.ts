@@ -9,9 +9,9 @@ import { fileNameProblem, printable } from '../core/file-name.js';
 import { parsePrefix, prefixContains, supernetOf, type IpPrefix } from '../core/ip.js';
 import type { Block, Config } from '../core/model.js';
 import type { ZoneLayout } from '../core/reverse.js';
-import { CONFIG_FILE, CONFIG_MAX_BYTES, DEFAULT_CONFIG, parseConfig } from '../loader/config.js';
+import { CONFIG_FILE, CONFIG_MAX_BYTES, DEFAULT_CONFIG, parseConfig, type ParsedConfig } from '../loader/config.js';
 import { loadBlockFilesParallel } from '../loader/parallel.js';
-import { checkLoadedBlocks, DEFAULT_PATHS, findBlockFiles, type BlockSource, type Repository } from '../loader/repository.js';
+import { checkConfigZones, checkLoadedBlocks, DEFAULT_PATHS, findBlockFiles, type BlockSource, type Repository } from '../loader/repository.js';
 import { changedFiles, WORKTREE, type ChangedFile } from './changed-files.js';
 import { listFilesAt, readBlobsAt } from './read-files.js';
 import { resolveRevisions, type ResolvedRevisions, type ResolveOptions } from './revisions.js';
@@ -79,14 +79,15 @@ export async function loadFilesAt(root: string, rev: string, files: readonly str
  * checked out.
  */
 export async function loadRepositoryAt(root: string, rev: string, paths: readonly string[] = DEFAULT_PATHS): Promise<Repository> {
-  const { config, diagnostics } = await configAt(root, rev);
+  const { config, diagnostics, zoneKeys } = await configAt(root, rev);
   const files = await listBlockFiles(root, rev, paths.map((p) => p.replace(/\/+$/, '') || '.'));
   const { sources, refused } = await readBlockSources(root, rev, files, config);
   const repo = checkLoadedBlocks(root, await loadBlockFilesParallel(sources, config), config);
-  return { ...repo, diagnostics: sortDiagnostics([...diagnostics, ...refused, ...repo.diagnostics]), fileCount: sources.length + refused.length };
+  const zones = paths === DEFAULT_PATHS ? checkConfigZones(zoneKeys ?? [], repo.blocks, repo.layouts) : [];
+  return { ...repo, diagnostics: sortDiagnostics([...diagnostics, ...refused, ...zones, ...repo.diagnostics]), fileCount: sources.length + refused.length };
 }
 
-async function configAt(root: string, rev: string): Promise<{ config: Config; diagnostics: Diagnostic[] }> {
+async function configAt(root: string, rev: string): Promise<ParsedConfig> {
   const { bytes, refused } = await readBlobsAt(root, rev, [CONFIG_FILE], CONFIG_MAX_BYTES);
   const b = bytes.get(CONFIG_FILE);
   if (b) return parseConfig(b, CONFIG_FILE);

@@ -2,7 +2,7 @@
  * rdns.yaml: repository settings. Optional; every setting has a default, so a
  * repository with only zones/ works.
  */
-import { diag, type Diagnostic } from '../core/diagnostics.js';
+import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
 import type { BackendSettings, Config, ZoneOptions } from '../core/model.js';
 import { decodeUtf8, parseYamlSource } from './yaml-source.js';
 import { validateSchema } from './schema.js';
@@ -55,8 +55,22 @@ interface RawConfig {
   github?: { api_url?: string };
 }
 
+/** A zone named under route53.zones in rdns.yaml, and where. */
+export interface ConfigZoneKey {
+  readonly name: string;
+  readonly canonical: string;
+  readonly pos: SourcePos;
+}
+
+export interface ParsedConfig {
+  readonly config: Config;
+  readonly diagnostics: Diagnostic[];
+  /** The zone names of route53.zones with their positions (checked against the blocks by the loader). */
+  readonly zoneKeys?: readonly ConfigZoneKey[];
+}
+
 /** Reads rdns.yaml from the repository root (defaults when absent). */
-export function loadConfig(root: string): { config: Config; diagnostics: Diagnostic[] } {
+export function loadConfig(root: string): ParsedConfig {
   // rdns.yaml is as untrusted as a block file: a regular file inside the repository, of bounded size.
   const r = new RepoFiles(root).read(CONFIG_FILE, CONFIG_MAX_BYTES, CONFIG_FILE);
   if (r.ok) return parseConfig(r.bytes, CONFIG_FILE);
@@ -64,7 +78,7 @@ export function loadConfig(root: string): { config: Config; diagnostics: Diagnos
 }
 
 /** Parses rdns.yaml content; invalid settings are reported and fall back to defaults. */
-export function parseConfig(bytes: Uint8Array, file: string): { config: Config; diagnostics: Diagnostic[] } {
+export function parseConfig(bytes: Uint8Array, file: string): ParsedConfig {
   const decoded = decodeUtf8(bytes, file);
   if ('error' in decoded) return { config: DEFAULT_CONFIG, diagnostics: [decoded.error] };
   const source = parseYamlSource(decoded.text, file);
@@ -96,7 +110,11 @@ export function parseConfig(bytes: Uint8Array, file: string): { config: Config; 
   }
 
   const zones: Record<string, ZoneOptions> = {};
-  for (const [name, o] of Object.entries(raw.route53?.zones ?? {})) zones[canonicalZoneName(name)] = { zoneId: o.zone_id, mode: o.mode };
+  const zoneKeys: ConfigZoneKey[] = [];
+  for (const [name, o] of Object.entries(raw.route53?.zones ?? {})) {
+    zones[canonicalZoneName(name)] = { zoneId: o.zone_id, mode: o.mode };
+    zoneKeys.push({ name, canonical: canonicalZoneName(name), pos: source.keyPos(['route53', 'zones', name]) });
+  }
 
   let backend: BackendSettings = d.backend;
   if (raw.backend?.type === 's3') {
@@ -132,7 +150,7 @@ export function parseConfig(bytes: Uint8Array, file: string): { config: Config; 
     backend,
     githubApiUrl: raw.github?.api_url,
   };
-  return { config, diagnostics };
+  return { config, diagnostics, zoneKeys };
 }
 
 /** Zone names are compared lower case with a trailing dot. */

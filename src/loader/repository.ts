@@ -9,12 +9,12 @@ import { diag, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { RdnsError } from '../core/errors.js';
 import { comparePrefix, formatPrefix, prefixContains, prefixContainsIp, sizeOf } from '../core/ip.js';
 import type { Block, Config } from '../core/model.js';
-import { reverseZoneOf, zoneCountOf, type ZoneLayout } from '../core/reverse.js';
+import { prefixOfZoneName, reverseZoneOf, zoneCountOf, type ZoneLayout } from '../core/reverse.js';
 import { checkTemplate } from '../core/template.js';
 import { planZones } from '../core/zone-plan.js';
 import { loadBlockFile, type LoadedBlock } from './block-file.js';
 import { loadBlockFilesParallel } from './parallel.js';
-import { loadConfig } from './config.js';
+import { loadConfig, type ConfigZoneKey } from './config.js';
 import { kindOf, notRegularDiagnostic, RepoFiles, symlinkDiagnostic } from './repo-file.js';
 import { fileNameProblem, printable } from '../core/file-name.js';
 
@@ -155,6 +155,33 @@ export function loadRepository(root: string, paths: readonly string[] = DEFAULT_
 }
 
 /**
+ * `zone.unknown` for each zone of rdns.yaml's route53.zones that no block has (a typo, the
+ * `/` form of an RFC 2317 name, a zone left over): its zone_id and mode would be ignored.
+ * Only meaningful for a whole repository (every block loaded).
+ */
+export function checkConfigZones(zoneKeys: readonly ConfigZoneKey[], blocks: readonly Block[], layouts: ReadonlyMap<string, ZoneLayout>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const key of zoneKeys) {
+    const zone = prefixOfZoneName(key.canonical);
+    const hasIt =
+      zone !== undefined &&
+      blocks.some((b) => {
+        const layout = layouts.get(b.file);
+        if (!layout || b.prefix.version !== zone.version || !(prefixContains(b.prefix, zone) || prefixContains(zone, b.prefix))) return false;
+        const inner = prefixContains(b.prefix, zone) ? zone : b.prefix;
+        return reverseZoneOf({ version: zone.version, value: inner.network }, layout).name === key.canonical;
+      });
+    if (!hasIt) {
+      const hint = key.canonical.includes('/') ? '; RFC 2317 zones are named with "-" (0-25.113.0.203.in-addr.arpa)' : '';
+      out.push(diag('zone.unknown', `route53.zones: "${key.name}" is not a reverse zone of any block${hint}; its settings would be ignored`, key.pos, { value: key.name }));
+    }
+  }
+  return out;
+}
+
+const isWholeRepository = (paths: readonly string[]): boolean => paths === DEFAULT_PATHS || (paths.length === 1 && paths[0]!.replace(/\/+$/, '') === DEFAULT_PATHS[0]);
+
+/**
  * {@link loadRepository} that parses large repositories on several cores (worker
  * threads); the result is the same. Small repositories are loaded in this thread.
  */
@@ -167,14 +194,16 @@ export async function loadRepositoryParallel(root: string, paths: readonly strin
 interface EarlyFindings {
   diagnostics: Diagnostic[];
   unreadable: number;
+  /** route53.zones of rdns.yaml, to check once every block is loaded (empty for a partial load). */
+  zoneKeys: readonly ConfigZoneKey[];
 }
 
 function readRepository(root: string, paths: readonly string[]): { absRoot: string; config: Config; sources: BlockSource[]; early: EarlyFindings } {
   const absRoot = resolve(root);
-  const { config, diagnostics } = loadConfig(absRoot);
+  const { config, diagnostics, zoneKeys } = loadConfig(absRoot);
   const sources: BlockSource[] = [];
   const scan = scanBlockFiles(absRoot, paths);
-  const early: EarlyFindings = { diagnostics: [...diagnostics, ...scan.refused], unreadable: scan.refusedFiles };
+  const early: EarlyFindings = { diagnostics: [...diagnostics, ...scan.refused], unreadable: scan.refusedFiles, zoneKeys: isWholeRepository(paths) ? (zoneKeys ?? []) : [] };
   const reader = new RepoFiles(absRoot);
   for (const file of scan.files) {
     const r = reader.read(file, config.maxFileBytes);
@@ -188,7 +217,7 @@ function readRepository(root: string, paths: readonly string[]): { absRoot: stri
 }
 
 function finish(repo: Repository, early: EarlyFindings, fileCount: number): Repository {
-  repo.diagnostics.push(...early.diagnostics);
+  repo.diagnostics.push(...early.diagnostics, ...checkConfigZones(early.zoneKeys, repo.blocks, repo.layouts));
   sortDiagnostics(repo.diagnostics);
   return { ...repo, fileCount };
 }
