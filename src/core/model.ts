@@ -92,8 +92,11 @@ export interface Config {
   readonly maxRecordsPerZone: number;
   readonly maxFileBytes: number;
   readonly ttl: TtlBounds;
-  /** Deny patterns for hostnames (case-insensitive), with the text they came from. */
-  readonly deny: readonly { readonly pattern: RegExp; readonly source: string; readonly why?: string }[];
+  /**
+   * Deny patterns for hostnames: RE2 syntax, case-insensitive, run in linear time
+   * (policy/linear-pattern.ts). Plain data, so a Config crosses to worker threads.
+   */
+  readonly deny: readonly { readonly source: string; readonly why?: string }[];
   readonly guards: GuardSettings;
   readonly bulkMaxLines: number;
   readonly region: string;

@@ -241,12 +241,12 @@ $TTL 3600
     expect(readFileSync(join(root, 'out', '113.0.203.in-addr.arpa.zone'), 'utf8')).toBe(r.stdout);
   });
 
-  it('keeps a file name with a line break out of the zone text (comments stay comments)', () => {
+  it('keeps a file name with a line break out of the zone text: the file is refused (file.name), its name shown on one line', () => {
     const root = repo({ 'zones/a\n@ IN NS evil.example.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: a.example.net\n' });
     const r = rdns(root, 'export');
-    expect(r.status).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('; 2.0.192.in-addr.arpa. from zones/a?@ IN NS evil.example.yaml');
-    expect(r.stdout).not.toMatch(/^@ IN NS evil/m);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^zones\/a\\u\{000A\}@ IN NS evil\.example\.yaml:1:1: error file\.name /m);
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/^@ IN NS evil/m);
   });
 });
 
