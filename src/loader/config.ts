@@ -8,6 +8,7 @@ import { diag, type Diagnostic } from '../core/diagnostics.js';
 import type { BackendSettings, Config, ZoneOptions } from '../core/model.js';
 import { decodeUtf8, parseYamlSource } from './yaml-source.js';
 import { validateSchema } from './schema.js';
+import { isValidOwner } from '../policy/owners.js';
 
 /**
  * Built-in hostname deny list: names that receivers' spam filters read as
@@ -25,6 +26,7 @@ export const DEFAULT_DENY: readonly { readonly source: string; readonly why: str
 ];
 
 export const DEFAULT_CONFIG: Config = {
+  owners: [],
   defaultTtl: 3600,
   boundaries: { ipv4: 24, ipv6: 48 },
   maxRecordsPerZone: 10_000,
@@ -42,6 +44,7 @@ export const DEFAULT_CONFIG: Config = {
 export const CONFIG_FILE = 'rdns.yaml';
 
 interface RawConfig {
+  owners?: string[];
   defaults?: { ttl?: number };
   zones?: { ipv4_boundary?: 8 | 16 | 24; ipv6_boundary?: number; max_records?: number };
   limits?: { max_file_bytes?: number };
@@ -99,6 +102,12 @@ export function parseConfig(bytes: Uint8Array, file: string): { config: Config; 
     }
   }
 
+  const owners = (raw.owners ?? []).filter((o, i) => {
+    if (isValidOwner(o)) return true;
+    diagnostics.push(diag('config.invalid', `owners[${i}] "${o}" is not a GitHub user (@user) or team (@org/team)`, source.valuePos(['owners', i]), { value: o }));
+    return false;
+  });
+
   const zones: Record<string, ZoneOptions> = {};
   for (const [name, o] of Object.entries(raw.route53?.zones ?? {})) zones[canonicalZoneName(name)] = { zoneId: o.zone_id, mode: o.mode };
 
@@ -118,6 +127,7 @@ export function parseConfig(bytes: Uint8Array, file: string): { config: Config; 
   }
 
   const config: Config = {
+    owners,
     defaultTtl: raw.defaults?.ttl ?? d.defaultTtl,
     boundaries: { ipv4: raw.zones?.ipv4_boundary ?? d.boundaries.ipv4, ipv6: raw.zones?.ipv6_boundary ?? d.boundaries.ipv6 },
     maxRecordsPerZone: raw.zones?.max_records ?? d.maxRecordsPerZone,
@@ -144,3 +154,12 @@ export const canonicalZoneName = (name: string): string => {
   const n = name.trim().toLowerCase();
   return n.endsWith('.') ? n : `${n}.`;
 };
+
+/** The parsed content of rdns.yaml bytes as plain data (undefined when it does not parse): for comparing two revisions. */
+export function configData(bytes: Uint8Array | undefined): unknown {
+  if (!bytes) return {};
+  const decoded = decodeUtf8(bytes, CONFIG_FILE);
+  if ('error' in decoded) return undefined;
+  const source = parseYamlSource(decoded.text, CONFIG_FILE);
+  return source.diagnostics.some((d) => d.severity === 'error') ? undefined : (source.data ?? {});
+}

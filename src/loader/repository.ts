@@ -68,9 +68,18 @@ export function findBlockFiles(root: string, paths: readonly string[] = DEFAULT_
 
 export const toRepoPath = (root: string, abs: string): string => relative(root, abs).split(sep).join('/');
 
+export interface LoadRepositoryOptions {
+  /**
+   * Judge the files with these settings instead of the repository's own rdns.yaml (which is
+   * still parsed and reported): `rdns ci` passes the target branch's, so a pull request
+   * cannot loosen the policy that judges it.
+   */
+  readonly config?: Config;
+}
+
 /** Reads rdns.yaml and the block files under `paths` (default zones/) and checks them all. */
-export function loadRepository(root: string, paths: readonly string[] = DEFAULT_PATHS): Repository {
-  const { absRoot, config, sources, early } = readRepository(root, paths);
+export function loadRepository(root: string, paths: readonly string[] = DEFAULT_PATHS, options: LoadRepositoryOptions = {}): Repository {
+  const { absRoot, config, sources, early } = readRepository(root, paths, options.config);
   return finish(checkBlockSources(absRoot, sources, config), early, sources.length + early.unreadable);
 }
 
@@ -89,9 +98,11 @@ interface EarlyFindings {
   unreadable: number;
 }
 
-function readRepository(root: string, paths: readonly string[]): { absRoot: string; config: Config; sources: BlockSource[]; early: EarlyFindings } {
+function readRepository(root: string, paths: readonly string[], trusted?: Config): { absRoot: string; config: Config; sources: BlockSource[]; early: EarlyFindings } {
   const absRoot = resolve(root);
-  const { config, diagnostics } = loadConfig(absRoot);
+  const own = loadConfig(absRoot);
+  const config = trusted ?? own.config;
+  const diagnostics = own.diagnostics;
   const sources: BlockSource[] = [];
   const early: EarlyFindings = { diagnostics: [...diagnostics], unreadable: 0 };
   for (const file of findBlockFiles(absRoot, paths)) {
