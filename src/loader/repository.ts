@@ -7,10 +7,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { diag, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { RdnsError } from '../core/errors.js';
-import { comparePrefix, formatPrefix, prefixContains, prefixContainsIp, sizeOf } from '../core/ip.js';
+import { comparePrefix, formatIp, formatPrefix, prefixContains, prefixContainsIp, sizeOf, type IpAddress } from '../core/ip.js';
 import type { Block, Config } from '../core/model.js';
 import { reverseZoneOf, zoneCountOf, type ZoneLayout } from '../core/reverse.js';
-import { checkTemplate } from '../core/template.js';
+import { checkTemplate, genericNameOf } from '../core/template.js';
 import { planZones } from '../core/zone-plan.js';
 import { loadBlockFile, type LoadedBlock } from './block-file.js';
 import { loadBlockFilesParallel } from './parallel.js';
@@ -138,7 +138,7 @@ export function checkLoadedBlocks(root: string, loaded: readonly LoadedBlock[], 
     if (l.block) blocks.push(l.block);
   }
   blocks.sort((a, b) => comparePrefix(a.prefix, b.prefix));
-  diagnostics.push(...checkAcrossBlocks(blocks));
+  diagnostics.push(...checkAcrossBlocks(blocks), ...checkForwardNames(blocks));
   const layouts = planZones(blocks, config);
   diagnostics.push(...checkZoneSizes(blocks, layouts, config));
   return { root, config, blocks, layouts, diagnostics: sortDiagnostics(diagnostics), fileCount: loaded.length, recordCount };
@@ -175,6 +175,43 @@ function checkAcrossBlocks(sorted: readonly Block[]): Diagnostic[] {
       const same = first.default === b.default ? `default "${b.default}" is also used by ${first.file}` : `default "${b.default}" has the same shape as "${first.default}" in ${first.file}`;
       out.push(diag('template.collision', `${same} and encodes only the host part, so both blocks would give out the same names; use {dashed}`, b.pos, { value: b.default }));
     } else byTemplate.set(key, b);
+  }
+  return out;
+}
+
+/** Forward names expanded at most (per repository) to find duplicates; larger blocks are left to their templates' shapes. */
+export const MAX_FORWARD_NAMES = 1 << 20;
+
+/**
+ * `forward.duplicate`: two addresses that would publish the same forward A/AAAA name. Templates
+ * that encode the whole address are unique inside a block, but two blocks' templates can still
+ * meet (`{reversed}` of 192.0.2.1 is `{dashed}` of 1.2.0.192): the names are compared.
+ */
+function checkForwardNames(sorted: readonly Block[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Map<string, { ip: IpAddress; block: Block }>();
+  let budget = MAX_FORWARD_NAMES;
+  for (const b of sorted) {
+    if (!b.forward || !b.default) continue;
+    const size = sizeOf(b.prefix);
+    if (size > BigInt(budget)) continue;
+    budget -= Number(size);
+    const explicit = new Set(b.records.map((r) => r.ip.value));
+    const delegated = b.allocations.filter((a) => a.delegateTo && a.delegateTo.length > 0);
+    for (let v = b.prefix.network; v < b.prefix.network + size; v++) {
+      if (explicit.has(v)) continue;
+      const ip: IpAddress = { version: b.prefix.version, value: v };
+      if (delegated.some((a) => prefixContainsIp(a.prefix, ip))) continue;
+      const name = genericNameOf(b.default, ip, b.prefix);
+      const first = seen.get(name);
+      if (!first) {
+        seen.set(name, { ip, block: b });
+        continue;
+      }
+      const where = first.block === b ? 'in this block' : `by ${first.block.file}`;
+      out.push(diag('forward.duplicate', `forward name ${name} of ${formatIp(ip)} is also published for ${formatIp(first.ip)} ${where}; each forward name must belong to one address`, b.pos, { ip: formatIp(ip), value: name }));
+      break; // one finding per block: the rest follow from the same template
+    }
   }
   return out;
 }
