@@ -10,14 +10,14 @@ import { ownerMatcher, type TeamMembership } from './ownership.js';
 
 export const CONFIG_POS = { file: 'rdns.yaml', line: 1, column: 1 } as const;
 
-/** Top-level settings whose value differs (`the whole file` when one side does not parse). */
+/** Top-level settings whose value differs, sorted (`the whole file` when one side does not parse). */
 export function changedSettings(before: unknown, after: unknown): string[] {
   const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (before === undefined || after === undefined) return ['the whole file'];
   const a = isMap(before) ? before : {};
   const b = isMap(after) ? after : {};
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])];
-  return keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+  return keys.filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k])).sort();
 }
 
 export interface ConfigChangeInput {

@@ -122,14 +122,16 @@ describe('rdns ci (built CLI) on a hostile pull request', () => {
     });
 
     it('the zone quota, the file size limit and the approval label come from the target branch too', async () => {
-      const loosened = `owners: ["@example-isp/admins"]\nzones:\n  max_records: 100000\nguards:\n  max_changed_records: 5000\n  label: any-label\n`;
-      const base = { 'rdns.yaml': `${CONFIG}zones:\n  max_records: 100\n`, [BLOCK]: blockFile(BASE_RECORDS) };
-      const repo = pullRequest({ 'rdns.yaml': loosened, 'zones/192.0.2.0_24.yaml': 'prefix: 192.0.2.0/24\nowners: ["@mallory"]\ndefault: "{dashed}.example.net"\n' }, base);
+      const loosened = `owners: ["@example-isp/admins"]\nzones:\n  max_records: 100000\nlimits:\n  max_file_bytes: 1048576\nguards:\n  max_changed_records: 5000\n  label: any-label\n`;
+      const base = { 'rdns.yaml': `${CONFIG}zones:\n  max_records: 100\nlimits:\n  max_file_bytes: 1024\n`, [BLOCK]: blockFile(BASE_RECORDS) };
+      const big = `prefix: 192.0.3.0/24\nowners: ["@mallory"]\n${'# padding padding padding padding padding padding padding\n'.repeat(30)}`;
+      const repo = pullRequest({ 'rdns.yaml': loosened, 'zones/192.0.2.0_24.yaml': 'prefix: 192.0.2.0/24\nowners: ["@mallory"]\ndefault: "{dashed}.example.net"\n', 'zones/192.0.3.0_24.yaml': big }, base);
       const r = await ci(repo, 'mallory', { labels: ['any-label'] });
       expect(r.status).toBe(1);
       expect(r.stdout).toMatch(/title=zone\.too-large::.*256 records per reverse zone, more than zones\.max_records \(100\)/);
+      expect(r.stdout).toMatch(/^::error file=zones\/192\.0\.3\.0_24\.yaml,line=1,col=1,title=file\.too-large::\d+ bytes is more than limits\.max_file_bytes \(1024\)/m);
       expect(r.stdout).toMatch(/title=guard\.too-many-changes::256 records change.*more than guards\.max_changed_records \(5\); add the "rdns\/bulk-approved" label/);
-      expect(r.stdout).toContain('title=config.changed::this pull request changes rdns.yaml (zones, guards)');
+      expect(r.stdout).toContain('title=config.changed::this pull request changes rdns.yaml (guards, limits, zones)');
     });
 
     it('an owner named in the target branch\'s rdns.yaml may change it', async () => {
