@@ -4,7 +4,8 @@
  * limit: tables are cut to fit and the comment says how many rows are left out.
  * Pure: report in, markdown out.
  */
-import type { ChangeCounts, RecordChange } from '../core/changeset.js';
+import { blockRecordCount, type BlockChange, type ChangeCounts, type RecordChange } from '../core/changeset.js';
+import { blockEffectsText } from '../diff/format-change-set.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { MAX_COMMENT_CHARS } from '../github/host.js';
 import type { CiReport, StepName, StepReport } from './run-ci.js';
@@ -139,19 +140,27 @@ export function renderComment(report: CiReport, options: CommentOptions = {}): s
   const cs = report.changeSet;
   const changes = cs?.changes ?? [];
   const header: string[] = [COMMENT_MARKER, verdict(report), ''];
+  // Records that block settings create, change or delete (default, forward, delegate_to, zone moves).
+  const effects = cs ? cs.blockChanges.reduce((n, b) => n + blockRecordCount(b), 0) : 0;
+  const throughBlocks = `**${plural(effects, 'record')}** change${effects === 1 ? 's' : ''} through block settings (generic names, forward records, delegations, zone moves)`;
   if (cs) {
     const counts = sumCounts(changes);
     const files = cs.files.length;
     header.push(
-      changes.length === 0
+      changes.length === 0 && effects === 0
         ? `No PTR changes${files > 0 ? ` (${plural(files, 'block file')} touched)` : ''}.`
-        : `**${plural(changes.length, 'record change')}** in ${plural(files, 'block file')}: ${countsLine(counts)}`,
+        : changes.length === 0
+          ? `${throughBlocks}.`
+          : `**${plural(changes.length, 'record change')}** in ${plural(files, 'block file')}: ${countsLine(counts)}${effects > 0 ? `; and ${throughBlocks}` : ''}`,
       '',
     );
   }
   header.push('| check | result |', '|---|---|', ...report.steps.map(stepRow), '');
 
   const perBlock = cs ? Object.entries(cs.perBlock).sort(([a], [b]) => a.localeCompare(b)) : [];
+  const blockChanges = cs?.blockChanges ?? [];
+  const blockChangeRow = (b: BlockChange): string =>
+    `- ${code(b.file)} (${code(b.prefix)}): ${cellText(`${b.kind === 'modified' ? `${b.fields.join(', ')} changed` : `block ${b.kind}`}${blockEffectsText(b)}`)}`;
   const footerParts = ['<sub>rdns-gitops · this comment is updated on every push'];
   if (options.runUrl) footerParts.push(` · [workflow run](${options.runUrl})`);
   footerParts.push('</sub>');
@@ -165,6 +174,11 @@ export function renderComment(report: CiReport, options: CommentOptions = {}): s
     if (ds.length > 0) {
       out.push(`### Findings (${ds.length.toLocaleString('en-US')})`, '', '| | where | code | message |', '|---|---|---|---|', ...ds.slice(0, findingRows).map(findingRow));
       if (ds.length > findingRows) out.push('', `…and ${plural(ds.length - findingRows, 'more finding')}: see the check run's annotations, or run \`rdns ci\` locally.`);
+      out.push('');
+    }
+    if (blockChanges.length > 0) {
+      out.push(`### Block changes (${blockChanges.length.toLocaleString('en-US')})`, '', ...blockChanges.slice(0, blockRows).map(blockChangeRow));
+      if (blockChanges.length > blockRows) out.push('', `…and ${plural(blockChanges.length - blockRows, 'more block change')}: ${diffHint}.`);
       out.push('');
     }
     if (perBlock.length > 1 && changes.length > changeRows) {

@@ -65,8 +65,38 @@ export interface BlockChange {
    * deletes (`default` removed, block file deleted): the guards count them, since one line
    * of YAML can change thousands of answers.
    */
-  readonly generic?: { readonly renamed: number; readonly removed: number };
+  readonly generic?: { readonly added?: number; readonly renamed: number; readonly removed: number };
+  /** Forward A/AAAA records (`forward:` publishes one per generic name) this change creates or deletes. */
+  readonly forward?: { readonly added: number; readonly removed: number };
+  /** RFC 2317 / NS delegations (`delegate_to`) added, removed or sent to other name servers. */
+  readonly delegations?: readonly DelegationChange[];
+  /**
+   * The block's reverse zones differ although its file may not (a neighbour added or removed
+   * changes whether blocks share their parent zone): its records move to other hosted zones.
+   */
+  readonly zoneMove?: { readonly from: readonly string[]; readonly to: readonly string[]; readonly records: number };
 }
+
+/** One allocation whose delegation changed: its addresses are answered by other name servers (or by us again). */
+export interface DelegationChange {
+  readonly kind: 'added' | 'removed' | 'changed';
+  /** The allocation's prefix. */
+  readonly prefix: string;
+  readonly before?: readonly string[];
+  readonly after?: readonly string[];
+  /** Addresses whose answers change (all of the allocation). */
+  readonly addresses: number;
+}
+
+/**
+ * Records a block-level change creates, changes or deletes besides the explicit ones: generic
+ * PTRs of `default`, forward A/AAAA, delegated addresses, records moved to another zone.
+ */
+export const blockRecordCount = (b: BlockChange): number =>
+  (b.generic ? (b.generic.added ?? 0) + b.generic.renamed + b.generic.removed : 0) +
+  (b.forward ? b.forward.added + b.forward.removed : 0) +
+  (b.delegations ?? []).reduce((n, d) => n + d.addresses, 0) +
+  (b.zoneMove?.records ?? 0);
 
 export interface ChangeSet {
   /** Revision labels (commit ids, or `:worktree`). */

@@ -87,6 +87,8 @@ export type BackendSettings =
 
 /** Repository settings from rdns.yaml, every field filled with its default. */
 export interface Config {
+  /** Who may change rdns.yaml (and schema/, .github/): GitHub users and teams; empty = only the repository's administrators. */
+  readonly owners: readonly string[];
   readonly defaultTtl: number;
   readonly boundaries: ZoneBoundaries;
   readonly maxRecordsPerZone: number;

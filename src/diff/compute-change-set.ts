@@ -4,10 +4,10 @@
  * an IPv6 address in another notation is no change; a record that moves to another
  * file with the same PTR is a move, not a delete and an add.
  */
-import type { BlockChange, ChangeCounts, ChangeKind, ChangeSet, PtrState, RecordChange } from '../core/changeset.js';
+import type { BlockChange, ChangeCounts, ChangeKind, ChangeSet, DelegationChange, PtrState, RecordChange } from '../core/changeset.js';
 import { compareIp, formatPrefix, prefixContainsIp, sizeOf, type IpAddress } from '../core/ip.js';
 import type { Block, Config, PtrRecord } from '../core/model.js';
-import { reverseZoneOf, type ZoneLayout } from '../core/reverse.js';
+import { reverseZoneOf, reverseZonesOf, zoneCountOf, type ZoneLayout } from '../core/reverse.js';
 import { genericNameOf } from '../core/template.js';
 
 /** One revision as the computation needs it (a {@link RevisionModel} from git/ fits). */
@@ -138,6 +138,21 @@ export function computeChangeSet(input: ChangeSetInput): ChangeSet {
     head.blocks.filter((b) => changedFiles.has(b.file) && usable(b)),
     headPathOf,
   );
+  // Every block on both sides (changed or a zone-sharing neighbour): did its reverse zones change?
+  const headBlocks = new Map(head.blocks.filter(usable).map((b) => [b.file, b]));
+  for (const b of base.blocks) {
+    if (!usable(b)) continue;
+    const h = headBlocks.get(headPathOf(b.file));
+    const before = base.layouts.get(b.file);
+    const after = h && head.layouts.get(h.file);
+    if (!h || !before || !after || formatPrefix(b.prefix) !== formatPrefix(h.prefix)) continue;
+    if (before.length === after.length && before.classless === after.classless) continue;
+    const zoneMove = { from: zoneNames(before), to: zoneNames(after), records: h.records.length + genericCountOf(h) };
+    const i = blockChanges.findIndex((c) => c.file === h.file);
+    if (i >= 0) blockChanges[i] = { ...blockChanges[i]!, fields: [...blockChanges[i]!.fields, 'zone'], zoneMove };
+    else blockChanges.push({ kind: 'modified', file: h.file, ...(h.file !== b.file ? { oldFile: b.file } : {}), prefix: formatPrefix(h.prefix), fields: ['zone'], pos: h.pos, zoneMove });
+  }
+  blockChanges.sort((a, b) => a.file.localeCompare(b.file));
   return {
     base: base.rev,
     head: head.rev,
@@ -172,6 +187,56 @@ function genericCountOf(b: Block): number {
   return b.default ? Math.max(0, Number(sizeOf(b.prefix)) - b.records.length) : 0;
 }
 
+/** Forward A/AAAA a block publishes: one per generic name outside delegated allocations. */
+function forwardCountOf(b: Block): number {
+  if (!b.forward || !b.default) return 0;
+  const delegated = b.allocations.filter((a) => a.delegateTo && a.delegateTo.length > 0).reduce((n, a) => n + Number(sizeOf(a.prefix)), 0);
+  return Math.max(0, genericCountOf(b) - delegated);
+}
+
+/** The first zone names of a layout, for messages (a big IPv6 block has many). */
+function zoneNames(layout: ZoneLayout): string[] {
+  const names = zoneCountOf(layout) <= 4n ? reverseZonesOf(layout).map((z) => z.name) : [reverseZoneOf({ version: layout.block.version, value: layout.block.network }, layout).name, '…'];
+  return names;
+}
+
+/** Delegations (`delegate_to`) per allocation prefix that differ between two versions of a block. */
+function delegationChanges(before: Block | undefined, after: Block | undefined): DelegationChange[] {
+  const of = (b: Block | undefined): Map<string, { ns: string[]; size: number }> =>
+    new Map((b?.allocations ?? []).filter((a) => a.delegateTo && a.delegateTo.length > 0).map((a) => [formatPrefix(a.prefix), { ns: [...a.delegateTo!], size: Number(sizeOf(a.prefix)) }]));
+  const a = of(before);
+  const z = of(after);
+  const out: DelegationChange[] = [];
+  for (const [prefix, x] of a) {
+    const y = z.get(prefix);
+    if (!y) out.push({ kind: 'removed', prefix, before: x.ns, addresses: x.size });
+    else if (JSON.stringify([...x.ns].sort()) !== JSON.stringify([...y.ns].sort())) out.push({ kind: 'changed', prefix, before: x.ns, after: y.ns, addresses: x.size });
+  }
+  for (const [prefix, y] of z) if (!a.has(prefix)) out.push({ kind: 'added', prefix, after: y.ns, addresses: y.size });
+  return out;
+}
+
+/** The generic, forward and delegation parts of a block change (only the non-empty ones). */
+function recordEffects(before: Block | undefined, after: Block | undefined): Pick<BlockChange, 'generic' | 'forward' | 'delegations'> {
+  const out: { -readonly [K in 'generic' | 'forward' | 'delegations']?: BlockChange[K] } = {};
+  const g0 = before ? genericCountOf(before) : 0;
+  const g1 = after ? genericCountOf(after) : 0;
+  const sameDefault = (before?.default ?? '') === (after?.default ?? '');
+  if (!sameDefault || !before || !after) {
+    if (g0 > 0 && g1 > 0) out.generic = { renamed: g0, removed: 0 };
+    else if (g0 > 0) out.generic = { renamed: 0, removed: g0 };
+    else if (g1 > 0) out.generic = { added: g1, renamed: 0, removed: 0 };
+  }
+  const f0 = before ? forwardCountOf(before) : 0;
+  const f1 = after ? forwardCountOf(after) : 0;
+  // An explicit record or a delegation also takes one generic name out of the forward zone: those count as what they are.
+  const sameForward = !!before && !!after && sameDefault && JSON.stringify(before.forward ?? null) === JSON.stringify(after.forward ?? null) && formatPrefix(before.prefix) === formatPrefix(after.prefix);
+  if (!sameForward && (f0 > 0 || f1 > 0)) out.forward = { added: f1, removed: f0 };
+  const delegations = delegationChanges(before, after);
+  if (delegations.length > 0) out.delegations = delegations;
+  return out;
+}
+
 function diffBlocks(baseBlocks: readonly Block[], headBlocks: readonly Block[], headPathOf: (f: string) => string): BlockChange[] {
   const out: BlockChange[] = [];
   const heads = new Map(headBlocks.map((b) => [b.file, b]));
@@ -179,8 +244,7 @@ function diffBlocks(baseBlocks: readonly Block[], headBlocks: readonly Block[], 
   for (const b of baseBlocks) {
     const h = heads.get(headPathOf(b.file));
     if (!h) {
-      const removed = genericCountOf(b);
-      out.push({ kind: 'removed', file: b.file, prefix: formatPrefix(b.prefix), fields: [], pos: b.pos, ...(removed > 0 ? { generic: { renamed: 0, removed } } : {}) });
+      out.push({ kind: 'removed', file: b.file, prefix: formatPrefix(b.prefix), fields: [], pos: b.pos, ...recordEffects(b, undefined) });
       continue;
     }
     seen.add(h.file);
@@ -188,10 +252,8 @@ function diffBlocks(baseBlocks: readonly Block[], headBlocks: readonly Block[], 
     const after = settingsOf(h);
     const fields = Object.keys(before).filter((k) => before[k] !== after[k]);
     if (fields.length === 0) continue;
-    const generics = genericCountOf(b);
-    const generic = fields.includes('default') && generics > 0 ? (h.default ? { renamed: generics, removed: 0 } : { renamed: 0, removed: generics }) : undefined;
-    out.push({ kind: 'modified', file: h.file, ...(h.file !== b.file ? { oldFile: b.file } : {}), prefix: after.prefix!, fields, pos: h.pos, ...(generic ? { generic } : {}) });
+    out.push({ kind: 'modified', file: h.file, ...(h.file !== b.file ? { oldFile: b.file } : {}), prefix: after.prefix!, fields, pos: h.pos, ...recordEffects(b, h) });
   }
-  for (const h of headBlocks) if (!seen.has(h.file)) out.push({ kind: 'added', file: h.file, prefix: formatPrefix(h.prefix), fields: [], pos: h.pos });
+  for (const h of headBlocks) if (!seen.has(h.file)) out.push({ kind: 'added', file: h.file, prefix: formatPrefix(h.prefix), fields: [], pos: h.pos, ...recordEffects(undefined, h) });
   return out.sort((a, b) => a.file.localeCompare(b.file));
 }

@@ -3,7 +3,7 @@
  * Markdown table for pull-request comments (bounded in rows and characters, since
  * GitHub refuses comments over 65,536 characters).
  */
-import type { BlockChange, ChangeCounts, ChangeSet, PtrState, RecordChange } from '../core/changeset.js';
+import { blockRecordCount, type BlockChange, type ChangeCounts, type ChangeSet, type PtrState, type RecordChange } from '../core/changeset.js';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { dnsChangeCount } from './compute-change-set.js';
 import { plural } from '../core/text.js';
@@ -12,6 +12,8 @@ const KIND_WORDS: Record<keyof ChangeCounts, string> = { added: 'added', changed
 const KINDS = Object.keys(KIND_WORDS) as (keyof ChangeCounts)[];
 
 const total = (c: ChangeCounts): number => dnsChangeCount(c) + c.moved;
+/** Records created, changed or deleted by block settings (default, forward, delegate_to, zone moves). */
+const blockEffects = (cs: ChangeSet): number => cs.blockChanges.reduce((k, b) => k + blockRecordCount(b), 0);
 const shortRev = (rev: string): string => (/^[0-9a-f]{40,64}$/.test(rev) ? rev.slice(0, 12) : rev === ':worktree' ? 'work tree' : rev);
 
 /** `3 added, 1 changed, 2 removed` (kinds with zero left out); `no changes` when empty. */
@@ -48,7 +50,8 @@ export function formatChangeSetText(cs: ChangeSet): string {
   for (const f of cs.skipped) lines.push(`? ${f}: not compared, the file does not load in one of the revisions (run rdns validate)`);
   if (lines.length > 0) lines.push('');
   const n = total(cs.counts);
-  lines.push(`${shortRev(cs.base)} → ${shortRev(cs.head)}: ${n === 0 ? 'no record changes' : `${plural(n, 'record change')} (${describeCounts(cs.counts)})`} in ${plural(cs.files.length, 'file')}`);
+  const effects = blockEffects(cs);
+  lines.push(`${shortRev(cs.base)} → ${shortRev(cs.head)}: ${n === 0 ? 'no record changes' : `${plural(n, 'record change')} (${describeCounts(cs.counts)})`}${effects > 0 ? ` and ${plural(effects, 'record')} through block settings` : ''} in ${plural(cs.files.length, 'file')}`);
   for (const [zone, c] of Object.entries(cs.perZone).sort(([a], [b]) => a.localeCompare(b))) {
     const of = cs.baseZoneRecords[zone];
     lines.push(`  zone ${zone} ${describeCounts(c)}${of ? ` (of ${plural(of, 'record')})` : ''}`);
@@ -67,7 +70,19 @@ export function changeSetJson(cs: ChangeSet, diagnostics: readonly Diagnostic[] 
     head: cs.head,
     files: cs.files,
     changes: cs.changes.map((c) => ({ kind: c.kind, ip: c.ipText, zone: c.zone, file: c.file, old: stateJson(c.old), new: stateJson(c.new) })),
-    blockChanges: cs.blockChanges.map((b) => ({ kind: b.kind, file: b.file, ...(b.oldFile ? { oldFile: b.oldFile } : {}), prefix: b.prefix, fields: b.fields, ...(b.generic ? { generic: b.generic } : {}), line: b.pos.line, column: b.pos.column })),
+    blockChanges: cs.blockChanges.map((b) => ({
+      kind: b.kind,
+      file: b.file,
+      ...(b.oldFile ? { oldFile: b.oldFile } : {}),
+      prefix: b.prefix,
+      fields: b.fields,
+      ...(b.generic ? { generic: b.generic } : {}),
+      ...(b.forward ? { forward: b.forward } : {}),
+      ...(b.delegations ? { delegations: b.delegations } : {}),
+      ...(b.zoneMove ? { zoneMove: b.zoneMove } : {}),
+      line: b.pos.line,
+      column: b.pos.column,
+    })),
     counts: { ...cs.counts, total: total(cs.counts) },
     perZone: cs.perZone,
     perBlock: cs.perBlock,
@@ -98,7 +113,13 @@ export function renderChangeSetMarkdown(cs: ChangeSet, opts: MarkdownOptions = {
   const maxChars = opts.maxChars ?? 60_000;
   const n = total(cs.counts);
   const head: string[] = [];
-  head.push(n === 0 ? '**No record changes.**' : `**${plural(n, 'record change')}**: ${describeCounts(cs.counts)} (${plural(cs.files.length, 'file')})`);
+  const effects = blockEffects(cs);
+  const through = effects > 0 ? `${plural(effects, 'record')} through block settings (see below)` : '';
+  head.push(
+    n === 0
+      ? effects > 0 ? `**No record changes**, but ${through}.` : '**No record changes.**'
+      : `**${plural(n, 'record change')}**: ${describeCounts(cs.counts)} (${plural(cs.files.length, 'file')})${through ? `; and ${through}` : ''}`,
+  );
   const tail: string[] = [];
   const zones = Object.entries(cs.perZone).sort(([a], [b]) => a.localeCompare(b));
   if (zones.length > 0) {
@@ -138,9 +159,30 @@ export function renderChangeSetMarkdown(cs: ChangeSet, opts: MarkdownOptions = {
 
 const blockChangeText = (b: BlockChange): string => (b.kind === 'modified' ? `${b.fields.join(', ')} changed` : `block ${b.kind}`);
 
-/** ` — 255 generic names renamed` when a `default` change moves generic PTRs. */
-const genericText = (b: BlockChange): string => {
-  if (!b.generic) return '';
-  const parts = [b.generic.renamed > 0 ? `${b.generic.renamed} generic names renamed` : '', b.generic.removed > 0 ? `${b.generic.removed} generic names removed` : ''].filter(Boolean);
-  return ` — ${parts.join(', ')}`;
-};
+/**
+ * ` — 255 generic names renamed, 1 forward A/AAAA added, 198.51.100.32/28 delegated to ns1.…`:
+ * the records a block-level change creates, changes or deletes. Empty when there are none.
+ */
+export function blockEffectsText(b: BlockChange): string {
+  const bare = (ns: string): string => ns.replace(/\.$/, '');
+  const addresses = (k: number): string => `${k.toLocaleString('en-US')} address${k === 1 ? '' : 'es'}`;
+  const n = (count: number, what: string): string => (count > 0 ? `${count.toLocaleString('en-US')} ${what}` : '');
+  const parts = [
+    n(b.generic?.added ?? 0, (b.generic?.added ?? 0) === 1 ? 'generic PTR added' : 'generic PTRs added'),
+    n(b.generic?.renamed ?? 0, 'generic names renamed'),
+    n(b.generic?.removed ?? 0, 'generic names removed'),
+    n(b.forward?.added ?? 0, 'forward A/AAAA added'),
+    n(b.forward?.removed ?? 0, 'forward A/AAAA removed'),
+    ...(b.delegations ?? []).map((d) =>
+      d.kind === 'added'
+        ? `${d.prefix} delegated to ${d.after!.map(bare).join(', ')} (${addresses(d.addresses)} answered there)`
+        : d.kind === 'removed'
+          ? `${d.prefix} no longer delegated to ${d.before!.map(bare).join(', ')} (${addresses(d.addresses)})`
+          : `${d.prefix} delegated to ${d.after!.map(bare).join(', ')} instead of ${d.before!.map(bare).join(', ')}`,
+    ),
+    b.zoneMove ? `reverse zone moved: ${b.zoneMove.from.join(', ')} → ${b.zoneMove.to.join(', ')} (${plural(b.zoneMove.records, 'record')})` : '',
+  ].filter(Boolean);
+  return parts.length > 0 ? ` — ${parts.join(', ')}` : '';
+}
+
+const genericText = blockEffectsText;

@@ -177,6 +177,19 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
       notYours++;
       continue;
     }
+    // The customer's own name servers serve a delegated allocation's PTRs: a line here would never be
+    // published. Only removing such a line (a reset of an address that has one) is allowed.
+    const delegation = block.allocations.find((a) => a.delegateTo && a.delegateTo.length > 0 && prefixContainsIp(a.prefix, ip));
+    if (delegation && !(req.host === undefined && recordOf(block, ipText))) {
+      const account = delegation.account ? ` (${delegation.account})` : '';
+      refuse(
+        diag('edit.delegated', `${ipText} is inside allocation ${formatPrefix(delegation.prefix)}${account}, delegated to ${delegation.delegateTo!.map(withoutTrailingDot).join(', ')}: its PTR is set on those name servers, not in this repository`, req.pos, {
+          ip: ipText,
+          value: req.host,
+        }),
+      );
+      continue;
+    }
     let host: string | undefined;
     if (req.host !== undefined) {
       const h = normalizeHostname(req.host);

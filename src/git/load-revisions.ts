@@ -43,13 +43,20 @@ export interface RevisionPair {
 export interface LoadOptions extends ResolveOptions {
   /** Block folders or files (default `zones/`). */
   readonly paths?: readonly string[];
+  /**
+   * Load both revisions with these settings instead of each revision's own rdns.yaml:
+   * `rdns ci` passes the target branch's, so the head's rdns.yaml is data, not policy.
+   */
+  readonly config?: Config;
+  /** Revisions already resolved (by the caller, e.g. to read the target branch's settings first). */
+  readonly revisions?: ResolvedRevisions;
 }
 
 const isBlockFile = (p: string): boolean => /\.ya?ml$/i.test(p) && !p.split('/').pop()!.startsWith('.');
 
 /** Resolves the revisions (fetching in shallow clones) and loads both sides of the changed block files. */
 export async function loadRevisionPair(root: string, opts: LoadOptions): Promise<RevisionPair> {
-  const revisions = await resolveRevisions(root, opts);
+  const revisions = opts.revisions ?? (await resolveRevisions(root, opts));
   const paths = (opts.paths && opts.paths.length > 0 ? opts.paths : DEFAULT_PATHS).map((p) => p.replace(/\/+$/, '') || '.');
   const all = await changedFiles(root, revisions.base, revisions.head, [...paths, CONFIG_FILE]);
   const configChanged = all.some((f) => f.path === CONFIG_FILE || f.oldPath === CONFIG_FILE);
@@ -57,10 +64,24 @@ export async function loadRevisionPair(root: string, opts: LoadOptions): Promise
   const renames = new Map(changed.filter((f) => f.status === 'renamed').map((f) => [f.oldPath!, f.path]));
   const baseFiles = changed.filter((f) => f.status !== 'added').map((f) => f.oldPath ?? f.path);
   const headFiles = changed.filter((f) => f.status !== 'deleted').map((f) => f.path);
-  const [base, head] = await Promise.all([
-    loadRevision(root, revisions.base, baseFiles, paths, configChanged),
-    loadRevision(root, revisions.head, headFiles, paths, configChanged),
+  // With settings given, rdns.yaml applies to neither side: a change to it changes no record.
+  const everything = configChanged && !opts.config;
+  let [base, head] = await Promise.all([
+    loadRevision(root, revisions.base, baseFiles, paths, everything, opts.config),
+    loadRevision(root, revisions.head, headFiles, paths, everything, opts.config),
   ]);
+  // A neighbour loaded on one side only (it shares a zone with a block that exists on that side)
+  // is needed on the other too: a new adjacent block can move its records into another zone.
+  const onlyHead = new Set(changed.filter((f) => f.status === 'added' || f.status === 'renamed').map((f) => f.path));
+  const onlyBase = new Set(changed.filter((f) => f.status === 'deleted' || f.status === 'renamed').map((f) => f.oldPath ?? f.path));
+  const missingInBase = head.files.filter((f) => !onlyHead.has(f) && !base.files.includes(f));
+  const missingInHead = base.files.filter((f) => !onlyBase.has(f) && !head.files.includes(f));
+  if (!everything && (missingInBase.length > 0 || missingInHead.length > 0)) {
+    [base, head] = await Promise.all([
+      missingInBase.length > 0 ? loadRevision(root, revisions.base, [...baseFiles, ...missingInBase], paths, false, opts.config) : base,
+      missingInHead.length > 0 ? loadRevision(root, revisions.head, [...headFiles, ...missingInHead], paths, false, opts.config) : head,
+    ]);
+  }
   return { revisions, changed: configChanged ? [...changed, ...all.filter((f) => f.path === CONFIG_FILE)] : changed, renames, base, head };
 }
 
@@ -73,13 +94,20 @@ export async function loadFilesAt(root: string, rev: string, files: readonly str
   return loadRevision(root, rev, files, paths.map((p) => p.replace(/\/+$/, '') || '.'), false);
 }
 
+/** rdns.yaml at a commit (defaults when the revision has none), with its problems. */
+export async function loadConfigAt(root: string, rev: string): Promise<{ config: Config; diagnostics: Diagnostic[] }> {
+  return configAt(root, rev);
+}
+
 /**
  * Every block file at a commit, validated like `rdns validate` does the work tree: what
  * `rdns ci --head REV` checks, so the verdict is about that revision and not whatever is
  * checked out.
  */
-export async function loadRepositoryAt(root: string, rev: string, paths: readonly string[] = DEFAULT_PATHS): Promise<Repository> {
-  const { config, diagnostics, zoneKeys } = await configAt(root, rev);
+export async function loadRepositoryAt(root: string, rev: string, paths: readonly string[] = DEFAULT_PATHS, trusted?: Config): Promise<Repository> {
+  const own = await configAt(root, rev);
+  const config = trusted ?? own.config;
+  const { diagnostics, zoneKeys } = own;
   const files = await listBlockFiles(root, rev, paths.map((p) => p.replace(/\/+$/, '') || '.'));
   const { sources, refused } = await readBlockSources(root, rev, files, config);
   const repo = checkLoadedBlocks(root, await loadBlockFilesParallel(sources, config), config);
@@ -130,8 +158,10 @@ const PREFIX_LINE = /^prefix:[ \t]*["']?([0-9A-Fa-f.:]+\/\d{1,3})["']?[ \t]*(?:#
  * every block may differ) all block files. Adds unchanged neighbours that share a
  * reverse zone with a changed block smaller than the zone boundary.
  */
-async function loadRevision(root: string, rev: string, files: readonly string[], paths: readonly string[], everything: boolean): Promise<RevisionModel> {
-  const { config, diagnostics: configDiagnostics } = await configAt(root, rev);
+async function loadRevision(root: string, rev: string, files: readonly string[], paths: readonly string[], everything: boolean, trusted?: Config): Promise<RevisionModel> {
+  const own = await configAt(root, rev);
+  const config = trusted ?? own.config;
+  const configDiagnostics = own.diagnostics;
   const wanted = everything ? await listBlockFiles(root, rev, paths) : [...files];
   const { sources, refused } = await readBlockSources(root, rev, wanted, config);
   // Large changes are parsed on several cores (the loader decides when that pays off).

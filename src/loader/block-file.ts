@@ -4,7 +4,7 @@
  * checks across files live in repository.ts.
  */
 import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
-import { mixedScriptLabel, normalizeHostname } from '../core/hostname.js';
+import { mixedScriptLabel, normalizeHostname, withoutTrailingDot } from '../core/hostname.js';
 import { compareIp, comparePrefix, formatIp, formatPrefix, ipv4EmbeddedProblem, parseIp, parsePrefix, prefixContains, prefixContainsIp, type IpPrefix } from '../core/ip.js';
 import type { Allocation, Block, Config, PtrRecord, ZoneOptions } from '../core/model.js';
 import { reverseZonesOf, zoneCountOf, zoneLayoutOf } from '../core/reverse.js';
@@ -98,6 +98,15 @@ function buildBlock(raw: RawBlock, source: YamlSource, file: string, config: Con
 
   const allocations = buildAllocations(raw, block, source, diagnostics);
   const records = buildRecords(raw, block, source, config, diagnostics);
+  // The customer's name servers answer for a delegated allocation: a record here is never published.
+  for (const a of allocations) {
+    if (!a.delegateTo || a.delegateTo.length === 0) continue;
+    for (const r of records) {
+      if (!prefixContainsIp(a.prefix, r.ip)) continue;
+      const why = `${r.ipText} is inside allocation ${formatPrefix(a.prefix)}, delegated to ${a.delegateTo.map(withoutTrailingDot).join(', ')}: those name servers answer for it, so this record would never be published; set the PTR there and remove this line`;
+      diagnostics.push(diag('record.delegated', why, r.pos, { ip: r.ipText, value: r.ptr }));
+    }
+  }
 
   const zones: Record<string, ZoneOptions> = {};
   const known = zoneNamesOf(block, config);
@@ -114,6 +123,17 @@ function buildBlock(raw: RawBlock, source: YamlSource, file: string, config: Con
     const zone = normalizeHostname(raw.forward.zone);
     if (zone.ok) forward = { zone: zone.value, zoneId: raw.forward.zone_id };
     else diagnostics.push(diag('hostname.invalid', `forward.zone: ${zone.reason}`, source.valuePos(['forward', 'zone']), { value: raw.forward.zone }));
+    // Forward names are published as A/AAAA in a zone shared with other names: only names that
+    // encode their whole address are generic names of this block (and cannot take over another one).
+    const t = template !== undefined ? checkTemplate(template, block) : undefined;
+    if (t?.ok && !t.coversNetwork) {
+      const why =
+        t.placeholders.length === 0
+          ? `has no address placeholder, so it is no generic name of the block: forward would publish "${template}" as an A/AAAA record of ${formatPrefix(block)}`
+          : `encodes only part of the address ({${t.placeholders.join('}, {')}}), so its names could be another block's`;
+      // Kept in the model: the diff shows what the file asks to publish; the error blocks it.
+      diagnostics.push(diag('forward.not-generic', `forward: the default "${template}" ${why}; use {dashed}, {reversed} or {hex} to publish generic names forward`, source.keyPos(['forward']), { value: template }));
+    }
   }
 
   return {

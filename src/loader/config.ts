@@ -8,6 +8,7 @@ import { decodeUtf8, parseYamlSource } from './yaml-source.js';
 import { validateSchema } from './schema.js';
 import { RepoFiles } from './repo-file.js';
 import { compileLinear } from '../policy/linear-pattern.js';
+import { isValidOwner } from '../policy/owners.js';
 
 /**
  * Built-in hostname deny list: names that receivers' spam filters read as
@@ -25,6 +26,7 @@ export const DEFAULT_DENY: readonly { readonly source: string; readonly why: str
 ];
 
 export const DEFAULT_CONFIG: Config = {
+  owners: [],
   defaultTtl: 3600,
   boundaries: { ipv4: 24, ipv6: 48 },
   maxRecordsPerZone: 10_000,
@@ -44,6 +46,7 @@ export const CONFIG_FILE = 'rdns.yaml';
 export const CONFIG_MAX_BYTES = 1024 * 1024;
 
 interface RawConfig {
+  owners?: string[];
   defaults?: { ttl?: number };
   zones?: { ipv4_boundary?: 8 | 16 | 24; ipv6_boundary?: number; max_records?: number };
   limits?: { max_file_bytes?: number };
@@ -109,6 +112,12 @@ export function parseConfig(bytes: Uint8Array, file: string): ParsedConfig {
     }
   }
 
+  const owners = (raw.owners ?? []).filter((o, i) => {
+    if (isValidOwner(o)) return true;
+    diagnostics.push(diag('config.invalid', `owners[${i}] "${o}" is not a GitHub user (@user) or team (@org/team)`, source.valuePos(['owners', i]), { value: o }));
+    return false;
+  });
+
   const zones: Record<string, ZoneOptions> = {};
   const zoneKeys: ConfigZoneKey[] = [];
   for (const [name, o] of Object.entries(raw.route53?.zones ?? {})) {
@@ -135,6 +144,7 @@ export function parseConfig(bytes: Uint8Array, file: string): ParsedConfig {
   }
 
   const config: Config = {
+    owners,
     defaultTtl: raw.defaults?.ttl ?? d.defaultTtl,
     boundaries: { ipv4: raw.zones?.ipv4_boundary ?? d.boundaries.ipv4, ipv6: raw.zones?.ipv6_boundary ?? d.boundaries.ipv6 },
     maxRecordsPerZone: raw.zones?.max_records ?? d.maxRecordsPerZone,
@@ -173,4 +183,13 @@ function localStateProblem(path: string): string | undefined {
   if (path.startsWith('/') || parts.includes('..')) return 'must be a folder inside the repository (relative, without "..")';
   if (parts[0] === 'cdktf.out') return 'is inside cdktf.out/, whose stacks every synth replaces: keep state elsewhere (e.g. state/)';
   return undefined;
+}
+
+/** The parsed content of rdns.yaml bytes as plain data (undefined when it does not parse): for comparing two revisions. */
+export function configData(bytes: Uint8Array | undefined): unknown {
+  if (!bytes) return {};
+  const decoded = decodeUtf8(bytes, CONFIG_FILE);
+  if ('error' in decoded) return undefined;
+  const source = parseYamlSource(decoded.text, CONFIG_FILE);
+  return source.diagnostics.some((d) => d.severity === 'error') ? undefined : (source.data ?? {});
 }

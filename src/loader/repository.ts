@@ -7,10 +7,10 @@ import { lstatSync, readdirSync, readlinkSync, statSync, type Dirent } from 'nod
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { diag, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { RdnsError } from '../core/errors.js';
-import { comparePrefix, formatPrefix, prefixContains, prefixContainsIp, sizeOf } from '../core/ip.js';
+import { comparePrefix, formatIp, formatPrefix, prefixContains, prefixContainsIp, sizeOf, type IpAddress } from '../core/ip.js';
 import type { Block, Config } from '../core/model.js';
 import { prefixOfZoneName, reverseZoneOf, zoneCountOf, type ZoneLayout } from '../core/reverse.js';
-import { checkTemplate } from '../core/template.js';
+import { checkTemplate, genericNameOf } from '../core/template.js';
 import { planZones } from '../core/zone-plan.js';
 import { loadBlockFile, type LoadedBlock } from './block-file.js';
 import { loadBlockFilesParallel } from './parallel.js';
@@ -148,9 +148,18 @@ function readLinkText(abs: string): string | undefined {
 
 export const toRepoPath = (root: string, abs: string): string => relative(root, abs).split(sep).join('/');
 
+export interface LoadRepositoryOptions {
+  /**
+   * Judge the files with these settings instead of the repository's own rdns.yaml (which is
+   * still parsed and reported): `rdns ci` passes the target branch's, so a pull request
+   * cannot loosen the policy that judges it.
+   */
+  readonly config?: Config;
+}
+
 /** Reads rdns.yaml and the block files under `paths` (default zones/) and checks them all. */
-export function loadRepository(root: string, paths: readonly string[] = DEFAULT_PATHS): Repository {
-  const { absRoot, config, sources, early } = readRepository(root, paths);
+export function loadRepository(root: string, paths: readonly string[] = DEFAULT_PATHS, options: LoadRepositoryOptions = {}): Repository {
+  const { absRoot, config, sources, early } = readRepository(root, paths, options.config);
   return finish(checkBlockSources(absRoot, sources, config), early, sources.length + early.unreadable);
 }
 
@@ -198,9 +207,11 @@ interface EarlyFindings {
   zoneKeys: readonly ConfigZoneKey[];
 }
 
-function readRepository(root: string, paths: readonly string[]): { absRoot: string; config: Config; sources: BlockSource[]; early: EarlyFindings } {
+function readRepository(root: string, paths: readonly string[], trusted?: Config): { absRoot: string; config: Config; sources: BlockSource[]; early: EarlyFindings } {
   const absRoot = resolve(root);
-  const { config, diagnostics, zoneKeys } = loadConfig(absRoot);
+  const own = loadConfig(absRoot);
+  const config = trusted ?? own.config;
+  const { diagnostics, zoneKeys } = own;
   const sources: BlockSource[] = [];
   const scan = scanBlockFiles(absRoot, paths);
   const early: EarlyFindings = { diagnostics: [...diagnostics, ...scan.refused], unreadable: scan.refusedFiles, zoneKeys: isWholeRepository(paths) ? (zoneKeys ?? []) : [] };
@@ -238,7 +249,7 @@ export function checkLoadedBlocks(root: string, loaded: readonly LoadedBlock[], 
     if (l.block) blocks.push(l.block);
   }
   blocks.sort((a, b) => comparePrefix(a.prefix, b.prefix));
-  diagnostics.push(...checkAcrossBlocks(blocks));
+  diagnostics.push(...checkAcrossBlocks(blocks), ...checkForwardNames(blocks));
   const layouts = planZones(blocks, config);
   diagnostics.push(...checkZoneSizes(blocks, layouts, config));
   return { root, config, blocks, layouts, diagnostics: sortDiagnostics(diagnostics), fileCount: loaded.length, recordCount };
@@ -275,6 +286,43 @@ function checkAcrossBlocks(sorted: readonly Block[]): Diagnostic[] {
       const same = first.default === b.default ? `default "${b.default}" is also used by ${first.file}` : `default "${b.default}" has the same shape as "${first.default}" in ${first.file}`;
       out.push(diag('template.collision', `${same} and encodes only the host part, so both blocks would give out the same names; use {dashed}`, b.pos, { value: b.default }));
     } else byTemplate.set(key, b);
+  }
+  return out;
+}
+
+/** Forward names expanded at most (per repository) to find duplicates; larger blocks are left to their templates' shapes. */
+export const MAX_FORWARD_NAMES = 1 << 20;
+
+/**
+ * `forward.duplicate`: two addresses that would publish the same forward A/AAAA name. Templates
+ * that encode the whole address are unique inside a block, but two blocks' templates can still
+ * meet (`{reversed}` of 192.0.2.1 is `{dashed}` of 1.2.0.192): the names are compared.
+ */
+function checkForwardNames(sorted: readonly Block[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const seen = new Map<string, { ip: IpAddress; block: Block }>();
+  let budget = MAX_FORWARD_NAMES;
+  for (const b of sorted) {
+    if (!b.forward || !b.default) continue;
+    const size = sizeOf(b.prefix);
+    if (size > BigInt(budget)) continue;
+    budget -= Number(size);
+    const explicit = new Set(b.records.map((r) => r.ip.value));
+    const delegated = b.allocations.filter((a) => a.delegateTo && a.delegateTo.length > 0);
+    for (let v = b.prefix.network; v < b.prefix.network + size; v++) {
+      if (explicit.has(v)) continue;
+      const ip: IpAddress = { version: b.prefix.version, value: v };
+      if (delegated.some((a) => prefixContainsIp(a.prefix, ip))) continue;
+      const name = genericNameOf(b.default, ip, b.prefix);
+      const first = seen.get(name);
+      if (!first) {
+        seen.set(name, { ip, block: b });
+        continue;
+      }
+      const where = first.block === b ? 'in this block' : `by ${first.block.file}`;
+      out.push(diag('forward.duplicate', `forward name ${name} of ${formatIp(ip)} is also published for ${formatIp(first.ip)} ${where}; each forward name must belong to one address`, b.pos, { ip: formatIp(ip), value: name }));
+      break; // one finding per block: the rest follow from the same template
+    }
   }
   return out;
 }

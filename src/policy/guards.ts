@@ -3,7 +3,7 @@
  * request that changes many records, or deletes a large share of a zone, must carry
  * the approval label; with the label the finding stays visible as a warning.
  */
-import type { ChangeSet } from '../core/changeset.js';
+import { blockRecordCount, type BlockChange, type ChangeSet } from '../core/changeset.js';
 import { diag, type Diagnostic } from '../core/diagnostics.js';
 import type { GuardSettings } from '../core/model.js';
 import { dnsChangeCount } from '../diff/compute-change-set.js';
@@ -36,11 +36,13 @@ export function checkGuards(input: GuardInput): Diagnostic[] {
   const severity = approved ? 'warning' : 'error';
   const consequence = approved ? `approved by the "${guards.label}" label` : `add the "${guards.label}" label to the pull request to approve it`;
   const out: Diagnostic[] = [];
-  // A changed or removed `default` (or a deleted block file) changes every generic PTR of the block.
-  const generic = cs.blockChanges.reduce((n, b) => n + (b.generic ? b.generic.renamed + b.generic.removed : 0), 0);
+  // One line of YAML can change thousands of answers: a `default` (every generic PTR of the block),
+  // `forward` (an A/AAAA per generic name), `delegate_to` (every address of the allocation), or a
+  // neighbour that moves a block's records into another zone.
+  const generic = cs.blockChanges.reduce((n, b) => n + blockRecordCount(b), 0);
   const changed = dnsChangeCount(cs.counts) + generic;
   if (changed > guards.maxChangedRecords) {
-    const including = generic > 0 ? ` (including ${generic} generic names of a changed or removed default)` : '';
+    const including = generic > 0 ? ` (including ${generic} ${blockEffectWords(cs.blockChanges)})` : '';
     out.push(diag('guard.too-many-changes', `${changed} records change${including}, more than guards.max_changed_records (${guards.maxChangedRecords}); ${consequence}`, undefined, { severity, value: String(changed) }));
   }
   for (const b of cs.blockChanges) {
@@ -69,4 +71,15 @@ export function checkGuards(input: GuardInput): Diagnostic[] {
     );
   }
   return out;
+}
+
+/** What the block-level part of the count is made of, e.g. `generic names of a changed or removed default`. */
+function blockEffectWords(changes: readonly BlockChange[]): string {
+  const kinds = [
+    changes.some((b) => b.generic) ? 'generic names of a new, changed or removed default' : '',
+    changes.some((b) => b.forward) ? 'forward A/AAAA records' : '',
+    changes.some((b) => b.delegations) ? 'delegated addresses' : '',
+    changes.some((b) => b.zoneMove) ? 'records moved to another reverse zone' : '',
+  ].filter(Boolean);
+  return kinds.join(', ');
 }

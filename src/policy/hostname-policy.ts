@@ -3,8 +3,7 @@
  * (dynamic pools, residential ranges, bulk mailers, embedded IP addresses) are
  * refused for explicit records. Generic names from `default` are exempt.
  */
-import { diag, type Diagnostic } from '../core/diagnostics.js';
-import type { Block, Config } from '../core/model.js';
+import type { Config } from '../core/model.js';
 import { DEFAULT_DENY } from '../loader/config.js';
 import { firstMatch } from './linear-pattern.js';
 
@@ -32,20 +31,4 @@ export function explainDenial(fqdn: string, config: Pick<Config, 'deny'>): strin
       : `it matches the deny pattern /${d.source}/ of policy.deny in rdns.yaml`;
   }
   return undefined;
-}
-
-/**
- * Records that `config`'s deny list refuses. `rdns ci` runs this with the base branch's
- * rdns.yaml when a pull request changes it, so a pull request cannot loosen the policy
- * and slip a name past it in the same change: policy changes apply once merged.
- */
-export function deniedRecords(blocks: readonly Block[], config: Pick<Config, 'deny'>, why: string): Diagnostic[] {
-  const out: Diagnostic[] = [];
-  for (const b of blocks) {
-    for (const r of b.records) {
-      const denied = explainDenial(r.ptr, config);
-      if (denied) out.push(diag('hostname.denied', `${r.ipText}: "${r.ptr.slice(0, -1)}" is refused by ${why}: ${denied}`, r.pos, { ip: r.ipText, value: r.ptr.slice(0, -1) }));
-    }
-  }
-  return out;
 }

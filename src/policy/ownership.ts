@@ -9,6 +9,8 @@
  * - a block without owners may be changed by anyone with write access, except its
  *   allocations that name owners; an allocation without owners falls back to its block's owners;
  * - a move must be allowed where the record was and where it goes;
+ * - a block whose records land in another reverse zone (a neighbour added or removed changes
+ *   whether they share the parent zone) is changed too: its owners must agree;
  * - addresses in no block of the base (a new block file) are new space, governed by
  *   repository review (CODEOWNERS), not by this check.
  */
@@ -144,9 +146,12 @@ export async function checkOwnership(input: OwnershipInput): Promise<Diagnostic[
       continue;
     }
     if (await isOwner(before.owners)) continue;
-    const what = b.kind === 'removed' ? 'removes the block' : `changes ${b.fields.join(', ')}`;
+    // A neighbour's zone move changes no line of this block's file, but where its records are published.
+    const moved = b.zoneMove ? `moves the records of ${formatPrefix(before.prefix)} (${before.file}) from reverse zone ${b.zoneMove.from.join(', ')} to ${b.zoneMove.to.join(', ')}` : '';
+    const others = b.fields.filter((f) => f !== 'zone');
+    const what = b.kind === 'removed' ? `removes the block of ${formatPrefix(before.prefix)}` : [others.length > 0 ? `changes ${others.join(', ')} of ${formatPrefix(before.prefix)}` : '', moved].filter(Boolean).join(' and ');
     out.push(
-      diag('ownership.not-yours', `not yours: this ${what} of ${formatPrefix(before.prefix)}; block settings may be changed by ${before.owners.join(', ')} (${author} is not one of them)`, b.pos, {
+      diag('ownership.not-yours', `not yours: this ${what}; block settings may be changed by ${before.owners.join(', ')} (${author} is not one of them)`, b.pos, {
         value: b.fields.join(',') || b.kind,
       }),
     );

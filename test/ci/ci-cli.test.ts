@@ -255,11 +255,13 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
     const r = await ci(repo, 'alice', { args: ['--no-fcrdns'] });
     expect(r.status).toBe(1);
     const line = lineOf(repo, 'dhcp-50');
-    expect(r.stdout).toMatch(new RegExp(`^::error file=${BLOCK.replace(/\./g, '\\.')},line=${line},col=3,title=hostname\\.denied::198\\.51\\.100\\.50: "dhcp-50\\.pool\\.example\\.com" is refused by the hostname policy of the base branch`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^::error file=${BLOCK.replace(/\./g, '\\.')},line=${line},col=3,title=hostname\\.denied::198\\.51\\.100\\.50: "dhcp-50\\.pool\\.example\\.com" is refused by the hostname policy`, 'm'));
+    expect(r.stdout).toMatch(/^::error file=rdns\.yaml,line=1,col=1,title=config\.changed::this pull request changes rdns\.yaml \(policy\)/m);
   });
 
   it('… and passes with the label, read live from the API (the event payload is stale on re-runs)', async () => {
     gh.labels.set(7, ['rdns/bulk-approved']);
+    gh.labelEvents.set(7, [{ event: 'labeled', label: 'rdns/bulk-approved', actor: 'nina' }]);
     const r = await ci(pullRequest(bulk), 'alice', { labels: [] });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^::warning title=guard\.too-many-changes::8 records change.*approved by the "rdns\/bulk-approved" label/m);
@@ -279,11 +281,12 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
     expect((await ci(pullRequest(bulk), 'alice', { args: ['--no-fcrdns'] })).status).toBe(0);
   });
 
-  it('when the labels cannot be read live, the labels of the event count (and the comment says so)', async () => {
+  it('when the labels cannot be read live, the label of the event approves nothing (fail closed) and the comment says so', async () => {
     gh.failNext('GET', /\/labels$/, 403);
     const r = await ci(pullRequest(bulk), 'alice', { labels: ['rdns/bulk-approved'] });
-    expect(r.status).toBe(0);
-    expect(comment()).toMatch(/\| ⚠️ change guards \| 8 records changed .*; label "rdns\/bulk-approved" present; labels from the event \(the API failed: GitHub API: GET \/repos\/example-isp\/rdns\/issues\/7\/labels failed \(403\)/);
+    expect(r.status).toBe(1);
+    expect(comment()).toMatch(/\| ❌ change guards \| 8 records changed .*; labels from the event \(the API failed: GitHub API: GET \/repos\/example-isp\/rdns\/issues\/7\/labels failed \(403\)/);
+    expect(comment()).toContain('label does not count: the pull request');
   });
 
   it('a bad --resolver is a usage error before any work', async () => {
@@ -375,7 +378,9 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
       repo.git('checkout', '-q', '-b', 'change');
       repo.commit('change PTRs', { [BLOCK]: blockFile([...BASE_RECORDS, '198.51.100.40: web.example.com']), 'rdns.yaml': `${CONFIG}github:\n  api_url: ${evil.url}\n` });
       const r = await ci(repo, 'alice', { env: { GITHUB_API_URL: undefined } });
-      expect(r.status).toBe(0);
+      // The rdns.yaml change itself needs its owners (the base names none).
+      expect(r.status).toBe(1);
+      expect(r.stdout).toContain('title=config.changed::this pull request changes rdns.yaml (github)');
       expect(evil.requests).toEqual([]);
       expect(gh.log()).toContain('POST /repos/example-isp/rdns/issues/7/comments');
     } finally {

@@ -52,6 +52,20 @@ describe('rdns codeowners (the real process)', () => {
     expect(runCli(['validate'], { cwd: stale }).stdout).toMatch(/^docs\/CODEOWNERS:1:1: warning codeowners\.stale /m);
   });
 
+  it('makes the owners of rdns.yaml the code owners of rdns.yaml, schema/ and .github/ (the files that decide every verdict)', () => {
+    const root = writeRepo({ ...FILES, 'rdns.yaml': 'owners: ["@example-isp/admins", "@root-admin"]\n' });
+    const w = runCli(['codeowners'], { cwd: root });
+    expect(w.status).toBe(0);
+    const text = readFileSync(join(root, '.github/CODEOWNERS'), 'utf8');
+    expect(text).toContain('/rdns.yaml @example-isp/admins @root-admin\n/schema/ @example-isp/admins @root-admin\n/.github/ @example-isp/admins @root-admin\n');
+    expect(text).toContain('/zones/a.yaml @example-isp/noc\n');
+    expect(runCli(['codeowners', '--check'], { cwd: root }).status).toBe(0);
+    // Changing the owners of rdns.yaml makes the file stale.
+    const changed = writeRepo({ ...FILES, 'rdns.yaml': 'owners: ["@someone-else"]\n', '.github/CODEOWNERS': text });
+    expect(runCli(['codeowners', '--check'], { cwd: changed }).status).toBe(1);
+    expect(runCli(['validate'], { cwd: changed }).stdout).toMatch(/warning codeowners\.stale .*"\/rdns\.yaml @someone-else" is missing/);
+  });
+
   it('validate says nothing about CODEOWNERS when the repository has none', () => {
     const v = runCli(['validate'], { cwd: writeRepo(FILES) });
     expect(v.stdout).toBe('ok: 2 files, 1 record, 0 errors, 0 warnings\n');

@@ -132,3 +132,24 @@ describe('rdns diff (the real process)', () => {
     expect(JSON.parse(r.stdout).counts.total).toBe(4);
   });
 });
+
+describe('rdns diff: what block settings publish is a change', () => {
+  it('a new block with default and forward, a delegation, and a neighbour\'s zone move are listed with the records they change', () => {
+    const repo = createGitRepo({
+      'zones/a.yaml': 'prefix: 198.51.100.0/24\nallocations:\n  - prefix: 198.51.100.32/28\n',
+      'zones/c.yaml': 'prefix: 203.0.113.0/25\nrecords:\n  203.0.113.5: api.example.org\n',
+    });
+    repo.branch('feature').checkout('feature');
+    repo.commit('pr', {
+      'zones/a.yaml': 'prefix: 198.51.100.0/24\nallocations:\n  - prefix: 198.51.100.32/28\n    delegate_to: [ns1.acme.example]\n',
+      'zones/b.yaml': 'prefix: 192.0.2.0/30\ndefault: "{dashed}.example.net"\nforward: { zone: example.net }\n',
+      'zones/d.yaml': 'prefix: 203.0.113.128/25\n',
+    });
+    const r = runCli(['diff', '--base', 'main', '--head', 'feature'], { cwd: repo.root });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('! zones/a.yaml (198.51.100.0/24): allocations changed — 198.51.100.32/28 delegated to ns1.acme.example (16 addresses answered there)\n');
+    expect(r.stdout).toContain('! zones/b.yaml (192.0.2.0/30): block added — 4 generic PTRs added, 4 forward A/AAAA added\n');
+    expect(r.stdout).toContain('! zones/c.yaml (203.0.113.0/25): zone changed — reverse zone moved: 0-25.113.0.203.in-addr.arpa. → 113.0.203.in-addr.arpa. (1 record)\n');
+    expect(r.stdout).toMatch(/: no record changes and 25 records through block settings in 3 files\n/);
+  });
+});

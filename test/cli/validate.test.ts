@@ -97,3 +97,34 @@ describe('rdns validate finds what only rendering would refuse', () => {
     expect(r.stdout).toMatch(/^zones\/a\.yaml:3:13: error render\.delegation /m);
   });
 });
+
+describe('rdns validate: what a block asks DNS to publish must be what it says', () => {
+  it('refuses forward for a default that is no generic name (it would publish www.example.com as an A record)', () => {
+    const root = writeRepo({ 'zones/192.0.2.77_32.yaml': 'prefix: 192.0.2.77/32\ndefault: "www.example.com"\nforward:\n  zone: example.com\n' });
+    const r = runCli(['validate'], { cwd: root });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^zones\/192\.0\.2\.77_32\.yaml:3:1: error forward\.not-generic forward: the default "www\.example\.com" has no address placeholder/m);
+    // {host} alone names the address only inside its block: refused too; {dashed} is fine.
+    const host = writeRepo({ 'zones/a.yaml': 'prefix: 192.0.2.0/30\ndefault: "h{host}.example.com"\nforward:\n  zone: example.com\n' });
+    expect(runCli(['validate'], { cwd: host }).stdout).toMatch(/error forward\.not-generic forward: the default "h\{host\}\.example\.com" encodes only part of the address \(\{host\}\)/);
+    const ok = writeRepo({ 'zones/a.yaml': 'prefix: 192.0.2.0/30\ndefault: "{dashed}.example.com"\nforward:\n  zone: example.com\n' });
+    expect(runCli(['validate'], { cwd: ok }).status).toBe(0);
+  });
+
+  it('refuses two blocks whose forward names meet ({reversed} of 192.0.2.1 is {dashed} of 1.2.0.192)', () => {
+    const root = writeRepo({
+      'zones/a.yaml': 'prefix: 192.0.2.0/30\ndefault: "{reversed}.example.com"\nforward:\n  zone: example.com\n',
+      'zones/b.yaml': 'prefix: 1.2.0.192/30\ndefault: "{dashed}.example.com"\nforward:\n  zone: example.com\n',
+    });
+    const r = runCli(['validate'], { cwd: root });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^zones\/a\.yaml:1:9: error forward\.duplicate forward name 1-2-0-192\.example\.com\. of 192\.0\.2\.1 is also published for 1\.2\.0\.192 by zones\/b\.yaml/m);
+  });
+
+  it('reports a record inside a delegated allocation: the customer\'s name servers answer for it', () => {
+    const root = writeRepo({ 'zones/a.yaml': 'prefix: 198.51.100.0/24\nallocations:\n  - prefix: 198.51.100.32/28\n    delegate_to: [ns1.acme.example]\nrecords:\n  198.51.100.34: smtp.acme.example\n' });
+    const r = runCli(['validate'], { cwd: root });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^zones\/a\.yaml:6:3: error record\.delegated 198\.51\.100\.34 is inside allocation 198\.51\.100\.32\/28, delegated to ns1\.acme\.example/m);
+  });
+});

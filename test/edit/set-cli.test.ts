@@ -90,6 +90,22 @@ describe('rdns set / reset (the real process)', () => {
     expect(runCli(['set', '198.51.100.9', 'b.example.net', '--as', 'alice', '--team', 'example-isp/noc'], { cwd: root }).status).toBe(0);
   });
 
+  it('refuses set, reset and bulk inside a delegated allocation (the customer\'s name servers serve those PTRs); removing a stray line is allowed', () => {
+    const delegated = BLOCK.replace('    owners: ["@acme-corp"]\n', '    owners: ["@acme-corp"]\n    delegate_to: [ns1.acme.example]\n');
+    const root = repo({ [FILE]: delegated });
+    const s = runCli(['set', '198.51.100.40', 'www.acme.example'], { cwd: root });
+    expect(s.status).toBe(1);
+    expect(s.stdout).toMatch(/error edit\.delegated 198\.51\.100\.40 is inside allocation 198\.51\.100\.32\/28 \(acme\), delegated to ns1\.acme\.example: its PTR is set on those name servers/);
+    expect(runCli(['reset', '198.51.100.41'], { cwd: root }).stdout).toMatch(/error edit\.delegated 198\.51\.100\.41/);
+    const b = runCli(['bulk', '-', '--apply'], { cwd: root, input: '198.51.100.42 a.acme.example\n' });
+    expect(b.status).toBe(1);
+    expect(b.stdout).toMatch(/error edit\.delegated 198\.51\.100\.42/);
+    expect(read(root)).toBe(delegated);
+    // 198.51.100.34 has a line that would never be published: reset removes it.
+    expect(runCli(['reset', '198.51.100.34'], { cwd: root }).status).toBe(0);
+    expect(read(root)).not.toContain('198.51.100.34');
+  });
+
   it('names a block file that does not parse, and leaves it untouched', () => {
     const broken = 'prefix: 192.0.2.0/24\nrecords:\n  192.0.2.1: [a\n';
     const root = repo({ 'zones/192.0.2.0_24.yaml': broken });

@@ -37,6 +37,23 @@ describe('checkGuards', () => {
     expect(mass!.value).toBe(Z);
   });
 
+  it('counts what a block change publishes: generic PTRs of a new default, forward A/AAAA, delegated addresses, records moved to another zone', () => {
+    const pos = { file: 'zones/c.yaml', line: 1, column: 1 };
+    const cs = {
+      ...changeSet({}, {}),
+      blockChanges: [
+        { kind: 'added' as const, file: 'zones/c.yaml', prefix: '192.0.2.0/30', fields: [], pos, generic: { added: 4, renamed: 0, removed: 0 }, forward: { added: 4, removed: 0 } },
+        { kind: 'modified' as const, file: 'zones/d.yaml', prefix: '198.51.100.0/24', fields: ['allocations'], pos, delegations: [{ kind: 'added' as const, prefix: '198.51.100.32/28', after: ['ns1.example.net'], addresses: 16 }] },
+        { kind: 'modified' as const, file: 'zones/e.yaml', prefix: '203.0.113.0/25', fields: ['zone'], pos, zoneMove: { from: ['0-25.113.0.203.in-addr.arpa.'], to: ['113.0.203.in-addr.arpa.'], records: 3 } },
+      ],
+    };
+    const ds = checkGuards({ changeSet: cs, guards: { ...GUARDS, maxChangedRecords: 26 }, labels: [] });
+    expect(ds.map((d) => d.message)).toEqual([
+      '27 records change (including 27 generic names of a new, changed or removed default, forward A/AAAA records, delegated addresses, records moved to another reverse zone), more than guards.max_changed_records (26); add the "rdns/bulk-approved" label to the pull request to approve it',
+    ]);
+    expect(checkGuards({ changeSet: cs, guards: { ...GUARDS, maxChangedRecords: 27 }, labels: [] })).toEqual([]);
+  });
+
   it('counts the generic names of a changed or removed default, and blocks losing all of them', () => {
     const pos = { file: 'zones/b.yaml', line: 2, column: 9 };
     const cs = {
@@ -48,7 +65,7 @@ describe('checkGuards', () => {
     };
     const ds = checkGuards({ changeSet: cs, guards: GUARDS, labels: [] });
     expect(ds.map((d) => `${d.severity} ${d.code} ${d.file ?? ''}`)).toEqual(['error guard.too-many-changes ', 'error guard.mass-delete zones/b.yaml']);
-    expect(ds[0]!.message).toMatch(/^125 records change \(including 124 generic names of a changed or removed default\)/);
+    expect(ds[0]!.message).toMatch(/^125 records change \(including 124 generic names of a new, changed or removed default\)/);
     expect(ds[1]!.message).toMatch(/^deleting the block file leaves 64 addresses of 192\.0\.2\.0\/26 without their generic PTR/);
   });
 });

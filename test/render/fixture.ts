@@ -50,7 +50,6 @@ allocations:
     delegate_to: [ns1.globex.example, ns2.globex.example]
 records:
   198.51.100.22: mail.example.com
-  198.51.100.70: mx.globex.example
 `,
   // The upstream owns the /24: own classless zone, generic names by host number.
   'zones/203.0.113.0_25.yaml': `prefix: 203.0.113.0/25

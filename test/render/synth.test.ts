@@ -219,9 +219,7 @@ describe('one stack per reverse zone', () => {
     delete shuffled['zones/198.51.100.0_24.yaml'];
     shuffled['zones/colo/hall-b.yml'] = `# reordered and reformatted: same block
 records:
-  "198.51.100.70":   { ptr: MX.Globex.Example. }
-  198.51.100.22:
-    ptr: mail.example.com
+  "198.51.100.22":   { ptr: Mail.Example.COM. }
 allocations:
   - delegate_to:
       - ns1.globex.example

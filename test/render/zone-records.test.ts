@@ -81,7 +81,7 @@ describe('zoneContents on the fixture repository', () => {
     const child = zone(zones, '64-27.100.51.198.in-addr.arpa.');
     expect(child.delegatedTo).toEqual(['ns1.globex.example.', 'ns2.globex.example.']);
     expect(child.records).toHaveLength(32);
-    expect(child.records.find((r) => r.ip === '198.51.100.70')).toMatchObject({ name: '70.64-27.100.51.198.in-addr.arpa.', value: 'mx.globex.example.', source: 'record' });
+    expect(child.records.find((r) => r.ip === '198.51.100.70')).toMatchObject({ name: '70.64-27.100.51.198.in-addr.arpa.', value: '198-51-100-70.static.example.net.', source: 'default' });
     expect(child.records.find((r) => r.ip === '198.51.100.71')).toMatchObject({ value: '198-51-100-71.static.example.net.', source: 'default' });
   });
 

@@ -7,17 +7,20 @@ import { pullRequestOfEvent, type PullRequestEvent } from '../../ci/github-event
 import { CHECK_NAME, publishToPullRequest } from '../../ci/publish.js';
 import { ciExitCode, runCi, type CiSteps, type StepOutcome } from '../../ci/run-ci.js';
 import type { ChangeSet } from '../../core/changeset.js';
-import type { Diagnostic } from '../../core/diagnostics.js';
+import { diag, type Diagnostic } from '../../core/diagnostics.js';
 import { RdnsError } from '../../core/errors.js';
 import { diffRevisions, type RevisionDiff } from '../../diff/diff-revisions.js';
-import { loadFilesAt, loadRepositoryAt, type RevisionModel } from '../../git/load-revisions.js';
+import { loadConfigAt, loadFilesAt, loadRepositoryAt, type RevisionModel } from '../../git/load-revisions.js';
+import { readFilesAt } from '../../git/read-files.js';
+import { resolveRevisions, type ResolvedRevisions } from '../../git/revisions.js';
+import type { Config } from '../../core/model.js';
+import { checkConfigChange, changedSettings } from '../../policy/config-change.js';
 import { createGitHubClient, normaliseApiUrl, parseRepository } from '../../github/client.js';
 import type { PullRequestHost } from '../../github/host.js';
 import { createPullRequestHost } from '../../github/octokit-host.js';
 import { checkGuards } from '../../policy/guards.js';
 import { renderFindings } from '../../render/zone-records.js';
-import { deniedRecords } from '../../policy/hostname-policy.js';
-import { CONFIG_FILE } from '../../loader/config.js';
+import { CONFIG_FILE, configData } from '../../loader/config.js';
 import { checkOwnership } from '../../policy/ownership.js';
 import { loadRepository, type Repository } from '../../loader/repository.js';
 import { FORMATS, formatDiagnostics, summarize, type Format } from '../report.js';
@@ -121,7 +124,7 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
       const hosts = (): Promise<{ api?: PullRequestHost; members?: PullRequestHost }> =>
         (clients ??= (async () => {
           if (!repoRef) return {};
-          const baseUrl = gh.apiUrl ?? (diff ? (await baseTip(diff)).config : loadRepository(ctx.root, []).config).githubApiUrl;
+          const baseUrl = gh.apiUrl ?? (await trusted()).config.githubApiUrl;
           const hostFor = (token: string): PullRequestHost => createPullRequestHost(createGitHubClient({ token, baseUrl, warn: (m) => ctx.stderr(`rdns: ${m}\n`) }), repoRef, token);
           const api = gh.token ? hostFor(gh.token) : undefined;
           // GITHUB_TOKEN cannot read organisation teams; RDNS_ORG_TOKEN (read:org) can.
@@ -129,30 +132,38 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
         })());
       const prHost = async (): Promise<PullRequestHost | undefined> => (gh.pr ? (await hosts()).api : undefined);
       let labelNotice: string | undefined;
+      // Why the approval label on the pull request does not count (GitHub could not confirm who added it).
+      let labelUnverified: string | undefined;
       const labels = async (approval: string): Promise<string[]> => {
+        const isApproval = (l: string): boolean => l.toLowerCase() === approval.toLowerCase();
         let live = gh.pr?.labels ?? [];
         const host = await prHost();
-        if (host && gh.pr) {
+        if (!host || !gh.pr) {
+          // The event's labels say nothing about who added them: only --label (the operator's word) approves.
+          if (live.some(isApproval)) labelUnverified = 'no GitHub token to check who added it';
+        } else {
           try {
             live = await host.labels(gh.pr.number);
           } catch (e) {
-            // The event's labels are GitHub's own record of that moment; only a label added since is missed.
+            // Fail closed: the event payload is no verified approval.
+            if (live.some(isApproval)) labelUnverified = `the pull request's labels could not be read (${(e as Error).message})`;
             labelNotice = `labels from the event (the API failed: ${(e as Error).message})`;
           }
-          // Whoever can push a branch can also label: the author's own label approves nothing.
-          const isApproval = (l: string): boolean => l.toLowerCase() === approval.toLowerCase();
-          if (!labelNotice && live.some(isApproval) && host.labelAppliedBy) {
+          // Whoever can push a branch can also label: the author's own label approves nothing, nor one nobody is known to have added.
+          if (!labelUnverified && live.some(isApproval)) {
             try {
-              const by = await host.labelAppliedBy(gh.pr.number, approval);
-              if (by && by.toLowerCase() === gh.pr.author.toLowerCase()) {
+              const by = host.labelAppliedBy ? await host.labelAppliedBy(gh.pr.number, approval) : undefined;
+              if (!by) labelUnverified = 'its events do not say who added it';
+              else if (by.toLowerCase() === gh.pr.author.toLowerCase()) {
                 live = live.filter((l) => !isApproval(l));
                 labelNotice = `"${approval}" was added by the author @${by}, and an author cannot approve their own change: someone else must add it`;
               }
             } catch (e) {
-              labelNotice = `who added "${approval}" could not be read (${(e as Error).message})`;
+              labelUnverified = `who added it could not be read (${(e as Error).message})`;
             }
           }
         }
+        if (labelUnverified) live = live.filter((l) => !isApproval(l));
         return [...live, ...opts.label];
       };
       const isTeamMember = async (org: string, team: string, login: string): Promise<boolean> => {
@@ -160,6 +171,16 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
         if (!members) throw new RdnsError(`@${org}/${team} owns a changed address, and team membership can only be asked from GitHub`, 2, 'set GITHUB_TOKEN (or RDNS_ORG_TOKEN) and GITHUB_REPOSITORY');
         return members.isTeamMember(org, team, login);
       };
+
+      // The target branch decides: its rdns.yaml (as it is at its tip) is the policy for every
+      // verdict below; the head's rdns.yaml is data, and a change to it is a finding of its own.
+      let trustedPolicy: Promise<{ revisions: ResolvedRevisions; config: Config }> | undefined;
+      const trusted = (): Promise<{ revisions: ResolvedRevisions; config: Config }> =>
+        (trustedPolicy ??= (async () => {
+          const revisions = await resolveRevisions(ctx.root, { base, head: opts.head });
+          return { revisions, config: (await loadConfigAt(ctx.root, revisions.baseTip)).config };
+        })());
+      let configSettings: string[] | undefined;
 
       let repo: Repository | undefined;
       let diff: RevisionDiff | undefined;
@@ -173,30 +194,40 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
       };
       const steps: CiSteps = {
         validate: async () => {
-          // --head: that revision, not the checked-out files.
-          repo = opts.head ? await loadRepositoryAt(ctx.root, opts.head) : loadRepository(ctx.root);
+          // --head: that revision, not the checked-out files; judged by the target branch's rdns.yaml.
+          const { config } = await trusted();
+          repo = opts.head ? await loadRepositoryAt(ctx.root, opts.head, undefined, config) : loadRepository(ctx.root, undefined, { config });
           return { diagnostics: [...repo.diagnostics, ...renderFindings(repo)], note: `${repo.fileCount} file${repo.fileCount === 1 ? '' : 's'}, ${repo.recordCount} record${repo.recordCount === 1 ? '' : 's'}` };
         },
         diff: async () => {
-          const d = await diffRevisions(ctx.root, { base, head: opts.head });
+          const { revisions, config } = await trusted();
+          const d = await diffRevisions(ctx.root, { base, head: opts.head, revisions, config });
           diff = d;
           const n = d.changeSet.changes.length;
           const diagnostics = [...d.diagnostics];
           if (d.pair.changed.some((f) => f.path === CONFIG_FILE || f.oldPath === CONFIG_FILE)) {
-            // The head's rdns.yaml judged validate; the base's must pass too, or a pull request could loosen the policy for itself.
-            diagnostics.push(...deniedRecords(d.pair.head.blocks, d.pair.base.config, 'the hostname policy of the base branch (this pull request changes rdns.yaml, which applies once merged)'));
+            const [before, after] = await Promise.all([readFilesAt(ctx.root, revisions.base, [CONFIG_FILE]), readFilesAt(ctx.root, revisions.head, [CONFIG_FILE])]);
+            configSettings = changedSettings(configData(before.get(CONFIG_FILE)), configData(after.get(CONFIG_FILE)));
           }
           return { changeSet: d.changeSet, diagnostics, note: `${n} record change${n === 1 ? '' : 's'} in ${d.changeSet.files.length} block file${d.changeSet.files.length === 1 ? '' : 's'} since ${base}` };
         },
-        ownership: async (cs) => (author && diff ? ownershipStep(cs, diff, await baseTip(diff), author, isTeamMember) : { diagnostics: [], skipped: 'no pull-request author (pass --author LOGIN)' }),
+        ownership: async (cs) => {
+          const config = configSettings ? await checkConfigChange({ settings: configSettings, owners: (await trusted()).config.owners, author, isTeamMember }) : undefined;
+          if (!author || !diff) return { diagnostics: config?.diagnostics ?? [], skipped: 'no pull-request author (pass --author LOGIN)' };
+          const o = await ownershipStep(cs, diff, await baseTip(diff), author, isTeamMember);
+          return { diagnostics: [...(config?.diagnostics ?? []), ...o.diagnostics], note: [o.note, config?.note].filter(Boolean).join('; ') };
+        },
         guards: async (cs) => {
           // The base's limits: a pull request must not lift the guard that judges it.
-          const config = (diff ? (await baseTip(diff)).config : undefined) ?? repo?.config ?? loadRepository(ctx.root, []).config;
+          const { config } = await trusted();
           const have = await labels(config.guards.label);
           const approved = have.some((l) => l.toLowerCase() === config.guards.label.toLowerCase());
           const changed = cs.counts.added + cs.counts.changed + cs.counts.reset + cs.counts.removed;
           return {
-            diagnostics: checkGuards({ changeSet: cs, guards: config.guards, labels: have }),
+            diagnostics: [
+              ...checkGuards({ changeSet: cs, guards: config.guards, labels: have }),
+              ...(labelUnverified ? [diag('guard.label-unverified', `the "${config.guards.label}" label does not count: ${labelUnverified}`)] : []),
+            ],
             note: `${changed} record${changed === 1 ? '' : 's'} changed (limit ${config.guards.maxChangedRecords}, deletes ≤ ${config.guards.maxDeletePercent}% of a zone)${approved ? `; label "${config.guards.label}" present` : ''}${labelNotice ? `; ${labelNotice}` : ''}`,
           };
         },

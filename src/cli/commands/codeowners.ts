@@ -43,12 +43,12 @@ export function readCodeowners(root: string, file = codeownersFileOf(root)): { t
 }
 
 /** For `rdns validate`: `codeowners.stale` when the CODEOWNERS file exists and differs from the block owners. */
-export function codeownersDiagnostics(root: string, blocks: readonly Block[]): Diagnostic[] {
+export function codeownersDiagnostics(root: string, blocks: readonly Block[], configOwners: readonly string[] = []): Diagnostic[] {
   const file = codeownersFileOf(root);
   const read = readCodeowners(root, file);
   if ('diagnostic' in read) return [read.diagnostic];
   if (read.text === '' && !existsSync(join(root, file))) return [];
-  return checkCodeowners(read.text, blocks, file);
+  return checkCodeowners(read.text, blocks, file, configOwners);
 }
 
 /** `rdns codeowners [--check]`: write (or check) .github/CODEOWNERS from the block owners. */
@@ -74,13 +74,13 @@ export function registerCodeowners(program: Command, context: () => CliContext, 
         return;
       }
       if (opts.check) {
-        const ds = checkCodeowners(existing, repo.blocks, file);
+        const ds = checkCodeowners(existing, repo.blocks, file, repo.config.owners);
         const summary = summarize(ds, repo.fileCount, repo.recordCount);
         ctx.stdout(formatDiagnostics(opts.format, ds, summary, ctx.color));
         setExit(ds.length > 0 ? 1 : 0);
         return;
       }
-      const next = renderCodeowners(repo.blocks, existing);
+      const next = renderCodeowners(repo.blocks, existing, repo.config.owners);
       const lines = codeownersLines(repo.blocks).length;
       if (next === existing) {
         ctx.stdout(`${file} is up to date (${lines} block files with owners)\n`);

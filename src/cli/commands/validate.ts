@@ -20,7 +20,7 @@ export function registerValidate(program: Command, context: () => CliContext, se
       const repo = await loadRepositoryParallel(ctx.root, paths.length > 0 ? paths : undefined);
       repo.diagnostics.push(...renderFindings(repo));
       // Only a whole-repository run knows every block's owners.
-      if (paths.length === 0) repo.diagnostics.push(...codeownersDiagnostics(ctx.root, repo.blocks));
+      if (paths.length === 0) repo.diagnostics.push(...codeownersDiagnostics(ctx.root, repo.blocks, repo.config.owners));
       sortDiagnostics(repo.diagnostics);
       const summary = summarize(repo.diagnostics, repo.fileCount, repo.recordCount);
       ctx.stdout(formatDiagnostics(opts.format, repo.diagnostics, summary, ctx.color));
