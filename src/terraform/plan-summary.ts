@@ -118,6 +118,11 @@ function recordOf(name: string, type: string, ttl: number | undefined, values: s
   else {
     const parsed = ipOfReverseName(n);
     if (parsed) ip = formatIp(parsed);
+    else {
+      // RFC 2317 child zone: `<host>.<range>.<c>.<b>.<a>.in-addr.arpa.` answers for a.b.c.host.
+      const m = /^(\d{1,3})\.\d{1,3}-\d{1,3}\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.in-addr\.arpa\.$/.exec(n);
+      if (m) ip = `${m[4]}.${m[3]}.${m[2]}.${m[1]}`;
+    }
   }
   return { name: n, type, ...(ip ? { ip } : {}), ...(typeof ttl === 'number' ? { ttl } : {}), values: [...values].sort() };
 }
