@@ -18,6 +18,11 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
+    // The report page's script runs in the browser.
+    files: ['assets/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'script' },
+  },
+  {
     files: ['bench/**/*.mjs', 'test/**/*.mjs'],
     languageOptions: { globals: globals.node },
   },
