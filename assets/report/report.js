@@ -207,7 +207,12 @@
       <p>${esc(b.description || '')} <span class="muted">— <code>${esc(b.file)}</code>, owners ${b.owners.map((o) => `<code>${esc(o)}</code>`).join(' ') || 'none'}${b.default ? `, default <code>${esc(b.default)}</code>` : ''}</span></p>
       ${bar(b.shares)}${legend()}${allocs}${body}</section><aside></aside>`;
     showDetails(focus || null);
-    if (focus) markSelected(focus, true);
+    if (focus) {
+      markSelected(focus, true);
+      // Keyboard users continue from the address they looked up.
+      const target = focus.g !== undefined ? document.querySelector(`.grid[data-g="${focus.g}"]`) : document.querySelector('.addr.sel');
+      if (target) target.focus({ preventScroll: true });
+    }
   }
   function markSelected(loc, scroll) {
     document.querySelectorAll('.grid i.sel, .addr.sel').forEach((e) => e.classList.remove('sel'));

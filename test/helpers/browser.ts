@@ -4,9 +4,7 @@
  * installs it. Under CI=true a missing browser fails the tests; elsewhere they are
  * skipped with a loud message saying how to install it.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM = process.env.RDNS_CHROMIUM || '/usr/bin/chromium';
@@ -20,20 +18,21 @@ export function browserAvailable(): boolean {
   return false;
 }
 
-/** Launches headless Chromium with a fresh profile; `close()` also removes the profile. */
+/**
+ * Launches headless Chromium. playwright-core starts it with a fresh temporary
+ * --user-data-dir of its own on every launch (it refuses one in `args`) and removes it on close.
+ */
 export async function launchBrowser(): Promise<{ browser: Browser; close: () => Promise<void> }> {
-  const profile = mkdtempSync(join(tmpdir(), 'rdns-chromium-'));
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', `--user-data-dir=${profile}`],
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
     timeout: 30_000,
   });
   return {
     browser,
     close: async () => {
       await browser.close().catch(() => undefined);
-      rmSync(profile, { recursive: true, force: true });
     },
   };
 }
