@@ -70,6 +70,20 @@
   const overlaps = (a, b) => a.v === b.v && a.n < b.n + b.size && b.n < a.n + a.size;
   const fmtV4 = (n) => [24n, 16n, 8n, 0n].map((s) => String((n >> s) & 255n)).join('.');
 
+  /** Parses a block's grids on first use (the page carries them as separate JSON elements). */
+  function ensure(i) {
+    const b = data.blocks[i];
+    if (b && b.lazy) {
+      const el = document.getElementById(`rdns-block-${i}`);
+      const more = el ? JSON.parse(el.textContent) : { grids: [], nets: [] };
+      b.grids = more.grids;
+      b.nets = more.nets;
+      b.lazy = false;
+    }
+    return b;
+  }
+  const ensureAll = () => data.blocks.forEach((_, i) => ensure(i));
+
   // ---- lookup ---------------------------------------------------------------------------------
   const blockPrefixes = () => data.blocks.map((b) => parsePrefix(b.prefix));
   /** Where an address is drawn: {b, g, i} for IPv4 grids, {b, net, k} for IPv6 lists, or {b} only. */
@@ -79,7 +93,7 @@
     const bp = blockPrefixes();
     const b = bp.findIndex((p) => p && contains(p, ip));
     if (b < 0) return null;
-    const block = data.blocks[b];
+    const block = ensure(b);
     if (ip.v === 4) {
       const base = fmtV4(ip.n & ~255n).replace(/\d+$/, '');
       const g = block.grids.findIndex((x) => x.base === base);
@@ -190,7 +204,7 @@
     return `<div class="gridbox"><h3 class="mono">${esc(g.prefix)}</h3><div class="grid" role="grid" tabindex="0" data-b="${b}" data-g="${gi}" aria-label="${esc(g.prefix)}: arrow keys move, Enter pins the details">${cells}</div></div>`;
   }
   function blockView(bi, focus) {
-    const b = data.blocks[bi];
+    const b = ensure(bi);
     if (!b) return overview();
     main.className = '';
     const allocs = b.allocations.length
@@ -294,6 +308,7 @@
     q = q.trim().toLowerCase().replace(/\.$/, '');
     const out = [];
     if (!q) return out;
+    ensureAll();
     const bp = blockPrefixes();
     if (q.includes('/')) {
       const p = parsePrefix(q);

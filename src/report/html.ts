@@ -28,6 +28,9 @@ const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.ch
 export function renderReportHtml(data: ReportData, options: PageOptions = {}): string {
   const { css, js } = assets();
   const conf = { portal: Boolean(options.portal), pr: options.portal?.pr ?? false, actor: options.portal?.actor };
+  // The overview needs only the block summaries: each block's grids are parsed when first shown or searched.
+  const summary = { ...data, blocks: data.blocks.map((b) => ({ ...b, grids: [], nets: [], lazy: true })) };
+  const blocks = data.blocks.map((b, i) => `<script type="application/json" id="rdns-block-${i}">${scriptJson({ grids: b.grids, nets: b.nets })}</script>`).join('\n');
   const title = options.portal ? 'rdns portal' : 'rdns address map';
   const stamp = `generated ${data.generatedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC')}${data.findingsSource ? ` · findings: ${data.findingsSource}` : ''}`;
   return `<!doctype html>
@@ -52,7 +55,8 @@ export function renderReportHtml(data: ReportData, options: PageOptions = {}): s
 </div>
 </header>
 <main></main>
-<script type="application/json" id="rdns-data">${scriptJson(data)}</script>
+<script type="application/json" id="rdns-data">${scriptJson(summary)}</script>
+${blocks}
 <script type="application/json" id="rdns-conf">${scriptJson(conf)}</script>
 <script>${js}</script>
 </body>
