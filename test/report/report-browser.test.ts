@@ -13,7 +13,7 @@ import { AUDIT, BLOCKS } from './fixtures.js';
 
 const enabled = browserAvailable();
 
-describe.skipIf(!enabled)('rdns report in Chromium', () => {
+describe.skipIf(!enabled)('rdns report in Chromium', { timeout: 90_000 }, () => {
   let repo: GitRepo;
   let browser: Browser;
   let close: () => Promise<void>;
@@ -40,7 +40,7 @@ describe.skipIf(!enabled)('rdns report in Chromium', () => {
     pageUrl = pathToFileURL(join(repo.root, 'site', 'index.html')).href;
     await page.goto(pageUrl);
     await page.waitForSelector('html[data-ready="1"]');
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => close?.());
 
   const cellState = async (ip: string): Promise<string> => {

@@ -51,7 +51,7 @@ function raw(url: string, method: string, headers: Record<string, string>, body?
   });
 }
 
-describe.skipIf(!enabled)('rdns serve: the portal in Chromium', () => {
+describe.skipIf(!enabled)('rdns serve: the portal in Chromium', { timeout: 120_000 }, () => {
   let repo: GitRepo;
   let bare: string;
   let gh: FakeGitHub;
@@ -71,7 +71,7 @@ describe.skipIf(!enabled)('rdns serve: the portal in Chromium', () => {
     server = await serve(repo.root, ['--as', 'acme-corp', '--pr', '--no-fcrdns'], { GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: 'example-isp/rdns', GITHUB_API_URL: gh.url });
     ({ browser, close } = await launchBrowser());
     page = await browser.newPage();
-  }, 60_000);
+  }, 120_000);
   afterAll(async () => {
     await close?.();
     server?.child.kill('SIGTERM');
