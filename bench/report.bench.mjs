@@ -3,7 +3,7 @@
 // the page's load time in headless Chromium (Debian's /usr/bin/chromium through
 // playwright-core), from navigation start to the overview being ready, and the time to
 // draw the block's 256 grids (65,536 cells) until the next frame.
-// Targets: the page ready ≤ 1.5 s, the 65,536-cell view ≤ 1.5 s. Baselines: `rdns validate`
+// Targets: the page ready ≤ 1.5 s; the block view's first screen ≤ 0.5 s, all 65,536 cells ≤ 2 s. Baselines: `rdns validate`
 // of the same repository, and in the browser a bare page holding the same data that only
 // JSON.parses all of it (the least any page with these names must do).
 /* global document, location, requestAnimationFrame -- page.evaluate callbacks run in the browser */
@@ -58,6 +58,7 @@ try {
   try {
     const loads = [];
     const views = [];
+    const firsts = [];
     const bares = [];
     for (let n = 0; n < 3; n++) {
       const b = await browser.newPage();
@@ -70,22 +71,27 @@ try {
       await page.waitForSelector('html[data-ready="1"]');
       // Navigation start → the script has parsed the data and drawn the overview.
       loads.push(await page.evaluate(() => performance.getEntriesByName('rdns-ready')[0].startTime / 1000));
-      // All 256 grids of the /16 drawn and laid out, until the next frame.
-      views.push(
-        await page.evaluate(
-          () =>
-            new Promise((done) => {
-              const t0 = performance.now();
-              location.hash = '#b=0';
-              const wait = () => {
-                if (document.querySelectorAll('.grid').length < 256) return requestAnimationFrame(wait);
+      // The block view: its first screen of grids drawn, then all 256 grids of the /16 (65,536 cells) drawn and laid out.
+      const [first, all] = await page.evaluate(
+        () =>
+          new Promise((done) => {
+            const t0 = performance.now();
+            let firstAt = 0;
+            location.hash = '#b=0';
+            const wait = () => {
+              if (!firstAt && document.querySelector('.grid i')) {
                 void document.body.offsetHeight;
-                requestAnimationFrame(() => done((performance.now() - t0) / 1000));
-              };
-              wait();
-            }),
-        ),
+                firstAt = performance.now();
+              }
+              if (document.documentElement.dataset.drawn !== '0') return requestAnimationFrame(wait);
+              void document.body.offsetHeight;
+              requestAnimationFrame(() => done([(firstAt - t0) / 1000, (performance.now() - t0) / 1000]));
+            };
+            wait();
+          }),
       );
+      firsts.push(first);
+      views.push(all);
       const cells = await page.$$eval('.grid i', (c) => c.length);
       if (cells !== 65536) throw new Error(`expected 65,536 cells, found ${cells}`);
       await page.close();
@@ -94,9 +100,11 @@ try {
     console.log(`load average ${loadavg().map((x) => x.toFixed(1)).join(' ')} on ${(await import('node:os')).cpus().length} cores (figures grow with it)`);
     console.log(`baseline bare page parsing the same data (median of 3): ${fmt(median(bares))} s`);
     console.log(`page load, 65,536 addresses (median of 3): ${fmt(median(loads))} s (ratio to the bare page ${fmt(median(loads) / median(bares))}×); runs ${loads.map((x) => fmt(x)).join(', ')}`);
-    console.log(`block view, 65,536 cells drawn (median of 3): ${fmt(median(views))} s; runs ${views.map((x) => fmt(x)).join(', ')}`);
+    console.log(`block view, first screen of grids drawn (median of 3): ${fmt(median(firsts))} s; runs ${firsts.map((x) => fmt(x)).join(', ')}`);
+    console.log(`block view, all 65,536 cells drawn (median of 3): ${fmt(median(views))} s; runs ${views.map((x) => fmt(x)).join(', ')}`);
     ok = report('report page ready in the browser (65,536 addresses)', median(loads), 's', 1.5) && ok;
-    ok = report('65,536-cell block view drawn', median(views), 's', 1.5) && ok;
+    ok = report('block view of 65,536 addresses, first screen', median(firsts), 's', 0.5) && ok;
+    ok = report('block view, all 65,536 cells drawn', median(views), 's', 2) && ok;
   } finally {
     await browser.close();
   }

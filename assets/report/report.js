@@ -195,14 +195,37 @@
   }
 
   // ---- block view ---------------------------------------------------------------------------------------
-  function gridHtml(b, g, gi) {
+  function cellsHtml(g) {
     let cells = '';
     for (let i = 0; i < 256; i++) {
-      const s = g.states[i];
-      cells += s === '.' ? '<i class="s-o"></i>' : `<i class="s-${s}"></i>`;
+      const st = g.states[i];
+      cells += st === '.' ? '<i class="s-o"></i>' : `<i class="s-${st}"></i>`;
     }
-    return `<div class="gridbox"><h3 class="mono">${esc(g.prefix)}</h3><div class="grid" role="grid" tabindex="0" data-b="${b}" data-g="${gi}" aria-label="${esc(g.prefix)}: arrow keys move, Enter pins the details">${cells}</div></div>`;
+    return cells;
   }
+  function gridHtml(b, g, gi, filled) {
+    return `<div class="gridbox"><h3 class="mono">${esc(g.prefix)}</h3><div class="grid" role="grid" tabindex="0" data-b="${b}" data-g="${gi}" aria-label="${esc(g.prefix)}: arrow keys move, Enter pins the details">${filled ? cellsHtml(g) : ''}</div></div>`;
+  }
+  /** Draws the cells of a grid drawn empty (large blocks draw the first screen at once, the rest in the next frames). */
+  function fillGrid(el) {
+    if (!el || el.childElementCount) return;
+    el.innerHTML = cellsHtml(data.blocks[Number(el.dataset.b)].grids[Number(el.dataset.g)]);
+  }
+  let generation = 0;
+  function fillRest(bi) {
+    const mine = ++generation;
+    const grids = [...document.querySelectorAll('.grid')].filter((el) => !el.childElementCount);
+    let at = 0;
+    const step = () => {
+      if (mine !== generation) return;
+      for (const end = Math.min(grids.length, at + FIRST_GRIDS); at < end; at++) fillGrid(grids[at]);
+      if (at < grids.length) requestAnimationFrame(step);
+      else document.documentElement.dataset.drawn = String(bi);
+    };
+    requestAnimationFrame(step);
+  }
+  const FIRST_GRIDS = 16;
+
   function blockView(bi, focus) {
     const b = ensure(bi);
     if (!b) return overview();
@@ -212,7 +235,7 @@
       : '';
     let body;
     if (b.version === 4) {
-      body = `<div class="grids">${b.grids.map((g, gi) => gridHtml(bi, g, gi)).join('')}</div>${b.gridsOmitted ? `<p class="muted">${b.gridsOmitted} /24s without records or allocations are not drawn.</p>` : ''}`;
+      body = `<div class="grids">${b.grids.map((g, gi) => gridHtml(bi, g, gi, gi < FIRST_GRIDS)).join('')}</div>${b.gridsOmitted ? `<p class="muted">${b.gridsOmitted} /24s without records or allocations are not drawn.</p>` : ''}`;
     } else {
       body = `<p class="muted">Allocated prefixes and the /64s that hold records; every other address ${b.default ? `gets the generic name of <code>${esc(b.default)}</code>` : 'has no PTR'}.</p>
         <table class="v6"><thead><tr><th>prefix</th><th>account</th><th>addresses with a PTR of their own or findings</th></tr></thead><tbody>${b.nets.map((n, ni) => `<tr><td class="mono">${esc(n.prefix)}${n.delegated ? ' <span class="state"><i class="s-G"></i>delegated</span>' : ''}</td><td>${esc(n.account || '')}</td><td class="addrs">${n.addresses.map((a, k) => `<button class="addr mono" data-b="${bi}" data-net="${ni}" data-k="${k}"><i class="s-${a.state}"></i>${esc(a.ip)}</button>`).join('') || '<span class="muted">none</span>'}</td></tr>`).join('')}</tbody></table>`;
@@ -220,7 +243,10 @@
     main.innerHTML = `<section><p><a href="#">← all blocks</a></p><h2 class="mono">${esc(b.prefix)}</h2>
       <p>${esc(b.description || '')} <span class="muted">— <code>${esc(b.file)}</code>, owners ${b.owners.map((o) => `<code>${esc(o)}</code>`).join(' ') || 'none'}${b.default ? `, default <code>${esc(b.default)}</code>` : ''}</span></p>
       ${bar(b.shares)}${legend()}${allocs}${body}</section><aside></aside>`;
+    delete document.documentElement.dataset.drawn;
+    generation++;
     showDetails(focus || null);
+    if (b.version === 4) fillRest(bi);
     if (focus) {
       markSelected(focus, true);
       // Keyboard users continue from the address they looked up.
@@ -232,7 +258,11 @@
     document.querySelectorAll('.grid i.sel, .addr.sel').forEach((e) => e.classList.remove('sel'));
     selected = loc;
     let el = null;
-    if (loc.g !== undefined) el = document.querySelector(`.grid[data-g="${loc.g}"]`)?.children[loc.i];
+    if (loc.g !== undefined) {
+      const grid = document.querySelector(`.grid[data-g="${loc.g}"]`);
+      fillGrid(grid);
+      el = grid?.children[loc.i];
+    }
     else if (loc.net !== undefined) el = document.querySelector(`.addr[data-net="${loc.net}"][data-k="${loc.k}"]`);
     if (el) {
       el.classList.add('sel');
