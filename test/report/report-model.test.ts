@@ -37,3 +37,25 @@ describe('parseFindings: audit.json or check JSON', () => {
     expect(parseFindings('{"x":1}')).toEqual({ ok: false, reason: 'neither an audit report (fcrdnsFailures, drift) nor a findings report (diagnostics)' });
   });
 });
+
+describe('buildReportData: coverage of blocks too large to draw every /24', () => {
+  it('draws the /24s with records or allocations and counts the rest by the default', async () => {
+    const { mkdirSync, mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { loadRepository } = await import('../../src/loader/repository.js');
+    const { buildReportData } = await import('../../src/report/report-model.js');
+    const root = mkdtempSync(join(tmpdir(), 'rdns-model-'));
+    mkdirSync(join(root, 'zones'));
+    writeFileSync(join(root, 'rdns.yaml'), 'zones:\n  max_records: 70000\n');
+    writeFileSync(join(root, 'zones', 'a.yaml'), 'prefix: 10.0.0.0/15\ndefault: "{dashed}.example.net"\nallocations:\n  - prefix: 10.1.0.0/24\n    owners: ["@x"]\nrecords:\n  10.0.5.1: a.example.com\n  10.1.200.1: c.example.com\n');
+    const data = buildReportData({ repo: loadRepository(root) });
+    const b = data.blocks[0]!;
+    expect(b.grids.map((g) => g.prefix)).toEqual(['10.0.5.0/24', '10.1.0.0/24', '10.1.200.0/24']);
+    expect(b.gridsOmitted).toBe(509);
+    expect(b.counts).toMatchObject({ record: '2', default: '131070', none: '0' });
+    expect(b.grids[1]!.owners).toEqual([[0, data.owners.findIndex((o) => o.join() === '@x')]]);
+    expect(b.grids[0]!.states.slice(0, 3)).toBe('DRD');
+    expect(b.grids[0]!.ptrs[1]).toBe('a.example.com');
+  });
+});
