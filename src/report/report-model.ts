@@ -226,15 +226,15 @@ function blockData(block: Block, placed: readonly Placed[], ctx: BlockContext): 
     if (!had || (had.record.type === 'CNAME' && p.record.type === 'PTR')) byIp.set(p.ip.value, p);
   }
   const delegated = block.allocations.filter((a) => a.delegateTo && a.delegateTo.length > 0);
-  const delegatedZone = { delegatedTo: ['(customer)'] };
   const defaultChange = ctx.commitOf(ctx.changes?.defaultChange);
   const fileChange = ctx.commitOf(ctx.changes?.fileChange);
   const findingsOf = (ip: IpAddress): AddressFinding[] | undefined => ctx.findings?.get(formatIp(ip));
   const stateAt = (ip: IpAddress, p: Placed | undefined): AddressState => {
-    const inDelegation = delegated.some((a) => prefixContainsIp(a.prefix, ip));
-    return addressStateOf(p?.record, inDelegation ? delegatedZone : p?.zone, findingsOf(ip));
+    // An allocation with delegate_to is served by the customer's name servers, also where the render model has no record for it (IPv6 NS delegations).
+    const delegation = delegated.find((a) => prefixContainsIp(a.prefix, ip));
+    return addressStateOf(p?.record, delegation ? { delegatedTo: delegation.delegateTo } : p?.zone, findingsOf(ip));
   };
-  const detailOf = (ip: IpAddress, state: AddressState, _p: Placed | undefined): RecordDetail | undefined => {
+  const detailOf = (ip: IpAddress, state: AddressState): RecordDetail | undefined => {
     const r = recordsByIp.get(ip.value);
     if (r) return [r.ttl ?? 0, r.note ?? '', r.pos.line, ctx.commitOf(ctx.changes?.records.get(r.ipText))];
     // A reset record: the generic name or no PTR since the commit that removed it.
@@ -282,7 +282,7 @@ function blockData(block: Block, placed: readonly Placed[], ctx: BlockContext): 
         if (p && p.record.type === 'PTR') ptrs[i] = withoutTrailingDot(p.record.value);
         const o = ctx.ownersRef(ownersOf(block, ip));
         if (o !== lastOwners) owners.push([i, (lastOwners = o)]);
-        const d = detailOf(ip, state, p);
+        const d = detailOf(ip, state);
         if (d) records[i] = d;
         const f = findingRows(ip);
         if (f) findings[i] = f;
@@ -325,7 +325,7 @@ function blockData(block: Block, placed: readonly Placed[], ctx: BlockContext): 
       const own = recordsByIp.get(v);
       const state = p ? stateAt(ip, p) : own ? 'record' : stateAt(ip, undefined);
       counts[state]++;
-      const d = detailOf(ip, state, p);
+      const d = detailOf(ip, state);
       const f = findingRows(ip);
       rowFor(ip).addresses.push({
         ip: formatIp(ip),
