@@ -417,7 +417,12 @@
     const li = e.target.closest('li[data-i]');
     if (li) go(hits[Number(li.dataset.i)]);
   });
-  input.addEventListener('blur', () => setTimeout(() => (list.hidden = true), 150));
+  // Hide the list after a blur (late enough for a click on a result), unless the search got the focus back.
+  let hideTimer = 0;
+  input.addEventListener('blur', () => {
+    hideTimer = setTimeout(() => (list.hidden = true), 150);
+  });
+  input.addEventListener('focus', () => clearTimeout(hideTimer));
   document.addEventListener('keydown', (e) => {
     if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
       e.preventDefault();

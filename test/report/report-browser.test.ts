@@ -100,9 +100,9 @@ describe.skipIf(!enabled)('rdns report in Chromium', { timeout: 90_000 }, () => 
     await page.keyboard.press('Control+k');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('q');
     await page.keyboard.type('acme.example');
-    await page.waitForSelector('#results li[data-i]');
-    const found = await page.$$eval('#results li[data-i] .mono', (l) => l.map((x) => x.textContent));
-    expect(found).toEqual(['198.51.100.34', '2001:db8:100:20::25']);
+    // The list follows the typing (debounced): wait for the results of the whole query.
+    const found = (): Promise<(string | null)[]> => page.$$eval('#results li[data-i] .mono', (l) => l.map((x) => x.textContent));
+    await expect.poll(found, { timeout: 10_000 }).toEqual(['198.51.100.34', '2001:db8:100:20::25']);
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => location.hash === '#ip=198.51.100.34');
     expect(await page.textContent('aside h2')).toBe('198.51.100.34');
@@ -115,8 +115,7 @@ describe.skipIf(!enabled)('rdns report in Chromium', { timeout: 90_000 }, () => 
     expect(await page.textContent('aside h2')).toBe('2001:db8:100:20::25');
     expect(await page.textContent('aside')).toContain('@acme-corp');
     await page.fill('#q', '198.51.100.128/26');
-    await page.waitForSelector('#results li[data-i]');
-    expect(await page.$$eval('#results li[data-i]', (l) => l.map((x) => x.textContent))).toEqual(['block198.51.100.0/24Colo hall B', 'allocation198.51.100.128/26initech', '/24198.51.100.0/24198.51.100.0/24']);
+    await expect.poll(() => page.$$eval('#results:not([hidden]) li[data-i]', (l) => l.map((x) => x.textContent)), { timeout: 10_000 }).toEqual(['block198.51.100.0/24Colo hall B', 'allocation198.51.100.128/26initech', '/24198.51.100.0/24198.51.100.0/24']);
   });
 
   it('loads nothing from the network', () => {
