@@ -18,7 +18,12 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    files: ['bench/**/*.mjs', 'test/**/*.mjs'],
+    // The report page's script runs in the browser.
+    files: ['assets/**/*.js'],
+    languageOptions: { globals: globals.browser, sourceType: 'script' },
+  },
+  {
+    files: ['bench/**/*.mjs', 'test/**/*.mjs', 'docs/**/*.mjs'],
     languageOptions: { globals: globals.node },
   },
 );

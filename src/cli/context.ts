@@ -13,6 +13,8 @@ export interface CliContext {
   /** Colours and progress bars only on a terminal, never in CI logs. */
   readonly interactive: boolean;
   readonly color: boolean;
+  /** Resolves on Ctrl+C or SIGTERM (long-running commands: rdns serve). */
+  readonly waitForStop: () => Promise<void>;
 }
 
 export function processContext(cwd?: string): CliContext {
@@ -25,5 +27,9 @@ export function processContext(cwd?: string): CliContext {
     stderr: (t) => void process.stderr.write(t),
     interactive: tty,
     color: tty && !env.NO_COLOR,
+    waitForStop: () => new Promise<void>((r) => {
+      process.once('SIGINT', () => r());
+      process.once('SIGTERM', () => r());
+    }),
   };
 }

@@ -22,6 +22,8 @@ import { registerReset } from './commands/reset.js';
 import { registerBulk } from './commands/bulk.js';
 import { registerImport } from './commands/import.js';
 import { registerHistory } from './commands/history.js';
+import { registerReport } from './commands/report.js';
+import { registerServe } from './commands/serve.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
@@ -51,6 +53,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerBulk(program, context, setExit);
   registerImport(program, context, setExit);
   registerHistory(program, context, setExit);
+  registerReport(program, context, setExit);
+  registerServe(program, context, setExit);
 
   for (const cmd of program.commands) cmd.exitOverride();
   try {

@@ -15,6 +15,7 @@ const DIR = join(import.meta.dirname, '../../.github/workflows');
 const FILES = readdirSync(DIR).filter((f) => /\.ya?ml$/.test(f)).sort();
 
 interface Step {
+  id?: string;
   uses?: string;
   run?: string;
   with?: Record<string, unknown>;
@@ -187,5 +188,15 @@ jobs:
     expect(wf.on).toHaveProperty('schedule');
     expect(wf.jobs.audit!.permissions).toEqual({ contents: 'read', issues: 'write' });
     expect(wf.jobs.audit!.steps!.some((s) => s.run?.includes('npx rdns audit'))).toBe(true);
+    // The address map: built with the audit's findings, uploaded, linked from the step summary.
+    const steps = wf.jobs.audit!.steps!;
+    const report = steps.findIndex((s) => s.run?.includes('npx rdns report --out "$RUNNER_TEMP/map"'));
+    expect(report).toBeGreaterThan(0);
+    expect(steps[report]!.run).toContain('--audit "$RUNNER_TEMP/audit/audit.json"');
+    const upload = steps.findIndex((s) => s.id === 'map');
+    expect(upload).toBeGreaterThan(report);
+    expect(steps[upload]!.with).toMatchObject({ name: 'address-map', path: '${{ runner.temp }}/map/' });
+    const link = steps.find((s) => s.run?.includes('$GITHUB_STEP_SUMMARY') && s.run.includes('$MAP_URL'));
+    expect(link?.env).toEqual({ MAP_URL: '${{ steps.map.outputs.artifact-url }}' });
   });
 });

@@ -1,0 +1,54 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import { RdnsError } from '../../core/errors.js';
+import type { ChangeResult } from '../../edit/api.js';
+import { proposeChange } from '../../edit/propose.js';
+import { loadConfig } from '../../loader/config.js';
+import { readFindingsFile } from '../../report/index.js';
+import { startPortal } from '../../serve/portal-server.js';
+import type { CliContext } from '../context.js';
+import { addResolverOptions, resolverFromFlags, type ResolverFlags } from './check.js';
+import { actorOf, ownerOptions } from './set.js';
+import { prOptions, type PrFlags } from './pr-flow.js';
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** `rdns serve [--port N]`: the address map and the portal on loopback, behind a per-run token. */
+export function registerServe(program: Command, context: () => CliContext, setExit: (code: number) => void): void {
+  const cmd = program
+    .command('serve')
+    .description('the address map plus portal edits (set, reset, bulk paste with a preview) on http://127.0.0.1, behind a per-run token')
+    .option('--port <n>', 'port to listen on (0 = any free port)', '8053')
+    .option('--host <address>', 'interface to listen on; anything but loopback exposes the portal to the network', '127.0.0.1')
+    .option('--audit <file>', 'colour FCrDNS failures and drift from audit.json (or rdns check --format json output)')
+    .option('--no-fcrdns', 'no live FCrDNS verdict while typing a hostname');
+  ownerOptions(cmd);
+  prOptions(cmd);
+  addResolverOptions(cmd).action(async (opts: { port: string; host: string; audit?: string; fcrdns: boolean; as?: string; team?: string[] } & PrFlags & ResolverFlags) => {
+    const ctx = context();
+    if (!/^\d{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw new RdnsError(`--port ${opts.port}: expected a port number from 0 to 65535`, 2);
+    const findings = opts.audit ? readFindingsFile(resolve(ctx.root, opts.audit), opts.audit) : undefined;
+    let propose: ((r: ChangeResult, verb: string) => ReturnType<typeof proposeChange>) | undefined;
+    if (opts.pr) {
+      const token = ctx.env.GITHUB_TOKEN;
+      const repository = ctx.env.GITHUB_REPOSITORY;
+      if (!token) throw new RdnsError('--pr needs a GitHub token', 2, 'set GITHUB_TOKEN (a token that may push and open pull requests)');
+      if (!repository) throw new RdnsError('--pr needs the repository', 2, 'set GITHUB_REPOSITORY=owner/name');
+      const apiUrl = ctx.env.GITHUB_API_URL || loadConfig(ctx.root).config.githubApiUrl;
+      propose = (r, verb) => proposeChange(ctx.root, r, { token, repository, apiUrl, base: opts.base, verb, warn: (m) => ctx.stderr(`rdns: ${m}\n`) });
+    }
+    const resolver = opts.fcrdns ? resolverFromFlags(opts) : undefined;
+    let portal;
+    try {
+      portal = await startPortal({ root: ctx.root, host: opts.host, port: Number(opts.port), actor: actorOf(opts), propose, resolver, findings });
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new RdnsError(`cannot listen on ${opts.host}:${opts.port}: ${code ?? (e as Error).message}`, 2, code === 'EADDRINUSE' ? 'another program uses the port: pass --port N (or --port 0 for any free one)' : undefined);
+    }
+    if (!LOOPBACK.has(opts.host)) ctx.stderr(`rdns serve: listening on ${opts.host}, not loopback: anyone who can reach it and has the URL can edit\n`);
+    ctx.stdout(`rdns serve: open ${portal.url}\n(the token in the URL is new on every run; Ctrl+C stops the server)\n`);
+    await ctx.waitForStop();
+    await portal.close();
+    setExit(0);
+  });
+}
