@@ -78,16 +78,20 @@ export function parseYamlSource(text: string, file: string): YamlSource {
 
   const start = (n: Node | null | undefined, fallback: number): number => n?.range?.[0] ?? fallback;
 
+  /** Reports a tag outside the core schema; true when the node had one. */
+  const refuseTag = (node: unknown, fallback: number): boolean => {
+    const tag = (node as { tag?: string } | null)?.tag;
+    if (tag === undefined || CORE_TAGS.has(tag)) return false;
+    const at0 = tagStart(text, start(node as Node, fallback));
+    const token = text.slice(at0).match(/^!\S*/)?.[0] ?? tag;
+    diagnostics.push(diag('yaml.tag', `the YAML tag ${token} is not allowed: block files and rdns.yaml are plain YAML (strings, numbers, booleans, lists, mappings); remove the tag`, at(at0), { value: token }));
+    return true;
+  };
+
   const toJs = (node: unknown, fallback: number): unknown => {
     if (node === null || node === undefined) return null;
-    const tag = (node as { tag?: string }).tag;
-    if (tag !== undefined && !CORE_TAGS.has(tag)) {
-      const at0 = tagStart(text, start(node as Node, fallback));
-      const token = text.slice(at0).match(/^!\S*/)?.[0] ?? tag;
-      diagnostics.push(diag('yaml.tag', `the YAML tag ${token} is not allowed: block files and rdns.yaml are plain YAML (strings, numbers, booleans, lists, mappings); remove the tag`, at(at0), { value: token }));
-      // Reported once: the value goes on as written where it is plain data (a Buffer or Date is not).
-      if (isScalar(node) && node.value !== null && typeof node.value === 'object') return null;
-    }
+    // Reported once: the value goes on as written where it is plain data (a Buffer or Date is not).
+    if (refuseTag(node, fallback) && isScalar(node) && node.value !== null && typeof node.value === 'object') return null;
     if (isAlias(node)) {
       diagnostics.push(diag('yaml.alias', `alias *${node.source} is not allowed in block files; write the value out`, at(start(node, fallback))));
       return null;
@@ -106,6 +110,7 @@ export function parseYamlSource(text: string, file: string): YamlSource {
           diagnostics.push(diag('schema.invalid', 'a mapping key must be a plain value, not a list or mapping', at(keyStart)));
           continue;
         }
+        if (keyNode) refuseTag(keyNode, keyStart);
         const key = keyNode ? scalarKeyText(keyNode) : '';
         const valueStart = start(pair.value as Node | null, keyStart);
         if (Object.hasOwn(obj, key)) {

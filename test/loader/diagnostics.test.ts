@@ -122,6 +122,7 @@ const cases: Case[] = [
     message: /route53\.zones: "2\.0\.192\.in-addr\.arpa\." is not a reverse zone of any block/,
   },
   { code: 'yaml.tag', files: { 'zones/a.yaml': block('records:\n  198.51.100.1: !foo a.example.com\n') }, at: { file: 'zones/a.yaml', line: 3, column: 17 }, message: /tag !foo/ },
+  { code: 'yaml.tag', files: { 'zones/a.yaml': block('records:\n  !!binary AAAA: a.example.com\n') }, at: { file: 'zones/a.yaml', line: 3, column: 3 }, message: /!!binary/ },
   { code: 'yaml.tag', files: { 'rdns.yaml': 'defaults:\n  ttl: !!binary AAAA\n', 'zones/a.yaml': block('') }, at: { file: 'rdns.yaml', line: 2, column: 8 }, message: /!!binary/ },
   // The same addresses as 198.51.100.0/24, written as IPv6: both would publish 198.51.100.1.
   { code: 'prefix.invalid', files: { 'zones/a.yaml': block(''), 'zones/b.yaml': 'prefix: ::ffff:198.51.100.0/120\n' }, at: { file: 'zones/b.yaml', line: 1, column: 9 }, message: /IPv4-mapped IPv6 prefix.*198\.51\.100\.0\/24/ },
