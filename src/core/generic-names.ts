@@ -5,9 +5,9 @@
  * wins over every template. Pure; the ranges of a block are computed once per block.
  */
 import type { SourcePos } from './diagnostics.js';
-import { formatPrefix, type IpAddress, sizeOf } from './ip.js';
+import { formatPrefix, prefixContains, supernetOf, type IpAddress, sizeOf } from './ip.js';
 import type { Block } from './model.js';
-import { genericNameOf, rangeBounds, type AddressRange } from './template.js';
+import { checkTemplate, genericNameOf, rangeBounds, rebaseTemplate, templateShape, type AddressRange } from './template.js';
 
 export type NamingKind = 'pool' | 'allocation' | 'block';
 
@@ -154,4 +154,29 @@ export function firstSharedAddress(x: NamedRange, y: NamedRange): bigint | undef
   const v = v0 + ((lo - v0 + l - 1n) / l) * l;
   const first = v < lo ? v + l : v;
   return first <= hi ? first : undefined;
+}
+
+/**
+ * Whether two ranges' templates are one naming scheme: the same template over their
+ * common prefix (after counting `{host}` from there) that encodes every bit varying in it.
+ * Then they cannot give two addresses the same name.
+ */
+export function oneTemplate(x: NamedRange, y: NamedRange): boolean {
+  let common = x.prefix;
+  while (!prefixContains(common, y.prefix)) common = supernetOf({ version: common.version, value: common.network }, common.length - 1);
+  const tx = rebaseTemplate(x.template, x.prefix, common);
+  const ty = rebaseTemplate(y.template, y.prefix, common);
+  // Checked over the addresses from the first range's start to the last one's end.
+  const first = x.first < y.first ? x.first : y.first;
+  const last = x.last > y.last ? x.last : y.last;
+  return tx === ty && checkTemplate(tx, { prefix: common, offset: first - common.network, count: last - first + 1n }).ok;
+}
+
+/** Whether two ranges' templates may give the same name to two addresses (same shape, not one scheme, not both network-wide). */
+export function mayCollide(x: NamedRange, y: NamedRange): boolean {
+  if (templateShape(x.template) !== templateShape(y.template)) return false;
+  const cx = checkTemplate(x.template, x);
+  const cy = checkTemplate(y.template, y);
+  if (cx.ok && cy.ok && cx.coversNetwork && cy.coversNetwork) return false;
+  return !oneTemplate(x, y);
 }

@@ -7,11 +7,11 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import { diag, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { RdnsError } from '../core/errors.js';
-import { comparePrefix, formatPrefix, prefixContains, prefixContainsIp, sizeOf, supernetOf } from '../core/ip.js';
+import { comparePrefix, formatPrefix, prefixContains, prefixContainsIp, sizeOf } from '../core/ip.js';
 import type { Block, Config } from '../core/model.js';
 import { reverseZoneOf, zoneCountOf, type ReverseZone, type ZoneLayout } from '../core/reverse.js';
-import { checkTemplate, rebaseTemplate, templateShape } from '../core/template.js';
-import { describeRange, genericCountIn, namedRangesOf, namingRangeOf, type NamedRange } from '../core/generic-names.js';
+import { checkTemplate, templateShape } from '../core/template.js';
+import { describeRange, genericCountIn, namedRangesOf, namingRangeOf, oneTemplate, type NamedRange } from '../core/generic-names.js';
 import { planZones } from '../core/zone-plan.js';
 import { loadBlockFile, type LoadedBlock } from './block-file.js';
 import { loadBlockFilesParallel } from './parallel.js';
@@ -184,17 +184,6 @@ function checkRangeCollisions(sorted: readonly Block[]): Diagnostic[] {
     }
   }
   return out;
-}
-
-function oneTemplate(x: NamedRange, y: NamedRange): boolean {
-  let common = x.prefix;
-  while (!prefixContains(common, y.prefix)) common = supernetOf({ version: common.version, value: common.network }, common.length - 1);
-  const tx = rebaseTemplate(x.template, x.prefix, common);
-  const ty = rebaseTemplate(y.template, y.prefix, common);
-  // Checked over the addresses from the first range's start to the last one's end.
-  const first = x.first < y.first ? x.first : y.first;
-  const last = x.last > y.last ? x.last : y.last;
-  return tx === ty && checkTemplate(tx, { prefix: common, offset: first - common.network, count: last - first + 1n }).ok;
 }
 
 /** Route53 holds at most `maxRecordsPerZone` records per hosted zone; `default` fills every address. */
