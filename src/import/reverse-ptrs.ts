@@ -89,7 +89,12 @@ export function collectPtrs(records: readonly ZoneRecord[]): { ptrs: ImportedPtr
   for (const r of ptrByName.values()) {
     const ip = ipOfOwner(r.name);
     if (ip) add(ip, r);
-    else diagnostics.push(diag('import.skipped', `${r.name} is not the reverse name of one address; not imported`, { file: r.file, line: r.line, column: 1 }, { value: r.name }));
+    else if (zones.has(r.name)) {
+      // RFC 1101: a PTR at a reverse zone's apex names the network, not an address. Block files name addresses only.
+      diagnostics.push(
+        diag('import.refused', `${r.name} PTR ${r.rdata[0]}: a PTR at the apex of the zone names the network (RFC 1101), not an address; block files hold PTRs of addresses only, so it is not imported`, { file: r.file, line: r.line, column: 1 }, { value: r.name }),
+      );
+    } else diagnostics.push(diag('import.refused', `${r.name} is not the reverse name of one address; not imported`, { file: r.file, line: r.line, column: 1 }, { value: r.name }));
   }
   const unresolved = new Map<string, { count: number; first: ZoneRecord }>();
   for (const r of records) {
