@@ -158,8 +158,10 @@ function poolOfGenerate(list: ImportedPtr[], block: IpPrefix): PoolProposal | un
   if (step === undefined || !g) return undefined;
   const range = poolRange(block, list[0]!.ip.value, list[list.length - 1]!.ip.value, step, list.length);
   const v6 = block.version === 6;
-  const names: [string, (ip: bigint) => bigint][] = [['host', (v) => v - range.prefix.network]];
+  // IPv4 octets first: they mean the same whatever the pool's prefix.
+  const names: [string, (ip: bigint) => bigint][] = [];
   if (!v6) for (const [k, shift] of [['d', 0n], ['c', 8n], ['b', 16n], ['a', 24n]] as const) names.push([k, (v) => (v >> shift) & 255n]);
+  names.push(['host', (v) => v - range.prefix.network]);
   // The iterator as a placeholder plus a constant; one with no constant (`$` is the last octet) reads best.
   const fits = names
     .map(([name, valueOf]) => ({ name, c: BigInt(g.value) - valueOf(list[0]!.ip.value), valueOf }))
@@ -223,7 +225,7 @@ export function detectPools(ptrs: readonly ImportedPtr[], block: IpPrefix, taken
   const ranges: NamedRange[] = [...taken];
   for (const p of out) {
     const r = namedRange('pool', p.template, p, { file: p.source.file, line: p.source.line, column: 1 });
-    if (ranges.some((o) => mayCollide(o, r) || (o.prefix.length === r.prefix.length && o.prefix.network === r.prefix.network && firstSharedAddress(o, r) !== undefined))) continue;
+    if (ranges.some((o) => mayCollide(o, r) || (o.kind === 'pool' && o.prefix.length === r.prefix.length && o.prefix.network === r.prefix.network && firstSharedAddress(o, r) !== undefined))) continue;
     ranges.push(r);
     kept.push(p);
   }
