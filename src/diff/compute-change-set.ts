@@ -8,7 +8,7 @@ import type { BlockChange, ChangeCounts, ChangeKind, ChangeSet, PtrState, Record
 import { compareIp, formatPrefix, prefixContainsIp, sizeOf, type IpAddress } from '../core/ip.js';
 import type { Block, Config, PtrRecord } from '../core/model.js';
 import { reverseZoneOf, type ZoneLayout } from '../core/reverse.js';
-import { genericNameOf } from '../core/template.js';
+import { genericCountIn, genericPtrOf, namingRangeOf } from '../core/generic-names.js';
 
 /** One revision as the computation needs it (a {@link RevisionModel} from git/ fits). */
 export interface ChangeSetSide {
@@ -79,7 +79,7 @@ export function computeChangeSet(input: ChangeSetInput): ChangeSet {
     pos: l.rec.pos,
   });
   const defaultState = (side: ChangeSetSide, block: Block | undefined, ip: IpAddress): PtrState | undefined =>
-    block?.default ? { ptr: genericNameOf(block.default, ip, block.prefix), ttl: block.ttl ?? side.config.defaultTtl, source: 'default', file: block.file } : undefined;
+    block && genericPtrOf(block, ip) ? { ptr: genericPtrOf(block, ip)!.ptr, ttl: block.ttl ?? side.config.defaultTtl, source: 'default', file: block.file } : undefined;
   const same = (a: PtrState, b: PtrState): boolean => a.ptr === b.ptr && a.ttl === b.ttl;
 
   const changes: RecordChange[] = [];
@@ -163,13 +163,15 @@ function settingsOf(b: Block): Record<string, string> {
     classless: String(b.classless ?? ''),
     zones: JSON.stringify(b.zones),
     forward: JSON.stringify(b.forward ?? null),
-    allocations: JSON.stringify(b.allocations.map((a) => [formatPrefix(a.prefix), a.account, a.description, a.owners, a.delegateTo])),
+    allocations: JSON.stringify(b.allocations.map((a) => [formatPrefix(a.prefix), a.account, a.description, a.owners, a.delegateTo, a.default])),
+    pools: JSON.stringify((b.pools ?? []).map((p) => [formatPrefix(p.prefix), String(p.offset ?? ''), String(p.step ?? ''), String(p.count ?? ''), p.default, p.description])),
   };
 }
 
-/** Addresses of a block answered by its `default` (every address without a record of its own). */
+/** Addresses of a block answered by a template (block, allocation or pool `default`) rather than a record. */
 function genericCountOf(b: Block): number {
-  return b.default ? Math.max(0, Number(sizeOf(b.prefix)) - b.records.length) : 0;
+  const last = b.prefix.network + sizeOf(b.prefix) - 1n;
+  return Math.max(0, Number(genericCountIn(b, b.prefix.network, last)) - b.records.filter((r) => namingRangeOf(b, r.ip)).length);
 }
 
 function diffBlocks(baseBlocks: readonly Block[], headBlocks: readonly Block[], headPathOf: (f: string) => string): BlockChange[] {
@@ -189,7 +191,10 @@ function diffBlocks(baseBlocks: readonly Block[], headBlocks: readonly Block[], 
     const fields = Object.keys(before).filter((k) => before[k] !== after[k]);
     if (fields.length === 0) continue;
     const generics = genericCountOf(b);
-    const generic = fields.includes('default') && generics > 0 ? (h.default ? { renamed: generics, removed: 0 } : { renamed: 0, removed: generics }) : undefined;
+    // A change of the block's, an allocation's or a pool's template changes generic records.
+    const allocationTemplates = JSON.stringify(b.allocations.map((a) => a.default)) !== JSON.stringify(h.allocations.map((a) => a.default));
+    const templates = fields.includes('default') || fields.includes('pools') || allocationTemplates;
+    const generic = templates && generics > 0 ? (genericCountOf(h) > 0 ? { renamed: generics, removed: 0 } : { renamed: 0, removed: generics }) : undefined;
     out.push({ kind: 'modified', file: h.file, ...(h.file !== b.file ? { oldFile: b.file } : {}), prefix: after.prefix!, fields, pos: h.pos, ...(generic ? { generic } : {}) });
   }
   for (const h of headBlocks) if (!seen.has(h.file)) out.push({ kind: 'added', file: h.file, prefix: formatPrefix(h.prefix), fields: [], pos: h.pos });
