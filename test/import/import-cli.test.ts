@@ -143,6 +143,22 @@ records:
     expect(loadRepository(root).diagnostics).toEqual([]);
   });
 
+  it('refuses an apex PTR (RFC 1101 network name) of a zone without $ORIGIN with its line, and counts it', () => {
+    const zone = '$TTL 3600\n@ IN SOA ns1.example.net. h.example.net. 1 3600 600 1209600 300\n@ IN NS ns1.example.net.\n@ IN PTR net-198-51-100.example.net.\n1 PTR gw.example.net.\n';
+    const root = emptyRepo({ 'in/100.51.198.in-addr.arpa.zone': zone });
+    const r = runCli(['import', '--zone-file', 'in/100.51.198.in-addr.arpa.zone', '--apply', '--format', 'json'], { cwd: root });
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'error', code: 'import.refused', file: 'in/100.51.198.in-addr.arpa.zone', line: 4, column: 1, message: expect.stringContaining('names the network (RFC 1101)') }),
+    ]);
+    expect(out.summary).toMatchObject({ ptrs: 2, imported: 1, asTemplate: 0, refused: 1 });
+    expect(out.written).toEqual([]);
+    const skip = runCli(['import', '--zone-file', 'in/100.51.198.in-addr.arpa.zone', '--apply', '--skip-refused'], { cwd: root });
+    expect(skip.status).toBe(0);
+    expect(read(root, 'zones/198.51.100.0_24.yaml')).toContain('records:\n  198.51.100.1: gw.example.net\n');
+  });
+
   it('usage errors exit 2', () => {
     const root = emptyRepo();
     expect(runCli(['import'], { cwd: root }).status).toBe(2);
