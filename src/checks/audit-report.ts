@@ -60,8 +60,8 @@ export function auditMarkdown(r: AuditReport): string {
   out.push('## Coverage per block', '');
   out.push(
     ...table(
-      ['block', 'file', 'addresses', 'with a PTR in git', 'share', 'records', 'default', 'live PTRs'],
-      r.coverage.map((c) => [c.block, c.file, c.addresses, c.withPtr, pct(c.share), c.records, c.viaDefault ? 'yes' : 'no', c.scanned !== undefined ? `${c.live} of ${c.scanned}` : 'not scanned']),
+      ['block', 'file', 'addresses', 'with a PTR in git', 'share', 'records', 'pool names', 'default', 'live PTRs'],
+      r.coverage.map((c) => [c.block, c.file, c.addresses, c.withPtr, pct(c.share), c.records, c.poolNames, c.viaDefault ? 'yes' : 'no', c.scanned !== undefined ? `${c.live} of ${c.scanned}` : 'not scanned']),
     ),
     '',
   );

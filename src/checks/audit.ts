@@ -9,6 +9,8 @@ import { diag, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { withoutTrailingDot } from '../core/hostname.js';
 import { formatIp, formatPrefix, prefixContains, sizeOf, type IpAddress } from '../core/ip.js';
 import type { Block } from '../core/model.js';
+import { namingRangeOf } from '../core/generic-names.js';
+import { coverageOf } from './coverage.js';
 import { classlessZoneNameOf, reverseNameOf, reverseZonesOf, zoneCountOf, zoneNameOf, type ZoneLayout } from '../core/reverse.js';
 import { checkFcrdns, fcrdnsTargetsOfBlocks, GENERIC, type FcrdnsResult, type FcrdnsTarget } from './fcrdns.js';
 import { checkDelegation, type DirectOptions, type ZoneDelegation, type ZoneProbe } from './delegation.js';
@@ -65,6 +67,8 @@ export interface BlockCoverage {
   readonly share: number;
   readonly records: number;
   readonly viaDefault: boolean;
+  /** Addresses named by the templates of pools and allocations (decimal string). */
+  readonly poolNames: string;
   /** Addresses whose live PTR was read, and how many of them have one (absent when not scanned). */
   readonly scanned?: number;
   readonly live?: number;
@@ -154,6 +158,8 @@ export async function runAudit(input: AuditInput, resolver: DnsResolver, options
       const value = b.prefix.network + i;
       if (withRecord.has(value)) continue;
       const ip: IpAddress = { version: b.prefix.version, value };
+      // Pool and allocation names are FCrDNS targets already (with their git side).
+      if (namingRangeOf(b, ip)) continue;
       probes.push({ ip, ipText: formatIp(ip), pos: b.pos, file: b.file, block: formatPrefix(b.prefix) });
     }
   }
@@ -201,8 +207,8 @@ export async function runAudit(input: AuditInput, resolver: DnsResolver, options
 
   const coverage = input.blocks.map((b): BlockCoverage => {
     const size = sizeOf(b.prefix);
-    const withPtr = b.default ? size : BigInt(b.records.length);
-    const base = { file: b.file, block: formatPrefix(b.prefix), addresses: size.toString(), withPtr: withPtr.toString(), share: Number((withPtr * 1_000_000n) / size) / 1_000_000, records: b.records.length, viaDefault: Boolean(b.default) };
+    const { withPtr, poolNames } = coverageOf(b);
+    const base = { file: b.file, block: formatPrefix(b.prefix), addresses: size.toString(), withPtr: withPtr.toString(), share: Number((withPtr * 1_000_000n) / size) / 1_000_000, records: b.records.length, viaDefault: Boolean(b.default), poolNames: poolNames.toString() };
     return scanned.has(b.file) ? { ...base, scanned: Number(size), live: liveCount.get(b.file) ?? 0 } : base;
   });
 
@@ -336,3 +342,4 @@ function zoneProbes(input: AuditInput, maxZonesPerBlock: number): ZoneProbe[] {
   }
   return [...out.values()];
 }
+

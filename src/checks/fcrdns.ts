@@ -8,7 +8,7 @@ import { diag, sortDiagnostics, type Diagnostic, type DiagnosticCode, type Sourc
 import { withoutTrailingDot } from '../core/hostname.js';
 import { formatIp, formatPrefix, sizeOf, type IpAddress } from '../core/ip.js';
 import type { Block } from '../core/model.js';
-import { checkTemplate, genericNameOf } from '../core/template.js';
+import { addressesInRange, genericAddressesIn, genericCountIn, genericPtrOf, hasGenericNames, namedRangesOf } from '../core/generic-names.js';
 import { countGroups, findingsToDiagnostics, type Finding } from './group.js';
 import { mapPool } from './pool.js';
 import { type Answer, type DnsResolver } from './resolver.js';
@@ -80,21 +80,29 @@ export function fcrdnsTargetsOfBlocks(blocks: readonly Block[], options: TargetO
       withRecord.add(r.ip.value);
       targets.push({ ip: r.ip, ipText: r.ipText, ptr: r.ptr, source: 'record', file: b.file, pos: r.pos, block: blockText });
     }
-    if (!b.default || !checkTemplate(b.default, b.prefix).ok) continue;
-    const size = sizeOf(b.prefix);
-    const ranges: [bigint, bigint][] = size <= max ? [[0n, size]] : [[0n, sample], [size - sample, size]];
-    if (size > max) {
+    if (!hasGenericNames(b)) continue;
+    const last = b.prefix.network + sizeOf(b.prefix) - 1n;
+    const count = genericCountIn(b, b.prefix.network, last);
+    let values: bigint[];
+    if (count <= max) values = genericAddressesIn(b, b.prefix.network, last);
+    else {
       diagnostics.push(
-        diag('fcrdns.defaults-sampled', `${blockText} has ${size} addresses: checked the generic names of the first and last ${sample} only (blocks up to ${max} addresses are checked in full)`, b.pos, { value: b.default }),
+        diag('fcrdns.defaults-sampled', `${blockText} has ${count} addresses with a generic name: checked the first and last ${sample} of each template's range only (up to ${max} addresses are checked in full)`, b.pos, { value: b.default ?? namedRangesOf(b)[0]?.template }),
       );
-    }
-    for (const [from, to] of ranges) {
-      for (let i = from; i < to; i++) {
-        const value = b.prefix.network + i;
-        if (withRecord.has(value)) continue;
-        const ip: IpAddress = { version: b.prefix.version, value };
-        targets.push({ ip, ipText: formatIp(ip), ptr: genericNameOf(b.default, ip, b.prefix), source: 'default', file: b.file, pos: b.pos, block: blockText });
+      const seen = new Set<bigint>();
+      for (const r of namedRangesOf(b)) {
+        const step = r.step ?? 1n;
+        for (const v of addressesInRange(r, r.first, r.first + sample * step - 1n)) seen.add(v);
+        for (const v of addressesInRange(r, r.last - sample * step + 1n, r.last)) seen.add(v);
       }
+      values = [...seen].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+    }
+    for (const value of values) {
+      if (withRecord.has(value)) continue;
+      const ip: IpAddress = { version: b.prefix.version, value };
+      const g = genericPtrOf(b, ip);
+      if (!g) continue;
+      targets.push({ ip, ipText: formatIp(ip), ptr: g.ptr, source: 'default', file: b.file, pos: g.range.pos, block: blockText });
     }
   }
   return { targets, diagnostics };

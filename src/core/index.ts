@@ -2,6 +2,7 @@ export * from './ip.js';
 export * from './reverse.js';
 export * from './hostname.js';
 export * from './template.js';
+export * from './generic-names.js';
 export * from './diagnostics.js';
 export * from './model.js';
 export * from './zone-plan.js';

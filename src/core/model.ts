@@ -26,6 +26,24 @@ export interface Allocation {
   readonly owners: readonly string[];
   /** RFC 2317: name servers of the customer that serve this allocation's PTRs. */
   readonly delegateTo?: readonly string[];
+  /** Generic name template for the allocation's addresses without a record (wins over the block's). */
+  readonly default?: string;
+  readonly pos: SourcePos;
+}
+
+/**
+ * A sub-range of a block with its own generic names: every `step`-th address of `prefix`
+ * from `offset` (default 0, step 1), `count` of them at most. The most specific template
+ * (longest prefix; a pool before an allocation of the same prefix) names an address.
+ */
+export interface Pool {
+  readonly prefix: IpPrefix;
+  readonly offset?: bigint;
+  readonly step?: bigint;
+  readonly count?: bigint;
+  readonly default: string;
+  readonly description?: string;
+  /** Position of the pool's `prefix` value. */
   readonly pos: SourcePos;
 }
 
@@ -57,6 +75,8 @@ export interface Block {
   readonly zones: Readonly<Record<string, ZoneOptions>>;
   readonly forward?: ForwardOptions;
   readonly allocations: readonly Allocation[];
+  /** Sub-ranges with their own `default` (absent: none). */
+  readonly pools?: readonly Pool[];
   /** Sorted by IP. */
   readonly records: readonly PtrRecord[];
   readonly pos: SourcePos;

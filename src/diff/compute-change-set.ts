@@ -8,7 +8,7 @@ import type { BlockChange, ChangeCounts, ChangeKind, ChangeSet, DelegationChange
 import { compareIp, formatPrefix, prefixContainsIp, sizeOf, type IpAddress } from '../core/ip.js';
 import type { Block, Config, PtrRecord } from '../core/model.js';
 import { reverseZoneOf, reverseZonesOf, zoneCountOf, type ZoneLayout } from '../core/reverse.js';
-import { genericNameOf } from '../core/template.js';
+import { genericCountIn, genericPtrOf, namingRangeOf } from '../core/generic-names.js';
 
 /** One revision as the computation needs it (a {@link RevisionModel} from git/ fits). */
 export interface ChangeSetSide {
@@ -79,7 +79,7 @@ export function computeChangeSet(input: ChangeSetInput): ChangeSet {
     pos: l.rec.pos,
   });
   const defaultState = (side: ChangeSetSide, block: Block | undefined, ip: IpAddress): PtrState | undefined =>
-    block?.default ? { ptr: genericNameOf(block.default, ip, block.prefix), ttl: block.ttl ?? side.config.defaultTtl, source: 'default', file: block.file } : undefined;
+    block && genericPtrOf(block, ip) ? { ptr: genericPtrOf(block, ip)!.ptr, ttl: block.ttl ?? side.config.defaultTtl, source: 'default', file: block.file } : undefined;
   const same = (a: PtrState, b: PtrState): boolean => a.ptr === b.ptr && a.ttl === b.ttl;
 
   const changes: RecordChange[] = [];
@@ -178,13 +178,15 @@ function settingsOf(b: Block): Record<string, string> {
     classless: String(b.classless ?? ''),
     zones: JSON.stringify(b.zones),
     forward: JSON.stringify(b.forward ?? null),
-    allocations: JSON.stringify(b.allocations.map((a) => [formatPrefix(a.prefix), a.account, a.description, a.owners, a.delegateTo])),
+    allocations: JSON.stringify(b.allocations.map((a) => [formatPrefix(a.prefix), a.account, a.description, a.owners, a.delegateTo, a.default])),
+    pools: JSON.stringify((b.pools ?? []).map((p) => [formatPrefix(p.prefix), String(p.offset ?? ''), String(p.step ?? ''), String(p.count ?? ''), p.default, p.description])),
   };
 }
 
-/** Addresses of a block answered by its `default` (every address without a record of its own). */
+/** Addresses of a block answered by a template (block, allocation or pool `default`) rather than a record. */
 function genericCountOf(b: Block): number {
-  return b.default ? Math.max(0, Number(sizeOf(b.prefix)) - b.records.length) : 0;
+  const last = b.prefix.network + sizeOf(b.prefix) - 1n;
+  return Math.max(0, Number(genericCountIn(b, b.prefix.network, last)) - b.records.filter((r) => namingRangeOf(b, r.ip)).length);
 }
 
 /** Forward A/AAAA a block publishes: one per generic name outside delegated allocations. */
@@ -221,7 +223,9 @@ function recordEffects(before: Block | undefined, after: Block | undefined): Pic
   const out: { -readonly [K in 'generic' | 'forward' | 'delegations']?: BlockChange[K] } = {};
   const g0 = before ? genericCountOf(before) : 0;
   const g1 = after ? genericCountOf(after) : 0;
-  const sameDefault = (before?.default ?? '') === (after?.default ?? '');
+  // The block's, an allocation's or a pool's template: a change of any renames generic records.
+  const templatesOf = (b: Block | undefined): string => JSON.stringify([b?.default ?? '', (b?.allocations ?? []).map((a) => a.default ?? ''), (b?.pools ?? []).map((p) => [formatPrefix(p.prefix), p.offset, p.step, p.count, p.default])]);
+  const sameDefault = templatesOf(before) === templatesOf(after);
   if (!sameDefault || !before || !after) {
     if (g0 > 0 && g1 > 0) out.generic = { renamed: g0, removed: 0 };
     else if (g0 > 0) out.generic = { renamed: 0, removed: g0 };

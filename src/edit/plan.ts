@@ -8,7 +8,7 @@ import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
 import { normalizeHostname, withoutTrailingDot } from '../core/hostname.js';
 import { formatIp, formatPrefix, parseIp, prefixContainsIp, type IpAddress } from '../core/ip.js';
 import type { Block, Config, PtrRecord } from '../core/model.js';
-import { genericNameOf } from '../core/template.js';
+import { genericPtrOf } from '../core/generic-names.js';
 import { explainDenial } from '../policy/hostname-policy.js';
 import { ownerKey } from '../policy/owners.js';
 import { ownersOf } from '../policy/ownership.js';
@@ -117,7 +117,8 @@ export function isOwner(actor: Actor, block: Block, ip: IpAddress): boolean {
 /** The PTR an address has now in its block. */
 export function currentPtr(block: Block, record: PtrRecord | undefined, ip: IpAddress): PtrValue | undefined {
   if (record) return { ptr: record.ptr, source: 'record', ttl: record.ttl, note: record.note };
-  if (block.default) return { ptr: genericNameOf(block.default, ip, block.prefix), source: 'default' };
+  const generic = genericPtrOf(block, ip);
+  if (generic) return { ptr: generic.ptr, source: 'default' };
   return undefined;
 }
 
@@ -212,7 +213,7 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
       refuse(diag('record.ttl', `${ipText}: TTL ${req.ttl} is outside the allowed range ${repo.config.ttl.min}–${repo.config.ttl.max} (policy.ttl in rdns.yaml)`, req.pos, { ip: ipText, value: String(req.ttl) }));
       continue;
     }
-    const generic = block.default ? genericNameOf(block.default, ip, block.prefix) : undefined;
+    const generic = genericPtrOf(block, ip)?.ptr;
     if (host !== undefined && host !== generic) {
       const denied = explainDenial(host, repo.config);
       if (denied) {
@@ -249,7 +250,7 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
     const record = recordOf(block, ipText);
     const invalid = record ? undefined : options.invalidRecords?.get(`${block.file}|${ipText}`);
     const old: PtrValue | undefined = invalid !== undefined ? { ptr: invalid, source: 'record' } : currentPtr(block, record, ip);
-    const generic = block.default ? genericNameOf(block.default, ip, block.prefix) : undefined;
+    const generic = genericPtrOf(block, ip)?.ptr;
     let host = c.host;
     if (host !== undefined && host === generic && req.ttl === undefined && req.note === undefined) {
       notes.push(`${withoutTrailingDot(host)} is the block's default name for ${ipText}; no record is needed`);
@@ -260,7 +261,7 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
         unchanged.push({ ipText, file: block.file, current: old, pos: req.pos, notes: [...notes, old ? 'already the block default' : 'has no record'] });
         return;
       }
-      const now = block.default ? { ptr: generic!, source: 'default' as const } : undefined;
+      const now = generic !== undefined ? { ptr: generic, source: 'default' as const } : undefined;
       changes.push({ kind: 'reset', ip, ipText, file: block.file, old, new: now, edit: { op: 'reset', ip, ipText }, pos: req.pos, notes });
       return;
     }

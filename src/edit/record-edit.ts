@@ -24,6 +24,8 @@ export type EditResult = { ok: true; text: string } | { ok: false; reason: strin
 export interface TopLevelEdit {
   readonly key: string;
   readonly value: string;
+  /** Instead of a scalar: these lines (already indented YAML) as the new key's nested value. Only for a key the file lacks. */
+  readonly lines?: readonly string[];
 }
 
 interface Line {
@@ -417,6 +419,12 @@ export function editRecords(text: string, edits: readonly RecordEdit[], topLevel
   for (const t of topLevel) {
     const existing = keys.find((k) => k.key === t.key);
     const scalar = yamlScalar(t.value);
+    if (t.lines) {
+      if (existing) return { ok: false, reason: `"${t.key}:" is there already; cannot add to it` };
+      const at = records ? lineStart(records.line) : text.length;
+      splices.push({ from: at, to: at, text: `${!records && needsFinalEol ? eol : ''}${t.key}:${eol}${t.lines.map((l) => `${l}${eol}`).join('')}`, order: -1 });
+      continue;
+    }
     if (existing) {
       const l = lines[existing.line]!;
       const inline = inlineValue(text, existing.after, l.end);

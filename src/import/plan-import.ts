@@ -7,13 +7,14 @@
  */
 import { diag, type Diagnostic } from '../core/diagnostics.js';
 import { withoutTrailingDot } from '../core/hostname.js';
-import { compareIp, formatPrefix, prefixContainsIp, prefixesOverlap, sizeOf, type IpPrefix } from '../core/ip.js';
+import { compareIp, comparePrefix, formatPrefix, prefixContainsIp, prefixesOverlap, sizeOf, type IpPrefix } from '../core/ip.js';
 import type { Block, Config } from '../core/model.js';
-import { checkTemplate, genericNameOf } from '../core/template.js';
+import { checkTemplate } from '../core/template.js';
+import { genericPtrOf, namedRange, namedRangesOf, type NamedRange } from '../core/generic-names.js';
 import { explainDenial } from '../policy/hostname-policy.js';
 import { blockOf, planPtrChanges, type PlannedChange, type PtrRequest, type UnchangedRequest } from '../edit/plan.js';
 import { yamlScalar, type TopLevelEdit } from '../edit/record-edit.js';
-import { detectGenericTemplate, type GenericProposal } from './generic.js';
+import { detectGenericTemplate, detectPools, type GenericProposal, type PoolProposal } from './generic.js';
 import { describeZone, type ImportedPtr, type ImportedZone } from './reverse-ptrs.js';
 
 export interface NewBlockFile {
@@ -23,6 +24,17 @@ export interface NewBlockFile {
   readonly text: string;
   readonly records: number;
   readonly generic?: GenericProposal;
+  readonly pools: readonly PoolProposal[];
+}
+
+/** What became of the imported PTRs. */
+export interface ImportCounts {
+  /** Carried by git after the import: as records or as names of a template. */
+  readonly imported: number;
+  /** Of those, given by a template (block default, pool, allocation). */
+  readonly asTemplate: number;
+  /** Neither a record nor a template can carry them (import.refused). */
+  readonly refused: number;
 }
 
 export interface ImportPlan {
@@ -35,9 +47,12 @@ export interface ImportPlan {
   /** One line per zone and block for people. */
   readonly notes: string[];
   readonly conflicts: number;
+  readonly counts: ImportCounts;
 }
 
 export interface ImportOptions {
+  /** Refused PTRs are warnings, not errors: the loss is accepted. */
+  readonly skipRefused?: boolean;
   readonly overwrite?: boolean;
   /** Owners written into new block files. */
   readonly owners?: readonly string[];
@@ -55,7 +70,21 @@ export function blockFileName(prefix: IpPrefix, taken: ReadonlySet<string>): str
   return name;
 }
 
-function newBlockText(prefix: IpPrefix, zone: string, ptrs: readonly ImportedPtr[], generic: GenericProposal | undefined, options: ImportOptions, config: Pick<Config, 'defaultTtl'>): string {
+/** `pools:` entries for the proposals, in address order (indented as under a top-level key). */
+export function poolLines(pools: readonly PoolProposal[]): string[] {
+  const out: string[] = [];
+  const sorted = [...pools].sort((a, b) => comparePrefix(a.prefix, b.prefix) || Number((a.offset ?? 0n) - (b.offset ?? 0n)));
+  for (const p of sorted) {
+    out.push(`  - prefix: ${formatPrefix(p.prefix)}`);
+    if (p.offset !== undefined) out.push(`    offset: ${p.offset}`);
+    if (p.step !== undefined) out.push(`    step: ${p.step}`);
+    if (p.count !== undefined) out.push(`    count: ${p.count}`);
+    out.push(`    default: ${yamlScalar(p.template)}`);
+  }
+  return out;
+}
+
+function newBlockText(prefix: IpPrefix, zone: string, ptrs: readonly ImportedPtr[], generic: GenericProposal | undefined, pools: readonly PoolProposal[], options: ImportOptions, config: Pick<Config, 'defaultTtl'>): string {
   const lines = [
     '# yaml-language-server: $schema=../schema/block.schema.json',
     `# Imported by rdns import from ${options.sourceLabel.replace(/[\r\n]/g, ' ')} (zone ${zone}).`,
@@ -71,7 +100,10 @@ function newBlockText(prefix: IpPrefix, zone: string, ptrs: readonly ImportedPtr
   const common = [...ttls].sort((a, b) => b[1] - a[1])[0]?.[0];
   if (common !== undefined && common !== config.defaultTtl) lines.push(`ttl: ${common}`);
   if (generic) lines.push(`default: ${yamlScalar(generic.template)}`);
-  const own = ptrs.filter((p) => !generic?.matches.has(p.ipText)).sort((a, b) => compareIp(a.ip, b.ip));
+  if (pools.length > 0) lines.push('pools:', ...poolLines(pools));
+  const pooled = (ip: string): boolean => pools.some((p) => p.matches.has(ip));
+  // A TTL of their own is kept as a record: templates share the block's TTL.
+  const own = ptrs.filter((p) => !generic?.matches.has(p.ipText) && !pooled(p.ipText)).sort((a, b) => compareIp(a.ip, b.ip));
   if (own.length === 0) lines.push('records: {}');
   else {
     lines.push('records:');
@@ -141,6 +173,8 @@ export function planImport(repo: { blocks: readonly Block[]; config: Config }, z
   // A template that encodes only the host part (`host-{host}.…`) may serve one block only
   // (template.collision): the zones may name two blocks alike, but a default cannot.
   const hostOnly = new Map<string, string>();
+  // Every template range of the repository and of the new proposals: a new pool must not give their names.
+  const hostOnlyRanges: NamedRange[] = repo.blocks.flatMap((b) => [...namedRangesOf(b)]);
   for (const b of repo.blocks) {
     const c = b.default ? checkTemplate(b.default, b.prefix) : undefined;
     if (b.default && c?.ok && !c.coversNetwork) hostOnly.set(b.default.toLowerCase(), b.file);
@@ -162,6 +196,23 @@ export function planImport(repo: { blocks: readonly Block[]; config: Config }, z
   // Most specific zones first: an RFC 2317 child gets its block before its parent /24 is considered.
   const created: { prefix: IpPrefix; file: string }[] = [];
   const orphanZones = [...orphans].sort(([a], [b]) => (b?.prefix?.length ?? -1) - (a?.prefix?.length ?? -1));
+  let asTemplate = 0;
+  let refused = 0;
+  const refuse = (p: ImportedPtr, why: string): void => {
+    refused++;
+    const d = diag('import.refused', `${p.ipText}: ${withoutTrailingDot(p.ptr)} ${why}, and no template of the block gives this name; not imported${options.skipRefused ? ' (--skip-refused)' : ''}`, { file: p.source.file, line: p.source.line, column: 1 }, { ip: p.ipText, value: p.ptr });
+    diagnostics.push(options.skipRefused ? { ...d, severity: 'warning' } : d);
+  };
+  // Templates share the block's TTL: only PTRs with that TTL can become template names.
+  const commonTtl = (list: readonly ImportedPtr[], fallback: number): number => {
+    const ttls = new Map<number, number>();
+    for (const p of list) ttls.set(p.ttl, (ttls.get(p.ttl) ?? 0) + 1);
+    return [...ttls].sort((x, y) => y[1] - x[1])[0]?.[0] ?? fallback;
+  };
+  // A block default names every address: proposed only when the zone names every address of the block.
+  const wholeBlock = (list: readonly ImportedPtr[], prefix: IpPrefix): boolean => BigInt(list.length) === sizeOf(prefix);
+  const safePool = (p: PoolProposal): boolean => [p.offset, p.step, p.count].every((n) => n === undefined || n <= BigInt(Number.MAX_SAFE_INTEGER));
+
   for (const [zone, list] of orphanZones) {
     const overlapping = zone?.prefix ? [...repo.blocks, ...created].filter((b) => prefixesOverlap(b.prefix, zone.prefix!)) : [];
     if (!zone?.prefix || overlapping.length > 0) {
@@ -174,36 +225,42 @@ export function planImport(repo: { blocks: readonly Block[]; config: Config }, z
     }
     const prefix = zone.prefix;
     const file = blockFileName(prefix, taken);
-    const generic = unshared(defaultFits(prefix) ? detectGenericTemplate(list, prefix) : undefined, prefix, file);
+    const ttl = commonTtl(list, repo.config.defaultTtl);
+    const sameTtl = list.filter((p) => p.ttl === ttl);
+    const generic = unshared(defaultFits(prefix) && wholeBlock(list, prefix) ? detectGenericTemplate(sameTtl, prefix) : undefined, prefix, file);
+    const takenRanges: NamedRange[] = generic ? [namedRange('block', generic.template, { prefix }, { file, line: 1, column: 1 })] : [];
+    const pools = detectPools(sameTtl.filter((p) => !generic?.matches.has(p.ipText)), prefix, [...takenRanges, ...hostOnlyRanges]).filter(safePool);
+    for (const pool of pools) hostOnlyRanges.push(namedRange('pool', pool.template, pool, { file, line: 1, column: 1 }));
+    const pooled = new Set(pools.flatMap((x) => [...x.matches]));
     const kept: ImportedPtr[] = [];
     for (const p of list) {
-      if (generic?.matches.has(p.ipText)) {
+      if (generic?.matches.has(p.ipText) || pooled.has(p.ipText)) {
         kept.push(p);
+        asTemplate++;
         continue;
       }
       const denied = explainDenial(p.ptr, repo.config);
       if (denied) {
-        diagnostics.push(diag('import.skipped', `${p.ipText}: ${withoutTrailingDot(p.ptr)} is refused by the hostname policy (${denied}); not imported`, { file: p.source.file, line: p.source.line, column: 1 }, { ip: p.ipText, value: p.ptr }));
+        refuse(p, `is refused by the hostname policy (${denied})`);
         continue;
       }
       kept.push(p);
     }
     taken.add(file);
     created.push({ prefix, file });
-    const text = newBlockText(prefix, zone.name, kept, generic, options, repo.config);
-    const records = kept.length - (generic?.matches.size ?? 0);
-    newFiles.push({ file, prefix, zone: zone.name, text, records, generic });
-    notes.push(
-      `${file} (new): ${formatPrefix(prefix)} from ${zone.name}, ${kept.length} PTR${kept.length === 1 ? '' : 's'}${generic ? `; default "${generic.template}" gives ${generic.matches.size} of them, ${records} records` : `, ${records} records`}`,
-    );
+    const text = newBlockText(prefix, zone.name, kept, generic, pools, options, repo.config);
+    const templated = (generic?.matches.size ?? 0) + pooled.size;
+    const records = kept.length - templated;
+    newFiles.push({ file, prefix, zone: zone.name, text, records, generic, pools });
+    const how = [generic ? `default "${generic.template}" gives ${generic.matches.size}` : '', pools.length > 0 ? `${pools.length} pool${pools.length === 1 ? '' : 's'} give ${pooled.size}` : ''].filter(Boolean).join(', ');
+    notes.push(`${file} (new): ${formatPrefix(prefix)} from ${zone.name}, ${kept.length} PTR${kept.length === 1 ? '' : 's'}${how ? `; ${how} of them, ${records} records` : `, ${records} records`}`);
   }
 
   for (const [block, list] of inBlock) {
-    let template = block.default;
-    const found = defaultFits(block.prefix) ? detectGenericTemplate(list, block.prefix) : undefined;
+    const blockTtl = block.ttl ?? repo.config.defaultTtl;
+    const found = defaultFits(block.prefix) && wholeBlock(list, block.prefix) ? detectGenericTemplate(list, block.prefix) : undefined;
     const generic = block.default ? found : unshared(found, block.prefix, block.file);
     if (generic && !block.default) {
-      template = generic.template;
       topLevel.set(block.file, [{ key: 'default', value: generic.template }]);
       notes.push(`${block.file}: most names are generic; proposes default "${generic.template}" (gives ${generic.matches.size} of the ${list.length} imported PTRs)`);
     } else if (generic && block.default && generic.template !== block.default) {
@@ -211,13 +268,31 @@ export function planImport(repo: { blocks: readonly Block[]; config: Config }, z
       diagnostics.push(diag('import.conflict', `the zone names ${generic.matches.size} addresses by "${generic.template}", the block's default is "${block.default}"; those generic names are not imported`, block.pos, { value: generic.template }));
     }
     const records = new Map(block.records.map((r) => [r.ipText, r]));
+    const proposedDefault = generic && !block.default ? generic : undefined;
+    // What the block's templates already give, and runs the zone names by one pattern (new pools).
+    const given = (p: ImportedPtr): boolean => !records.has(p.ipText) && genericPtrOf(block, p.ip)?.ptr === p.ptr && p.ttl === blockTtl;
+    let pools: PoolProposal[] = [];
+    if (!block.pools) {
+      const open = list.filter((p) => !records.has(p.ipText) && !given(p) && !proposedDefault?.matches.has(p.ipText) && p.ttl === blockTtl);
+      const takenRanges = [...namedRangesOf(block), ...(proposedDefault ? [namedRange('block', proposedDefault.template, { prefix: block.prefix }, block.pos)] : []), ...hostOnlyRanges];
+      pools = detectPools(open, block.prefix, takenRanges).filter(safePool);
+      if (pools.length > 0) {
+        topLevel.set(block.file, [...(topLevel.get(block.file) ?? []), { key: 'pools', value: '', lines: poolLines(pools) }]);
+        for (const pool of pools) {
+          hostOnlyRanges.push(namedRange('pool', pool.template, pool, block.pos));
+          notes.push(`${block.file}: adds pool ${formatPrefix(pool.prefix)} "${pool.template}" (${pool.matches.size} PTRs${pool.fromGenerate ? `, $GENERATE on ${pool.source.file}:${pool.source.line}` : ''})`);
+        }
+      }
+    }
+    const pooled = new Set(pools.flatMap((x) => [...x.matches]));
     for (const p of list) {
-      // Covered by the (proposed) default, or generic naming the block's own default replaces (reported above).
-      if (generic?.matches.has(p.ipText)) continue;
+      // Covered by the (proposed) default or a new pool, or generic naming the block's own default replaces (reported above).
+      if (generic?.matches.has(p.ipText) || pooled.has(p.ipText)) {
+        asTemplate++;
+        continue;
+      }
       const rec = records.get(p.ipText);
-      const generic0 = template ? genericNameOf(template, p.ip, block.prefix) : undefined;
       // TTLs are compared as they take effect: the record's, else the block's, else the repository default.
-      const blockTtl = block.ttl ?? repo.config.defaultTtl;
       const ttl = p.ttl !== blockTtl ? p.ttl : undefined;
       const pos = { file: p.source.file, line: p.source.line, column: 1 };
       if (rec) {
@@ -234,13 +309,26 @@ export function planImport(repo: { blocks: readonly Block[]; config: Config }, z
         requests.push({ ip: p.ipText, host: p.ptr, pos });
         continue;
       }
-      if (generic0 === p.ptr && ttl === undefined) continue;
+      if (given(p)) {
+        asTemplate++;
+        continue;
+      }
       requests.push({ ip: p.ipText, host: p.ptr, ttl, pos });
     }
   }
 
   const plan = planPtrChanges(repo, requests);
-  // Refusals of imported names (policy, invalid) are reported, not fatal: the rest is imported.
-  for (const d of plan.diagnostics) diagnostics.push({ ...d, severity: 'warning', code: 'import.skipped', message: `${d.message} (not imported)` });
-  return { newFiles, changes: plan.changes, unchanged: plan.unchanged, topLevel, diagnostics, notes, conflicts };
+  // Names the policy refuses or that are invalid: no record can carry them, and no template gives them.
+  const bySource = new Map(ptrs.map((p) => [p.ipText, p]));
+  for (const d of plan.diagnostics) {
+    const p = d.ip ? bySource.get(d.ip) : undefined;
+    refused++;
+    const msg = `${d.message}; no template of the block gives this name; not imported${options.skipRefused ? ' (--skip-refused)' : ''}`;
+    const at = p ? { file: p.source.file, line: p.source.line, column: 1 } : { file: d.file, line: d.line, column: d.column };
+    diagnostics.push({ ...d, ...at, severity: options.skipRefused ? 'warning' : 'error', code: 'import.refused', message: msg });
+  }
+  const carried = ptrs.length - refused - diagnostics.filter((d) => d.code === 'import.no-block').reduce((n, d) => n + Number(/^(\d+) PTR/.exec(d.message)?.[1] ?? 0), 0);
+  return { newFiles, changes: plan.changes, unchanged: plan.unchanged, topLevel, diagnostics, notes, conflicts, counts: { imported: carried - (options.overwrite ? 0 : conflictsKept(diagnostics)), asTemplate, refused } };
 }
+
+const conflictsKept = (ds: readonly Diagnostic[]): number => ds.filter((d) => d.code === 'import.conflict' && d.ip !== undefined).length;

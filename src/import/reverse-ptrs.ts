@@ -8,7 +8,7 @@ import { diag, type Diagnostic } from '../core/diagnostics.js';
 import { normalizeHostname } from '../core/hostname.js';
 import { formatIp, formatPrefix, prefixContainsIp, type IpAddress, type IpPrefix } from '../core/ip.js';
 import { ipOfReverseName, prefixOfZoneName } from '../core/reverse.js';
-import type { ZoneRecord } from './zone-file.js';
+import type { GeneratedFrom, ZoneRecord } from './zone-file.js';
 
 export interface ImportedPtr {
   readonly ip: IpAddress;
@@ -18,6 +18,8 @@ export interface ImportedPtr {
   readonly ttl: number;
   /** Where it came from, for messages. */
   readonly source: { readonly file: string; readonly line: number };
+  /** Written by a `$GENERATE` line. */
+  readonly generated?: GeneratedFrom;
 }
 
 export interface ImportedZone {
@@ -62,7 +64,7 @@ export function collectPtrs(records: readonly ZoneRecord[]): { ptrs: ImportedPtr
       if (first) {
         // The same RR twice (an include read twice) is one record, as in BIND.
         if (first.rdata[0] === r.rdata[0]) continue;
-        diagnostics.push(diag('import.skipped', `${r.name} has several PTRs; only the first (${first.rdata[0]}, line ${first.line}) is imported`, { file: r.file, line: r.line, column: 1 }, { value: r.rdata[0] }));
+        diagnostics.push(diag('import.refused', `${r.name} has several PTRs; only the first (${first.rdata[0]}, line ${first.line}) can be imported, one PTR per address`, { file: r.file, line: r.line, column: 1 }, { value: r.rdata[0] }));
         continue;
       }
       ptrByName.set(r.name, r);
@@ -74,20 +76,25 @@ export function collectPtrs(records: readonly ZoneRecord[]): { ptrs: ImportedPtr
     const host = normalizeHostname(r.rdata[0] ?? '');
     const at = { file: (via ?? r).file, line: (via ?? r).line, column: 1 };
     if (!host.ok) {
-      diagnostics.push(diag('import.skipped', `${ipText}: ${host.reason}`, at, { ip: ipText, value: r.rdata[0] }));
+      diagnostics.push(diag('import.refused', `${ipText}: ${host.reason}; not imported`, at, { ip: ipText, value: r.rdata[0] }));
       return;
     }
     const prev = byIp.get(ipText);
     if (prev) {
-      if (prev.ptr !== host.value) diagnostics.push(diag('import.skipped', `${ipText} has two PTRs (${prev.ptr} and ${host.value}); the first is imported`, at, { ip: ipText, value: host.value }));
+      if (prev.ptr !== host.value) diagnostics.push(diag('import.refused', `${ipText} has two PTRs (${prev.ptr} and ${host.value}); only the first can be imported, one PTR per address`, at, { ip: ipText, value: host.value }));
       return;
     }
-    byIp.set(ipText, { ip, ipText, ptr: host.value, ttl: r.ttl, source: { file: r.file, line: r.line } });
+    byIp.set(ipText, { ip, ipText, ptr: host.value, ttl: r.ttl, source: { file: r.file, line: r.line }, ...(r.generate ? { generated: r.generate } : {}) });
   };
   for (const r of ptrByName.values()) {
     const ip = ipOfOwner(r.name);
     if (ip) add(ip, r);
-    else diagnostics.push(diag('import.skipped', `${r.name} is not the reverse name of one address; not imported`, { file: r.file, line: r.line, column: 1 }, { value: r.name }));
+    else if (zones.has(r.name)) {
+      // RFC 1101: a PTR at a reverse zone's apex names the network, not an address. Block files name addresses only.
+      diagnostics.push(
+        diag('import.refused', `${r.name} PTR ${r.rdata[0]}: a PTR at the apex of the zone names the network (RFC 1101), not an address; block files hold PTRs of addresses only, so it is not imported`, { file: r.file, line: r.line, column: 1 }, { value: r.name }),
+      );
+    } else diagnostics.push(diag('import.refused', `${r.name} is not the reverse name of one address; not imported`, { file: r.file, line: r.line, column: 1 }, { value: r.name }));
   }
   const unresolved = new Map<string, { count: number; first: ZoneRecord }>();
   for (const r of records) {

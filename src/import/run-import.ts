@@ -27,6 +27,8 @@ export interface ImportRunOptions {
   readonly apply?: boolean;
   readonly overwrite?: boolean;
   readonly owners?: readonly string[];
+  /** Accept the loss of refused PTRs: warnings, and the rest is written. */
+  readonly skipRefused?: boolean;
 }
 
 export interface ImportRunResult {
@@ -35,6 +37,8 @@ export interface ImportRunResult {
   readonly errors: number;
   readonly ptrCount: number;
   readonly written: string[];
+  /** PTRs carried by git after the import, of them by templates, and refused. */
+  readonly counts: { readonly imported: number; readonly asTemplate: number; readonly refused: number };
 }
 
 const MAX_ZONE_FILE_BYTES = 256 * 1024 * 1024;
@@ -106,7 +110,15 @@ export async function runImport(root: string, source: ImportSource, options: Imp
     }
   }
   const collected = collectPtrs(records);
-  diagnostics.push(...collected.diagnostics);
+  // PTRs the collection could not keep (two for one address, invalid names): refused, unless the loss is accepted.
+  let refusedEarly = 0;
+  for (const d of collected.diagnostics) {
+    if (d.code !== 'import.refused') diagnostics.push(d);
+    else {
+      refusedEarly++;
+      diagnostics.push(options.skipRefused ? { ...d, severity: 'warning', message: `${d.message} (--skip-refused)` } : d);
+    }
+  }
   // A zone file without SOA still names its zone through --origin.
   const zones = [...collected.zones];
   if (source.origin && !zones.some((z) => z.name === source.origin!.toLowerCase().replace(/\.?$/, '.'))) {
@@ -115,10 +127,12 @@ export async function runImport(root: string, source: ImportSource, options: Imp
   }
   const repo = loadRepository(root);
   const existingFiles = new Set(existsSync(join(repo.root, 'zones')) ? findBlockFiles(repo.root) : []);
-  const plan = planImport(repo, zones, collected.ptrs, { overwrite: options.overwrite, owners: options.owners, sourceLabel: labels.join(', '), existingFiles });
+  const plan = planImport(repo, zones, collected.ptrs, { overwrite: options.overwrite, owners: options.owners, skipRefused: options.skipRefused, sourceLabel: labels.join(', '), existingFiles });
   diagnostics.push(...plan.diagnostics);
   const written: string[] = [];
-  if (options.apply) {
+  const refused = plan.counts.refused + refusedEarly;
+  // Refused PTRs would be lost: nothing is written unless that is accepted.
+  if (options.apply && (refused === 0 || options.skipRefused)) {
     const w = writeChanges(repo.root, plan.changes, plan.topLevel);
     diagnostics.push(...w.diagnostics);
     if (w.diagnostics.length === 0) {
@@ -132,5 +146,6 @@ export async function runImport(root: string, source: ImportSource, options: Imp
     }
   }
   sortDiagnostics(diagnostics);
-  return { plan, diagnostics, errors: countErrors(diagnostics), ptrCount: collected.ptrs.length, written };
+  const counts = { imported: plan.counts.imported, asTemplate: plan.counts.asTemplate, refused };
+  return { plan, diagnostics, errors: countErrors(diagnostics), ptrCount: collected.ptrs.length + refusedEarly, written, counts };
 }

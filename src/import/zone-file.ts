@@ -19,6 +19,17 @@ export interface ZoneRecord {
   readonly rdata: readonly string[];
   readonly file: string;
   readonly line: number;
+  /** Records written by a `$GENERATE` line: which one (`id`), the iterator value and the line's right-hand side. */
+  readonly generate?: GeneratedFrom;
+}
+
+export interface GeneratedFrom {
+  readonly id: number;
+  readonly value: number;
+  /** The rdata template as written (`dyn-${-128,2,x}.pool.example.net.`). */
+  readonly rhs: string;
+  /** The origin relative names were completed with. */
+  readonly origin?: string;
 }
 
 export interface ZoneParseOptions {
@@ -231,6 +242,7 @@ export function parseZoneText(text: string, options: ZoneParseOptions): ZonePars
   const maxRecords = options.maxRecords ?? 5_000_000;
   let apex: string | undefined;
   let lastTtl: number | undefined;
+  let generateCount = 0;
 
   const parseFile = (body: string, file: string, originIn: string | undefined, stack: readonly string[], inheritedTtl?: number): number | undefined => {
     let origin = originIn ? absoluteName(originIn.endsWith('.') ? originIn : `${originIn}.`, '.') : undefined;
@@ -238,7 +250,7 @@ export function parseZoneText(text: string, options: ZoneParseOptions): ZonePars
     let lastOwner: string | undefined;
     const at = (line: number) => ({ file, line, column: 1 });
 
-    const addRecord = (ownerText: string | undefined, rest: Token[], line: number): void => {
+    const addRecord = (ownerText: string | undefined, rest: Token[], line: number, generated?: GeneratedFrom): void => {
       if (records.length >= maxRecords) {
         if (records.length === maxRecords) diagnostics.push(diag('import.syntax', `more than ${maxRecords} records; the rest is ignored`, at(line)));
         return;
@@ -297,7 +309,7 @@ export function parseZoneText(text: string, options: ZoneParseOptions): ZonePars
         const min = parseTtlText(rdata[6] ?? '');
         if (defaultTtl === undefined && min !== undefined) defaultTtl = ttl ?? min;
       }
-      records.push({ name: owner, ttl: ttl ?? defaultTtl ?? lastTtl ?? 3600, type, rdata, file, line });
+      records.push({ name: owner, ttl: ttl ?? defaultTtl ?? lastTtl ?? 3600, type, rdata, file, line, ...(generated ? { generate: generated } : {}) });
     };
 
     for (const e of tokenize(body, file, diagnostics)) {
@@ -361,6 +373,7 @@ export function parseZoneText(text: string, options: ZoneParseOptions): ZonePars
         return;
       }
       const lhs = args[1]!.text;
+      const id = ++generateCount;
       const middle = args.slice(2, -1);
       const rhs = args[args.length - 1]!.text;
       for (let v = start; v <= stop; v += step) {
@@ -370,7 +383,7 @@ export function parseZoneText(text: string, options: ZoneParseOptions): ZonePars
           diagnostics.push(diag('import.syntax', `$GENERATE: bad modifier in "${owner === undefined ? lhs : rhs}" (use \${offset,width,base})`, at(line)));
           return;
         }
-        addRecord(owner, [...middle, { text: data, quoted: false }], line);
+        addRecord(owner, [...middle, { text: data, quoted: false }], line, { id, value: v, rhs, origin });
       }
     }
     return defaultTtl;

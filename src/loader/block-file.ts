@@ -5,8 +5,9 @@
  */
 import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
 import { mixedScriptLabel, normalizeHostname, withoutTrailingDot } from '../core/hostname.js';
-import { compareIp, comparePrefix, formatIp, formatPrefix, ipv4EmbeddedProblem, parseIp, parsePrefix, prefixContains, prefixContainsIp, type IpPrefix } from '../core/ip.js';
-import type { Allocation, Block, Config, PtrRecord, ZoneOptions } from '../core/model.js';
+import { compareIp, comparePrefix, formatIp, formatPrefix, ipv4EmbeddedProblem, parseIp, parsePrefix, prefixContains, prefixContainsIp, sizeOf, type IpPrefix } from '../core/ip.js';
+import type { Allocation, Block, Config, Pool, PtrRecord, ZoneOptions } from '../core/model.js';
+import { describeRange, firstSharedAddress, namedRange } from '../core/generic-names.js';
 import { reverseZonesOf, zoneCountOf, zoneLayoutOf } from '../core/reverse.js';
 import { checkTemplate } from '../core/template.js';
 import { explainDenial } from '../policy/hostname-policy.js';
@@ -37,7 +38,8 @@ interface RawBlock {
   classless?: boolean;
   zones?: Record<string, { zone_id?: string; mode?: ZoneOptions['mode'] }>;
   forward?: { zone: string; zone_id?: string };
-  allocations?: { prefix: string; account?: string; description?: string; owners?: string[]; delegate_to?: string[] }[];
+  allocations?: { prefix: string; account?: string; description?: string; owners?: string[]; delegate_to?: string[]; default?: string }[];
+  pools?: { prefix: string; offset?: number; step?: number; count?: number; default: string; description?: string }[];
   records?: Record<string, string | RawRecordObject> | null;
 }
 
@@ -97,6 +99,7 @@ function buildBlock(raw: RawBlock, source: YamlSource, file: string, config: Con
   }
 
   const allocations = buildAllocations(raw, block, source, diagnostics);
+  const pools = buildPools(raw, block, source, diagnostics);
   const records = buildRecords(raw, block, source, config, diagnostics);
   // The customer's name servers answer for a delegated allocation: a record here is never published.
   for (const a of allocations) {
@@ -149,6 +152,7 @@ function buildBlock(raw: RawBlock, source: YamlSource, file: string, config: Con
       zones,
       forward,
       allocations,
+      pools: pools.length > 0 ? pools : undefined,
       records,
       pos: source.valuePos(['prefix']),
     },
@@ -195,7 +199,13 @@ function buildAllocations(raw: RawBlock, block: IpPrefix, source: YamlSource, ou
       if (h.ok) delegateTo.push(h.value);
       else out.push(diag('hostname.invalid', `delegate_to: ${h.reason}`, source.valuePos(['allocations', i, 'delegate_to', j]), { value: ns }));
     });
-    list.push({ prefix: p.value, account: a.account, description: a.description, owners, delegateTo: a.delegate_to ? delegateTo : undefined, pos });
+    let template: string | undefined;
+    if (a.default !== undefined) {
+      const t = checkTemplate(a.default, p.value);
+      if (t.ok) template = a.default;
+      else out.push(diag(t.code, `allocation ${formatPrefix(p.value)} default template: ${t.reason}`, source.valuePos(['allocations', i, 'default']), { value: a.default }));
+    }
+    list.push({ prefix: p.value, account: a.account, description: a.description, owners, delegateTo: a.delegate_to ? delegateTo : undefined, default: template, pos });
   });
   const sorted = [...list].sort((x, y) => comparePrefix(x.prefix, y.prefix));
   for (let i = 1; i < sorted.length; i++) {
@@ -203,6 +213,55 @@ function buildAllocations(raw: RawBlock, block: IpPrefix, source: YamlSource, ou
     const cur = sorted[i]!;
     if (prefixContains(prev.prefix, cur.prefix)) {
       out.push(diag('allocation.overlap', `allocation ${formatPrefix(cur.prefix)} overlaps ${formatPrefix(prev.prefix)} (line ${prev.pos.line})`, cur.pos));
+    }
+  }
+  return list;
+}
+
+/** `pools:` entries: inside the block, with a template that names every address of the pool uniquely. */
+function buildPools(raw: RawBlock, block: IpPrefix, source: YamlSource, out: Diagnostic[]): Pool[] {
+  const list: Pool[] = [];
+  (raw.pools ?? []).forEach((entry, i) => {
+    const pos = source.valuePos(['pools', i, 'prefix']);
+    const p = parsePrefix(entry.prefix);
+    if (!p.ok) {
+      out.push(diag('prefix.invalid', `pool prefix ${p.reason}`, pos, { value: entry.prefix }));
+      return;
+    }
+    if (!prefixContains(block, p.value)) {
+      out.push(diag('pool.outside-block', `pool ${formatPrefix(p.value)} is not inside the block ${formatPrefix(block)}`, pos, { value: entry.prefix }));
+      return;
+    }
+    const pool: Pool = {
+      prefix: p.value,
+      offset: entry.offset === undefined ? undefined : BigInt(entry.offset),
+      step: entry.step === undefined ? undefined : BigInt(entry.step),
+      count: entry.count === undefined ? undefined : BigInt(entry.count),
+      default: entry.default,
+      description: entry.description,
+      pos,
+    };
+    if ((pool.offset ?? 0n) >= sizeOf(p.value)) {
+      out.push(diag('pool.empty', `pool ${formatPrefix(p.value)}: offset ${entry.offset} is past the end of the prefix (${sizeOf(p.value)} addresses), so the pool has no address`, source.valuePos(['pools', i, 'offset']), { value: String(entry.offset) }));
+      return;
+    }
+    const t = checkTemplate(entry.default, pool);
+    if (!t.ok) {
+      out.push(diag(t.code, `pool ${formatPrefix(p.value)} default template: ${t.reason}`, source.valuePos(['pools', i, 'default']), { value: entry.default }));
+      return;
+    }
+    list.push(pool);
+  });
+  // Pools of one prefix must not share an address: neither is more specific than the other.
+  for (let i = 0; i < list.length; i++) {
+    for (let j = 0; j < i; j++) {
+      const a = list[j]!;
+      const b = list[i]!;
+      if (a.prefix.network !== b.prefix.network || a.prefix.length !== b.prefix.length) continue;
+      const shared = firstSharedAddress(namedRange('pool', a.default, a, a.pos), namedRange('pool', b.default, b, b.pos));
+      if (shared === undefined) continue;
+      const ipText = formatIp({ version: block.version, value: shared });
+      out.push(diag('pool.overlap', `${describeRange({ kind: 'pool', ...b })} shares addresses with the pool on line ${a.pos.line} (first ${ipText}), and neither is more specific; give them other offsets or steps, or one a longer prefix`, b.pos, { ip: ipText }));
     }
   }
   return list;

@@ -9,8 +9,9 @@ import { diag, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { RdnsError } from '../core/errors.js';
 import { comparePrefix, formatIp, formatPrefix, prefixContains, prefixContainsIp, sizeOf, type IpAddress } from '../core/ip.js';
 import type { Block, Config } from '../core/model.js';
-import { prefixOfZoneName, reverseZoneOf, zoneCountOf, type ZoneLayout } from '../core/reverse.js';
-import { checkTemplate, genericNameOf } from '../core/template.js';
+import { prefixOfZoneName, reverseZoneOf, zoneCountOf, type ReverseZone, type ZoneLayout } from '../core/reverse.js';
+import { checkTemplate, genericNameOf, templateShape } from '../core/template.js';
+import { describeRange, genericCountIn, namedRangesOf, namingRangeOf, oneTemplate, type NamedRange } from '../core/generic-names.js';
 import { planZones } from '../core/zone-plan.js';
 import { loadBlockFile, type LoadedBlock } from './block-file.js';
 import { loadBlockFilesParallel } from './parallel.js';
@@ -273,19 +274,36 @@ function checkAcrossBlocks(sorted: readonly Block[]): Diagnostic[] {
     }
     open.push(b);
   }
-  const byTemplate = new Map<string, Block>();
+  out.push(...checkRangeCollisions(sorted));
+  return out;
+}
+
+/**
+ * Templates of different ranges (blocks, allocations, pools, in one file or several) that
+ * can give the same name. Host-only placeholders all render as numbers, so `h{d}` and
+ * `h{host}` can collide: ranges whose templates have the same shape are compared. Two of
+ * them are safe together only when they are one template over their common prefix (after
+ * counting `{host}` from there) that encodes every bit that varies in it.
+ */
+function checkRangeCollisions(sorted: readonly Block[]): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const byShape = new Map<string, { range: NamedRange; block: Block }[]>();
   for (const b of sorted) {
-    if (!b.default) continue;
-    const check = checkTemplate(b.default, b.prefix);
-    if (!check.ok || check.coversNetwork) continue;
-    // Host-only placeholders all render as numbers, so `h{d}` and `h{host}` can give the same
-    // name: compare the templates' shapes, with every placeholder standing for a number.
-    const key = b.default.toLowerCase().replace(/\{[^{}]*\}/g, '{}');
-    const first = byTemplate.get(key);
-    if (first) {
-      const same = first.default === b.default ? `default "${b.default}" is also used by ${first.file}` : `default "${b.default}" has the same shape as "${first.default}" in ${first.file}`;
-      out.push(diag('template.collision', `${same} and encodes only the host part, so both blocks would give out the same names; use {dashed}`, b.pos, { value: b.default }));
-    } else byTemplate.set(key, b);
+    for (const r of namedRangesOf(b)) {
+      const check = checkTemplate(r.template, r);
+      if (!check.ok || check.coversNetwork) continue;
+      const key = templateShape(r.template);
+      const seen = byShape.get(key) ?? [];
+      byShape.set(key, seen);
+      const clash = seen.find((o) => !oneTemplate(o.range, r));
+      if (clash) {
+        const where = clash.block === b ? `${describeRange(clash.range)} (line ${clash.range.pos.line})` : clash.range.kind === 'block' ? clash.block.file : `${describeRange(clash.range)} in ${clash.block.file}`;
+        const same = clash.range.template === r.template ? `default "${r.template}" is also used by ${where}` : `default "${r.template}" has the same shape as "${clash.range.template}" in ${where}`;
+        out.push(diag('template.collision', `${r.kind === 'block' ? '' : `${describeRange(r)}: `}${same} and encodes only the host part, so both would give out the same names; use {dashed}`, r.pos, { value: r.template }));
+        continue;
+      }
+      seen.push({ range: r, block: b });
+    }
   }
   return out;
 }
@@ -357,7 +375,28 @@ function checkZoneSizes(blocks: readonly Block[], layouts: ReadonlyMap<string, Z
       }
       continue;
     }
-    for (const r of b.records) if (prefixContainsIp(b.prefix, r.ip)) add(reverseZoneOf(r.ip, layout).name, 1n, b);
+    const ranges = namedRangesOf(b);
+    if (ranges.length > 0) {
+      // Pools and allocations with a default: their addresses per zone, and the records outside them.
+      const zones = new Map<string, ReverseZone>();
+      for (const r of ranges) {
+        if (r.size === 0n) continue;
+        const z0 = reverseZoneOf({ version: b.prefix.version, value: r.first }, layout);
+        const span = sizeOf(z0.prefix);
+        if ((r.last - r.first) / span > 4096n) continue;
+        for (let v = z0.prefix.network; v <= r.last; v += span) {
+          const z = reverseZoneOf({ version: b.prefix.version, value: v }, layout);
+          zones.set(z.name, z);
+        }
+      }
+      const blockLast = b.prefix.network + sizeOf(b.prefix) - 1n;
+      for (const [name, z] of zones) {
+        const lo = z.prefix.network > b.prefix.network ? z.prefix.network : b.prefix.network;
+        const hi = z.prefix.network + sizeOf(z.prefix) - 1n < blockLast ? z.prefix.network + sizeOf(z.prefix) - 1n : blockLast;
+        add(name, genericCountIn(b, lo, hi), b);
+      }
+    }
+    for (const r of b.records) if (prefixContainsIp(b.prefix, r.ip) && !namingRangeOf(b, r.ip)) add(reverseZoneOf(r.ip, layout).name, 1n, b);
   }
   for (const [zone, { count, block }] of counts) {
     if (count > BigInt(config.maxRecordsPerZone)) {

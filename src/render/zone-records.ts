@@ -22,7 +22,7 @@ import {
 } from '../core/ip.js';
 import type { Block, Config, ZoneMode, ZoneOptions } from '../core/model.js';
 import { classlessZoneNameOf, reverseNameOf, reverseZonesOf, zoneCountOf, zoneLayoutOf, zoneNameOf, type ReverseZone, type ZoneLayout } from '../core/reverse.js';
-import { genericNameOf } from '../core/template.js';
+import { genericAddressesIn, genericCountIn, genericPtrOf, hasGenericNames } from '../core/generic-names.js';
 import { isNormalizedHostname } from '../core/hostname.js';
 
 export type RecordSource = 'record' | 'default' | 'delegation';
@@ -235,26 +235,27 @@ function blockContents(block: Block, layout: ZoneLayout, config: Config, out: Di
       childRecords.set(d, list);
       list.push({ ...rec, name: childOwnerName(ip, d) });
     };
-    const tooMany = span.last - span.first + 1n > BigInt(config.maxRecordsPerZone);
-    if (block.default && tooMany) {
+    // Generic names: the block default, and allocations and pools with their own (the most specific wins).
+    const templated = hasGenericNames(block);
+    const genericCount = templated ? genericCountIn(block, span.first, span.last) : 0n;
+    const tooMany = genericCount > BigInt(config.maxRecordsPerZone);
+    if (templated && tooMany) {
       // Validation reports this too; callers that render an unvalidated repository must not loop over 2^80 addresses.
-      out.push(diag('zone.too-large', `default would give ${span.last - span.first + 1n} addresses of ${zone.name} a PTR, more than zones.max_records (${config.maxRecordsPerZone}); only explicit records are rendered`, block.pos, { value: zone.name }));
+      out.push(diag('zone.too-large', `default would give ${genericCount} addresses of ${zone.name} a PTR, more than zones.max_records (${config.maxRecordsPerZone}); only explicit records are rendered`, block.pos, { value: zone.name }));
     }
-    if (block.default && !tooMany) {
-      // Every address of the zone inside the block: explicit record, else the generic name.
-      for (let v = span.first; v <= span.last; v++) {
+    if (templated && !tooMany) {
+      // Every templated address of the zone inside the block: explicit record, else the generic name.
+      const generic = genericAddressesIn(block, span.first, span.last);
+      for (const v of generic) {
         const ip: IpAddress = { version: block.prefix.version, value: v };
         const r = explicit.get(v);
-        if (r) emit(ip, r.ptr, r.ttl ?? ttl, 'record');
-        else {
-          const name = genericNameOf(block.default, ip, block.prefix);
-          emit(ip, name, ttl, 'default');
-          if (block.forward && !delegationOf(ip)) forward.push({ name, type: ip.version === 4 ? 'A' : 'AAAA', ttl, value: formatIp(ip) });
-        }
+        if (r) continue;
+        const name = genericPtrOf(block, ip)!.ptr;
+        emit(ip, name, ttl, 'default');
+        if (block.forward && !delegationOf(ip)) forward.push({ name, type: ip.version === 4 ? 'A' : 'AAAA', ttl, value: formatIp(ip) });
       }
-    } else {
-      for (const r of block.records) if (prefixContainsIp(zone.prefix, r.ip)) emit(r.ip, r.ptr, r.ttl ?? ttl, 'record');
     }
+    for (const r of block.records) if (prefixContainsIp(zone.prefix, r.ip)) emit(r.ip, r.ptr, r.ttl ?? ttl, 'record');
     for (const d of delegations) {
       if (!prefixContains(zone.prefix, d.prefix)) continue;
       const at: IpAddress = { version: d.prefix.version, value: d.prefix.network };

@@ -8,9 +8,10 @@ import { writeRepo } from '../helpers/repo-files.js';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
+// Both blocks give half or more of their addresses a PTR (no coverage.low warning).
 const bad = {
-  'zones/b.yaml': 'prefix: 198.51.100.0/24\nrecords:\n  198.51.100.22: mail\n  198.51.100.23: ok.example.com\n',
-  'zones/a.yaml': 'prefix: 192.0.2.0/24\nrecords:\n  192.0.2.1: "gw:1.example.net"\n',
+  'zones/b.yaml': 'prefix: 198.51.100.22/31\nrecords:\n  198.51.100.22: mail\n  198.51.100.23: ok.example.com\n',
+  'zones/a.yaml': 'prefix: 192.0.2.0/24\nrecords:\n  192.0.2.1: "gw:1.example.net"\ndefault: "{dashed}.example.net"\n',
 };
 
 describe('rdns validate (the real process)', () => {
@@ -22,7 +23,9 @@ describe('rdns validate (the real process)', () => {
     const r = runCli(['validate'], { cwd: root });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^ok: 4 files, 15 records, 0 errors, 0 warnings$/m);
+    // 192.0.2.0/24 names 5 of its 256 addresses and has no default.
+    expect(r.stdout).toMatch(/^zones\/192\.0\.2\.0_24\.yaml:\d+:9: warning coverage\.low 192\.0\.2\.0\/24: 5 of 256 addresses \(1\.9%\) have a PTR in git/m);
+    expect(r.stdout).toMatch(/^ok with warnings: 4 files, 15 records, 0 errors, 1 warning$/m);
   });
 
   it('prints compiler-style text and exits 1 on errors', () => {
@@ -86,6 +89,22 @@ describe('rdns validate (the real process)', () => {
     const root = writeRepo(bad);
     const r = runCli(['-C', root, 'validate', '--format', 'json'], { cwd: tmpdir() });
     expect(JSON.parse(r.stdout).summary.errors).toBe(2);
+  });
+});
+
+describe('rdns validate: coverage', () => {
+  it('warns for an IPv4 block that gives most addresses no PTR, and counts pool names as covered', () => {
+    const sparse = 'prefix: 198.51.100.0/24\nrecords:\n  198.51.100.1: gw.example.net\n';
+    const pooled = `${sparse}pools:\n  - prefix: 198.51.100.128/25\n    default: "dyn-{host}.pool.example.net"\n`;
+    const r = runCli(['validate', '--format', 'json'], { cwd: writeRepo({ 'zones/a.yaml': sparse }) });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).diagnostics).toEqual([
+      expect.objectContaining({ severity: 'warning', code: 'coverage.low', file: 'zones/a.yaml', line: 1, column: 9, value: '0.3', message: expect.stringContaining('1 of 256 addresses (0.3%)') }),
+    ]);
+    const ok = runCli(['validate'], { cwd: writeRepo({ 'zones/a.yaml': pooled }) });
+    expect(ok.stdout).toBe('ok: 1 file, 1 record, 0 errors, 0 warnings\n');
+    // IPv6 space is named sparsely: no warning.
+    expect(runCli(['validate'], { cwd: writeRepo({ 'zones/a.yaml': 'prefix: 2001:db8::/48\n' }) }).stdout).toMatch(/0 warnings/);
   });
 });
 

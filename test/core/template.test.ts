@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseIp, parsePrefix, type IpPrefix, firstAddress, lastAddress } from '../../src/core/ip.js';
-import { checkTemplate, genericNameOf } from '../../src/core/template.js';
+import { checkTemplate, genericNameOf, rebaseTemplate } from '../../src/core/template.js';
 
 const net = (t: string): IpPrefix => {
   const r = parsePrefix(t);
@@ -93,5 +93,54 @@ describe('default templates: refused', () => {
     expect(name('{dashed}.x.example', '2001:db8::', '2001:db8::/120')).toBe('2001-db8--0.x.example.');
     expect(genericNameOf('{dashed}.x.example', lastAddress(block), block)).toBe('2001-db8--ff.x.example.');
     expect(genericNameOf('{dashed}.x.example', firstAddress(block), block)).toBe('2001-db8--0.x.example.');
+  });
+});
+
+describe('template offsets and formats ({host+N:x2}, as $GENERATE ${offset,width,base})', () => {
+  it.each([
+    ['dyn-{d-128:x2}.pool.example.net', '198.51.100.130', '198.51.100.128/25', 'dyn-02.pool.example.net.'],
+    ['dyn-{host:x2}.pool.example.net', '198.51.100.255', '198.51.100.128/25', 'dyn-7f.pool.example.net.'],
+    ['dhcp{d:3}.pool.example.net', '198.51.100.7', '198.51.100.0/24', 'dhcp007.pool.example.net.'],
+    ['c{host+1}.example.net', '203.0.113.64', '203.0.113.64/26', 'c1.example.net.'],
+    ['o{d:o}.example.net', '192.0.2.8', '192.0.2.0/24', 'o10.example.net.'],
+    ['v6-{host:d}.example.net', '2001:db8::ff', '2001:db8::/120', 'v6-255.example.net.'],
+    ['v6-{host:x4}.example.net', '2001:db8::ff', '2001:db8::/112', 'v6-00ff.example.net.'],
+  ])('%s for %s in %s', (template, address, range, expected) => {
+    expect(checkTemplate(template, net(range))).toMatchObject({ ok: true });
+    expect(name(template, address, range)).toBe(expected);
+  });
+
+  it.each([
+    ['dyn-{d-129}.example.net', '198.51.100.128/25', 'template.invalid', /negative \(-1\)/],
+    ['x{dashed+1}.example.net', '198.51.100.0/24', 'template.invalid', /offsets and formats apply to \{host\} and \{a\}/],
+    ['x{host:q}.example.net', '198.51.100.0/24', 'template.invalid', /unknown placeholder/],
+    ['h{c:x}{d:x}.example.net', '198.51.0.0/16', 'template.collision', /run together/],
+    ['h{c:x2}{d:x2}.example.net', '198.51.0.0/16', 'template.ok', /./],
+    ['h{c:3}{d:3}.example.net', '198.51.0.0/16', 'template.ok', /./],
+  ])('%s on %s → %s', (template, range, code, why) => {
+    const r = checkTemplate(template, net(range));
+    if (code === 'template.ok') return expect(r.ok).toBe(true);
+    expect(r).toMatchObject({ ok: false, code, reason: expect.stringMatching(why) });
+  });
+
+  it('proves uniqueness from bits for a stepped pool: every 2nd address needs bits 25-30 only, never enumerating', () => {
+    const pool = { prefix: net('198.51.100.128/25'), step: 2n };
+    // {d} encodes all host bits; a template that drops the lowest bit is fine only with a step of 2.
+    expect(checkTemplate('dyn-{d}.example.net', pool).ok).toBe(true);
+    expect(checkTemplate('{hex}.example.net', { prefix: net('2001:db8::/32'), step: 1n << 20n }).ok).toBe(true);
+    expect(checkTemplate('h{host}.example.net', { prefix: net('2001:db8::/64'), step: 3n })).toMatchObject({ ok: true });
+  });
+
+  it('rebases {host} onto another prefix without changing a name', () => {
+    const block = net('198.51.100.0/24');
+    const pool = net('198.51.100.16/28');
+    const t = rebaseTemplate('h{host}.example.net', block, pool);
+    expect(t).toBe('h{host+16}.example.net');
+    for (let i = 16n; i < 32n; i++) {
+      const ip = { version: 4 as const, value: block.network + i };
+      expect(genericNameOf(t, ip, pool)).toBe(genericNameOf('h{host}.example.net', ip, block));
+    }
+    const v6 = rebaseTemplate('h{host}.example.net', net('2001:db8::/112'), net('2001:db8::100/120'));
+    expect(v6).toBe('h{host+256:x4}.example.net');
   });
 });

@@ -20,13 +20,19 @@ const writeZone = (root: string, f: string, text: string): string => {
   return root;
 };
 
-const EXPECTED_24 = (source: string): string => `# yaml-language-server: $schema=../schema/block.schema.json
+// The $GENERATE lines become pools (the second one with its offset and step); from an AXFR,
+// which has no $GENERATE, the run of host-N names still becomes a pool, the four srv names stay records.
+const EXPECTED_24 = (source: string, generate = true): string => `# yaml-language-server: $schema=../schema/block.schema.json
 # Imported by rdns import from ${source} (zone 100.51.198.in-addr.arpa.).
 prefix: 198.51.100.0/24
 description: "Imported from 100.51.198.in-addr.arpa"
 owners: ["@example-isp/noc"]
-default: "host-{host}.pool.example.net"
-records:
+pools:
+  - prefix: 198.51.100.0/24
+    offset: 100
+    count: 120
+    default: "host-{${generate ? 'd' : 'host'}}.pool.example.net"
+${generate ? '  - prefix: 198.51.100.40/29\n    step: 2\n    default: "srv-{d+10:x2}.example.net"\n' : ''}records:
   198.51.100.1: gw1.example.net
   198.51.100.2:
     ptr: gw2.example.net
@@ -35,22 +41,24 @@ records:
   198.51.100.23:
     ptr: www.example.com
     ttl: 86400
-  198.51.100.40: srv-32.example.net
-  198.51.100.42: srv-34.example.net
-  198.51.100.44: srv-36.example.net
-  198.51.100.46: srv-38.example.net
-`;
+${generate ? '' : '  198.51.100.40: srv-32.example.net\n  198.51.100.42: srv-34.example.net\n  198.51.100.44: srv-36.example.net\n  198.51.100.46: srv-38.example.net\n'}`;
 
 describe('rdns import --zone-file (the real process)', () => {
-  it('previews, then creates a block file with a proposed default instead of 120 generic lines', () => {
+  it('previews, refuses what no record or template carries (exit 1, nothing written), then creates a block file with pools with --skip-refused', () => {
     const root = emptyRepo();
     const zone = fixture('db.198.51.100');
     const preview = runCli(['import', '--zone-file', zone, '--owner', '@example-isp/noc'], { cwd: root });
-    expect(preview.status).toBe(0);
-    expect(preview.stdout).toContain('zones/198.51.100.0_24.yaml (new): 198.51.100.0/24 from 100.51.198.in-addr.arpa., 128 PTRs; default "host-{host}.pool.example.net" gives 120 of them, 8 records');
-    expect(preview.stdout).toMatch(/warning import\.skipped 198\.51\.100\.3: gw3\.100\.51\.198\.in-addr\.arpa is refused by the hostname policy \(.*an embedded IP address/);
+    expect(preview.status).toBe(1);
+    expect(preview.stdout).toContain('zones/198.51.100.0_24.yaml (new): 198.51.100.0/24 from 100.51.198.in-addr.arpa., 128 PTRs; 2 pools give 124 of them, 4 records');
+    expect(preview.stdout).toMatch(/db\.198\.51\.100:14:1: error import\.refused 198\.51\.100\.3: gw3\.100\.51\.198\.in-addr\.arpa is refused by the hostname policy \(.*an embedded IP address.*\), and no template of the block gives this name; not imported/);
+    expect(preview.stdout).toContain('129 PTRs read: 128 imported (124 as template names, 4 as records), 1 refused\n');
     expect(existsSync(join(root, 'zones/198.51.100.0_24.yaml'))).toBe(false);
-    const applied = runCli(['import', '--zone-file', zone, '--owner', '@example-isp/noc', '--apply'], { cwd: root });
+    const refused = runCli(['import', '--zone-file', zone, '--owner', '@example-isp/noc', '--apply'], { cwd: root });
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain('nothing written: 1 PTR was refused; fix it, or run with --skip-refused to import the rest without it');
+    expect(existsSync(join(root, 'zones/198.51.100.0_24.yaml'))).toBe(false);
+    const applied = runCli(['import', '--zone-file', zone, '--owner', '@example-isp/noc', '--apply', '--skip-refused'], { cwd: root });
+    expect(applied.stdout).toMatch(/warning import\.refused 198\.51\.100\.3: .*\(--skip-refused\)/);
     expect(applied.status).toBe(0);
     expect(read(root, 'zones/198.51.100.0_24.yaml')).toBe(EXPECTED_24(`zone file ${zone}`));
     expect(loadRepository(root).diagnostics).toEqual([]);
@@ -61,7 +69,7 @@ describe('rdns import --zone-file (the real process)', () => {
     const r = runCli(['import', '--zone-file', fixture('classless/db.113.0.203'), '--zone-file', fixture('classless/db.0-25.113.0.203'), '--apply', '--format', 'json'], { cwd: root });
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.newFiles).toEqual([{ file: 'zones/203.0.113.0_25.yaml', prefix: '203.0.113.0/25', zone: '0-25.113.0.203.in-addr.arpa.', records: 3, default: null, defaultCovers: 0 }]);
+    expect(out.newFiles).toEqual([{ file: 'zones/203.0.113.0_25.yaml', prefix: '203.0.113.0/25', zone: '0-25.113.0.203.in-addr.arpa.', records: 3, default: null, defaultCovers: 0, pools: [] }]);
     expect(out.diagnostics).toEqual([expect.objectContaining({ code: 'import.no-block', ip: '203.0.113.200', message: expect.stringContaining('overlaps zones/203.0.113.0_25.yaml') })]);
     expect(read(root, 'zones/203.0.113.0_25.yaml')).toContain('prefix: 203.0.113.0/25\ndescription: "Imported from 0-25.113.0.203.in-addr.arpa"\nclassless: true\nttl: 600\nrecords:\n  203.0.113.5: api.example.org\n  203.0.113.6: shop.example.org\n  203.0.113.10: vps10.customers.example.net\n');
     expect(loadRepository(root).diagnostics).toEqual([]);
@@ -75,20 +83,28 @@ records:
   198.51.100.22: mx.example.com   # moved in NOC-1
 `;
     const root = emptyRepo({ 'zones/b.yaml': block });
-    const r = runCli(['import', '--zone-file', fixture('db.198.51.100'), '--format', 'json'], { cwd: root });
+    const r = runCli(['import', '--zone-file', fixture('db.198.51.100'), '--format', 'json', '--skip-refused'], { cwd: root });
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.diagnostics.filter((d: { code: string }) => d.code === 'import.conflict').map((d: { line: number; message: string }) => [d.line, d.message])).toEqual([
-      [1, expect.stringContaining('the zone names 120 addresses by "host-{host}.pool.example.net", the block\'s default is "{dashed}.static.example.net"')],
       [5, '198.51.100.22: the zone says mail.example.com, the block file says mx.example.com; kept (use --overwrite to take the zone\'s)'],
     ]);
-    expect(out.changes.map((c: { kind: string; ip: string }) => `${c.kind} ${c.ip}`)).toEqual(['added 198.51.100.2', 'added 198.51.100.23', 'added 198.51.100.40', 'added 198.51.100.42', 'added 198.51.100.44', 'added 198.51.100.46']);
-    expect(out.summary).toMatchObject({ conflicts: 2, unchanged: 1, newFiles: 0 });
+    // The zone's generic runs become pools of the block (they win over its default there); the rest are records.
+    expect(out.changes.map((c: { kind: string; ip: string }) => `${c.kind} ${c.ip}`)).toEqual(['added 198.51.100.2', 'added 198.51.100.23']);
+    expect(out.summary).toMatchObject({ conflicts: 1, unchanged: 1, newFiles: 0, refused: 1 });
     expect(read(root, 'zones/b.yaml')).toBe(block);
-    const o = runCli(['import', '--zone-file', fixture('db.198.51.100'), '--overwrite', '--apply'], { cwd: root });
+    const o = runCli(['import', '--zone-file', fixture('db.198.51.100'), '--overwrite', '--apply', '--skip-refused'], { cwd: root });
     expect(o.status).toBe(0);
     expect(read(root, 'zones/b.yaml')).toBe(`prefix: 198.51.100.0/24
 default: "{dashed}.static.example.net"   # ours
+pools:
+  - prefix: 198.51.100.0/24
+    offset: 100
+    count: 120
+    default: "host-{d}.pool.example.net"
+  - prefix: 198.51.100.40/29
+    step: 2
+    default: "srv-{d+10:x2}.example.net"
 records:
   198.51.100.1: gw1.example.net
   198.51.100.2:
@@ -98,11 +114,8 @@ records:
   198.51.100.23:
     ptr: www.example.com
     ttl: 86400
-  198.51.100.40: srv-32.example.net
-  198.51.100.42: srv-34.example.net
-  198.51.100.44: srv-36.example.net
-  198.51.100.46: srv-38.example.net
 `);
+    expect(loadRepository(root).diagnostics).toEqual([]);
   });
 
   it('imports TTLs outside policy.ttl with the nearest allowed one, so the written files validate', () => {
@@ -119,15 +132,31 @@ records:
     expect(loadRepository(root).diagnostics).toEqual([]);
   });
 
-  it('proposes a host-only default for one block only: the second zone named the same way keeps records, and both files validate', () => {
+  it('proposes a host-only template for one block only: the second zone named the same way keeps records, and both files validate', () => {
     const zone = (n: number): string => `$ORIGIN ${n}.51.198.in-addr.arpa.\n$TTL 3600\n@ IN SOA ns1.example.net. h.example.net. 1 3600 600 1209600 300\n$GENERATE 1-20 $ PTR h-$.example.net.\n`;
     const root = emptyRepo({ 'in/db.100': zone(100), 'in/db.101': zone(101) });
     const r = runCli(['import', '--zone-file', 'in/db.100', '--zone-file', 'in/db.101', '--apply'], { cwd: root });
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('zones/198.51.101.0_24.yaml: default "h-{host}.example.net" is not proposed: it encodes only the host part and zones/198.51.100.0_24.yaml has it already; those PTRs stay records\n');
-    expect(read(root, 'zones/198.51.100.0_24.yaml')).toContain('default: "h-{host}.example.net"\n');
+    expect(read(root, 'zones/198.51.100.0_24.yaml')).toContain('pools:\n  - prefix: 198.51.100.0/27\n    offset: 1\n    count: 20\n    default: "h-{d}.example.net"\n');
+    expect(read(root, 'zones/198.51.101.0_24.yaml')).not.toContain('pools:');
     expect(read(root, 'zones/198.51.101.0_24.yaml')).toContain('records:\n  198.51.101.1: h-1.example.net\n');
     expect(loadRepository(root).diagnostics).toEqual([]);
+  });
+
+  it('refuses an apex PTR (RFC 1101 network name) of a zone without $ORIGIN with its line, and counts it', () => {
+    const zone = '$TTL 3600\n@ IN SOA ns1.example.net. h.example.net. 1 3600 600 1209600 300\n@ IN NS ns1.example.net.\n@ IN PTR net-198-51-100.example.net.\n1 PTR gw.example.net.\n';
+    const root = emptyRepo({ 'in/100.51.198.in-addr.arpa.zone': zone });
+    const r = runCli(['import', '--zone-file', 'in/100.51.198.in-addr.arpa.zone', '--apply', '--format', 'json'], { cwd: root });
+    expect(r.status).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.diagnostics).toEqual([
+      expect.objectContaining({ severity: 'error', code: 'import.refused', file: 'in/100.51.198.in-addr.arpa.zone', line: 4, column: 1, message: expect.stringContaining('names the network (RFC 1101)') }),
+    ]);
+    expect(out.summary).toMatchObject({ ptrs: 2, imported: 1, asTemplate: 0, refused: 1 });
+    expect(out.written).toEqual([]);
+    const skip = runCli(['import', '--zone-file', 'in/100.51.198.in-addr.arpa.zone', '--apply', '--skip-refused'], { cwd: root });
+    expect(skip.status).toBe(0);
+    expect(read(root, 'zones/198.51.100.0_24.yaml')).toContain('records:\n  198.51.100.1: gw.example.net\n');
   });
 
   it('usage errors exit 2', () => {
@@ -155,10 +184,10 @@ describe.runIf(bindOrSkip())('rdns import --axfr from a real BIND on loopback', 
 
   it('transfers the zone and writes the same block as the zone file import', () => {
     const root = emptyRepo();
-    const r = runCli(['import', '--axfr', bind.address, '100.51.198.in-addr.arpa', '--owner', '@example-isp/noc', '--apply'], { cwd: root });
+    const r = runCli(['import', '--axfr', bind.address, '100.51.198.in-addr.arpa', '--owner', '@example-isp/noc', '--apply', '--skip-refused'], { cwd: root });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(read(root, 'zones/198.51.100.0_24.yaml')).toBe(EXPECTED_24(`AXFR of 100.51.198.in-addr.arpa from ${bind.address}`));
+    expect(read(root, 'zones/198.51.100.0_24.yaml')).toBe(EXPECTED_24(`AXFR of 100.51.198.in-addr.arpa from ${bind.address}`, false));
   });
 
   it('transfers a classless zone', () => {

@@ -28,8 +28,9 @@ export function registerImport(program: Command, context: () => CliContext, setE
     .option('--owner <handle>', 'owners of new block files (@user or @org/team, repeatable)', collect, [] as string[])
     .option('--overwrite', 'take the zone\'s PTR where it disagrees with a block file (default: report the conflict, keep the file)')
     .option('--apply', 'write the block files (default: preview only)')
+    .option('--skip-refused', 'accept the loss of PTRs that neither a record nor a template can carry: warnings, and the rest is written')
     .addOption(changeFormatOption())
-    .action(async (zones: string[], opts: { zoneFile: string[]; origin?: string; axfr?: string; timeout: number; owner: string[]; overwrite?: boolean; apply?: boolean; format: Format }) => {
+    .action(async (zones: string[], opts: { zoneFile: string[]; origin?: string; axfr?: string; timeout: number; owner: string[]; overwrite?: boolean; apply?: boolean; skipRefused?: boolean; format: Format }) => {
       const ctx = context();
       if (opts.zoneFile.length === 0 && !opts.axfr) throw new RdnsError('nothing to import', 2, 'pass --zone-file FILE or --axfr SERVER ZONE');
       if (opts.axfr && zones.length === 0) throw new RdnsError('--axfr needs the zone to transfer', 2, 'rdns import --axfr 192.0.2.53 100.51.198.in-addr.arpa');
@@ -40,18 +41,18 @@ export function registerImport(program: Command, context: () => CliContext, setE
       const r = await runImport(
         ctx.root,
         { zoneFiles: opts.zoneFile, origin: opts.origin, axfr: opts.axfr ? { server: opts.axfr, zones, timeoutMs: opts.timeout * 1000 } : undefined },
-        { apply: Boolean(opts.apply), overwrite: Boolean(opts.overwrite), owners: opts.owner },
+        { apply: Boolean(opts.apply), overwrite: Boolean(opts.overwrite), owners: opts.owner, skipRefused: Boolean(opts.skipRefused) },
       );
       const p = r.plan;
       const files = new Set([...p.changes.map((c) => c.file), ...p.newFiles.map((f) => f.file), ...p.topLevel.keys()]).size;
-      const summary = { ...summarize(r.diagnostics, files, p.changes.length + p.newFiles.reduce((n, f) => n + f.records, 0)), ptrs: r.ptrCount, newFiles: p.newFiles.length, conflicts: p.conflicts, unchanged: p.unchanged.length };
+      const summary = { ...summarize(r.diagnostics, files, p.changes.length + p.newFiles.reduce((n, f) => n + f.records, 0)), ptrs: r.ptrCount, imported: r.counts.imported, asTemplate: r.counts.asTemplate, refused: r.counts.refused, newFiles: p.newFiles.length, conflicts: p.conflicts, unchanged: p.unchanged.length };
       if (opts.format === 'json') {
         ctx.stdout(
           `${JSON.stringify(
             {
               diagnostics: r.diagnostics.map(diagnosticJson),
               summary,
-              newFiles: p.newFiles.map((f) => ({ file: f.file, prefix: formatPrefix(f.prefix), zone: f.zone, records: f.records, default: f.generic?.template ?? null, defaultCovers: f.generic?.matches.size ?? 0 })),
+              newFiles: p.newFiles.map((f) => ({ file: f.file, prefix: formatPrefix(f.prefix), zone: f.zone, records: f.records, default: f.generic?.template ?? null, defaultCovers: f.generic?.matches.size ?? 0, pools: f.pools.map((x) => ({ prefix: formatPrefix(x.prefix), offset: x.offset === undefined ? undefined : Number(x.offset), step: x.step === undefined ? undefined : Number(x.step), count: x.count === undefined ? undefined : Number(x.count), default: x.template, covers: x.matches.size })) })),
               defaults: Object.fromEntries([...p.topLevel].map(([f, edits]) => [f, edits.find((e) => e.key === 'default')?.value])),
               changes: p.changes.map(jsonChange),
               notes: p.notes,
@@ -65,8 +66,10 @@ export function registerImport(program: Command, context: () => CliContext, setE
         ctx.stdout(formatGithub(r.diagnostics, summary));
       } else {
         const lines = [...r.diagnostics.map((d) => diagnosticText(d)), ...p.notes, ...changeLines(p.changes)];
-        lines.push(`${r.ptrCount} PTRs read: ${p.newFiles.length} new block file${p.newFiles.length === 1 ? '' : 's'}, ${p.changes.length} record change${p.changes.length === 1 ? '' : 's'}, ${p.unchanged.length} unchanged, ${p.conflicts} conflict${p.conflicts === 1 ? '' : 's'}`);
+        lines.push(`${r.ptrCount} PTRs read: ${r.counts.imported} imported (${r.counts.asTemplate} as template names, ${r.counts.imported - r.counts.asTemplate} as records), ${r.counts.refused} refused`);
+        lines.push(`${p.newFiles.length} new block file${p.newFiles.length === 1 ? '' : 's'}, ${p.changes.length} record change${p.changes.length === 1 ? '' : 's'}, ${p.unchanged.length} unchanged, ${p.conflicts} conflict${p.conflicts === 1 ? '' : 's'}`);
         if (r.written.length > 0) lines.push(`wrote ${r.written.join(', ')}`);
+        else if (opts.apply && r.counts.refused > 0 && !opts.skipRefused) lines.push(`nothing written: ${r.counts.refused} PTR${r.counts.refused === 1 ? ' was' : 's were'} refused; fix ${r.counts.refused === 1 ? 'it' : 'them'}, or run with --skip-refused to import the rest without ${r.counts.refused === 1 ? 'it' : 'them'}`);
         else if (!opts.apply && (p.changes.length > 0 || p.newFiles.length > 0 || p.topLevel.size > 0)) lines.push('preview: nothing written; run with --apply to write');
         ctx.stdout(`${lines.join('\n')}\n`);
       }

@@ -5,6 +5,7 @@ import { renderFindings } from '../../render/zone-records.js';
 import { formatDiagnostics, FORMATS, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
 import { codeownersDiagnostics } from './codeowners.js';
+import { coverageFindings } from '../../checks/coverage.js';
 
 export const formatOption = (): Option => new Option('--format <format>', 'output format').choices(FORMATS as string[]).default('text');
 
@@ -18,7 +19,7 @@ export function registerValidate(program: Command, context: () => CliContext, se
     .action(async (paths: string[], opts: { format: Format }) => {
       const ctx = context();
       const repo = await loadRepositoryParallel(ctx.root, paths.length > 0 ? paths : undefined);
-      repo.diagnostics.push(...renderFindings(repo));
+      repo.diagnostics.push(...renderFindings(repo), ...coverageFindings(repo.blocks));
       // Only a whole-repository run knows every block's owners.
       if (paths.length === 0) repo.diagnostics.push(...codeownersDiagnostics(ctx.root, repo.blocks, repo.config.owners));
       sortDiagnostics(repo.diagnostics);
