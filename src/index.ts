@@ -16,7 +16,8 @@ export { renderCodeowners, checkCodeowners, codeownersLines } from './policy/cod
 // The rendered zones without cdktf: every zone's effective records (defaults, RFC 2317), and export formats.
 export { zoneContents, effectiveRecords, stackNameOf, type ZoneContents, type ZoneRecord, type BlockContents, type RenderModel, type ForwardRecords } from './render/zone-records.js';
 export { formatExportJson, formatExportCsv, formatZoneFile, formatExportZones, type ApexOptions, type ExportFormat } from './render/export-format.js';
-export { stackInfoOf, type StackInfo } from './render/stacks.js';
+export { stackInfoOf, zoneStacksOf, changedStacks, type StackInfo, type ZoneStack } from './render/stacks.js';
+export { summarizePlan, type StackPlan } from './terraform/plan-summary.js';
 // DNS checks through an injected resolver: FCrDNS (checkFcrdns with fcrdnsTargetsOfChanges for a pull request), audit, delegation.
 export * from './checks/index.js';
 // The pull-request job without the CLI: runCi over injected steps, the sticky comment, check-run annotations, and GitHub behind PullRequestHost.

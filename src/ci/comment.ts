@@ -10,6 +10,7 @@ import type { Diagnostic } from '../core/diagnostics.js';
 import { MAX_COMMENT_CHARS } from '../github/host.js';
 import type { CiReport, StepName, StepReport } from './run-ci.js';
 import { plural } from '../core/text.js';
+import { printable } from '../core/file-name.js';
 
 /** Hidden first line of the sticky comment; finding it again is how re-runs update in place. */
 export const COMMENT_MARKER = '<!-- rdns-gitops:ci -->';
@@ -48,9 +49,21 @@ const KIND_LABELS: Readonly<Record<keyof ChangeCounts, string>> = {
 // GitHub handles in messages would notify whole teams on every push: show them as code.
 const HANDLE = /@[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\/[A-Za-z0-9][A-Za-z0-9._-]*)?/g;
 
-/** Text for a table cell: markdown and HTML neutralised, one line, handles as code. */
+// Any line break GitHub's renderer honours (a lone CR too) would end the table row.
+const LINE_BREAK = /\r\n|[\r\n\u0085\u2028\u2029]/g;
+// What GFM turns into a link by itself: `scheme://…` and `www.…` (mentions are handled as code).
+const AUTOLINK = /\b([a-z][a-z0-9+.-]*)(?=:\/\/)|\b(www)(?=\.)/gi;
+
+/**
+ * Text for a table cell: markdown and HTML neutralised, one line, handles as code, other
+ * control characters written as `\u{…}`, and no autolinks: a zero-width space after
+ * `https` / `www` keeps a URL from a pull request's YAML as plain text.
+ */
 export function cellText(text: string): string {
-  const escape = (s: string): string => s.replace(/[\\`*_[\]<>|~&#]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+  const escape = (s: string): string =>
+    printable(s.replace(LINE_BREAK, ' '))
+      .replace(/[\\`*_[\]<>|~&#]/g, (c) => `\\${c}`)
+      .replace(AUTOLINK, (m) => `${m}\u200b`);
   let out = '';
   let last = 0;
   for (const m of text.matchAll(HANDLE)) {
@@ -62,7 +75,7 @@ export function cellText(text: string): string {
 
 /** A value as inline code inside a table cell. */
 export function code(text: string): string {
-  const clean = text.replace(/`/g, "'").replace(/\r?\n/g, ' ').replace(/\|/g, '\\|');
+  const clean = printable(text.replace(/`/g, "'").replace(LINE_BREAK, ' ')).replace(/\|/g, '\\|');
   return `\`${clean}\``;
 }
 

@@ -14,6 +14,7 @@ import { registerCheck } from './commands/check.js';
 import { registerAudit } from './commands/audit.js';
 import { registerSynth } from './commands/synth.js';
 import { registerStacks } from './commands/stacks.js';
+import { registerPlan } from './commands/plan.js';
 import { registerExport } from './commands/export.js';
 import { registerCi } from './commands/ci.js';
 import { registerSet } from './commands/set.js';
@@ -42,6 +43,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerAudit(program, context, setExit);
   registerSynth(program, context, setExit);
   registerStacks(program, context, setExit);
+  registerPlan(program, context, setExit);
   registerExport(program, context, setExit);
   registerCi(program, context, setExit);
   registerSet(program, context, setExit);

@@ -4,6 +4,7 @@
  */
 import type { Diagnostic } from '../core/diagnostics.js';
 import { plural } from '../core/text.js';
+import { printable } from '../core/file-name.js';
 
 export type Format = 'text' | 'json' | 'github';
 export const FORMATS: readonly Format[] = ['text', 'json', 'github'];
@@ -26,7 +27,8 @@ export function summarize(diagnostics: readonly Diagnostic[], files: number, rec
   return { files, records, errors, warnings };
 }
 
-const where = (d: Diagnostic): string => (d.file ? `${d.file}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}: ` : '');
+// A file name is the pull request's text too: a line break in it must not start a line of its own.
+const where = (d: Diagnostic): string => (d.file ? `${printable(d.file)}${d.line ? `:${d.line}:${d.column ?? 1}` : ''}: ` : '');
 
 const paintWith =
   (color: boolean) =>

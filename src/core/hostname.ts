@@ -3,7 +3,7 @@
  * (RFC 1035 §2.3.1 LDH labels as relaxed by RFC 1123 §2.1, RFC 5891 IDNA),
  * and its normal form: lower case, punycode, one trailing dot.
  */
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { parseIp, type Parsed } from './ip.js';
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -76,4 +76,44 @@ export function isNormalizedHostname(fqdn: string): boolean {
   if (!NORMALIZED.test(fqdn) || /\.\d+\.$/.test(fqdn)) return false;
   if (fqdn.includes('xn--')) return normalizeHostname(fqdn).ok;
   return true;
+}
+
+// Scripts a letter can be told apart by (Unicode Script property); digits, hyphens and
+// combining marks (Common, Inherited) belong to every script.
+const SCRIPTS = [
+  'Latin', 'Greek', 'Cyrillic', 'Armenian', 'Hebrew', 'Arabic', 'Syriac', 'Thaana', 'Devanagari', 'Bengali', 'Gurmukhi', 'Gujarati', 'Oriya', 'Tamil',
+  'Telugu', 'Kannada', 'Malayalam', 'Sinhala', 'Thai', 'Lao', 'Tibetan', 'Myanmar', 'Georgian', 'Hangul', 'Ethiopic', 'Cherokee', 'Khmer', 'Mongolian',
+  'Hiragana', 'Katakana', 'Bopomofo', 'Han',
+].map((name) => ({ name, re: new RegExp(`\\p{Script=${name}}`, 'u') }));
+const COMMON = /[\p{Script=Common}\p{Script=Inherited}]/u;
+// UTS 39 "highly restrictive": one script, or Latin with the scripts written together in Japanese, Chinese or Korean.
+const ALLOWED_MIXES: readonly (readonly string[])[] = [
+  ['Latin', 'Han', 'Hiragana', 'Katakana'],
+  ['Latin', 'Han', 'Bopomofo'],
+  ['Latin', 'Han', 'Hangul'],
+];
+
+/**
+ * The first label of a hostname that mixes scripts the way look-alike names do
+ * (`раypal`: Cyrillic р and а among Latin letters), with the scripts it mixes; undefined
+ * when every label keeps to one script or to a combination UTS 39 calls highly
+ * restrictive (Latin with Han and kana, with Han and Bopomofo, or with Han and Hangul).
+ * Browsers show such names as punycode. Labels written as `xn--…` are decoded first.
+ */
+export function mixedScriptLabel(hostname: string): { label: string; scripts: string[] } | undefined {
+  const name = withoutTrailingDot(hostname);
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(name) && !/(^|\.)xn--/i.test(name)) return undefined;
+  const unicode = domainToUnicode(name) || name;
+  for (const label of unicode.split('.')) {
+    const scripts: string[] = [];
+    for (const ch of label) {
+      if (COMMON.test(ch)) continue;
+      const script = SCRIPTS.find((s) => s.re.test(ch))?.name ?? 'another script';
+      if (!scripts.includes(script)) scripts.push(script);
+    }
+    const rank = (s: string): number => SCRIPTS.findIndex((x) => x.name === s) >>> 0;
+    if (scripts.length > 1 && !ALLOWED_MIXES.some((mix) => scripts.every((s) => mix.includes(s)))) return { label, scripts: scripts.sort((a, b) => rank(a) - rank(b)) };
+  }
+  return undefined;
 }

@@ -183,3 +183,28 @@ export function* subnetsOf(p: IpPrefix, length: number): Generator<IpPrefix> {
   const end = lastAddress(p).value;
   for (let n = p.network; n <= end; n += step) yield { version: p.version, network: n, length };
 }
+
+/** IPv6 ranges whose addresses are IPv4 addresses written as IPv6 (RFC 4291 §2.5.5). */
+const IPV4_EMBEDDING: readonly { readonly kind: 'IPv4-mapped' | 'IPv4-compatible'; readonly range: IpPrefix }[] = [
+  { kind: 'IPv4-mapped', range: { version: 6, network: 0xffffn << 32n, length: 96 } },
+  { kind: 'IPv4-compatible', range: { version: 6, network: 0n, length: 96 } },
+];
+
+/**
+ * Why an IPv6 prefix may not be a block or allocation: it lies inside `::ffff:0:0/96`
+ * (IPv4-mapped) or `::/96` (IPv4-compatible, deprecated), so its addresses are IPv4
+ * addresses whose PTRs live under in-addr.arpa (and a block of them beside the IPv4 block
+ * would publish the same address twice); or it contains one of those ranges. Undefined
+ * for every other prefix.
+ */
+export function ipv4EmbeddedProblem(p: IpPrefix): string | undefined {
+  if (p.version !== 6) return undefined;
+  for (const { kind, range } of IPV4_EMBEDDING) {
+    if (prefixContains(range, p)) {
+      const v4: IpPrefix = { version: 4, network: p.network & 0xffffffffn, length: p.length - 96 };
+      return `"${formatPrefix(p)}" is an ${kind} IPv6 prefix (inside ${formatPrefix(range)}): its addresses are the IPv4 addresses ${formatPrefix(v4)}, whose PTRs live under in-addr.arpa; write the block as ${formatPrefix(v4)}`;
+    }
+    if (prefixContains(p, range)) return `"${formatPrefix(p)}" contains the ${kind} range ${formatPrefix(range)}, whose addresses are IPv4 addresses written as IPv6; use a prefix outside it`;
+  }
+  return undefined;
+}

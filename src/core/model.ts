@@ -94,12 +94,17 @@ export interface Config {
   readonly maxRecordsPerZone: number;
   readonly maxFileBytes: number;
   readonly ttl: TtlBounds;
-  /** Deny patterns for hostnames (case-insensitive), with the text they came from. */
-  readonly deny: readonly { readonly pattern: RegExp; readonly source: string; readonly why?: string }[];
+  /**
+   * Deny patterns for hostnames: RE2 syntax, case-insensitive, run in linear time
+   * (policy/linear-pattern.ts). Plain data, so a Config crosses to worker threads.
+   */
+  readonly deny: readonly { readonly source: string; readonly why?: string }[];
   readonly guards: GuardSettings;
   readonly bulkMaxLines: number;
   readonly region: string;
   readonly providerVersion: string;
+  /** A Route53-compatible API to use instead of AWS (an emulator); the provider then skips credential checks. */
+  readonly endpoint?: string;
   readonly zones: Readonly<Record<string, ZoneOptions>>;
   readonly backend: BackendSettings;
   readonly githubApiUrl?: string;

@@ -15,12 +15,12 @@
  * input: refusals are diagnostics. Committing and opening a pull request is separate
  * (see `proposeChange` in propose.ts).
  */
-import { readFileSync, realpathSync } from 'node:fs';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { countErrors, diag, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { loadConfig } from '../loader/config.js';
 import { loadRepository, type Repository } from '../loader/repository.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { UnsafeWriteError, writeFileAtomic } from './atomic-write.js';
+import { RepoFiles } from '../loader/repo-file.js';
 import { parseBulkInput } from './bulk-input.js';
 import { planPtrChanges, type Actor, type EditPlan, type PlannedChange, type PtrRequest } from './plan.js';
 import { editRecords, type RecordEdit, type TopLevelEdit } from './record-edit.js';
@@ -93,21 +93,15 @@ export function writeChanges(root: string, changes: readonly PlannedChange[], to
   for (const f of topLevel.keys()) if (!byFile.has(f)) byFile.set(f, []);
   const outputs: [string, string][] = [];
   const diagnostics: Diagnostic[] = [];
+  const reader = new RepoFiles(root);
   for (const [file, edits] of byFile) {
-    let text: string;
-    try {
-      // A symlinked block file is edited at its target (see writeFileAtomic), but never outside the repository.
-      const real = realpathSync(join(root, file));
-      const rel = relative(realpathSync(root), real);
-      if (rel.startsWith('..') || isAbsolute(rel)) {
-        diagnostics.push(diag('edit.unsafe', `not edited: the file is a link to ${real}, outside the repository`, { file, line: 1, column: 1 }));
-        continue;
-      }
-      text = readFileSync(real, 'utf8');
-    } catch (e) {
-      diagnostics.push(diag('file.unreadable', `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file, line: 1, column: 1 }));
+    // Links are refused like the loader refuses them: an edit never lands outside the file's own path.
+    const read = reader.read(file, Number.MAX_SAFE_INTEGER);
+    if (!read.ok) {
+      diagnostics.push(read.missing ? diag('file.unreadable', 'cannot read the file: ENOENT', { file, line: 1, column: 1 }) : read.diagnostic);
       continue;
     }
+    const text = Buffer.from(read.bytes).toString('utf8');
     const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
     const r = editRecords(bom ? text.slice(1) : text, edits, topLevel.get(file) ?? []);
     if (!r.ok) {
@@ -117,8 +111,17 @@ export function writeChanges(root: string, changes: readonly PlannedChange[], to
     if (bom + r.text !== text) outputs.push([file, bom + r.text]);
   }
   if (diagnostics.length > 0) return { written: [], diagnostics };
-  for (const [file, text] of outputs) writeFileAtomic(join(root, file), text);
-  return { written: outputs.map(([f]) => f), diagnostics };
+  const written: string[] = [];
+  for (const [file, text] of outputs) {
+    try {
+      writeFileAtomic(join(root, file), text, { root });
+      written.push(file);
+    } catch (e) {
+      if (!(e instanceof UnsafeWriteError)) throw e;
+      diagnostics.push(diag(e.code, `not written: ${e.message}`, { file, line: 1, column: 1 }));
+    }
+  }
+  return { written, diagnostics };
 }
 
 function runRequests(root: string, requests: readonly PtrRequest[], options: ChangeOptions, extra: Diagnostic[] = [], skipInvalid = false): ChangeResult & { repo: Repository } {

@@ -1,27 +1,51 @@
 /**
  * Writes a file so that readers (and a crash) see either the old or the new content,
  * never half of it: temp file in the same folder, fsync, rename over the target.
+ * Every file the tool writes goes through here, so no writer follows a link a pull
+ * request planted: the target must be a regular file or absent, and with `root` its
+ * folder must resolve to a folder inside the repository.
  */
-import { closeSync, fsyncSync, openSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, fsyncSync, lstatSync, openSync, realpathSync, renameSync, rmSync, writeSync, type Stats } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative } from 'node:path';
+
+/** A write refused because the target is a link, not a regular file, or outside the repository. */
+export class UnsafeWriteError extends Error {
+  constructor(
+    message: string,
+    /** The diagnostic code that describes the refusal. */
+    readonly code: 'file.symlink' | 'file.not-regular',
+  ) {
+    super(message);
+    this.name = 'UnsafeWriteError';
+  }
+}
 
 /**
- * Atomically replaces (or creates) `path` with `content`, keeping an existing file's mode.
- * A symbolic link is followed: its target is replaced and the link stays a link.
+ * Atomically replaces (or creates) `target` with `content`, keeping an existing file's mode.
+ * Refuses (UnsafeWriteError) a target that is a symbolic link or not a regular file, and,
+ * when `options.root` is given, a target whose folder leads out of that folder.
  */
-export function writeFileAtomic(target: string, content: string | Uint8Array): void {
-  let path = target;
-  let mode = 0o644;
+export function writeFileAtomic(target: string, content: string | Uint8Array, options: { root?: string } = {}): void {
+  let st: Stats | undefined;
   try {
-    mode = statSync(path).mode & 0o777;
-    path = realpathSync(path);
+    st = lstatSync(target);
   } catch {
     // new file
   }
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  // 'wx': never follow or reuse something an attacker placed at the temp name.
-  const fd = openSync(tmp, 'wx', mode);
+  if (st?.isSymbolicLink()) throw new UnsafeWriteError(`${target} is a symbolic link; rdns does not write through links (replace it with a regular file)`, 'file.symlink');
+  if (st && !st.isFile()) throw new UnsafeWriteError(`${target} is not a regular file; not written`, 'file.not-regular');
+  const mode = st ? st.mode & 0o777 : 0o644;
+  // The real folder, resolved once: the temp file and the rename both use it, so a folder swapped for a link later does not redirect the write.
+  const folder = realpathSync(dirname(target));
+  if (options.root !== undefined) {
+    const rel = relative(realpathSync(options.root), folder);
+    if (rel.startsWith('..') || isAbsolute(rel)) throw new UnsafeWriteError(`${target}: a folder on its path is a link to ${folder}, outside the repository; not written`, 'file.symlink');
+  }
+  const path = join(folder, basename(target));
+  const tmp = join(folder, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  // O_EXCL|O_NOFOLLOW: never follow or reuse something an attacker placed at the temp name.
+  const fd = openSync(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), mode);
   try {
     const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     let off = 0;
@@ -34,6 +58,7 @@ export function writeFileAtomic(target: string, content: string | Uint8Array): v
   }
   closeSync(fd);
   try {
+    // rename replaces the name itself: even a link swapped in at `path` since the check is replaced, not followed.
     renameSync(tmp, path);
   } catch (e) {
     rmSync(tmp, { force: true });

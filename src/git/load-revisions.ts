@@ -4,15 +4,16 @@
  * zone with a changed one (their zone layout and record count depend on each other);
  * every other file is at most scanned for its `prefix:` line.
  */
-import { sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
+import { diag, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
+import { fileNameProblem, printable } from '../core/file-name.js';
 import { parsePrefix, prefixContains, supernetOf, type IpPrefix } from '../core/ip.js';
 import type { Block, Config } from '../core/model.js';
 import type { ZoneLayout } from '../core/reverse.js';
-import { CONFIG_FILE, DEFAULT_CONFIG, parseConfig } from '../loader/config.js';
+import { CONFIG_FILE, CONFIG_MAX_BYTES, DEFAULT_CONFIG, parseConfig, type ParsedConfig } from '../loader/config.js';
 import { loadBlockFilesParallel } from '../loader/parallel.js';
-import { checkLoadedBlocks, DEFAULT_PATHS, findBlockFiles, type BlockSource, type Repository } from '../loader/repository.js';
+import { checkConfigZones, checkLoadedBlocks, DEFAULT_PATHS, findBlockFiles, type BlockSource, type Repository } from '../loader/repository.js';
 import { changedFiles, WORKTREE, type ChangedFile } from './changed-files.js';
-import { listFilesAt, readFilesAt } from './read-files.js';
+import { listFilesAt, readBlobsAt } from './read-files.js';
 import { resolveRevisions, type ResolvedRevisions, type ResolveOptions } from './revisions.js';
 
 /** The model of one revision, limited to the files a change needs. */
@@ -106,17 +107,36 @@ export async function loadConfigAt(root: string, rev: string): Promise<{ config:
 export async function loadRepositoryAt(root: string, rev: string, paths: readonly string[] = DEFAULT_PATHS, trusted?: Config): Promise<Repository> {
   const own = await configAt(root, rev);
   const config = trusted ?? own.config;
-  const diagnostics = own.diagnostics;
+  const { diagnostics, zoneKeys } = own;
   const files = await listBlockFiles(root, rev, paths.map((p) => p.replace(/\/+$/, '') || '.'));
-  const bytes = await readFilesAt(root, rev, files);
-  const sources: BlockSource[] = files.filter((f) => bytes.has(f)).map((file) => ({ file, bytes: bytes.get(file)! }));
+  const { sources, refused } = await readBlockSources(root, rev, files, config);
   const repo = checkLoadedBlocks(root, await loadBlockFilesParallel(sources, config), config);
-  return { ...repo, diagnostics: sortDiagnostics([...diagnostics, ...repo.diagnostics]), fileCount: sources.length };
+  const zones = paths === DEFAULT_PATHS ? checkConfigZones(zoneKeys ?? [], repo.blocks, repo.layouts) : [];
+  return { ...repo, diagnostics: sortDiagnostics([...diagnostics, ...refused, ...zones, ...repo.diagnostics]), fileCount: sources.length + refused.length };
 }
 
-async function configAt(root: string, rev: string): Promise<{ config: Config; diagnostics: Diagnostic[] }> {
-  const bytes = (await readFilesAt(root, rev, [CONFIG_FILE])).get(CONFIG_FILE);
-  return bytes ? parseConfig(bytes, CONFIG_FILE) : { config: DEFAULT_CONFIG, diagnostics: [] };
+async function configAt(root: string, rev: string): Promise<ParsedConfig> {
+  const { bytes, refused } = await readBlobsAt(root, rev, [CONFIG_FILE], CONFIG_MAX_BYTES);
+  const b = bytes.get(CONFIG_FILE);
+  if (b) return parseConfig(b, CONFIG_FILE);
+  return { config: DEFAULT_CONFIG, diagnostics: [...refused.values()] };
+}
+
+/**
+ * Block files at a revision as sources, refusing names CODEOWNERS cannot express, links,
+ * submodules and files over limits.max_file_bytes (as diagnostics, without reading them).
+ */
+async function readBlockSources(root: string, rev: string, files: readonly string[], config: Config): Promise<{ sources: BlockSource[]; refused: Diagnostic[] }> {
+  const refused: Diagnostic[] = [];
+  const named: string[] = [];
+  for (const file of files) {
+    const problem = fileNameProblem(file);
+    if (problem) refused.push(diag('file.name', problem, { file, line: 1, column: 1 }, { value: printable(file) }));
+    else named.push(file);
+  }
+  const read = await readBlobsAt(root, rev, named, config.maxFileBytes);
+  refused.push(...read.refused.values());
+  return { sources: named.filter((f) => read.bytes.has(f)).map((file) => ({ file, bytes: read.bytes.get(file)! })), refused };
 }
 
 async function listBlockFiles(root: string, rev: string, paths: readonly string[]): Promise<string[]> {
@@ -143,8 +163,7 @@ async function loadRevision(root: string, rev: string, files: readonly string[],
   const config = trusted ?? own.config;
   const configDiagnostics = own.diagnostics;
   const wanted = everything ? await listBlockFiles(root, rev, paths) : [...files];
-  const bytes = await readFilesAt(root, rev, wanted);
-  const sources: BlockSource[] = wanted.filter((f) => bytes.has(f)).map((file) => ({ file, bytes: bytes.get(file)! }));
+  const { sources, refused } = await readBlockSources(root, rev, wanted, config);
   // Large changes are parsed on several cores (the loader decides when that pays off).
   const loaded = await loadBlockFilesParallel(sources, config);
   let model = checkLoadedBlocks(root, loaded, config);
@@ -154,7 +173,8 @@ async function loadRevision(root: string, rev: string, files: readonly string[],
   if (!everything && sharedParents.length > 0) {
     const alreadyLoaded = new Set(wanted);
     const others = (await listBlockFiles(root, rev, paths)).filter((f) => !alreadyLoaded.has(f));
-    const otherBytes = await readFilesAt(root, rev, others);
+    // Unchanged files refused here (links, sizes, names) are reported by validate, not by each diff.
+    const otherBytes = (await readBlobsAt(root, rev, others.filter((f) => fileNameProblem(f) === undefined), config.maxFileBytes)).bytes;
     const neighbours: BlockSource[] = [];
     for (const [file, b] of otherBytes) {
       const m = PREFIX_LINE.exec(Buffer.from(b.subarray(0, 64 * 1024)).toString('utf8'));
@@ -167,13 +187,13 @@ async function loadRevision(root: string, rev: string, files: readonly string[],
     if (neighbours.length > 0) model = checkLoadedBlocks(root, [...loaded, ...(await loadBlockFilesParallel(neighbours, config))], config);
   }
   const loadedFiles = new Set(model.blocks.map((b) => b.file));
-  const present = [...new Set([...sources.map((s) => s.file), ...model.blocks.map((b) => b.file)])].sort();
+  const present = [...new Set([...sources.map((s) => s.file), ...refused.map((d) => d.file!), ...model.blocks.map((b) => b.file)])].sort();
   return {
     rev,
     config,
     blocks: model.blocks,
     layouts: model.layouts,
-    diagnostics: [...configDiagnostics, ...model.diagnostics],
+    diagnostics: [...configDiagnostics, ...refused, ...model.diagnostics],
     files: present,
     failed: present.filter((f) => !loadedFiles.has(f)),
   };

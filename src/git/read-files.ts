@@ -3,41 +3,95 @@
  * instead of a `git show` per file, so loading 1,000 block files costs one spawn.
  */
 import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import type { Diagnostic } from '../core/diagnostics.js';
 import { RdnsError } from '../core/errors.js';
+import { notRegularDiagnostic, RepoFiles, symlinkDiagnostic, tooLargeDiagnostic } from '../loader/repo-file.js';
 import { WORKTREE } from './changed-files.js';
 import { runGit } from './git-client.js';
 
+/** Contents of files at a revision, and the files refused instead of read. */
+export interface BlobRead {
+  readonly bytes: Map<string, Uint8Array>;
+  /** Path → why it was not read: a symbolic link, not a regular file, or larger than the limit. */
+  readonly refused: Map<string, Diagnostic>;
+}
+
 /**
- * Contents of `paths` at `rev` (a commit-ish, or {@link WORKTREE} for the files on disk).
- * Paths missing at that revision are absent from the map. Throws RdnsError for an unknown revision.
+ * Contents of `paths` at `rev` (a commit-ish, or {@link WORKTREE} for the files on disk),
+ * read as untrusted input: symbolic links (git mode 120000, or a link on disk) are refused
+ * and never followed, so are submodules and anything on disk that is not a regular file;
+ * a file larger than `maxBytes` is refused by the size git (or fstat) reports, before its
+ * content is read. Paths missing at that revision are in neither map. Throws RdnsError
+ * for an unknown revision.
  */
-export async function readFilesAt(root: string, rev: string, paths: readonly string[]): Promise<Map<string, Uint8Array>> {
-  const out = new Map<string, Uint8Array>();
-  if (paths.length === 0) return out;
+export async function readBlobsAt(root: string, rev: string, paths: readonly string[], maxBytes: number): Promise<BlobRead> {
+  const bytes = new Map<string, Uint8Array>();
+  const refused = new Map<string, Diagnostic>();
+  if (paths.length === 0) return { bytes, refused };
   if (rev === WORKTREE) {
-    await Promise.all(
-      paths.map(async (p) => {
-        try {
-          out.set(p, await readFile(join(root, p)));
-        } catch {
-          // Deleted in the work tree: absent, like a path missing at a commit.
-        }
-      }),
-    );
-    return out;
+    const files = new RepoFiles(root);
+    for (const p of paths) {
+      const r = files.read(p, maxBytes);
+      if (r.ok) bytes.set(p, r.bytes);
+      else if (!r.missing) refused.set(p, r.diagnostic);
+      // missing: deleted in the work tree, absent like a path missing at a commit
+    }
+    return { bytes, refused };
   }
   const commit = (await runGit(root, ['rev-parse', '--verify', '--quiet', `${rev}^{commit}`], `is "${rev}" a branch, tag or commit of this repository?`)).trim();
-  // The batch protocol is line-based: a path with a newline goes through `git show` instead.
-  const batchable = paths.filter((p) => !/[\n\r]/.test(p));
-  for (const p of paths) if (/[\n\r]/.test(p)) out.set(p, Buffer.from(await runGit(root, ['show', `${commit}:${p}`]), 'utf8'));
-  const blobs = await catFileBatch(root, batchable.map((p) => `${commit}:${p}`));
-  batchable.forEach((p, i) => {
+  const entries = await treeEntries(root, commit, paths);
+  const readable: string[] = [];
+  for (const p of paths) {
+    const e = entries.get(p);
+    if (!e) continue;
+    if (e.mode === '120000') refused.set(p, symlinkDiagnostic(p, await linkTarget(root, e.object)));
+    else if (e.type !== 'blob') refused.set(p, notRegularDiagnostic(p, e.type === 'commit' ? 'git submodule' : 'folder'));
+    else if (e.size > maxBytes) refused.set(p, tooLargeDiagnostic(p, e.size, maxBytes));
+    else readable.push(p);
+  }
+  // The batch protocol is line-based: a path with a newline is read by its object id.
+  const blobs = await catFileBatch(root, readable.map((p) => (/[\n\r]/.test(p) ? entries.get(p)!.object : `${commit}:${p}`)));
+  readable.forEach((p, i) => {
     const b = blobs[i];
-    if (b) out.set(p, b);
+    if (b) bytes.set(p, b);
   });
+  return { bytes, refused };
+}
+
+/**
+ * Contents of `paths` at `rev` (see {@link readBlobsAt}); files that are refused there
+ * (links, submodules, files over `maxBytes`) are absent, like missing ones.
+ */
+export async function readFilesAt(root: string, rev: string, paths: readonly string[], maxBytes = Number.MAX_SAFE_INTEGER): Promise<Map<string, Uint8Array>> {
+  return (await readBlobsAt(root, rev, paths, maxBytes)).bytes;
+}
+
+interface TreeEntry {
+  readonly mode: string;
+  readonly type: string;
+  readonly object: string;
+  readonly size: number;
+}
+
+/** Mode, type, object id and size of each path at a commit (`git ls-tree --long`), many paths per call. */
+async function treeEntries(root: string, commit: string, paths: readonly string[]): Promise<Map<string, TreeEntry>> {
+  const out = new Map<string, TreeEntry>();
+  const CHUNK = 500;
+  for (let i = 0; i < paths.length; i += CHUNK) {
+    // --literal-pathspecs: a name with "*" or ":(" is a name, not a pattern.
+    const text = await runGit(root, ['--literal-pathspecs', 'ls-tree', '-z', '--long', '--full-tree', commit, '--', ...paths.slice(i, i + CHUNK)]);
+    for (const line of text.split('\0')) {
+      const m = /^(\d{6}) (\w+) ([0-9a-f]+) +(-|\d+)\t(.*)$/s.exec(line);
+      if (m) out.set(m[5]!, { mode: m[1]!, type: m[2]!, object: m[3]!, size: m[4] === '-' ? 0 : Number(m[4]) });
+    }
+  }
   return out;
+}
+
+/** The text of a link blob (its target), cut short: it is only shown, never followed. */
+async function linkTarget(root: string, object: string): Promise<string | undefined> {
+  const [b] = await catFileBatch(root, [object]);
+  return b ? Buffer.from(b.subarray(0, 256)).toString('utf8') : undefined;
 }
 
 /** Block-file paths (by extension) present at a revision under the given folders. */

@@ -126,7 +126,7 @@ export async function runImport(root: string, source: ImportSource, options: Imp
       for (const nf of plan.newFiles) {
         const abs = join(repo.root, nf.file);
         mkdirSync(dirname(abs), { recursive: true });
-        writeFileAtomic(abs, nf.text);
+        writeFileAtomic(abs, nf.text, { root: repo.root });
         written.push(nf.file);
       }
     }

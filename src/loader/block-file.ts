@@ -4,8 +4,8 @@
  * checks across files live in repository.ts.
  */
 import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
-import { normalizeHostname, withoutTrailingDot } from '../core/hostname.js';
-import { compareIp, comparePrefix, formatIp, formatPrefix, parseIp, parsePrefix, prefixContains, prefixContainsIp, type IpPrefix } from '../core/ip.js';
+import { mixedScriptLabel, normalizeHostname, withoutTrailingDot } from '../core/hostname.js';
+import { compareIp, comparePrefix, formatIp, formatPrefix, ipv4EmbeddedProblem, parseIp, parsePrefix, prefixContains, prefixContainsIp, type IpPrefix } from '../core/ip.js';
 import type { Allocation, Block, Config, PtrRecord, ZoneOptions } from '../core/model.js';
 import { reverseZonesOf, zoneCountOf, zoneLayoutOf } from '../core/reverse.js';
 import { checkTemplate } from '../core/template.js';
@@ -80,6 +80,11 @@ function buildBlock(raw: RawBlock, source: YamlSource, file: string, config: Con
     return { diagnostics: [...diagnostics, ...checkRecordsLoosely(raw, source, config)] };
   }
   const block = prefix.value;
+  const embedded = ipv4EmbeddedProblem(block);
+  if (embedded) {
+    diagnostics.push(diag('prefix.invalid', `block prefix ${embedded}`, source.valuePos(['prefix']), { value: raw.prefix }));
+    return { diagnostics: [...diagnostics, ...checkRecordsLoosely(raw, source, config)] };
+  }
 
   const owners = checkOwners(raw.owners ?? [], ['owners'], source, diagnostics);
   checkTtl(raw.ttl, ['ttl'], source, config, diagnostics);
@@ -174,6 +179,11 @@ function buildAllocations(raw: RawBlock, block: IpPrefix, source: YamlSource, ou
       out.push(diag('prefix.invalid', `allocation prefix ${p.reason}`, pos, { value: a.prefix }));
       return;
     }
+    const embedded = ipv4EmbeddedProblem(p.value);
+    if (embedded) {
+      out.push(diag('prefix.invalid', `allocation prefix ${embedded}`, pos, { value: a.prefix }));
+      return;
+    }
     if (!prefixContains(block, p.value)) {
       out.push(diag('allocation.outside-block', `allocation ${formatPrefix(p.value)} is not inside the block ${formatPrefix(block)}`, pos, { value: a.prefix }));
       return;
@@ -228,6 +238,11 @@ function buildRecords(raw: RawBlock, block: IpPrefix, source: YamlSource, config
     }
     const denied = explainDenial(host.value, config);
     if (denied) out.push(diag('hostname.denied', `${ipText}: "${obj.ptr}" is refused by the hostname policy: ${denied}`, ptrPos, { ip: ipText, value: obj.ptr }));
+    const mixed = mixedScriptLabel(obj.ptr);
+    if (mixed) {
+      const scripts = mixed.scripts.join(' and ');
+      out.push(diag('hostname.mixed-script', `${ipText}: "${obj.ptr}" mixes ${scripts} letters in the label "${mixed.label}", the way look-alike names are made; browsers show such names as punycode (${host.value.slice(0, -1)}); use one script per label`, ptrPos, { ip: ipText, value: obj.ptr }));
+    }
     if (typeof value !== 'string') checkTtl(value.ttl, ['records', key, 'ttl'], source, config, out, ipText);
     const rec: PtrRecord = { ip: ip.value, ipText, ptr: host.value, ttl: obj.ttl, note: obj.note, pos };
     seen.set(ipText, rec);

@@ -2,13 +2,13 @@
  * rdns.yaml: repository settings. Optional; every setting has a default, so a
  * repository with only zones/ works.
  */
-import { readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { diag, type Diagnostic } from '../core/diagnostics.js';
+import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
 import type { BackendSettings, Config, ZoneOptions } from '../core/model.js';
 import { decodeUtf8, parseYamlSource } from './yaml-source.js';
 import { validateSchema } from './schema.js';
 import { isValidOwner } from '../policy/owners.js';
+import { RepoFiles } from './repo-file.js';
+import { compileLinear } from '../policy/linear-pattern.js';
 
 /**
  * Built-in hostname deny list: names that receivers' spam filters read as
@@ -32,7 +32,7 @@ export const DEFAULT_CONFIG: Config = {
   maxRecordsPerZone: 10_000,
   maxFileBytes: 32 * 1024 * 1024,
   ttl: { min: 60, max: 86_400 },
-  deny: DEFAULT_DENY.map((d) => ({ ...d, pattern: new RegExp(d.source, 'i') })),
+  deny: DEFAULT_DENY.map((d) => ({ ...d })),
   guards: { maxChangedRecords: 500, maxDeletePercent: 20, label: 'rdns/bulk-approved' },
   bulkMaxLines: 500,
   region: 'us-east-1',
@@ -42,6 +42,8 @@ export const DEFAULT_CONFIG: Config = {
 };
 
 export const CONFIG_FILE = 'rdns.yaml';
+/** rdns.yaml is read before limits.max_file_bytes is known: it has a fixed bound of its own. */
+export const CONFIG_MAX_BYTES = 1024 * 1024;
 
 interface RawConfig {
   owners?: string[];
@@ -51,26 +53,35 @@ interface RawConfig {
   policy?: { ttl?: { min?: number; max?: number }; deny?: string[]; deny_extra?: string[] };
   guards?: { max_changed_records?: number; max_delete_percent?: number; label?: string };
   bulk?: { max_lines?: number };
-  route53?: { region?: string; provider_version?: string; zones?: Record<string, { zone_id?: string; mode?: ZoneOptions['mode'] }> };
+  route53?: { region?: string; provider_version?: string; endpoint?: string; zones?: Record<string, { zone_id?: string; mode?: ZoneOptions['mode'] }> };
   backend?: { type: 'local'; path?: string } | { type: 's3'; bucket: string; key?: string; region?: string; use_lockfile?: boolean; dynamodb_table?: string; encrypt?: boolean };
   github?: { api_url?: string };
 }
 
+/** A zone named under route53.zones in rdns.yaml, and where. */
+export interface ConfigZoneKey {
+  readonly name: string;
+  readonly canonical: string;
+  readonly pos: SourcePos;
+}
+
+export interface ParsedConfig {
+  readonly config: Config;
+  readonly diagnostics: Diagnostic[];
+  /** The zone names of route53.zones with their positions (checked against the blocks by the loader). */
+  readonly zoneKeys?: readonly ConfigZoneKey[];
+}
+
 /** Reads rdns.yaml from the repository root (defaults when absent). */
-export function loadConfig(root: string): { config: Config; diagnostics: Diagnostic[] } {
-  const path = join(root, CONFIG_FILE);
-  if (!existsSync(path)) return { config: DEFAULT_CONFIG, diagnostics: [] };
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    return { config: DEFAULT_CONFIG, diagnostics: [diag('file.unreadable', `cannot read ${CONFIG_FILE}: ${(e as Error).message}`, { file: CONFIG_FILE, line: 1, column: 1 })] };
-  }
-  return parseConfig(bytes, CONFIG_FILE);
+export function loadConfig(root: string): ParsedConfig {
+  // rdns.yaml is as untrusted as a block file: a regular file inside the repository, of bounded size.
+  const r = new RepoFiles(root).read(CONFIG_FILE, CONFIG_MAX_BYTES, CONFIG_FILE);
+  if (r.ok) return parseConfig(r.bytes, CONFIG_FILE);
+  return { config: DEFAULT_CONFIG, diagnostics: r.missing ? [] : [r.diagnostic] };
 }
 
 /** Parses rdns.yaml content; invalid settings are reported and fall back to defaults. */
-export function parseConfig(bytes: Uint8Array, file: string): { config: Config; diagnostics: Diagnostic[] } {
+export function parseConfig(bytes: Uint8Array, file: string): ParsedConfig {
   const decoded = decodeUtf8(bytes, file);
   if ('error' in decoded) return { config: DEFAULT_CONFIG, diagnostics: [decoded.error] };
   const source = parseYamlSource(decoded.text, file);
@@ -83,12 +94,11 @@ export function parseConfig(bytes: Uint8Array, file: string): { config: Config; 
 
   const patterns = (list: string[], key: string): Config['deny'] =>
     list.flatMap((text, i) => {
-      try {
-        return [{ source: text, pattern: new RegExp(text, 'i') }];
-      } catch (e) {
-        diagnostics.push(diag('config.invalid', `policy.${key}[${i}] is not a regular expression: ${(e as Error).message}`, source.valuePos(['policy', key, i]), { value: text }));
-        return [];
-      }
+      // rdns.yaml is pull-request input: patterns must run in linear time (RE2), whatever they say.
+      const c = compileLinear(text);
+      if (c.ok) return [{ source: text }];
+      diagnostics.push(diag('config.invalid', `policy.${key}[${i}] cannot be used as a deny pattern: ${c.reason}`, source.valuePos(['policy', key, i]), { value: text }));
+      return [];
     });
   const deny = [...(raw.policy?.deny ? patterns(raw.policy.deny, 'deny') : d.deny), ...patterns(raw.policy?.deny_extra ?? [], 'deny_extra')];
   const ttl = { min: raw.policy?.ttl?.min ?? d.ttl.min, max: raw.policy?.ttl?.max ?? d.ttl.max };
@@ -109,7 +119,11 @@ export function parseConfig(bytes: Uint8Array, file: string): { config: Config; 
   });
 
   const zones: Record<string, ZoneOptions> = {};
-  for (const [name, o] of Object.entries(raw.route53?.zones ?? {})) zones[canonicalZoneName(name)] = { zoneId: o.zone_id, mode: o.mode };
+  const zoneKeys: ConfigZoneKey[] = [];
+  for (const [name, o] of Object.entries(raw.route53?.zones ?? {})) {
+    zones[canonicalZoneName(name)] = { zoneId: o.zone_id, mode: o.mode };
+    zoneKeys.push({ name, canonical: canonicalZoneName(name), pos: source.keyPos(['route53', 'zones', name]) });
+  }
 
   let backend: BackendSettings = d.backend;
   if (raw.backend?.type === 's3') {
@@ -123,7 +137,10 @@ export function parseConfig(bytes: Uint8Array, file: string): { config: Config; 
       encrypt: raw.backend.encrypt ?? true,
     };
   } else if (raw.backend?.type === 'local') {
-    backend = { type: 'local', path: raw.backend.path };
+    const path = raw.backend.path;
+    const problem = path === undefined ? undefined : localStateProblem(path);
+    if (problem) diagnostics.push(diag('config.invalid', `backend.path ${JSON.stringify(path)} ${problem}`, source.valuePos(['backend', 'path']), { value: path }));
+    else backend = { type: 'local', path };
   }
 
   const config: Config = {
@@ -142,11 +159,12 @@ export function parseConfig(bytes: Uint8Array, file: string): { config: Config; 
     bulkMaxLines: raw.bulk?.max_lines ?? d.bulkMaxLines,
     region: raw.route53?.region ?? d.region,
     providerVersion: raw.route53?.provider_version ?? d.providerVersion,
+    ...(raw.route53?.endpoint ? { endpoint: raw.route53.endpoint } : {}),
     zones,
     backend,
     githubApiUrl: raw.github?.api_url,
   };
-  return { config, diagnostics };
+  return { config, diagnostics, zoneKeys };
 }
 
 /** Zone names are compared lower case with a trailing dot. */
@@ -162,4 +180,16 @@ export function configData(bytes: Uint8Array | undefined): unknown {
   if ('error' in decoded) return undefined;
   const source = parseYamlSource(decoded.text, CONFIG_FILE);
   return source.diagnostics.some((d) => d.severity === 'error') ? undefined : (source.data ?? {});
+}
+
+/**
+ * Local Terraform state must stay in the repository and out of the synth output, which
+ * every synth replaces: a state file deleted there makes the next apply create every zone
+ * again.
+ */
+function localStateProblem(path: string): string | undefined {
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+  if (path.startsWith('/') || parts.includes('..')) return 'must be a folder inside the repository (relative, without "..")';
+  if (parts[0] === 'cdktf.out') return 'is inside cdktf.out/, whose stacks every synth replaces: keep state elsewhere (e.g. state/)';
+  return undefined;
 }

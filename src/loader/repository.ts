@@ -3,18 +3,20 @@
  * diagnostics, including the checks that span files (overlapping blocks, the same
  * IP in two files, templates that collide across blocks, zones over quota).
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { lstatSync, readdirSync, readlinkSync, statSync, type Dirent } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { diag, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { RdnsError } from '../core/errors.js';
 import { comparePrefix, formatIp, formatPrefix, prefixContains, prefixContainsIp, sizeOf, type IpAddress } from '../core/ip.js';
 import type { Block, Config } from '../core/model.js';
-import { reverseZoneOf, zoneCountOf, type ZoneLayout } from '../core/reverse.js';
+import { prefixOfZoneName, reverseZoneOf, zoneCountOf, type ZoneLayout } from '../core/reverse.js';
 import { checkTemplate, genericNameOf } from '../core/template.js';
 import { planZones } from '../core/zone-plan.js';
 import { loadBlockFile, type LoadedBlock } from './block-file.js';
 import { loadBlockFilesParallel } from './parallel.js';
-import { loadConfig } from './config.js';
+import { loadConfig, type ConfigZoneKey } from './config.js';
+import { kindOf, notRegularDiagnostic, RepoFiles, symlinkDiagnostic } from './repo-file.js';
+import { fileNameProblem, printable } from '../core/file-name.js';
 
 export interface Repository {
   /** Absolute path of the repository root. */
@@ -40,30 +42,108 @@ export const DEFAULT_PATHS = ['zones'];
 
 const isBlockFileName = (name: string): boolean => /\.ya?ml$/i.test(name) && !name.startsWith('.');
 
-/** Block files under the given paths (files or folders), repository-relative, sorted. */
-export function findBlockFiles(root: string, paths: readonly string[] = DEFAULT_PATHS): string[] {
+/** Block files found under some paths, and the entries refused on the way (as diagnostics). */
+export interface BlockFileScan {
+  /** Regular block files with acceptable names, repository-relative, sorted. */
+  readonly files: string[];
+  /** Links, FIFOs, devices, folders named like block files, bad names, unreadable folders. */
+  readonly refused: Diagnostic[];
+  /** How many of the refused entries are files (for the file count of summaries). */
+  readonly refusedFiles: number;
+}
+
+/**
+ * Block files under the given paths (files or folders). Walks real folders only: a link
+ * (to a folder or a file, inside the repository or out of it) is reported, not followed;
+ * so are FIFOs, devices, sockets and folders named like block files, names that
+ * CODEOWNERS cannot express, and folders that cannot be read. A path that does not exist
+ * is a usage error (RdnsError).
+ */
+export function scanBlockFiles(root: string, paths: readonly string[] = DEFAULT_PATHS): BlockFileScan {
   const found = new Set<string>();
+  const refused: Diagnostic[] = [];
+  let refusedFiles = 0;
+  const refuse = (d: Diagnostic, isFile: boolean): void => {
+    refused.push(d);
+    if (isFile) refusedFiles++;
+  };
+  const consider = (abs: string, name: string, st: { isSymbolicLink(): boolean; isDirectory(): boolean; isFile(): boolean }, named: boolean): void => {
+    const rel = toRepoPath(root, abs);
+    if (st.isSymbolicLink()) {
+      // A link named like a block file, or one that leads to a folder, would be read or walked: say so.
+      let toFolder = false;
+      try {
+        toFolder = statSync(abs).isDirectory();
+      } catch {
+        // dangling
+      }
+      if (named || toFolder || isBlockFileName(name)) refuse(symlinkDiagnostic(rel, readLinkText(abs), toFolder ? 'the folder' : 'the file'), !toFolder);
+      return;
+    }
+    if (st.isDirectory()) {
+      if (!named && isBlockFileName(name)) refuse(notRegularDiagnostic(rel, 'folder'), true);
+      else walk(abs);
+      return;
+    }
+    if (!named && !isBlockFileName(name)) return;
+    if (!st.isFile()) {
+      let kind = 'special file';
+      try {
+        kind = kindOf(lstatSync(abs));
+      } catch {
+        // gone since the listing
+      }
+      refuse(notRegularDiagnostic(rel, kind), true);
+      return;
+    }
+    const problem = fileNameProblem(rel);
+    if (problem) refuse(diag('file.name', problem, { file: rel, line: 1, column: 1 }, { value: printable(rel) }), true);
+    else found.add(rel);
+  };
   const walk = (abs: string): void => {
-    for (const entry of readdirSync(abs, { withFileTypes: true })) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(abs, { withFileTypes: true });
+    } catch (e) {
+      refuse(diag('file.unreadable', `cannot read the folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}; the block files in it were not checked`, { file: toRepoPath(root, abs), line: 1, column: 1 }), false);
+      return;
+    }
+    for (const entry of entries) {
       if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
-      const child = join(abs, entry.name);
-      if (entry.isDirectory()) walk(child);
-      // Symlinked block files count too; a dangling link is then reported as unreadable.
-      else if ((entry.isFile() || entry.isSymbolicLink()) && isBlockFileName(entry.name)) found.add(toRepoPath(root, child));
+      consider(join(abs, entry.name), entry.name, entry, false);
     }
   };
+  const files = new RepoFiles(root);
   for (const p of paths) {
     const abs = resolve(root, p);
     let st;
     try {
-      st = statSync(abs);
+      st = lstatSync(abs);
     } catch {
       throw new RdnsError(`${p}: no such file or folder`, 2, 'run rdns from the repository root, or pass the path of a block file or folder');
     }
-    if (st.isDirectory()) walk(abs);
-    else found.add(toRepoPath(root, abs));
+    const rel = toRepoPath(root, abs);
+    // zones/ itself may be a link, or sit below a folder that is one.
+    if (!rel.startsWith('..') && rel !== '' && files.folderInside(dirname(abs)) === false) {
+      refuse(symlinkDiagnostic(rel, undefined, 'a folder on this path'), false);
+      continue;
+    }
+    consider(abs, abs.split(sep).pop() ?? '', st, true);
   }
-  return [...found].sort();
+  return { files: [...found].sort(), refused: sortDiagnostics(refused), refusedFiles };
+}
+
+/** Block files under the given paths (files or folders), repository-relative, sorted; refused entries are left out. */
+export function findBlockFiles(root: string, paths: readonly string[] = DEFAULT_PATHS): string[] {
+  return scanBlockFiles(root, paths).files;
+}
+
+function readLinkText(abs: string): string | undefined {
+  try {
+    return readlinkSync(abs);
+  } catch {
+    return undefined;
+  }
 }
 
 export const toRepoPath = (root: string, abs: string): string => relative(root, abs).split(sep).join('/');
@@ -84,6 +164,33 @@ export function loadRepository(root: string, paths: readonly string[] = DEFAULT_
 }
 
 /**
+ * `zone.unknown` for each zone of rdns.yaml's route53.zones that no block has (a typo, the
+ * `/` form of an RFC 2317 name, a zone left over): its zone_id and mode would be ignored.
+ * Only meaningful for a whole repository (every block loaded).
+ */
+export function checkConfigZones(zoneKeys: readonly ConfigZoneKey[], blocks: readonly Block[], layouts: ReadonlyMap<string, ZoneLayout>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  for (const key of zoneKeys) {
+    const zone = prefixOfZoneName(key.canonical);
+    const hasIt =
+      zone !== undefined &&
+      blocks.some((b) => {
+        const layout = layouts.get(b.file);
+        if (!layout || b.prefix.version !== zone.version || !(prefixContains(b.prefix, zone) || prefixContains(zone, b.prefix))) return false;
+        const inner = prefixContains(b.prefix, zone) ? zone : b.prefix;
+        return reverseZoneOf({ version: zone.version, value: inner.network }, layout).name === key.canonical;
+      });
+    if (!hasIt) {
+      const hint = key.canonical.includes('/') ? '; RFC 2317 zones are named with "-" (0-25.113.0.203.in-addr.arpa)' : '';
+      out.push(diag('zone.unknown', `route53.zones: "${key.name}" is not a reverse zone of any block${hint}; its settings would be ignored`, key.pos, { value: key.name }));
+    }
+  }
+  return out;
+}
+
+const isWholeRepository = (paths: readonly string[]): boolean => paths === DEFAULT_PATHS || (paths.length === 1 && paths[0]!.replace(/\/+$/, '') === DEFAULT_PATHS[0]);
+
+/**
  * {@link loadRepository} that parses large repositories on several cores (worker
  * threads); the result is the same. Small repositories are loaded in this thread.
  */
@@ -96,28 +203,32 @@ export async function loadRepositoryParallel(root: string, paths: readonly strin
 interface EarlyFindings {
   diagnostics: Diagnostic[];
   unreadable: number;
+  /** route53.zones of rdns.yaml, to check once every block is loaded (empty for a partial load). */
+  zoneKeys: readonly ConfigZoneKey[];
 }
 
 function readRepository(root: string, paths: readonly string[], trusted?: Config): { absRoot: string; config: Config; sources: BlockSource[]; early: EarlyFindings } {
   const absRoot = resolve(root);
   const own = loadConfig(absRoot);
   const config = trusted ?? own.config;
-  const diagnostics = own.diagnostics;
+  const { diagnostics, zoneKeys } = own;
   const sources: BlockSource[] = [];
-  const early: EarlyFindings = { diagnostics: [...diagnostics], unreadable: 0 };
-  for (const file of findBlockFiles(absRoot, paths)) {
-    try {
-      sources.push({ file, bytes: readFileSync(join(absRoot, file)) });
-    } catch (e) {
+  const scan = scanBlockFiles(absRoot, paths);
+  const early: EarlyFindings = { diagnostics: [...diagnostics, ...scan.refused], unreadable: scan.refusedFiles, zoneKeys: isWholeRepository(paths) ? (zoneKeys ?? []) : [] };
+  const reader = new RepoFiles(absRoot);
+  for (const file of scan.files) {
+    const r = reader.read(file, config.maxFileBytes);
+    if (r.ok) sources.push({ file, bytes: r.bytes });
+    else {
       early.unreadable++;
-      early.diagnostics.push(diag('file.unreadable', `cannot read the file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { file, line: 1, column: 1 }));
+      early.diagnostics.push(r.missing ? diag('file.unreadable', 'cannot read the file: ENOENT (removed while rdns ran)', { file, line: 1, column: 1 }) : r.diagnostic);
     }
   }
   return { absRoot, config, sources, early };
 }
 
 function finish(repo: Repository, early: EarlyFindings, fileCount: number): Repository {
-  repo.diagnostics.push(...early.diagnostics);
+  repo.diagnostics.push(...early.diagnostics, ...checkConfigZones(early.zoneKeys, repo.blocks, repo.layouts));
   sortDiagnostics(repo.diagnostics);
   return { ...repo, fileCount };
 }

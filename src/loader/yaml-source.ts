@@ -80,6 +80,14 @@ export function parseYamlSource(text: string, file: string): YamlSource {
 
   const toJs = (node: unknown, fallback: number): unknown => {
     if (node === null || node === undefined) return null;
+    const tag = (node as { tag?: string }).tag;
+    if (tag !== undefined && !CORE_TAGS.has(tag)) {
+      const at0 = tagStart(text, start(node as Node, fallback));
+      const token = text.slice(at0).match(/^!\S*/)?.[0] ?? tag;
+      diagnostics.push(diag('yaml.tag', `the YAML tag ${token} is not allowed: block files and rdns.yaml are plain YAML (strings, numbers, booleans, lists, mappings); remove the tag`, at(at0), { value: token }));
+      // Reported once: the value goes on as written where it is plain data (a Buffer or Date is not).
+      if (isScalar(node) && node.value !== null && typeof node.value === 'object') return null;
+    }
     if (isAlias(node)) {
       diagnostics.push(diag('yaml.alias', `alias *${node.source} is not allowed in block files; write the value out`, at(start(node, fallback))));
       return null;
@@ -147,6 +155,18 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     valuePos: (path) => resolve(path, 1),
     keyPos: (path) => resolve(path, 0),
   };
+}
+
+// The YAML 1.2 core schema; anything else (!foo, !!binary, !!set, !!omap, !!timestamp) is refused.
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+
+/** Where the tag of a node that starts at `valueStart` begins (the node's range starts after its tag). */
+function tagStart(text: string, valueStart: number): number {
+  let i = valueStart - 1;
+  while (i >= 0 && /\s/.test(text[i]!)) i--;
+  let j = i;
+  while (j >= 0 && !/\s/.test(text[j]!)) j--;
+  return text[j + 1] === '!' ? j + 1 : valueStart;
 }
 
 /** A key as the user wrote it: `0x10` stays "0x10", `1.10` stays "1.10". */

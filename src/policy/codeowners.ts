@@ -7,6 +7,7 @@
  */
 import { diag, type Diagnostic } from '../core/diagnostics.js';
 import type { Block } from '../core/model.js';
+import { fileNameProblem } from '../core/file-name.js';
 
 export const CODEOWNERS_FILE = '.github/CODEOWNERS';
 /** Where GitHub looks for CODEOWNERS, in its order: only the first one found counts. */
@@ -15,8 +16,9 @@ export const SECTION_BEGIN = '# BEGIN rdns codeowners: generated from the owners
 export const SECTION_END = '# END rdns codeowners';
 const NOTE = '# Allocation owners are not listed (CODEOWNERS works per file); `rdns ci` checks them per address.';
 
-// gitignore-style pattern: escape what would otherwise be a wildcard, a comment or a negation.
-const patternOf = (file: string): string => `/${file.replace(/[\\ *?[\]#!]/g, (c) => `\\${c}`)}`;
+// Names that need escaping (white space, wildcards, `#`, `!`, `[ ]`) or could start a new line are refused
+// by the loader (file.name): GitHub's CODEOWNERS has no working escape for several of them.
+const patternOf = (file: string): string => `/${file}`;
 
 /** Files that decide every verdict of `rdns ci`: they belong to the owners of rdns.yaml. */
 export const POLICY_PATTERNS: readonly string[] = ['/rdns.yaml', '/schema/', '/.github/'];
@@ -24,11 +26,12 @@ export const POLICY_PATTERNS: readonly string[] = ['/rdns.yaml', '/schema/', '/.
 /**
  * The generated lines: the owners of rdns.yaml (`configOwners`) for rdns.yaml, schema/ and
  * .github/, then `/zones/x.yaml @a @b` for every block with owners, sorted by file.
+ * A block whose file name CODEOWNERS cannot express gets no line (the loader refuses such files).
  */
 export function codeownersLines(blocks: readonly Block[], configOwners: readonly string[] = []): string[] {
   const policy = configOwners.length > 0 ? POLICY_PATTERNS.map((p) => `${p} ${[...new Set(configOwners)].join(' ')}`) : [];
   const perBlock = blocks
-    .filter((b) => b.owners.length > 0)
+    .filter((b) => b.owners.length > 0 && fileNameProblem(b.file) === undefined)
     .map((b) => `${patternOf(b.file)} ${[...new Set(b.owners)].join(' ')}`)
     .sort();
   return [...policy, ...perBlock];

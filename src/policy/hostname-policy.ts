@@ -4,6 +4,16 @@
  * refused for explicit records. Generic names from `default` are exempt.
  */
 import type { Config } from '../core/model.js';
+import { DEFAULT_DENY } from '../loader/config.js';
+import { firstMatch } from './linear-pattern.js';
+
+/**
+ * The built-in deny patterns are constants of this tool, reviewed to have no nested or
+ * overlapping quantifiers: they run on the native engine (some 200 times faster than
+ * RE2 in JavaScript, which counts at a million records). Every other pattern, including
+ * one in rdns.yaml, runs on RE2 in linear time; a copy of a built-in is the same text.
+ */
+const BUILT_IN = new Map(DEFAULT_DENY.map((d) => [d.source, new RegExp(d.source, 'i')]));
 
 /**
  * Why a normalised hostname is refused, in words for the user (the part that matched
@@ -12,9 +22,10 @@ import type { Config } from '../core/model.js';
 export function explainDenial(fqdn: string, config: Pick<Config, 'deny'>): string | undefined {
   const name = fqdn.endsWith('.') ? fqdn.slice(0, -1) : fqdn;
   for (const d of config.deny) {
-    const m = d.pattern.exec(name);
-    if (!m) continue;
-    const part = m[0].replace(/^[.-]|[.-]$/g, '');
+    const builtIn = BUILT_IN.get(d.source);
+    const m = builtIn ? builtIn.exec(name)?.[0] : firstMatch(d.source, name);
+    if (m === undefined) continue;
+    const part = m.replace(/^[.-]|[.-]$/g, '');
     return d.why
       ? `"${part}" is ${d.why}; receiving mail servers treat such names as end-user or bulk-mail space`
       : `it matches the deny pattern /${d.source}/ of policy.deny in rdns.yaml`;

@@ -1,16 +1,15 @@
 /**
- * The cdktf app: the render model → cdktf.out/ (one stack per block file), the same
+ * The cdktf app: zone stacks → cdktf.out/ (one stack per hosted reverse zone), the same
  * layout `npx cdktf synth` produces, so `cdktf plan|deploy <stack>` and plain
  * `terraform -chdir=cdktf.out/stacks/<stack>` both work on it.
  */
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { App } from 'cdktf';
 import { diag, type Diagnostic } from '../core/diagnostics.js';
 import type { Config } from '../core/model.js';
-import { BlockStack } from './block-stack.js';
-import { stackInfoOf, type StackInfo } from './stacks.js';
-import type { RenderModel } from './zone-records.js';
+import { ZoneStack } from './zone-stack.js';
+import { stackInfoOf, type StackInfo, type ZoneStack as ZoneStackModel } from './stacks.js';
 
 export interface SynthOptions {
   /** Output folder (cdktf.out). */
@@ -24,25 +23,52 @@ export interface SynthOptions {
   readonly root?: string;
 }
 
-/** Synthesizes every block of `model` into `outdir`; returns what was written. */
-export function synthesize(model: RenderModel, config: Config, options: SynthOptions): StackInfo[] {
+/** Synthesizes `stacks` into `outdir`; returns what was written. */
+export function synthesize(stacks: readonly ZoneStackModel[], config: Config, options: SynthOptions): StackInfo[] {
   if (options.prune) pruneStacks(options.outdir);
   const app = new App({ outdir: options.outdir, stackTraces: false, skipValidation: true });
   // Terraform reads a relative local-state path from the stack folder; every stack folder is equally deep.
   const toRoot = relative(join(resolve(options.outdir), 'stacks', 'stack'), resolve(options.root ?? '.')).split(sep).join('/');
-  for (const block of model.blocks) new BlockStack(app, block, config, toRoot);
+  for (const s of stacks) new ZoneStack(app, s, config, toRoot);
   app.synth();
-  return model.blocks.map(stackInfoOf);
+  return stacks.map(stackInfoOf);
 }
+/** What synth and `rdns plan` write at the top of their output folder. */
+const OWN_ENTRIES = new Set(['manifest.json', 'stacks', 'rdns-plan.json', 'plugin-cache']);
 
 /**
- * Only a folder that looks like an earlier synth (it has manifest.json) loses its
- * stacks/ subfolder; an --out pointing at anything else is never emptied.
+ * Checks that `outdir` is a folder synth may write and empty: inside the repository `root`
+ * (not the root itself), and holding nothing but an earlier synth's output. Returns why
+ * not, or undefined. A pull request chooses neither --out nor what lies in the folder, but
+ * an operator's typo must not cost them a folder of their own.
  */
-function pruneStacks(outdir: string): void {
-  if (!existsSync(join(outdir, 'manifest.json'))) return;
+export function outdirProblem(root: string, outdir: string): string | undefined {
+  const rel = relative(resolve(root), resolve(outdir));
+  if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return 'the output folder must be a folder of its own inside the repository';
+  if (!existsSync(outdir)) return undefined;
+  const shown = rel.split(sep).join('/');
+  if (!statSync(outdir).isDirectory()) return `${shown} is not a folder`;
+  const foreign = readdirSync(outdir).filter((e) => !OWN_ENTRIES.has(e));
+  const own = stacksOfManifest(outdir);
   const stacks = join(outdir, 'stacks');
-  if (existsSync(stacks)) rmSync(stacks, { recursive: true, force: true });
+  if (existsSync(stacks)) foreign.push(...readdirSync(stacks).filter((e) => !own.has(e)).map((e) => `stacks/${e}`));
+  if (foreign.length > 0) return `${shown} holds files rdns did not write (${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', …' : ''})`;
+  return undefined;
+}
+
+/** Stack names of the manifest.json of an earlier synth (none when there is none). */
+function stacksOfManifest(outdir: string): Set<string> {
+  try {
+    const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks?: Record<string, unknown> };
+    return new Set(Object.keys(manifest.stacks ?? {}).filter((n) => /^[A-Za-z0-9_-]+$/.test(n)));
+  } catch {
+    return new Set();
+  }
+}
+
+/** Removes the stacks an earlier synth wrote (listed in its manifest), nothing else. */
+function pruneStacks(outdir: string): void {
+  for (const name of stacksOfManifest(outdir)) rmSync(join(outdir, 'stacks', name), { recursive: true, force: true });
 }
 
 // Interpolations we write ourselves: references between our own resources and for_each.

@@ -134,9 +134,9 @@ export function zoneContents(
     blocks.push(blockContents(block, layout, repo.config, diagnostics));
   }
   const merged = mergeSharedZones(blocks, repo, diagnostics);
-  for (const b of merged) checkChangeBatch(b, repo.blocks.find((x) => x.file === b.file)?.pos, diagnostics);
+  const batched = merged.map((b) => fitChangeBatch(b, repo.blocks.find((x) => x.file === b.file)?.pos, diagnostics));
   const holdsSelected = (b: BlockContents): boolean => b.zones.some((z) => (z.sharedWith ?? []).some((f) => files!.has(f)));
-  return { blocks: files ? merged.filter((b) => files.has(b.file) || holdsSelected(b)) : merged, diagnostics };
+  return { blocks: files ? batched.filter((b) => files.has(b.file) || holdsSelected(b)) : batched, diagnostics };
 }
 
 /**
@@ -384,24 +384,29 @@ export const MAX_BATCH_VALUES = 1000;
 export const MAX_BATCH_CHARS = 32_000;
 
 /**
- * aws_route53_records_exclusive sends every change of an apply in one request: a zone it
- * must fill beyond Route53's per-request limits cannot be created that way (the apply fails
- * with InvalidChangeBatch). Per-record mode sends one request per record set.
+ * aws_route53_records_exclusive sends every change of an apply in one request (measured with
+ * hashicorp/aws 5.100.0: it never splits), and Route53 counts an UPSERT twice. A zone whose
+ * records could not all be replaced in one request (more than half the limits) is rendered
+ * per record instead, one request per record set, so every change to it can apply.
  */
-function checkChangeBatch(block: BlockContents, pos: SourcePos | undefined, out: Diagnostic[]): void {
-  for (const z of block.zones) {
-    if (z.delegatedTo || z.mode !== 'exclusive') continue;
+function fitChangeBatch(block: BlockContents, pos: SourcePos | undefined, out: Diagnostic[]): BlockContents {
+  let changed = false;
+  const zones = block.zones.map((z) => {
+    if (z.delegatedTo || z.mode !== 'exclusive') return z;
     const chars = z.records.reduce((n, r) => n + r.value.length, 0);
-    if (z.records.length <= MAX_BATCH_VALUES && chars <= MAX_BATCH_CHARS) continue;
+    if (2 * z.records.length <= MAX_BATCH_VALUES && 2 * chars <= MAX_BATCH_CHARS) return z;
     out.push(
       diag(
         'render.change-batch',
-        `reverse zone ${z.zone} holds ${z.records.length} record values (${chars} characters); aws_route53_records_exclusive applies all changes in one Route53 request, which takes at most ${MAX_BATCH_VALUES} values and ${MAX_BATCH_CHARS} characters: creating the zone's records at once fails (InvalidChangeBatch). Use mode: per-record for this zone, or add the records in smaller steps`,
+        `reverse zone ${z.zone} holds ${z.records.length} record values (${chars} characters): aws_route53_records_exclusive sends all changes of an apply in one Route53 request, which takes at most ${MAX_BATCH_VALUES} values and ${MAX_BATCH_CHARS} characters (a changed value counts twice), so the zone is rendered with mode: per-record (one request per record set; records added outside git are not removed)`,
         pos,
         { value: z.zone },
       ),
     );
-  }
+    changed = true;
+    return { ...z, mode: 'per-record' as const };
+  });
+  return changed ? { ...block, zones } : block;
 }
 
 /** Route53 quotas: records per hosted zone, length of a value. Checked before anything is rendered. */

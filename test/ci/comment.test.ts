@@ -64,9 +64,25 @@ describe('renderComment', () => {
     ['pipes | and <b>html</b>', 'pipes \\| and \\<b\\>html\\</b\\>'],
     ['may be changed by @example-isp/noc, @acme-corp', 'may be changed by `@example-isp/noc`, `@acme-corp`'],
     ['two\nlines', 'two lines'],
-    ['[link](https://evil.example)', '\\[link\\](https://evil.example)'],
-  ])('cell text %j → %j (no markup, no mentions, one line)', (input, out) => {
+    ['[link](https://evil.example)', '\\[link\\](https\u200b://evil.example)'],
+    // A lone carriage return is a line break to GitHub's renderer too; other control characters are shown, not sent.
+    ['one\rtwo\r\nthree\u2028four', 'one two three four'],
+    // Shown as \u{0007}: the backslash is escaped for Markdown like any other.
+    ['bell\u0007 and escape\u001b[31m', 'bell\\\\u{0007} and escape\\\\u{001B}\\[31m'],
+    // Bare URLs would become links to wherever the pull request says: broken with a zero-width space.
+    ['unknown key "https://evil.example/login" in records', 'unknown key "https\u200b://evil.example/login" in records'],
+    ['see www.evil.example or HTTP://x.example', 'see www\u200b.evil.example or HTTP\u200b://x.example'],
+  ])('cell text %j → %j (no markup, no mentions, no links, one line)', (input, out) => {
     expect(cellText(input)).toBe(out);
+  });
+
+  it('a finding whose message carries a URL and a lone CR renders as one table row with no autolink', () => {
+    const d: Diagnostic = { severity: 'error', code: 'schema.unknown-key', message: 'unknown key "x\r| ❌ | fake row https://evil.example/pwn" in records', file: 'zones/a.yaml', line: 3, column: 3 };
+    const body = renderComment(report({ diagnostics: [d], errors: 1 }));
+    expect(body).not.toContain('\r');
+    expect(body).not.toMatch(/https:\/\/evil/);
+    const rows = body.split('\n').filter((l) => l.includes('schema.unknown-key'));
+    expect(rows).toEqual(['| ❌ | `zones/a.yaml:3` | `schema.unknown-key` | unknown key "x \\| ❌ \\| fake row https\u200b://evil.example/pwn" in records |']);
   });
 });
 

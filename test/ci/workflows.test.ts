@@ -101,36 +101,68 @@ jobs:
     expect(validateWorkflow('on: pusx\njobs:\n  a:\n    runs-onn: ubuntu-latest\n').errors.length).toBeGreaterThan(0);
   });
 
-  it('pull request: rdns ci with full history, write access only for the comment and the check run; plan per changed stack', () => {
+  it('pull request: rdns ci with full history, write access only for the comment and the check run; rdns plan per group of changed stacks', () => {
     const wf = load('pull-request.yml');
     expect(Object.keys(wf.on)).toEqual(['pull_request']);
     const ci = wf.jobs.ci!;
     expect(ci.permissions).toEqual({ contents: 'read', 'pull-requests': 'write', checks: 'write' });
-    expect(ci.steps![0]!.with).toMatchObject({ 'fetch-depth': 0, 'persist-credentials': false });
+    const head = ci.steps!.find((s) => s.with?.path === 'repo')!;
+    expect(head.with).toMatchObject({ 'fetch-depth': 0, 'persist-credentials': false });
     // Annotations and comment links are placed on the head's lines: check out the head, not the merge commit.
-    expect(ci.steps![0]!.with).toMatchObject({ ref: '${{ github.event.pull_request.head.sha }}' });
-    expect(ci.steps!.some((s) => s.run === 'npx rdns ci' && s.env?.GITHUB_TOKEN === '${{ github.token }}')).toBe(true);
-    expect(ci.steps!.some((s) => s.run?.includes('npx rdns stacks --changed-since') && s.run.includes('--format json'))).toBe(true);
+    expect(head.with).toMatchObject({ ref: '${{ github.event.pull_request.head.sha }}' });
+    expect(ci.steps!.some((s) => s.run === 'node ../.rdns-tool/dist/cli/main.js ci' && s.env?.GITHUB_TOKEN === '${{ github.token }}')).toBe(true);
+    expect(ci.steps!.some((s) => s.run?.includes('main.js stacks --changed-since "$BASE_SHA"') && s.run.includes('--format json'))).toBe(true);
     const plan = wf.jobs.plan!;
     expect(plan.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     expect(plan.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
     expect(plan.steps!.map((s) => s.uses?.split('@')[0])).toContain('hashicorp/setup-terraform');
-    expect(plan.steps!.some((s) => s.run?.includes('terraform plan'))).toBe(true);
-    expect(wf.jobs['plan-summary']!.permissions).toEqual({ 'pull-requests': 'write' });
+    const planStep = plan.steps!.find((s) => s.run?.includes('main.js plan --changed-since'))!;
+    expect(planStep.run).toContain('--stack "$STACKS" --no-lock --format json');
+    expect(planStep.env).toMatchObject({ STACKS: '${{ matrix.stacks }}' });
+    expect(wf.jobs['plan-summary']!.permissions).toEqual({ contents: 'read', 'pull-requests': 'write' });
+    expect(wf.jobs['plan-summary']!.steps!.some((s) => s.run?.includes('main.js plan --merge') && s.run.includes('--format markdown'))).toBe(true);
     // The sticky plan comment is the bot's own, never a comment someone else started with the marker.
     const script = wf.jobs['plan-summary']!.steps!.find((s) => typeof s.with?.script === 'string')!.with!.script as string;
     expect(script).toMatch(/startsWith\(marker\) && c\.user && c\.user\.type === 'Bot'/);
   });
 
-  it('apply: on push to main, one apply at a time, behind the production environment', () => {
+  it('pull request: every job that holds a token runs the base branch\'s rdns, never the pull request\'s code', () => {
+    const wf = load('pull-request.yml');
+    for (const [name, job] of Object.entries(wf.jobs)) {
+      const steps = job.steps ?? [];
+      const tool = steps.find((s) => s.with?.path === '.rdns-tool');
+      expect(tool?.with, `job ${name}`).toMatchObject({ ref: '${{ github.event.pull_request.base.sha }}', 'persist-credentials': false });
+      const build = steps.findIndex((s) => s.run === '.rdns-tool/.github/scripts/build-trusted-tool.sh');
+      expect(build, `job ${name} builds the trusted tool`).toBeGreaterThan(-1);
+      for (const s of steps) {
+        const run = s.run ?? '';
+        // No install, build or script of the head: no npm/npx in the head's checkout, no head script.
+        expect(run, `job ${name}`).not.toMatch(/\bnpx\b|npm (ci|install|run|test|start)|\.\/node_modules|repo\/\.github/);
+        if (/main\.js/.test(run)) expect(run, `job ${name}`).toMatch(/\.rdns-tool\/dist\/cli\/main\.js/);
+      }
+      // The cloud credential arrives after the tool is built and the base's rdns.yaml is in place.
+      const aws = steps.findIndex((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+      if (aws >= 0) {
+        expect(aws).toBeGreaterThan(build);
+        expect(aws).toBeGreaterThan(steps.findIndex((s) => s.run?.includes('git show "${BASE_SHA}:rdns.yaml" > rdns.yaml')));
+      }
+    }
+    const script = readFileSync(join(DIR, '..', 'scripts', 'build-trusted-tool.sh'), 'utf8');
+    expect(script).toContain('npm ci --ignore-scripts');
+  });
+
+  it('apply: on push to main, one apply at a time, behind the production environment, rdns plan then rdns apply', () => {
     const wf = load('apply.yml');
     expect(wf.on).toHaveProperty('push.branches', ['main']);
     expect(wf.concurrency).toEqual({ group: 'rdns-apply', 'cancel-in-progress': false });
     const apply = wf.jobs.apply!;
     expect(apply.environment).toBe('production');
-    expect(apply.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
-    expect(apply.steps!.some((s) => s.run?.includes('terraform apply'))).toBe(true);
-    expect(wf.jobs.stacks!.permissions).toEqual({ contents: 'read', actions: 'read' });
+    expect(apply.permissions).toEqual({ contents: 'read', actions: 'read', 'id-token': 'write' });
+    const runs = apply.steps!.map((s) => s.run ?? '');
+    const plan = runs.findIndex((r) => r.includes('node dist/cli/main.js plan "$@" --format markdown'));
+    const applied = runs.findIndex((r) => r.includes('node dist/cli/main.js apply'));
+    expect(plan).toBeGreaterThan(-1);
+    expect(applied).toBeGreaterThan(plan);
   });
 
   it('apply: a push whose run was replaced while waiting is still applied (changes since the last successful apply, not since github.event.before)', () => {
@@ -138,14 +170,16 @@ jobs:
     // waiting second one, so "changed since the push's previous tip" would never apply push 2.
     const source = text('apply.yml');
     expect(source).not.toContain('github.event.before');
-    const step = load('apply.yml').jobs.stacks!.steps!.find((s) => s.run?.includes('npx rdns stacks'))!;
+    const step = load('apply.yml').jobs.apply!.steps!.find((s) => s.run?.includes('actions/workflows'))!;
     expect(step.run).toMatch(/actions\/workflows\/\$\{workflow\}\/runs\?branch=main&status=success&per_page=1/);
-    expect(step.run).toContain('npx rdns stacks --changed-since "$last" --format json');
     expect(step.env).toMatchObject({ GH_TOKEN: '${{ github.token }}' });
+    const plan = load('apply.yml').jobs.apply!.steps!.find((s) => s.run?.includes('main.js plan'))!;
+    expect(plan.run).toContain('set -- --changed-since "$SINCE"');
+    expect(plan.env).toMatchObject({ SINCE: '${{ steps.since.outputs.rev }}' });
   });
 
   it('apply: a manual run from another branch applies nothing', () => {
-    expect(load('apply.yml').jobs.stacks!.if).toBe("github.ref == 'refs/heads/main'");
+    expect(load('apply.yml').jobs.apply!.if).toBe("github.ref == 'refs/heads/main'");
   });
 
   it('audit: scheduled, may only write issues', () => {

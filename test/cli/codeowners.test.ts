@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
@@ -76,5 +76,31 @@ describe('rdns codeowners (the real process)', () => {
     const r = runCli(['codeowners'], { cwd: root });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('not written: the block files have errors');
+  });
+
+  it('does not write through a CODEOWNERS that is a link: its target (outside the repository) is left as it was', () => {
+    const outside = writeRepo({ 'authorized_keys': 'ssh-ed25519 AAAA admin\n' });
+    const target = join(outside, 'authorized_keys');
+    const root = writeRepo({ ...FILES, '.github/README': 'x\n' });
+    symlinkSync(target, join(root, '.github/CODEOWNERS'));
+    const w = runCli(['codeowners'], { cwd: root });
+    expect(readFileSync(target, 'utf8')).toBe('ssh-ed25519 AAAA admin\n');
+    expect(w.status).toBe(1);
+    expect(w.stderr).toMatch(/^\.github\/CODEOWNERS:1:1: error file\.symlink the file|^\.github\/CODEOWNERS:1:1: error file\.symlink \.github\/CODEOWNERS is a symbolic link/m);
+    expect(lstatSync(join(root, '.github/CODEOWNERS')).isSymbolicLink()).toBe(true);
+    // validate says so too (it used to compare the target's text with the owners).
+    const v = runCli(['validate'], { cwd: root });
+    expect(v.status).toBe(1);
+    expect(v.stdout).toMatch(/^\.github\/CODEOWNERS:1:1: error file\.symlink /m);
+  });
+
+  it('does not write into a .github folder that is a link out of the repository', () => {
+    const outside = writeRepo({ 'keep.txt': 'x\n' });
+    const root = writeRepo(FILES);
+    symlinkSync(outside, join(root, '.github'));
+    const w = runCli(['codeowners'], { cwd: root });
+    expect(w.status).toBe(1);
+    expect(w.stderr).toMatch(/^\.github\/CODEOWNERS:1:1: error file\.symlink .*outside the repository/m);
+    expect(readdirSync(outside)).toEqual(['keep.txt']);
   });
 });

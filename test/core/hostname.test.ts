@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isNormalizedHostname, normalizeHostname } from '../../src/core/hostname.js';
+import { isNormalizedHostname, mixedScriptLabel, normalizeHostname } from '../../src/core/hostname.js';
 
 const valid: [string, string][] = [
   ['mail.example.com', 'mail.example.com.'],
@@ -158,5 +158,21 @@ describe('isNormalizedHostname: the fast check agrees with normalizeHostname on 
   it.each([...valid.map(([, out]) => out), ...invalid.map(([input]) => input), 'mail.example.com', 'MAIL.example.com.', '22.100.51.198.in-addr.arpa.', 'a.1.', 'xn--zz.example.', '-a.example.'])('%j', (name) => {
     const r = normalizeHostname(name);
     expect(isNormalizedHostname(name)).toBe(r.ok && r.value === name);
+  });
+});
+
+describe('mixedScriptLabel: look-alike names, as browsers judge IDNs (UTS 39 highly restrictive)', () => {
+  it.each([
+    ['раypal.example.com', 'раypal', ['Latin', 'Cyrillic']],
+    ['xn--ypal-43d9g.example.com.', 'раypal', ['Latin', 'Cyrillic']],
+    ['www.gοogle.example', 'gοogle', ['Latin', 'Greek']],
+    ['mail.аррle-id.example', 'аррle-id', ['Latin', 'Cyrillic']],
+    ['東京ру.example', '東京ру', ['Cyrillic', 'Han']],
+  ])('%s mixes scripts in "%s"', (name, label, scripts) => {
+    expect(mixedScriptLabel(name)).toEqual({ label, scripts });
+  });
+
+  it.each(['mail.example.com', 'пример.example.com', 'αβγ.example.com', 'café.example.com', '東京のtokyo-1.example.jp', '서울seoul.example.kr', 'xn--e1afmkfd.example.'])('%s keeps to one script per label', (name) => {
+    expect(mixedScriptLabel(name)).toBeUndefined();
   });
 });

@@ -115,20 +115,21 @@ describe('rdns set / reset (the real process)', () => {
     expect(read(root, 'zones/192.0.2.0_24.yaml')).toBe(broken);
   });
 
-  it('edits the target of a symlinked block file; the link stays a link', () => {
+  it('refuses a block file that is a link (inside the repository or out of it); neither the link nor its target is written', () => {
     const root = repo();
     mkdirSync(join(root, 'shared'));
     writeFileSync(join(root, 'shared/v4.yaml'), 'prefix: 203.0.113.0/24\nrecords:\n  203.0.113.1: a.example.net\n');
     symlinkSync('../shared/v4.yaml', join(root, 'zones/203.0.113.0_24.yaml'));
-    expect(runCli(['set', '203.0.113.2', 'b.example.net'], { cwd: root }).status).toBe(0);
+    const inside = runCli(['set', '203.0.113.2', 'b.example.net'], { cwd: root });
+    expect(inside.status).toBe(1);
+    expect(inside.stdout).toMatch(/edit\.no-block 203\.0\.113\.2 is in no block file; these block files do not load and were not searched: zones\/203\.0\.113\.0_24\.yaml \(file\.symlink/);
     expect(lstatSync(join(root, 'zones/203.0.113.0_24.yaml')).isSymbolicLink()).toBe(true);
-    expect(read(root, 'shared/v4.yaml')).toBe('prefix: 203.0.113.0/24\nrecords:\n  203.0.113.1: a.example.net\n  203.0.113.2: b.example.net\n');
-    // A link that leads out of the repository is not written through.
+    expect(read(root, 'shared/v4.yaml')).toBe('prefix: 203.0.113.0/24\nrecords:\n  203.0.113.1: a.example.net\n');
     const outside = writeRepo({ 'elsewhere.yaml': 'prefix: 192.0.2.0/24\n' });
     symlinkSync(join(outside, 'elsewhere.yaml'), join(root, 'zones/192.0.2.0_24.yaml'));
     const r = runCli(['set', '192.0.2.7', 'c.example.net'], { cwd: root });
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/edit\.unsafe not edited: the file is a link to .*elsewhere\.yaml, outside the repository/);
+    expect(r.stdout).toMatch(/zones\/192\.0\.2\.0_24\.yaml \(file\.symlink/);
     expect(readFileSync(join(outside, 'elsewhere.yaml'), 'utf8')).toBe('prefix: 192.0.2.0/24\n');
   });
 

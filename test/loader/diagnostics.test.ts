@@ -21,11 +21,13 @@ const block = (body: string, prefix = '198.51.100.0/24'): string => `prefix: ${p
 
 const cases: Case[] = [
   {
-    code: 'file.unreadable',
+    code: 'file.symlink',
     files: { 'zones/ok.yaml': block('') },
     setup: (root) => symlinkSync(join(root, 'zones/missing-target.yaml'), join(root, 'zones/dangling.yaml')),
     at: { file: 'zones/dangling.yaml', line: 1, column: 1 },
   },
+  { code: 'file.not-regular', files: { 'zones/ok.yaml': block(''), 'zones/a.yaml/b.yaml': block('', '192.0.2.0/24') }, at: { file: 'zones/a.yaml', line: 1, column: 1 }, message: /is a folder/ },
+  { code: 'file.name', files: { 'zones/a b.yaml': block('') }, at: { file: 'zones/a b.yaml', line: 1, column: 1 }, message: /a space \(U\+0020\)/ },
   {
     code: 'file.encoding',
     files: { 'zones/a.yaml': Buffer.concat([Buffer.from('prefix: 198.51.100.0/24\nrecords:\n  198.51.100.1: caf'), Buffer.from([0xe9]), Buffer.from('.example\n')]) },
@@ -112,6 +114,22 @@ const cases: Case[] = [
     message: /"0\/25\.113\.0\.203\.in-addr\.arpa\." is not a reverse zone of 203\.0\.113\.0\/25 \(113\.0\.203\.in-addr\.arpa\., 0-25\.113\.0\.203\.in-addr\.arpa\.\); RFC 2317 zones are named with "-"/,
   },
   { code: 'config.invalid', files: { 'rdns.yaml': 'policy:\n  deny_extra: ["(unclosed"]\n', 'zones/a.yaml': block('') }, at: { file: 'rdns.yaml', line: 2, column: 16 } },
+  // rdns.yaml's route53.zones names a zone no block has: its zone_id would be ignored.
+  {
+    code: 'zone.unknown',
+    files: { 'rdns.yaml': 'route53:\n  zones:\n    100.51.198.in-addr.arpa: { mode: per-record }\n    2.0.192.in-addr.arpa.: { zone_id: Z123 }\n', 'zones/a.yaml': block('') },
+    at: { file: 'rdns.yaml', line: 4, column: 5 },
+    message: /route53\.zones: "2\.0\.192\.in-addr\.arpa\." is not a reverse zone of any block/,
+  },
+  { code: 'yaml.tag', files: { 'zones/a.yaml': block('records:\n  198.51.100.1: !foo a.example.com\n') }, at: { file: 'zones/a.yaml', line: 3, column: 17 }, message: /tag !foo/ },
+  { code: 'yaml.tag', files: { 'rdns.yaml': 'defaults:\n  ttl: !!binary AAAA\n', 'zones/a.yaml': block('') }, at: { file: 'rdns.yaml', line: 2, column: 8 }, message: /!!binary/ },
+  // The same addresses as 198.51.100.0/24, written as IPv6: both would publish 198.51.100.1.
+  { code: 'prefix.invalid', files: { 'zones/a.yaml': block(''), 'zones/b.yaml': 'prefix: ::ffff:198.51.100.0/120\n' }, at: { file: 'zones/b.yaml', line: 1, column: 9 }, message: /IPv4-mapped IPv6 prefix.*198\.51\.100\.0\/24/ },
+  { code: 'prefix.invalid', files: { 'zones/a.yaml': 'prefix: ::c633:6400/120\n' }, at: { file: 'zones/a.yaml', line: 1, column: 9 }, message: /IPv4-compatible IPv6 prefix.*198\.51\.100\.0\/24/ },
+  { code: 'prefix.invalid', files: { 'zones/a.yaml': 'prefix: 2001:db8::/32\nallocations:\n  - prefix: ::ffff:192.0.2.0/120\n' }, at: { file: 'zones/a.yaml', line: 3, column: 13 }, message: /IPv4-mapped/ },
+  { code: 'prefix.invalid', files: { 'zones/a.yaml': 'prefix: ::/64\n' }, at: { file: 'zones/a.yaml', line: 1, column: 9 }, message: /contains the IPv4-(mapped|compatible)/ },
+  // "раypal": Cyrillic "р" and "а" among Latin letters, as a browser would flag it.
+  { code: 'hostname.mixed-script', files: { 'zones/a.yaml': block('records:\n  198.51.100.1: раypal.example.com\n') }, at: { file: 'zones/a.yaml', line: 3, column: 3 }, message: /Latin and Cyrillic/ },
   { code: 'schema.invalid', files: { 'rdns.yaml': 'zones:\n  ipv4_boundary: 20\n', 'zones/a.yaml': block('') }, at: { file: 'rdns.yaml', line: 2, column: 18 } },
   // defaults.ttl applies to every record without its own TTL: it must be within policy.ttl.
   { code: 'config.invalid', files: { 'rdns.yaml': 'defaults:\n  ttl: 30\n', 'zones/a.yaml': block('') }, at: { file: 'rdns.yaml', line: 2, column: 8 }, message: /defaults\.ttl 30 is outside policy\.ttl 60–86400/ },
@@ -146,11 +164,12 @@ describe('loader diagnostics: code and exact position', () => {
     if (c.message) expect(hit?.message).toMatch(c.message);
   });
 
+  // file.too-large and file.unreadable (a folder only a non-root user cannot read) are in repository-boundary.test.ts.
   it('has a case for every loader code', () => {
     const covered = new Set(cases.map((c) => c.code));
     const loaderCodes = ['file.', 'yaml.', 'schema.', 'prefix.', 'record.', 'hostname.', 'block.', 'allocation.', 'owner.', 'template.', 'zone.', 'config.', 'forward.'];
     // config.changed is `rdns ci`'s (a pull request that changes rdns.yaml), not the loader's.
-    const missing = Object.keys(DIAGNOSTIC_CODES).filter((k) => loaderCodes.some((p) => k.startsWith(p)) && !covered.has(k) && k !== 'file.too-large' && k !== 'config.changed');
+    const missing = Object.keys(DIAGNOSTIC_CODES).filter((k) => loaderCodes.some((p) => k.startsWith(p)) && !covered.has(k) && k !== 'file.too-large' && k !== 'file.unreadable' && k !== 'config.changed');
     expect(missing).toEqual([]);
   });
 });

@@ -14,8 +14,10 @@ const REPO = blocks({
 });
 
 describe('codeowners', () => {
-  it('writes one line per block file with owners, escaping pattern characters; allocation owners are not listed', () => {
-    expect(codeownersLines(REPO)).toEqual(['/zones/a.yaml @example-isp/noc', '/zones/b.yaml @example-isp/noc @alice', '/zones/odd\\ name\\ \\[1\\].yaml @bob']);
+  it('writes one line per block file with owners; allocation owners are not listed; a name CODEOWNERS cannot express gets no line', () => {
+    // GitHub's CODEOWNERS has no working escape for "[ ]"; the loader refuses such names (file.name).
+    expect(codeownersLines(REPO)).toEqual(['/zones/a.yaml @example-isp/noc', '/zones/b.yaml @example-isp/noc @alice']);
+    expect(codeownersLines(blocks({ 'zones/x\n.github\t@mallory\tx.yaml': 'prefix: 192.0.2.0/24\nowners: ["@noc"]\n' }))).toEqual([]);
   });
 
   it('keeps hand-written rules and replaces only its own section', () => {

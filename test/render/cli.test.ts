@@ -30,12 +30,12 @@ function git(root: string, ...args: string[]): string {
 }
 
 describe('rdns synth', () => {
-  it('writes cdktf.out/ with one stack per block file and prints a line per stack', () => {
+  it('writes cdktf.out/ with one stack per reverse zone and prints a line per stack', () => {
     const root = repo();
     const r = rdns(root, 'synth');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain('rdns-198-51-100-0-24  zones/198.51.100.0_24.yaml  1 zone, 258 records');
+    expect(r.stdout).toMatch(/^rdns-198-51-100-0-24 +100\.51\.198\.in-addr\.arpa\. +zones\/198\.51\.100\.0_24\.yaml +258 records \(\+223 forward\), 225 resources/m);
     expect(r.stdout).toMatch(/synthesized 4 stacks, 390 records into cdktf\.out\/\n$/);
     expect(readdirSync(join(root, 'cdktf.out', 'stacks')).sort()).toEqual(['rdns-192-0-2-0-24', 'rdns-198-51-100-0-24', 'rdns-2001-db8-100-48', 'rdns-203-0-113-0-25']);
     // Same bytes as the in-process synth that the golden files pin.
@@ -68,7 +68,7 @@ describe('rdns synth', () => {
     expect(r.stdout).toContain('render.delegation');
   });
 
-  it('--changed-since synthesizes only the stacks of block files changed on the branch; stacks lists them as a matrix', () => {
+  it('--changed-since synthesizes only the stacks that render differently; stacks lists them as a matrix', () => {
     const root = repo();
     git(root, 'init', '-q', '-b', 'main');
     git(root, 'add', '.');
@@ -80,18 +80,43 @@ describe('rdns synth', () => {
     expect(rdns(root, 'synth').status).toBe(0);
     const s = rdns(root, 'synth', '--changed-since', 'main');
     expect(s.status).toBe(0);
-    expect(s.stdout).toContain('synthesized 1 stack, 128 records into cdktf.out/ (block files changed since main)');
+    expect(s.stdout).toContain('synthesized 1 stack, 128 records into cdktf.out/ (of 4: the stacks that changed since main)');
     expect(readdirSync(join(root, 'cdktf.out', 'stacks'))).toEqual(['rdns-203-0-113-0-25']);
     const m = rdns(root, 'stacks', '--changed-since', 'main', '--format', 'json');
     expect(m.status).toBe(0);
     expect(JSON.parse(m.stdout)).toEqual({
-      include: [{ stack: 'rdns-203-0-113-0-25', file: 'zones/203.0.113.0_25.yaml', prefix: '203.0.113.0/25', zones: ['0-25.113.0.203.in-addr.arpa.'], records: 128, resources: 2 }],
+      include: [{ job: 1, stack: 'rdns-203-0-113-0-25', stacks: 'rdns-203-0-113-0-25', files: ['zones/203.0.113.0_25.yaml'], zones: ['0-25.113.0.203.in-addr.arpa.'], records: 128, resources: 2 }],
     });
     const none = rdns(root, 'stacks', '--changed-since', 'HEAD', '--format', 'json');
     expect(JSON.parse(none.stdout)).toEqual({ include: [] });
     const bad = rdns(root, 'synth', '--changed-since', 'no-such-branch');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('rdns: unknown base revision "no-such-branch"');
+  });
+
+  it('--changed-since follows one PTR of a /16 to its one zone, and a new neighbour block to every zone it moves', () => {
+    const root = repo({
+      'zones/big.yaml': 'prefix: 10.1.0.0/22\nowners: []\ndefault: "h-{dashed}.example.net"\nrecords:\n  10.1.2.7: mail.example.org\n',
+      'zones/half.yaml': 'prefix: 10.9.0.0/25\nowners: ["@acme"]\nrecords:\n  10.9.0.5: api.example.org\n',
+    });
+    git(root, 'init', '-q', '-b', 'main');
+    git(root, 'add', '.');
+    git(root, 'commit', '-qm', 'initial');
+    const all = JSON.parse(rdns(root, 'stacks', '--format', 'json').stdout) as { include: { stacks: string }[] };
+    expect(all.include.map((j) => j.stacks)).toEqual(['rdns-10-1-0-0-24', 'rdns-10-1-1-0-24', 'rdns-10-1-2-0-24', 'rdns-10-1-3-0-24', 'rdns-10-9-0-0-25']);
+    writeFileSync(join(root, 'zones', 'big.yaml'), readFileSync(join(root, 'zones', 'big.yaml'), 'utf8').replace('mail.example.org', 'mx.example.org'));
+    expect(rdns(root, 'stacks', '--changed-since', 'HEAD').stdout).toMatch(/^rdns-10-1-2-0-24 +2\.1\.10\.in-addr\.arpa\. +zones\/big\.yaml +256 records/);
+    git(root, 'commit', '-qam', 'one PTR');
+    // The other half of 10.9.0.0/24 arrives: both halves now share the /24 zone, so the old
+    // RFC 2317 zone of half.yaml goes away and its records move into the new stack.
+    writeFileSync(join(root, 'zones', 'other.yaml'), 'prefix: 10.9.0.128/25\nowners: []\nrecords:\n  10.9.0.130: web.example.org\n');
+    const moved = rdns(root, 'stacks', '--changed-since', 'HEAD');
+    expect(moved.status).toBe(0);
+    expect(moved.stdout).toMatch(/^rdns-10-9-0-0-24 +0\.9\.10\.in-addr\.arpa\. +zones\/half\.yaml, zones\/other\.yaml +2 records/m);
+    expect(moved.stdout).toMatch(/^rdns-10-9-0-0-25 +0-25\.0\.9\.10\.in-addr\.arpa\. +no longer rendered \(was zones\/half\.yaml\)$/m);
+    // GitHub runs at most 256 jobs per matrix: beyond --max-jobs, stacks share a job.
+    const grouped = JSON.parse(rdns(root, 'stacks', '--max-jobs', '2', '--format', 'json').stdout) as { include: { job: number; stacks: string }[] };
+    expect(grouped.include.map((j) => j.stacks)).toEqual(['rdns-10-1-0-0-24 rdns-10-1-1-0-24 rdns-10-1-2-0-24', 'rdns-10-1-3-0-24 rdns-10-9-0-0-24']);
   });
 
   it('rdns stacks lists every stack with its zones', () => {
@@ -103,6 +128,49 @@ describe('rdns synth', () => {
       ['rdns-203-0-113-0-25', ['0-25.113.0.203.in-addr.arpa.']],
       ['rdns-2001-db8-100-48', ['0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.']],
     ]);
+  });
+});
+
+describe('rdns synth stays inside what it owns (the pull request is untrusted)', () => {
+  const A = { 'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: a.example.net\n' };
+
+  it('never deletes files it did not write: a stacks/ folder of someone else is refused, not emptied', () => {
+    const root = repo({ ...A, 'infra/stacks/vpc/main.tf': 'resource "x" "y" {}\n', 'infra/manifest.json': '{}' });
+    const r = rdns(root, 'synth', '--out', 'infra');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('infra holds files rdns did not write (stacks/vpc)');
+    expect(readFileSync(join(root, 'infra/stacks/vpc/main.tf'), 'utf8')).toBe('resource "x" "y" {}\n');
+    // A folder of other files without any earlier synth is refused too.
+    const other = repo({ ...A, 'docs/README.md': 'hello\n' });
+    expect(rdns(other, 'synth', '--out', 'docs').status).toBe(2);
+    expect(readFileSync(join(other, 'docs/README.md'), 'utf8')).toBe('hello\n');
+  });
+
+  it('removes the stacks of its own earlier synth, and only those', () => {
+    const root = repo({ ...A, 'zones/b.yaml': 'prefix: 198.51.100.0/24\nowners: []\n' });
+    expect(rdns(root, 'synth').status).toBe(0);
+    rmSync(join(root, 'zones/b.yaml'));
+    const r = rdns(root, 'synth');
+    expect(r.status, r.stderr).toBe(0);
+    expect(readdirSync(join(root, 'cdktf.out', 'stacks'))).toEqual(['rdns-192-0-2-0-24']);
+  });
+
+  it('refuses an output folder outside the repository or the repository itself', () => {
+    const root = repo(A);
+    for (const out of ['/', '..', '.', 'zones']) {
+      const r = rdns(root, 'synth', '--out', out);
+      expect(r.status, out).toBe(2);
+      expect(r.stderr, out).toMatch(/rdns: (the output folder must be a folder of its own inside the repository|.* holds files rdns did not write)/);
+    }
+  });
+
+  it('rejects a backend.path that the next synth would delete or that leaves the repository', () => {
+    for (const path of ['cdktf.out/stacks/', 'cdktf.out', '../state', '/var/lib/rdns']) {
+      const root = repo({ ...A, 'rdns.yaml': `backend: {type: local, path: "${path}"}\n` });
+      const r = rdns(root, 'validate');
+      expect(r.status, path).toBe(1);
+      expect(r.stdout, path).toMatch(/rdns\.yaml:1:\d+: error config\.invalid backend\.path/);
+    }
   });
 });
 
@@ -173,12 +241,12 @@ $TTL 3600
     expect(readFileSync(join(root, 'out', '113.0.203.in-addr.arpa.zone'), 'utf8')).toBe(r.stdout);
   });
 
-  it('keeps a file name with a line break out of the zone text (comments stay comments)', () => {
+  it('keeps a file name with a line break out of the zone text: the file is refused (file.name), its name shown on one line', () => {
     const root = repo({ 'zones/a\n@ IN NS evil.example.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: a.example.net\n' });
     const r = rdns(root, 'export');
-    expect(r.status).toBe(0);
-    expect(r.stdout.split('\n')[0]).toBe('; 2.0.192.in-addr.arpa. from zones/a?@ IN NS evil.example.yaml');
-    expect(r.stdout).not.toMatch(/^@ IN NS evil/m);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^zones\/a\\u\{000A\}@ IN NS evil\.example\.yaml:1:1: error file\.name /m);
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/^@ IN NS evil/m);
   });
 });
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { loadRepository } from '../../src/loader/repository.js';
 import { zoneContents } from '../../src/render/zone-records.js';
 import { checkSynthOutput, synthesize } from '../../src/render/synth.js';
+import { zoneStacksOf } from '../../src/render/stacks.js';
 import { FIXTURE, writeRepo } from './fixture.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
@@ -30,7 +31,7 @@ function synth(files: Record<string, string>): { stacks: Record<string, string>;
   const model = zoneContents(repo);
   expect(model.diagnostics).toEqual([]);
   const outdir = join(root, 'cdktf.out');
-  synthesize(model, repo.config, { outdir, prune: true, root });
+  synthesize(zoneStacksOf(model), repo.config, { outdir, prune: true, root });
   const stacks: Record<string, string> = {};
   for (const name of readdirSync(join(outdir, 'stacks')).sort()) stacks[name] = readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8');
   return { stacks, outdir, root };
@@ -136,13 +137,14 @@ describe('stacks and resources', () => {
 
   it('publishes forward A records of generic names into the forward zone (looked up by name)', () => {
     const tf = parsed('rdns-198-51-100-0-24');
-    expect(tf.data.aws_route53_zone.forward_zone_198_51_100_0_24).toMatchObject({ name: 'static.example.net', private_zone: false });
-    const fwd = tf.resource.aws_route53_record.forward_198_51_100_0_24;
-    expect(fwd.zone_id).toBe('${data.aws_route53_zone.forward_zone_198_51_100_0_24.zone_id}');
+    expect(tf.data.aws_route53_zone.forward_zone_static_example_net).toMatchObject({ name: 'static.example.net', private_zone: false });
+    const fwd = tf.resource.aws_route53_record.forward_static_example_net;
+    expect(fwd.zone_id).toBe('${data.aws_route53_zone.forward_zone_static_example_net.zone_id}');
     expect(Object.keys(fwd.for_each as Json)).toHaveLength(223);
     expect(fwd.for_each['A 198-51-100-23.static.example.net.']).toEqual({ name: '198-51-100-23.static.example.net.', type: 'A', ttl: 7200, records: ['198.51.100.23'] });
-    // The forward zone exists and is shared: a generic name already published there is taken over, not a failed apply.
-    expect(fwd.allow_overwrite).toBe(true);
+    // The forward zone is shared with records rdns did not create: a name already published
+    // there (say www.example.net by another team) fails the apply instead of being taken over.
+    expect(fwd.allow_overwrite).toBeUndefined();
   });
 
   it('takes over records that already exist in an adopted per-record zone; a zone created here has none to take over', () => {
@@ -172,34 +174,46 @@ describe('stacks and resources', () => {
     expect(state).toBe(join(root, 'terraform.rdns-192-0-2-0-24.tfstate'));
     writeFileSync(state, '{"version": 4}');
     const repo = loadRepository(root);
-    synthesize(zoneContents(repo), repo.config, { outdir, prune: true, root });
+    synthesize(zoneStacksOf(zoneContents(repo)), repo.config, { outdir, prune: true, root });
     expect(readFileSync(state, 'utf8')).toBe('{"version": 4}');
-    // backend.path: a folder of the repository, or an absolute one as it is.
+    // backend.path: a folder of the repository.
     const inFolder = synth({ 'rdns.yaml': 'backend: {type: local, path: state/}\n', 'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\n' });
     expect((JSON.parse(inFolder.stacks['rdns-192-0-2-0-24']!) as Json).terraform.backend.local.path).toBe('../../../state/rdns-192-0-2-0-24.tfstate');
-    const absolute = synth({ 'rdns.yaml': 'backend: {type: local, path: /var/lib/rdns}\n', 'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\n' });
-    expect((JSON.parse(absolute.stacks['rdns-192-0-2-0-24']!) as Json).terraform.backend.local.path).toBe('/var/lib/rdns/rdns-192-0-2-0-24.tfstate');
     expect(tf.terraform.required_providers.aws.version).toBe('~> 6.0');
     expect(tf.provider.aws).toEqual([{ region: 'us-east-1' }]);
   });
 });
 
 describe('a reverse zone shared by two block files', () => {
-  it('creates one hosted zone holding the records of both, in the stack of the first block', () => {
+  it('creates one hosted zone holding the records of both, in one stack named from the zone', () => {
     const { stacks } = synth({
       'zones/a.yaml': 'prefix: 203.0.113.0/25\nowners: []\nrecords:\n  203.0.113.5: api.example.org\n',
       'zones/b.yaml': 'prefix: 203.0.113.128/25\nowners: []\nrecords:\n  203.0.113.130: web.example.org\n',
     });
-    const zonesOf = (stack: string): string[] => Object.values((JSON.parse(stacks[stack]!) as Json).resource?.aws_route53_zone ?? {}).map((z) => (z as Json).name as string);
-    expect(zonesOf('rdns-203-0-113-0-25')).toEqual(['113.0.203.in-addr.arpa']);
-    expect(zonesOf('rdns-203-0-113-128-25')).toEqual([]);
-    const first = JSON.parse(stacks['rdns-203-0-113-0-25']!) as Json;
-    expect(first.resource.aws_route53_records_exclusive.records_203_0_113_0_24.resource_record_set.map((s: Json) => s.name)).toEqual(['5.113.0.203.in-addr.arpa.', '130.113.0.203.in-addr.arpa.']);
-    expect((JSON.parse(stacks['rdns-203-0-113-128-25']!) as Json).resource).toBeUndefined();
+    expect(Object.keys(stacks)).toEqual(['rdns-203-0-113-0-24']);
+    const tf = JSON.parse(stacks['rdns-203-0-113-0-24']!) as Json;
+    expect(Object.values(tf.resource.aws_route53_zone).map((z) => (z as Json).name)).toEqual(['113.0.203.in-addr.arpa']);
+    expect(tf.resource.aws_route53_records_exclusive.records_203_0_113_0_24.resource_record_set.map((s: Json) => s.name)).toEqual(['5.113.0.203.in-addr.arpa.', '130.113.0.203.in-addr.arpa.']);
   });
 });
 
-describe('stable addresses', () => {
+describe('one stack per reverse zone', () => {
+  it('splits a block larger than a zone into a stack per zone, each with its own state and forward names', () => {
+    const { stacks } = synth({
+      'zones/a.yaml': 'prefix: 192.0.2.0/23\nowners: []\ndefault: "h-{dashed}.example.net"\nforward: {zone: example.net}\nrecords:\n  192.0.3.9: mail.example.org\n',
+    });
+    expect(Object.keys(stacks)).toEqual(['rdns-192-0-2-0-24', 'rdns-192-0-3-0-24']);
+    const second = JSON.parse(stacks['rdns-192-0-3-0-24']!) as Json;
+    expect(second.terraform.backend.local.path).toMatch(/terraform\.rdns-192-0-3-0-24\.tfstate$/);
+    const ptrs = second.resource.aws_route53_records_exclusive.records_192_0_3_0_24.resource_record_set as Json[];
+    expect(ptrs).toHaveLength(256);
+    expect(ptrs.find((p) => p.name === '9.3.0.192.in-addr.arpa.')!.resource_records).toEqual([{ value: 'mail.example.org.' }]);
+    // Forward A records only for the generic names of this zone's addresses (255: .9 has its own PTR).
+    const fwd = second.resource.aws_route53_record.forward_example_net.for_each as Json;
+    expect(Object.keys(fwd)).toHaveLength(255);
+    expect(Object.values(fwd).every((r) => (r as Json).records[0].startsWith('192.0.3.'))).toBe(true);
+    expect(second.resource.aws_route53_record.forward_example_net.allow_overwrite).toBeUndefined();
+  });
   it('changes nothing when a block file is reordered, reformatted and renamed', () => {
     const shuffled = { ...FIXTURE };
     delete shuffled['zones/198.51.100.0_24.yaml'];

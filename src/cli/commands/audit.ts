@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { runAudit } from '../../checks/audit.js';
@@ -11,6 +11,7 @@ import { formatDiagnostics, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
 import { addResolverOptions, progressReporter, resolverFromFlags, type ResolverFlags } from './check.js';
 import { formatOption } from './validate.js';
+import { UnsafeWriteError, writeFileAtomic } from '../../edit/atomic-write.js';
 
 /** `rdns audit [PATH...]`: the scheduled full check, written to reports/audit.md and reports/audit.json. */
 export function registerAudit(program: Command, context: () => CliContext, setExit: (code: number) => void): void {
@@ -35,10 +36,10 @@ export function registerAudit(program: Command, context: () => CliContext, setEx
       const outDir = resolve(ctx.root, opts.out);
       try {
         mkdirSync(outDir, { recursive: true });
-        writeFileSync(join(outDir, 'audit.md'), auditMarkdown(report));
-        writeFileSync(join(outDir, 'audit.json'), auditJson(report));
+        writeFileAtomic(join(outDir, 'audit.md'), auditMarkdown(report));
+        writeFileAtomic(join(outDir, 'audit.json'), auditJson(report));
       } catch (e) {
-        throw new RdnsError(`cannot write the audit report to ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2, 'pass a writable folder with --out');
+        throw new RdnsError(`cannot write the audit report to ${opts.out}: ${e instanceof UnsafeWriteError ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`, 2, 'pass a writable folder with --out');
       }
       const all = sortDiagnostics([...repo.diagnostics, ...report.diagnostics]);
       const summary = { ...summarize(all, repo.fileCount, report.summary.records), generic: report.summary.generic, passed: report.summary.fcrdnsPassed };

@@ -1,7 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
-import { countErrors, type Diagnostic } from '../../core/diagnostics.js';
+import { countErrors, diag, type Diagnostic } from '../../core/diagnostics.js';
+import { UnsafeWriteError, writeFileAtomic } from '../../edit/atomic-write.js';
+import { RepoFiles } from '../../loader/repo-file.js';
 import type { Block } from '../../core/model.js';
 import { loadRepository } from '../../loader/repository.js';
 import { checkCodeowners, codeownersLines, CODEOWNERS_FILE, CODEOWNERS_LOCATIONS, renderCodeowners } from '../../policy/codeowners.js';
@@ -15,15 +17,38 @@ import { formatOption } from './validate.js';
  * GitHub ignore every hand-written rule in the other.
  */
 export function codeownersFileOf(root: string): string {
-  return CODEOWNERS_LOCATIONS.find((f) => existsSync(join(root, f))) ?? CODEOWNERS_FILE;
+  // lstat: a link (even a dangling one) is found, and then refused when read.
+  const present = (f: string): boolean => {
+    try {
+      lstatSync(join(root, f));
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return CODEOWNERS_LOCATIONS.find(present) ?? CODEOWNERS_FILE;
+}
+
+/** GitHub ignores a CODEOWNERS file larger than 3 MB. */
+const CODEOWNERS_MAX_BYTES = 3 * 1024 * 1024;
+
+/**
+ * The CODEOWNERS text ('' when there is none), or the diagnostic that refuses it: a link,
+ * a folder or anything else that is not a regular file inside the repository.
+ */
+export function readCodeowners(root: string, file = codeownersFileOf(root)): { text: string } | { diagnostic: Diagnostic } {
+  const r = new RepoFiles(root).read(file, CODEOWNERS_MAX_BYTES, file);
+  if (r.ok) return { text: Buffer.from(r.bytes).toString('utf8') };
+  return r.missing ? { text: '' } : { diagnostic: r.diagnostic };
 }
 
 /** For `rdns validate`: `codeowners.stale` when the CODEOWNERS file exists and differs from the block owners. */
 export function codeownersDiagnostics(root: string, blocks: readonly Block[], configOwners: readonly string[] = []): Diagnostic[] {
   const file = codeownersFileOf(root);
-  const path = join(root, file);
-  if (!existsSync(path)) return [];
-  return checkCodeowners(readFileSync(path, 'utf8'), blocks, file, configOwners);
+  const read = readCodeowners(root, file);
+  if ('diagnostic' in read) return [read.diagnostic];
+  if (read.text === '' && !existsSync(join(root, file))) return [];
+  return checkCodeowners(read.text, blocks, file, configOwners);
 }
 
 /** `rdns codeowners [--check]`: write (or check) .github/CODEOWNERS from the block owners. */
@@ -38,12 +63,13 @@ export function registerCodeowners(program: Command, context: () => CliContext, 
       const repo = loadRepository(ctx.root);
       const file = codeownersFileOf(ctx.root);
       const path = join(ctx.root, file);
-      const existing = existsSync(path) ? readFileSync(path, 'utf8') : '';
+      const read = readCodeowners(ctx.root, file);
+      const existing = 'text' in read ? read.text : '';
       // A block that does not load would silently lose its line: fix the files first.
-      const errors = repo.diagnostics.filter((d) => d.severity === 'error');
+      const errors = [...repo.diagnostics.filter((d) => d.severity === 'error'), ...('diagnostic' in read ? [read.diagnostic] : [])];
       if (countErrors(errors) > 0) {
         ctx.stderr(formatDiagnostics('text', errors, summarize(errors, repo.fileCount, repo.recordCount), ctx.color));
-        ctx.stderr(`rdns: ${file} not ${opts.check ? 'checked' : 'written'}: the block files have errors (see above)\n`);
+        ctx.stderr(`rdns: ${file} not ${opts.check ? 'checked' : 'written'}: ${'diagnostic' in read ? `${file} cannot be read safely` : 'the block files have errors'} (see above)\n`);
         setExit(1);
         return;
       }
@@ -60,8 +86,16 @@ export function registerCodeowners(program: Command, context: () => CliContext, 
         ctx.stdout(`${file} is up to date (${lines} block files with owners)\n`);
         return;
       }
-      mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, next);
+      try {
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileAtomic(path, next, { root: ctx.root });
+      } catch (e) {
+        if (!(e instanceof UnsafeWriteError)) throw e;
+        const ds = [diag(e.code, `not written: ${e.message}`, { file, line: 1, column: 1 })];
+        ctx.stderr(formatDiagnostics('text', ds, summarize(ds, repo.fileCount, repo.recordCount), ctx.color));
+        setExit(1);
+        return;
+      }
       ctx.stdout(`wrote ${file}: ${lines} block files with owners${repo.blocks.length > lines ? `, ${repo.blocks.length - lines} without (no review required)` : ''}\n`);
     });
 }

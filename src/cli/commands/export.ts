@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { RdnsError } from '../../core/errors.js';
 import { normalizeHostname } from '../../core/hostname.js';
@@ -7,6 +7,7 @@ import { EXPORT_FORMATS, formatExportCsv, formatExportJson, formatExportZones, f
 import { canonicalZoneName } from '../../loader/config.js';
 import type { CliContext } from '../context.js';
 import { loadForRender } from './synth.js';
+import { UnsafeWriteError, writeFileAtomic } from '../../edit/atomic-write.js';
 
 interface ExportOptions {
   format: ExportFormat;
@@ -39,7 +40,7 @@ export function registerExport(program: Command, context: () => CliContext, setE
     .option('--out-dir <dir>', 'zone format: write one <zone>.zone file per zone into this folder instead of printing')
     .action(async (paths: string[], opts: ExportOptions) => {
       const ctx = context();
-      const input = await loadForRender(ctx, paths, 'text', undefined, 'stderr');
+      const input = await loadForRender(ctx, paths, 'text', 'stderr');
       if (!input) return setExit(1);
       let zones = input.model.blocks.flatMap((b) => b.zones);
       if (opts.zone) {
@@ -63,9 +64,9 @@ export function registerExport(program: Command, context: () => CliContext, setE
           const dir = resolve(ctx.root, opts.outDir);
           try {
             mkdirSync(dir, { recursive: true });
-            for (const z of zones) writeFileSync(join(dir, zoneFileName(z.zone)), formatZoneFile(z, apex));
+            for (const z of zones) writeFileAtomic(join(dir, zoneFileName(z.zone)), formatZoneFile(z, apex));
           } catch (e) {
-            throw new RdnsError(`cannot write the zone files to ${opts.outDir}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2, 'pass a writable folder with --out-dir');
+            throw new RdnsError(`cannot write the zone files to ${opts.outDir}: ${e instanceof UnsafeWriteError ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`, 2, 'pass a writable folder with --out-dir');
           }
           ctx.stdout(`wrote ${zones.length} zone file${zones.length === 1 ? '' : 's'} into ${opts.outDir}\n`);
         } else ctx.stdout(formatExportZones(zones, apex));

@@ -1,6 +1,6 @@
 /**
- * One block file → one Terraform stack (cdktf). The only module besides synth.ts that
- * knows about cdktf: swapping the IaC tool touches src/render/ only.
+ * One hosted reverse zone → one Terraform stack (cdktf). The only module besides synth.ts
+ * that knows about cdktf: swapping the IaC tool touches src/render/ only.
  *
  * Resource names are derived from prefixes (never from positions in a file), so
  * reordering or reformatting a block file leaves every Terraform address unchanged.
@@ -18,7 +18,8 @@ import { withoutTrailingDot } from '../core/hostname.js';
 import { formatPrefix } from '../core/ip.js';
 import type { Config } from '../core/model.js';
 import { recordSetsOf } from './record-sets.js';
-import { prefixSlug, type BlockContents, type ZoneContents } from './zone-records.js';
+import type { ZoneStack as ZoneStackModel } from './stacks.js';
+import { prefixSlug, type ForwardRecords, type ZoneContents } from './zone-records.js';
 
 /**
  * Terraform treats `${` and `%{` in any string as template syntax. Every value we
@@ -28,6 +29,24 @@ import { prefixSlug, type BlockContents, type ZoneContents } from './zone-record
 export const escapeTemplate = (text: string): string => text.replace(/\$\{/g, '$${').replace(/%\{/g, '%%{');
 
 
+/**
+ * Provider settings for a Route53-compatible API other than AWS (an emulator on loopback):
+ * every call goes to `endpoint`, and the checks that would ask AWS (STS for the account,
+ * the EC2 metadata service, the region list) are skipped. Static dummy keys: an emulator
+ * accepts any signature, and no real credential is ever needed or written.
+ */
+function emulatorSettings(endpoint: string): Record<string, unknown> {
+  return {
+    accessKey: 'rdns-emulator',
+    secretKey: 'rdns-emulator',
+    skipCredentialsValidation: true,
+    skipRequestingAccountId: true,
+    skipMetadataApiCheck: 'true',
+    skipRegionValidation: true,
+    endpoints: [{ route53: endpoint, sts: endpoint }],
+  };
+}
+
 /** Data put into a resource after cdktf resolved the stack: `tf.resource[type][name][attribute] = value`. */
 interface Deferred {
   readonly type: string;
@@ -36,8 +55,8 @@ interface Deferred {
   readonly value: unknown;
 }
 
-/** Builds the stack of one block. */
-export class BlockStack extends TerraformStack {
+/** Builds the stack of one reverse zone. */
+export class ZoneStack extends TerraformStack {
   /**
    * Record data bypasses cdktf's token resolution, which walks every value several
    * times per synth (seconds for 65,536 records). It is plain validated strings and
@@ -46,16 +65,16 @@ export class BlockStack extends TerraformStack {
   private readonly deferred: Deferred[] = [];
 
   /** `stateRoot`: the repository root relative to the stack folder (local state lives there). */
-  constructor(scope: Construct, block: BlockContents, config: Config, stateRoot = '') {
-    super(scope, block.stack);
-    new AwsProvider(this, 'aws', { region: config.region });
+  constructor(scope: Construct, model: ZoneStackModel, config: Config, stateRoot = '') {
+    super(scope, model.stack);
+    new AwsProvider(this, 'aws', { region: config.region, ...(config.endpoint ? emulatorSettings(config.endpoint) : {}) });
     // The prebuilt provider pins its own exact version; the operator's constraint wins.
     this.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: config.providerVersion });
     const b = config.backend;
     if (b.type === 's3') {
       new S3Backend(this, {
         bucket: b.bucket,
-        key: `${b.key ? `${b.key.replace(/\/$/, '')}/` : ''}${block.stack}.tfstate`,
+        key: `${b.key ? `${b.key.replace(/\/$/, '')}/` : ''}${model.stack}.tfstate`,
         region: b.region ?? config.region,
         encrypt: b.encrypt,
         dynamodbTable: b.dynamodbTable,
@@ -64,11 +83,11 @@ export class BlockStack extends TerraformStack {
       if (b.useLockfile) this.addOverride('terraform.backend.s3.use_lockfile', true);
     } else {
       // Relative to the repository root, not to the stack folder: that folder is replaced by every synth.
-      const file = `${b.path ? `${b.path.replace(/\/$/, '')}/` : 'terraform.'}${block.stack}.tfstate`;
+      const file = `${b.path ? `${b.path.replace(/\/$/, '')}/` : 'terraform.'}${model.stack}.tfstate`;
       new LocalBackend(this, { path: stateRoot && !file.startsWith('/') ? `${stateRoot}/${file}` : file });
     }
-    for (const zone of block.zones) if (!zone.delegatedTo) this.addZone(zone);
-    if (block.forward && block.forward.records.length > 0) this.addForward(block);
+    this.addZone(model.zone);
+    for (const fwd of model.forward) this.addForward(fwd);
   }
 
   private addZone(zone: ZoneContents): void {
@@ -116,18 +135,18 @@ export class BlockStack extends TerraformStack {
     return tf;
   }
 
-  private addForward(block: BlockContents): void {
-    const fwd = block.forward!;
-    const slug = prefixSlug(block.prefix);
+  private addForward(fwd: ForwardRecords): void {
+    const slug = fwd.zone.replace(/\.$/, '').replace(/[^a-z0-9]+/gi, '_');
     let zoneId = fwd.zoneId;
     if (!zoneId) {
       const data = new DataAwsRoute53Zone(this, `forward_zone_${slug}`, { name: withoutTrailingDot(fwd.zone), privateZone: false });
       data.overrideLogicalId(`forward_zone_${slug}`);
       zoneId = data.zoneId;
     }
-    // The forward zone is shared with other records: never exclusive, one instance per name.
-    // Generic names may already be published there by hand or by an earlier tool: git is authoritative for them.
-    this.addRecordsForEach(`forward_${slug}`, zoneId, fwd.records.map((r) => ({ name: r.name, type: r.type, ttl: r.ttl, records: [r.value] })), true);
+    // The forward zone is shared with records rdns did not create: never exclusive, one
+    // instance per name, and never allow_overwrite — a name someone else published there
+    // makes the apply fail instead of being taken over.
+    this.addRecordsForEach(`forward_${slug}`, zoneId, fwd.records.map((r) => ({ name: r.name, type: r.type, ttl: r.ttl, records: [r.value] })), false);
   }
 
   /**

@@ -1,0 +1,218 @@
+/**
+ * `rdns plan` and `rdns apply` with the real Terraform and hashicorp/aws provider, against
+ * a Route53 stand-in on loopback (route53.endpoint): every rendering feature plans and
+ * applies, a second plan shows no changes, and one edited PTR plans as exactly that change.
+ * Kept to a few PTRs per stack: a provider start alone costs seconds (TERRAFORM-COST.md).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RDNS_BIN } from '../helpers/cli.js';
+import { startFakeRoute53, type FakeRoute53 } from '../helpers/fake-route53.js';
+import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
+import { runTerraform, terraformEnv, terraformOrSkip } from '../helpers/terraform.js';
+
+const haveTerraform = terraformOrSkip();
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The built CLI as a child process, asynchronously: the fake Route53 answers from this process. */
+function rdns(cwd: string, env: Record<string, string>, ...args: string[]): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [RDNS_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill("SIGKILL"), 900_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+interface PlanJson {
+  stacks: {
+    stack: string;
+    zone: string;
+    status: string;
+    zoneAction?: string;
+    error?: string;
+    records: { added: { ip?: string; values: string[] }[]; changed: { ip?: string; old: { values: string[] }; new: { values: string[] } }[]; removed: unknown[] };
+    forward: { added: { name: string; values: string[] }[]; changed: unknown[]; removed: unknown[] };
+    other: unknown[];
+  }[];
+  summary: { stacks: number; withChanges: number; errors: number; added: number; changed: number; removed: number };
+}
+
+const config = (endpoint: string, adopted: string): string => `route53:
+  provider_version: "~> 5.100"
+  endpoint: ${endpoint}
+  zones:
+    113.0.203.in-addr.arpa: { zone_id: ${adopted} }
+`;
+
+const BLOCKS = {
+  // RFC 2317 as parent: a customer's /28 delegated with NS + one CNAME per address.
+  'zones/192.0.2.0_24.yaml': `prefix: 192.0.2.0/24
+owners: []
+allocations:
+  - prefix: 192.0.2.64/28
+    account: cust
+    delegate_to: [ns1.cust.example.org]
+records:
+  192.0.2.1: gw.example.com
+  192.0.2.10: mail.example.com
+`,
+  // RFC 2317 as child (the /24 is not ours) with generic names published forward.
+  'zones/198.51.100.0_29.yaml': `prefix: 198.51.100.0/29
+owners: []
+default: "{dashed}.pool.example.net"
+forward: { zone: example.net }
+records:
+  198.51.100.1: router.example.com
+`,
+  // IPv6, one aws_route53_record per PTR.
+  'zones/2001-db8-100.yaml': `prefix: 2001:db8:100::/48
+owners: []
+zones:
+  0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa: { mode: per-record }
+records:
+  2001:db8:100::1: v6.example.com
+  2001:db8:100::53: ns.example.com
+`,
+  // A hosted zone that already exists (adopted by id).
+  'zones/203.0.113.0_24.yaml': `prefix: 203.0.113.0/24
+owners: []
+records:
+  203.0.113.5: api.example.org
+`,
+};
+
+describe.skipIf(!haveTerraform)('rdns plan / rdns apply with the real Terraform', () => {
+  let fake: FakeRoute53;
+  let repo: GitRepo;
+  let env: Record<string, string>;
+  let tfDir: string;
+
+  beforeAll(async () => {
+    fake = await startFakeRoute53();
+    tfDir = mkdtempSync(join(tmpdir(), 'rdns-tf-'));
+    env = terraformEnv(tfDir);
+    const adopted = fake.createZone('113.0.203.in-addr.arpa.');
+    repo = createGitRepo({ 'rdns.yaml': config(fake.url, adopted.id), ...BLOCKS });
+  });
+  afterAll(async () => {
+    await fake?.close();
+    if (tfDir) rmSync(tfDir, { recursive: true, force: true });
+  });
+
+  it('fails the stack whose forward zone does not exist (exit 1, Terraform\'s message on stderr); Terraform missing is exit 2', async () => {
+    const r = await rdns(repo.root, env, 'plan', '--stack', 'rdns-198-51-100-0-29', '--format', 'json');
+    expect(r.status, r.stderr).toBe(1);
+    const plan = JSON.parse(r.stdout) as PlanJson;
+    expect(plan.stacks.map((s) => [s.stack, s.status])).toEqual([['rdns-198-51-100-0-29', 'error']]);
+    expect(plan.stacks[0]!.error).toMatch(/no matching Route 53 Hosted Zone found|not found/i);
+    expect(r.stderr).toMatch(/rdns-198-51-100-0-29: terraform plan: .*Hosted Zone/is);
+    const missing = await rdns(repo.root, { ...env, RDNS_TERRAFORM: join(tfDir, 'no-terraform') }, 'plan');
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('terraform not found');
+  }, 900_000);
+
+  it('plans every stack in PTR terms (json and markdown), applies them, and then plans no changes', async () => {
+    fake.createZone('example.net.');
+    const r = await rdns(repo.root, env, 'plan', '--format', 'json');
+    expect(r.status, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout) as PlanJson;
+    const by = new Map(plan.stacks.map((s) => [s.stack, s]));
+    expect([...by.keys()].sort()).toEqual(['rdns-192-0-2-0-24', 'rdns-198-51-100-0-29', 'rdns-2001-db8-100-48', 'rdns-203-0-113-0-24']);
+    expect(plan.stacks.every((s) => s.status === 'ok')).toBe(true);
+    expect(by.get('rdns-203-0-113-0-24')!.zoneAction).toBeUndefined(); // adopted, not created
+    expect(by.get('rdns-192-0-2-0-24')!.zoneAction).toBe('create');
+    // 2 PTRs + NS of the delegation + 16 CNAMEs.
+    expect(by.get('rdns-192-0-2-0-24')!.records.added).toHaveLength(19);
+    const classless = by.get('rdns-198-51-100-0-29')!;
+    expect(classless.zone).toBe('0-29.100.51.198.in-addr.arpa.');
+    expect(classless.records.added.map((a) => `${a.ip} ${a.values.join()}`)).toContain('198.51.100.2 198-51-100-2.pool.example.net.');
+    expect(classless.forward.added.map((a) => a.name)).toHaveLength(7);
+    expect(by.get('rdns-2001-db8-100-48')!.records.added.map((a) => a.ip)).toEqual(['2001:db8:100::1', '2001:db8:100::53']);
+
+    const md = await rdns(repo.root, env, 'plan', '--merge', 'cdktf.out/rdns-plan.json', '--format', 'markdown');
+    expect(md.status).toBe(0);
+    expect(md.stdout).toMatch(/^<!-- rdns-gitops:plan -->\n## 📝 terraform plan — 4 stacks planned \(4 with changes\)/);
+    expect(md.stdout).toContain('| `0-29.100.51.198.in-addr.arpa.` | `rdns-198-51-100-0-29` | create | 15 | 0 | 0 |');
+
+    const applied = await rdns(repo.root, env, 'apply');
+    expect(applied.status, applied.stderr).toBe(0);
+    // More specific zones first.
+    expect(applied.stdout.split('\n').slice(0, 4)).toEqual(['applied      rdns-198-51-100-0-29', 'applied      rdns-192-0-2-0-24', 'applied      rdns-203-0-113-0-24', 'applied      rdns-2001-db8-100-48']);
+    expect(fake.recordSet('2.0.192.in-addr.arpa.', '10.2.0.192.in-addr.arpa.', 'PTR')?.values).toEqual(['mail.example.com.']);
+    expect(fake.recordSet('2.0.192.in-addr.arpa.', '65.2.0.192.in-addr.arpa.', 'CNAME')?.values).toEqual(['65.64-28.2.0.192.in-addr.arpa.']);
+    expect(fake.recordSet('example.net.', '198-51-100-7.pool.example.net.', 'A')?.values).toEqual(['198.51.100.7']);
+    expect(fake.recordSet('113.0.203.in-addr.arpa.', '5.113.0.203.in-addr.arpa.', 'PTR')?.values).toEqual(['api.example.org.']);
+
+    // What Route53 gives back reads as what git says: no perpetual diff (trailing dots, case, TTL, \057).
+    const again = await rdns(repo.root, env, 'plan', '--format', 'json');
+    expect(again.status, again.stderr).toBe(0);
+    const second = JSON.parse(again.stdout) as PlanJson;
+    expect(second.summary).toMatchObject({ stacks: 4, withChanges: 0, errors: 0, added: 0, changed: 0, removed: 0 });
+    expect(fake.unknownRequests()).toEqual([]);
+  }, 1_500_000);
+
+  it('plans one edited PTR as exactly that change, in its one stack, and applies it', async () => {
+    repo.commit('applied state');
+    const file = join(repo.root, 'zones/192.0.2.0_24.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('mail.example.com', 'mx1.example.com'));
+    const r = await rdns(repo.root, env, 'plan', '--changed-since', 'HEAD');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        'rdns-192-0-2-0-24  2.0.192.in-addr.arpa.',
+        '  ~ 192.0.2.10           PTR   mail.example.com. → mx1.example.com.',
+        '1 stack planned (1 with changes): 0 records added, 1 changed, 0 removed',
+        '',
+      ].join('\n'),
+    );
+    const md = await rdns(repo.root, env, 'plan', '--merge', 'cdktf.out/rdns-plan.json', '--format', 'markdown');
+    expect(md.stdout).toContain('| ✏️ | `192.0.2.10` | PTR | `mail.example.com.` → `mx1.example.com.` |');
+    const applied = await rdns(repo.root, env, 'apply');
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(applied.stdout).toBe('applied      rdns-192-0-2-0-24\n1 stack applied\n');
+    expect(fake.recordSet('2.0.192.in-addr.arpa.', '10.2.0.192.in-addr.arpa.', 'PTR')?.values).toEqual(['mx1.example.com.']);
+    // A second apply finds no saved plan: the applied one is spent.
+    expect((await rdns(repo.root, env, 'apply')).status).toBe(2);
+  }, 900_000);
+
+  it('refuses to apply a plan that the block files moved past', async () => {
+    const file = join(repo.root, 'zones/203.0.113.0_24.yaml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('api.example.org', 'api2.example.org'));
+    expect((await rdns(repo.root, env, 'plan', '--stack', 'rdns-203-0-113-0-24')).status).toBe(0);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('api2.example.org', 'api3.example.org'));
+    const r = await rdns(repo.root, env, 'apply');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('the saved plan is out of date for rdns-203-0-113-0-24');
+    expect(fake.recordSet('113.0.203.in-addr.arpa.', '5.113.0.203.in-addr.arpa.', 'PTR')?.values).toEqual(['api.example.org.']);
+  }, 900_000);
+
+  it('S3 backend stacks validate with -backend=false', async () => {
+    const s3 = createGitRepo({
+      'rdns.yaml': 'route53:\n  provider_version: "~> 5.100"\nbackend:\n  type: s3\n  bucket: rdns-state\n  key: rdns/\n',
+      'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: a.example.com\n',
+    });
+    expect((await rdns(s3.root, env, 'synth')).status).toBe(0);
+    const dir = join(s3.root, 'cdktf.out', 'stacks', 'rdns-192-0-2-0-24');
+    const init = await runTerraform(dir, ['init', '-backend=false', '-input=false', '-no-color'], env);
+    expect(init.status, init.stderr).toBe(0);
+    const validate = await runTerraform(dir, ['validate', '-no-color'], env);
+    expect(validate.status, validate.stderr + validate.stdout).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')).terraform.backend.s3).toMatchObject({ bucket: 'rdns-state', key: 'rdns/rdns-192-0-2-0-24.tfstate', use_lockfile: true });
+  }, 900_000);
+});
