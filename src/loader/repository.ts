@@ -318,6 +318,10 @@ export const MAX_FORWARD_NAMES = 1 << 20;
  */
 function checkForwardNames(sorted: readonly Block[]): Diagnostic[] {
   const out: Diagnostic[] = [];
+  // One template that encodes the whole address (forward.not-generic refuses others) names each
+  // address differently, also across blocks and address families: only different templates can meet.
+  const templates = new Set(sorted.filter((b) => b.forward && b.default).map((b) => b.default!.toLowerCase()));
+  if (templates.size < 2) return out;
   const seen = new Map<string, { ip: IpAddress; block: Block }>();
   let budget = MAX_FORWARD_NAMES;
   for (const b of sorted) {
