@@ -44,16 +44,16 @@ describe('rdns bulk (the real process)', () => {
     expect(r.status).toBe(1);
     expect(r.stdout.split('\n')).toEqual([
       expect.stringMatching(/^<stdin>:8:1: error record\.ip-invalid /),
-      expect.stringMatching(/^<stdin>:9:1: error hostname\.invalid 198\.51\.100\.14: "mail" is a bare word/),
+      expect.stringMatching(/^<stdin>:9:15: error hostname\.invalid 198\.51\.100\.14: "mail" is a bare word/),
       expect.stringMatching(/^<stdin>:10:1: error edit\.no-block 192\.0\.2\.1 is in no block file/),
-      expect.stringMatching(/^<stdin>:11:1: error bulk\.syntax expected "IP HOST"/),
+      '<stdin>:11:19: error bulk.syntax column 19: unexpected third field "many"; expected "IP HOST" (or "IP default") separated by one space',
       'added   198.51.100.11  198-51-100-11.static.example.net (default) → eleven.example.com  zones/v4.yaml',
       'added   198.51.100.12  198-51-100-12.static.example.net (default) → twelve.example.com  zones/v4.yaml',
       'added   198.51.100.13  198-51-100-13.static.example.net (default) → thirteen.example.com  zones/v4.yaml',
       'reset   198.51.100.10  ten.example.com → 198-51-100-10.static.example.net (default)  zones/v4.yaml',
       'same    198.51.100.20  twenty.example.com',
       'preview: nothing written; fix or remove the refused lines (or --skip-invalid), then --apply',
-      '9 lines: 5 valid (4 to change, 1 unchanged), 4 invalid, 0 not yours',
+      '9 lines: 5 valid (4 to change, 1 unchanged), 3 invalid, 1 not yours',
       '',
     ]);
     expect(read(root, 'v4.yaml')).toBe(V4);
@@ -122,13 +122,14 @@ records:
     expect(JSON.parse(owner.stdout).summary).toMatchObject({ valid: 1, notYours: 0 });
   });
 
-  it('refuses a run over the cap (rdns.yaml bulk.max_lines, --max) and writes nothing', () => {
+  it('over the cap (rdns.yaml bulk.max_lines, --max) a run takes the first window of lines and names the next --from', () => {
     const root = repo({ 'rdns.yaml': 'bulk:\n  max_lines: 3\n' });
     const input = Array.from({ length: 4 }, (_, i) => `198.51.100.${100 + i} h${i}.example.com`).join('\n');
     const r = runCli(['bulk', '--no-fcrdns', '-', '--apply'], { cwd: root, input });
-    expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/bulk\.over-cap 4 change lines is more than the per-run cap of 3/);
-    expect(read(root, 'v4.yaml')).toBe(V4);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/warning bulk\.over-cap 4 change lines is more than the per-run cap of 3 .*this run takes change lines 1–3 \(input lines 1–3\); continue with --from 4/);
+    expect(read(root, 'v4.yaml')).toContain('  198.51.100.102: h2.example.com\n');
+    expect(read(root, 'v4.yaml')).not.toContain('198.51.100.103');
     const ok = runCli(['bulk', '--no-fcrdns', '-', '--apply', '--max', '4'], { cwd: root, input });
     expect(ok.status).toBe(0);
     expect(read(root, 'v4.yaml')).toContain('  198.51.100.103: h3.example.com\n');

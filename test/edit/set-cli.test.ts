@@ -118,7 +118,7 @@ describe('rdns set / reset (the real process)', () => {
 
   it('reset removes a record that does not load (an invalid hostname), set replaces it', () => {
     const root = repo({ 'zones/203.0.113.0_24.yaml': 'prefix: 203.0.113.0/24\nrecords:\n  203.0.113.5: mail\n  203.0.113.6: mail_6.example.com\n  203.0.113.7: ok.example.com\n' });
-    const reset = runCli(['reset', '203.0.113.5'], { cwd: root });
+    const reset = runCli(['reset', '203.0.113.5', '--delete'], { cwd: root });
     expect(reset.stdout).toBe('reset   203.0.113.5  mail → (no PTR)  zones/203.0.113.0_24.yaml\nwrote zones/203.0.113.0_24.yaml\n');
     const set = runCli(['set', '--no-fcrdns', '203.0.113.6', 'mail6.example.com'], { cwd: root });
     expect(set.stdout).toContain('changed 203.0.113.6  mail_6.example.com → mail6.example.com');
