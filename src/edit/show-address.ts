@@ -59,7 +59,7 @@ export function addressLines(a: AddressInfo): string[] {
     a.source === 'record' || a.source === 'default'
       ? `${withoutTrailingDot(a.ptr!)}${a.source === 'default' ? ' (the block default)' : ''}`
       : a.source === 'delegated'
-        ? `delegated: the customer's name servers answer (${(a.allocation?.delegateTo ?? []).join(', ')})`
+        ? `delegated: the customer's name servers answer (${(a.allocation?.delegateTo ?? []).map(withoutTrailingDot).join(', ')})`
         : a.block
           ? '(no PTR: no record and the block has no default)'
           : '(no PTR: the address is in no block file of this repository)';
