@@ -50,6 +50,8 @@ export const DIAGNOSTIC_CODES = {
   'template.invalid': ['error', 'a `default` template has an unknown placeholder or gives invalid hostnames'],
   'template.collision': ['error', 'a `default` template would give several addresses the same name'],
   'zone.too-large': ['error', 'a reverse zone would hold more records than `zones.max_records` (Route53 quota)'],
+  'zone.too-many': ['error', 'a block splits into more reverse zones than synth renders (65,536); the message names the zone-size setting for the block\'s address family'],
+  'zone.many': ['warning', 'a block renders more reverse zones than `zones.max_zones_per_block` (default 256): each is a hosted zone to create'],
   'zone.unknown': ['error', "a block's `zones:` key names none of the block's reverse zones (a typo, or the `/` form of an RFC 2317 name): its `zone_id` and `mode` would be ignored"],
   'render.delegation': ['error', 'an allocation with `delegate_to` cannot be delegated in DNS: neither below a /24 (RFC 2317) nor on an octet/nibble boundary, inside an RFC 2317 block, or covering a whole zone'],
   'render.forward-zone': ['error', 'a generic name of `default` does not end in the block\'s `forward.zone`, so its A/AAAA record cannot be published there'],
