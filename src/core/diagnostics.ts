@@ -61,7 +61,7 @@ export const DIAGNOSTIC_CODES = {
   'config.invalid': ['error', 'rdns.yaml has an invalid setting (e.g. a deny pattern that is not a regular expression)'],
   'edit.no-block': ['error', '`rdns set/reset/bulk`: the address is in no block file (or only in one that does not load)'],
   'edit.not-owner': ['error', '`--as USER`: the user is not an owner of the block nor of the allocation holding the address'],
-  'edit.unsafe': ['error', 'the block file cannot be edited line by line (flow-style `records: {…}`, two records for one address); it is left untouched'],
+  'edit.unsafe': ['error', 'the block file cannot be edited safely (two records for one address, a file that does not parse, a flow-style edit that would not read back); it is left untouched'],
   'edit.no-default': ['error', '`rdns reset` (or `IP default`) in a block without `default`: the address would have no PTR at all; refused unless `--delete`'],
   'edit.locked': ['error', 'another `rdns` process is editing the block file; nothing was written (retry; a lock older than a minute or of a finished process is taken over)'],
   'bulk.syntax': ['error', 'a `rdns bulk` line is not `IP HOST` (space, tab, comma or semicolon separated, optionally quoted); the column of the wrong field is given'],
