@@ -18,7 +18,7 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
-    files: ['bench/**/*.mjs', 'test/**/*.mjs'],
+    files: ['bench/**/*.mjs', 'test/**/*.mjs', 'scripts/**/*.mjs'],
     languageOptions: { globals: globals.node },
   },
 );
