@@ -115,6 +115,14 @@ describe.skipIf(!have)('runAudit against BIND on loopback', () => {
     );
   });
 
+  it('says when the delegation verdicts rest on the resolver\'s view, and tells how to fix a missing delegation (issue 11)', () => {
+    // No direct questions to the parents' servers here: every verdict is the resolver's view.
+    expect(report.delegation.every((z) => z.basis === 'resolver')).toBe(true);
+    expect(auditMarkdown(report)).toMatch(/\| delegation \| 1 of 6 reverse zones delegated correctly \(as the resolver sees them: the parent zones' servers could not be asked, so a referral was not verified\) \|/);
+    const missing = report.diagnostics.find((d) => d.code === 'delegation.missing')!;
+    expect(missing.message).toMatch(/register the zone's name servers \(the stack output name_servers_<prefix> of rdns synth, or the hosted zone's NS set\) with your RIR/);
+  });
+
   it('reports coverage per block', () => {
     expect(report.coverage.map((c) => [c.block, c.addresses, c.withPtr, c.share, c.live])).toEqual([
       ['192.0.2.0/24', '256', '3', 0.011718, 3],
