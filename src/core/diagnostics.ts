@@ -15,6 +15,8 @@ export interface Diagnostic {
   column?: number;
   ip?: string;
   value?: string;
+  /** A grouped finding: every address it covers (e.g. each failing generic name of a block). */
+  ips?: string[];
 }
 
 /** Where a value sits in a source file (1-based line and column). */

@@ -85,7 +85,7 @@ describe.skipIf(!have)('runAudit against BIND on loopback', () => {
     expect(brief).toContain('zones/192.0.2.0_24.yaml:1 warning drift.stale 192.0.2.40');
     const generic = report.diagnostics.filter((d) => d.file === 'zones/192.0.4.0_24.yaml' && d.code === 'drift.not-applied');
     expect(generic).toHaveLength(1);
-    expect(generic[0]!.message).toMatch(/^256 of 256 generic names of 192\.0\.4\.0\/24: not applied; e\.g\. 192\.0\.4\.0: git has PTR h-192-0-4-0\.example\.test, DNS has none/);
+    expect(generic[0]!.message).toMatch(/^256 of 256 generic names of 192\.0\.4\.0\/24: not applied \(192\.0\.4\.0–192\.0\.4\.255\); e\.g\. 192\.0\.4\.0: git has PTR h-192-0-4-0\.example\.test, DNS has none/);
     const unverifiable = report.diagnostics.filter((d) => d.code === 'drift.unverifiable');
     expect(unverifiable.map((d) => [d.file, d.line, d.message.slice(0, 45)])).toEqual([
       ['zones/192.0.5.0_24.yaml', 1, '255 of 255 addresses without a PTR in git of '],
