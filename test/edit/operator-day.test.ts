@@ -145,6 +145,22 @@ describe('2. bulk counts that mean what they say', () => {
     expect(r.stdout).toContain('2 lines: 1 valid (1 to change, 0 unchanged), 0 invalid, 1 not yours\n');
   });
 
+  it('501 identical "not yours" findings are grouped in text (first three, then one line with the line ranges); JSON lists each', () => {
+    const root = repo();
+    const input = `${Array.from({ length: 501 }, (_, i) => `10.0.${i >> 8}.${i & 255} h${i}.example.test`).join('\n')}\n192.0.2.90 ok.example.test\n`;
+    const r = runCli(['bulk', '--no-fcrdns', '-', '--max', '1000'], { cwd: root, input });
+    const lines = r.stdout.split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      '<stdin>:1:1: error edit.no-block 10.0.0.0 is in no block file; add a block file for its prefix first',
+      '<stdin>:2:1: error edit.no-block 10.0.0.1 is in no block file; add a block file for its prefix first',
+      '<stdin>:3:1: error edit.no-block 10.0.0.2 is in no block file; add a block file for its prefix first',
+      '… and 498 more error edit.no-block on <stdin> lines 4–501 (the same kind; --format json lists each)',
+    ]);
+    expect(r.stdout).toContain('502 lines: 1 valid (1 to change, 0 unchanged), 0 invalid, 501 not yours\n');
+    const json = JSON.parse(runCli(['bulk', '--no-fcrdns', '-', '--max', '1000', '--format', 'json'], { cwd: root, input }).stdout);
+    expect(json.diagnostics.filter((d: { code: string }) => d.code === 'edit.no-block')).toHaveLength(501);
+  });
+
   it('over the cap: the preview counts every line and names the window; --apply writes that window, --from continues', () => {
     const root = repo({ 'rdns.yaml': 'bulk:\n  max_lines: 3\n' });
     const input = `# batch\n${Array.from({ length: 5 }, (_, i) => `192.0.2.${100 + i} h${i}.example.test`).join('\n')}\n203.0.113.9 x.example.test\n`;

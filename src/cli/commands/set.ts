@@ -4,6 +4,7 @@ import type { ForwardCheckOptions } from '../../edit/confirm-forward.js';
 import { resolverFromFlags } from './check.js';
 import { changeLines, jsonChange, unchangedLines } from '../../edit/change-report.js';
 import type { Actor } from '../../edit/plan.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
 import { diagnosticJson, diagnosticText, formatGithub, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
 import { checkPullRequestFlags, openPullRequestFromCli, prOptions, type PrFlags } from './pr-flow.js';
@@ -61,6 +62,50 @@ export function forwardLines(r: ChangeResult): string[] {
   return [`forward DNS: ${f.passed} of ${f.checked} new ${f.checked === 1 ? 'name resolves' : 'names resolve'} back to ${f.checked === 1 ? 'its address' : 'their addresses'}`];
 }
 
+/** Line numbers as ranges: `4–200, 203`. */
+function lineRanges(lines: readonly number[]): string {
+  const sorted = [...lines].sort((a, b) => a - b);
+  const out: string[] = [];
+  let start = sorted[0]!;
+  let prev = start;
+  for (const n of [...sorted.slice(1), Number.NaN]) {
+    if (n === prev + 1) {
+      prev = n;
+      continue;
+    }
+    out.push(start === prev ? String(start) : `${start}–${prev}`);
+    start = n;
+    prev = n;
+  }
+  return out.slice(0, 20).join(', ') + (out.length > 20 ? ', …' : '');
+}
+
+/**
+ * For people: many findings of one kind (501 lines "not yours") are shown as the first
+ * three and one line that counts the rest with their line numbers. JSON keeps them all.
+ */
+export function groupRepeated(diagnostics: readonly Diagnostic[], keep = 3, threshold = 10): (Diagnostic | string)[] {
+  const byCode = new Map<string, Diagnostic[]>();
+  for (const d of diagnostics) byCode.set(`${d.code}\0${d.file ?? ''}`, [...(byCode.get(`${d.code}\0${d.file ?? ''}`) ?? []), d]);
+  const out: (Diagnostic | string)[] = [];
+  const done = new Set<string>();
+  for (const d of diagnostics) {
+    const key = `${d.code}\0${d.file ?? ''}`;
+    const group = byCode.get(key)!;
+    if (group.length <= threshold) {
+      out.push(d);
+      continue;
+    }
+    if (done.has(key)) continue;
+    done.add(key);
+    out.push(...group.slice(0, keep));
+    const rest = group.slice(keep);
+    const where = rest.every((x) => x.line !== undefined) ? ` on ${d.file ? `${d.file} ` : ''}lines ${lineRanges(rest.map((x) => x.line!))}` : '';
+    out.push(`… and ${rest.length} more ${d.severity} ${d.code}${where} (the same kind; --format json lists each)`);
+  }
+  return out;
+}
+
 export interface PrintOptions {
   format: Format;
   /** Written to disk (false: preview). */
@@ -91,7 +136,7 @@ export function printChangeResult(ctx: CliContext, r: ChangeResult, p: PrintOpti
   } else if (p.format === 'github') {
     ctx.stdout(formatGithub(r.diagnostics, summary));
   } else {
-    const lines = [...r.diagnostics.map((d) => diagnosticText(d)), ...changeLines(r.changes), ...unchangedLines(r.plan.unchanged), ...forwardLines(r)];
+    const lines = [...groupRepeated(r.diagnostics).map((d) => (typeof d === 'string' ? d : diagnosticText(d))), ...changeLines(r.changes), ...unchangedLines(r.plan.unchanged), ...forwardLines(r)];
     if (r.written.length > 0) lines.push(`wrote ${r.written.join(', ')}`);
     else if (!p.applied && r.changes.length > 0) lines.push(p.previewHint ?? 'preview only: nothing written');
     else if (r.changes.length > 0) lines.push(p.notWrittenHint ?? 'nothing written');
