@@ -3,7 +3,7 @@
  * (RFC 1035 §2.3.1 LDH labels as relaxed by RFC 1123 §2.1, RFC 5891 IDNA),
  * and its normal form: lower case, punycode, one trailing dot.
  */
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { parseIp, type Parsed } from './ip.js';
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
@@ -76,4 +76,16 @@ export function isNormalizedHostname(fqdn: string): boolean {
   if (!NORMALIZED.test(fqdn) || /\.\d+\.$/.test(fqdn)) return false;
   if (fqdn.includes('xn--')) return normalizeHostname(fqdn).ok;
   return true;
+}
+
+/**
+ * A hostname for people: as written, and when it has punycode labels the
+ * Unicode form beside it (`xn--mnchen-3ya.example (münchen.example)`), so a reviewer sees
+ * which name an internationalised PTR really is.
+ */
+export function displayName(name: string): string {
+  const plain = name.endsWith('.') ? name.slice(0, -1) : name;
+  if (!/(^|\.)xn--/i.test(plain)) return name;
+  const unicode = domainToUnicode(plain);
+  return unicode && unicode !== plain ? `${name} (${unicode})` : name;
 }

@@ -272,3 +272,19 @@ describe('4. concurrent and unusual files lose nothing', () => {
     expect(read(root2)).toBe('# hall B\nprefix: 192.0.2.0/24\nrecords: {192.0.2.1: a.example.test, 192.0.2.2: b.example.test} # keep\n');
   });
 });
+
+describe('5. IDN names are shown in Unicode beside punycode', () => {
+  it('in the set output, the diff and the history', async () => {
+    const { createGitRepo } = await import('../helpers/git-repo.js');
+    const g = createGitRepo({ [FILE]: BLOCK });
+    g.commit('start');
+    const set = runCli(['set', '192.0.2.7', 'Mail.München.example', '--no-fcrdns'], { cwd: g.root });
+    expect(set.stdout).toContain('added   192.0.2.7  (no PTR) → mail.xn--mnchen-3ya.example (mail.münchen.example)  zones/192.0.2.0_24.yaml');
+    expect(read(g.root)).toContain('  192.0.2.7: mail.xn--mnchen-3ya.example\n');
+    const diff = runCli(['diff', '--base', 'HEAD', '--no-fetch'], { cwd: g.root });
+    expect(diff.stdout).toContain('+ 192.0.2.7 mail.xn--mnchen-3ya.example. (mail.münchen.example)');
+    g.commit('idn');
+    const history = runCli(['history', '192.0.2.7'], { cwd: g.root });
+    expect(history.stdout).toContain('(no PTR) → mail.xn--mnchen-3ya.example (mail.münchen.example)');
+  });
+});

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { RdnsError } from '../../core/errors.js';
-import { withoutTrailingDot } from '../../core/hostname.js';
+import { displayName, withoutTrailingDot } from '../../core/hostname.js';
 import { formatIp, parseIp } from '../../core/ip.js';
 import { ptrHistory, type PtrAt } from '../../git/history.js';
 import type { CliContext } from '../context.js';
 
-const show = (v: PtrAt | undefined): string => (v ? `${withoutTrailingDot(v.ptr)}${v.source === 'default' ? ' (default)' : ''}${v.ttl !== undefined ? ` ttl ${v.ttl}` : ''}` : '(no PTR)');
+const show = (v: PtrAt | undefined): string => (v ? `${displayName(withoutTrailingDot(v.ptr))}${v.source === 'default' ? ' (default)' : ''}${v.ttl !== undefined ? ` ttl ${v.ttl}` : ''}` : '(no PTR)');
 const json = (v: PtrAt | undefined): Record<string, unknown> | null => (v ? { ptr: v.ptr, source: v.source, ...(v.ttl !== undefined ? { ttl: v.ttl } : {}), ...(v.note !== undefined ? { note: v.note } : {}) } : null);
 
 /** `rdns history IP`: who changed this PTR, when, in which commit and pull request. */
