@@ -66,3 +66,14 @@ describe('rdns show IP', () => {
     expect(v.status).toBe(0);
   });
 });
+
+describe('rdns import in a new repository', () => {
+  it('creates zones/ and the block file when the repository has none yet', () => {
+    const repo = createGitRepo({ 'db.192.0.2': '$ORIGIN 2.0.192.in-addr.arpa.\n$TTL 3600\n@ IN SOA ns1.example.net. h.example.net. 1 3600 600 86400 300\n@ IN NS ns1.example.net.\n1 IN PTR a.example.net.\n' });
+    const r = runCli(['import', '--zone-file', 'db.192.0.2', '--apply'], { cwd: repo.root });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('wrote zones/192.0.2.0_24.yaml');
+    expect(readFileSync(join(repo.root, 'zones/192.0.2.0_24.yaml'), 'utf8')).toContain('192.0.2.1: a.example.net');
+  });
+});
