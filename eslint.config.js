@@ -23,7 +23,7 @@ export default tseslint.config(
     languageOptions: { globals: globals.browser, sourceType: 'script' },
   },
   {
-    files: ['bench/**/*.mjs', 'test/**/*.mjs', 'docs/**/*.mjs'],
+    files: ['bench/**/*.mjs', 'test/**/*.mjs', 'docs/**/*.mjs', 'scripts/**/*.mjs'],
     languageOptions: { globals: globals.node },
   },
 );

@@ -50,7 +50,7 @@ export function auditMarkdown(r: AuditReport): string {
         ['FCrDNS', `${s.fcrdnsPassed} of ${s.fcrdnsChecked} names resolve back (${s.records} records, ${s.generic} generic names)`],
         ['stale records', `${n(s.staleRecords, 'record')} whose name no longer resolves to the address`],
         ['drift', `${s.driftChanged} changed outside git, ${s.driftNotApplied} not applied, ${n(s.driftStale, 'stale PTR')} in DNS, ${s.driftUnverifiable} unverifiable (${s.ptrRead} PTRs read)`],
-        ['delegation', `${s.zones - s.zonesWithProblems} of ${s.zones} reverse zones delegated correctly`],
+        ['delegation', `${s.zones - s.zonesWithProblems} of ${s.zones} reverse zones delegated correctly${resolverView(r.delegation)}`],
         ['findings', `${n(s.errors, 'error')}, ${n(s.warnings, 'warning')}`],
       ],
     ),
@@ -94,3 +94,12 @@ export function auditMarkdown(r: AuditReport): string {
 
 /** The audit as JSON (every row, no cut). */
 export const auditJson = (r: AuditReport): string => `${JSON.stringify(r, null, 2)}\n`;
+
+/** Says when verdicts rest on the resolver's view: the parent zone's servers could not be asked directly. */
+function resolverView(zones: readonly { basis?: 'parent' | 'resolver' }[]): string {
+  const n = zones.filter((z) => z.basis === 'resolver').length;
+  if (n === 0) return '';
+  return n === zones.length
+    ? " (as the resolver sees them: the parent zones' servers could not be asked, so a referral was not verified)"
+    : ` (${n} of them as the resolver sees them: their parent zone's servers could not be asked)`;
+}

@@ -28,6 +28,8 @@ export interface ZoneDelegation {
   /** Name servers git expects (`delegate_to`), when it says. */
   readonly expected?: readonly string[];
   readonly detail?: string;
+  /** `resolver`: the parent zone's servers could not be asked; the verdict rests on what the resolver shows. */
+  readonly basis?: 'parent' | 'resolver';
 }
 
 export interface ZoneProbe {
@@ -44,6 +46,12 @@ export interface DirectOptions {
 }
 
 type Checked = ZoneDelegation & { diagnostics: Diagnostic[] };
+
+/** What to do about a missing delegation: a zone of ours is registered with the RIR; an RFC 2317 child zone is delegated by our parent zone. */
+const registerHint = (z: ZoneProbe): string =>
+  z.expected
+    ? '; the NS records for it are rendered from delegate_to: apply the parent zone\'s stack'
+    : "; register the zone's name servers (the stack output name_servers_<prefix> of rdns synth, or the hosted zone's NS set) with your RIR (a RIPE/ARIN/APNIC domain object for the reverse zone), then the parent delegates it";
 
 const show = (names: readonly string[]): string => (names.length > 0 ? names.map(withoutTrailingDot).join(', ') : '(none)');
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => [...a].sort().join(' ') === [...b].sort().join(' ');
@@ -98,7 +106,7 @@ async function checkFromParent(z: ZoneProbe, resolver: DnsResolver, direct: Dire
   const base = { zone: z.zone, file: z.file, parent, ...(z.expected ? { expected: z.expected } : {}) };
   if (fromParent.outcome === 'nxdomain' || fromParent.ns.length === 0) {
     const why = `the parent zone ${parentText} has no NS records for ${zoneText} (its server answers ${fromParent.outcome.toUpperCase()}): the zone is not delegated`;
-    return { ...base, ns: [], status: 'missing', detail: why, diagnostics: [diag('delegation.missing', `reverse zone ${zoneText}: ${why}`, z.pos, { value: zoneText })] };
+    return { ...base, ns: [], status: 'missing', basis: 'parent', detail: why, diagnostics: [diag('delegation.missing', `reverse zone ${zoneText}: ${why}${registerHint(z)}`, z.pos, { value: zoneText })] };
   }
   const parentNs = fromParent.ns;
   const diagnostics: Diagnostic[] = [];
@@ -148,7 +156,7 @@ async function checkFromParent(z: ZoneProbe, resolver: DnsResolver, direct: Dire
     diagnostics.push(diag('delegation.mismatch', `reverse zone ${zoneText}: the parent zone ${parentText} delegates it to ${show(parentNs)}, but the zone's own NS set is ${show(childNs)}`, z.pos, { value: zoneText }));
   }
   if (expectedCheck(z, parentNs, problems, diagnostics) && status === 'ok') status = 'mismatch';
-  return { ...base, ns: parentNs, childNs, status, ...(problems.length > 0 ? { detail: problems.join('; ') } : {}), diagnostics };
+  return { ...base, ns: parentNs, childNs, status, basis: 'parent', ...(problems.length > 0 ? { detail: problems.join('; ') } : {}), diagnostics };
 }
 
 /** `delegate_to` against the NS set; true when they differ. */
@@ -164,7 +172,7 @@ function expectedCheck(z: ZoneProbe, ns: readonly string[], problems: string[], 
 async function checkThroughResolver(z: ZoneProbe, resolver: DnsResolver): Promise<Checked> {
   const zoneText = withoutTrailingDot(z.zone);
   const [soa, ns] = await Promise.all([resolver.lookup(z.zone, 'SOA'), resolver.lookup(z.zone, 'NS')]);
-  const base = { zone: z.zone, file: z.file, ns: ns.values, ...(z.expected ? { expected: z.expected } : {}) };
+  const base = { zone: z.zone, file: z.file, ns: ns.values, basis: 'resolver' as const, ...(z.expected ? { expected: z.expected } : {}) };
   const result = (status: DelegationStatus, detail: string | undefined, diagnostics: Diagnostic[]): Checked => ({ ...base, status, ...(detail ? { detail } : {}), diagnostics });
   // Missing only on evidence (NXDOMAIN, or no SOA/NS at the name); a lost or refused NS question proves nothing.
   if (soa.outcome === 'nxdomain' || soa.outcome === 'nodata' || (soa.outcome === 'answer' && (ns.outcome === 'nxdomain' || ns.outcome === 'nodata'))) {
@@ -172,7 +180,7 @@ async function checkThroughResolver(z: ZoneProbe, resolver: DnsResolver): Promis
       soa.outcome === 'nxdomain'
         ? `${zoneText} does not exist in DNS (NXDOMAIN): the parent zone has no delegation (NS records) for it`
         : `${zoneText} is not a zone apex in DNS (no SOA/NS there): the parent zone has no delegation for it`;
-    return result('missing', why, [diag('delegation.missing', `reverse zone ${why}`, z.pos, { value: zoneText })]);
+    return result('missing', why, [diag('delegation.missing', `reverse zone ${why}${registerHint(z)}`, z.pos, { value: zoneText })]);
   }
   if (soa.outcome === 'servfail' || ns.outcome === 'servfail') {
     const why = `the resolver answers SERVFAIL for ${zoneText}: its delegated name servers do not answer for it (lame delegation) or the zone does not load`;

@@ -4,6 +4,23 @@
  * findings about records keep one diagnostic each at the record's line.
  */
 import { diag, type Diagnostic, type DiagnosticCode, type Severity, type SourcePos } from '../core/diagnostics.js';
+import { compareIp, formatIp, parseIp, type IpAddress } from '../core/ip.js';
+
+/**
+ * Addresses as a compact list of ranges, `192.0.2.0–192.0.2.63, 192.0.2.70`, at most
+ * `max` items (the rest counted), for people; JSON carries every address.
+ */
+export function compactRanges(ipTexts: readonly string[], max = 20): string {
+  const ips = ipTexts.map((t) => parseIp(t)).filter((r): r is { ok: true; value: IpAddress } => r.ok).map((r) => r.value).sort(compareIp);
+  const ranges: [IpAddress, IpAddress][] = [];
+  for (const ip of ips) {
+    const last = ranges[ranges.length - 1];
+    if (last && last[1].version === ip.version && ip.value - last[1].value <= 1n) last[1] = ip;
+    else ranges.push([ip, ip]);
+  }
+  const shown = ranges.slice(0, max).map(([a, b]) => (a.value === b.value ? formatIp(a) : `${formatIp(a)}–${formatIp(b)}`));
+  return `${shown.join(', ')}${ranges.length > max ? `, … (${ranges.length - max} more ranges)` : ''}`;
+}
 
 export interface Finding {
   readonly code: DiagnosticCode;
@@ -52,13 +69,14 @@ export function findingsToDiagnostics(findings: readonly Finding[], totals: Read
   for (const group of groups.values()) {
     const first = group[0]!;
     const total = totals.get(groupKey(first.file, first.block, first.group!)) ?? group.length;
-    out.push(
-      diag(first.code, `${group.length} of ${total} ${first.group} of ${first.block ?? first.file}: ${first.kind}; e.g. ${first.message}`, first.pos, {
-        ip: first.ip,
-        value: first.value,
-        severity: first.severity,
-      }),
-    );
+    const all = group.map((f) => f.ip);
+    const d = diag(first.code, `${group.length} of ${total} ${first.group} of ${first.block ?? first.file}: ${first.kind} (${compactRanges(all)}); e.g. ${first.message}`, first.pos, {
+      ip: first.ip,
+      value: first.value,
+      severity: first.severity,
+    });
+    d.ips = all;
+    out.push(d);
   }
   return out;
 }

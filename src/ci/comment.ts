@@ -11,6 +11,7 @@ import { MAX_COMMENT_CHARS } from '../github/host.js';
 import type { CiReport, StepName, StepReport } from './run-ci.js';
 import { plural } from '../core/text.js';
 import { printable } from '../core/file-name.js';
+import { displayName } from '../core/hostname.js';
 
 /** Hidden first line of the sticky comment; finding it again is how re-runs update in place. */
 export const COMMENT_MARKER = '<!-- rdns-gitops:ci -->';
@@ -118,7 +119,8 @@ export function renderComment(report: CiReport, options: CommentOptions = {}): s
   };
   const findingRow = (d: Diagnostic): string => `| ${d.severity === 'error' ? '❌' : '⚠️'} | ${place(d.file, d.line)} | ${code(d.code)} | ${cellText(d.message)} |`;
   const ptrText = (c: RecordChange): string => {
-    const name = (p: string): string => code(p.replace(/\.$/, ''));
+    // IDN: the punycode that DNS serves, and the Unicode a reviewer reads.
+    const name = (p: string): string => code(displayName(p.replace(/\.$/, '')));
     const dflt = (s: RecordChange['new']): string => (s?.source === 'default' ? ' _(default)_' : '');
     switch (c.kind) {
       case 'added':

@@ -2,7 +2,24 @@
  * What every command needs from the process: the repository root, output streams,
  * and the environment. The only module (with main.ts) that touches `process`.
  */
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+
+/**
+ * The repository that holds `start`, as git finds its work tree: the nearest folder
+ * upwards with an rdns.yaml or a zones/ folder, stopping at the git top level (.git).
+ * None found: `start` itself.
+ */
+export function findRepositoryRoot(start: string): string {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, 'rdns.yaml')) || existsSync(join(dir, 'zones'))) return dir;
+    if (existsSync(join(dir, '.git'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return resolve(start);
+    dir = up;
+  }
+}
 
 export interface CliContext {
   /** Repository root (from -C/--cwd, else the working directory). */
@@ -21,7 +38,7 @@ export function processContext(cwd?: string): CliContext {
   const env = process.env;
   const tty = Boolean(process.stdout.isTTY) && !env.CI;
   return {
-    root: resolve(cwd ?? process.cwd()),
+    root: cwd !== undefined ? resolve(cwd) : findRepositoryRoot(process.cwd()),
     env,
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),

@@ -24,6 +24,16 @@ import { registerImport } from './commands/import.js';
 import { registerHistory } from './commands/history.js';
 import { registerReport } from './commands/report.js';
 import { registerServe } from './commands/serve.js';
+import { registerShow } from './commands/show.js';
+import { readFileSync } from 'node:fs';
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
 
 export async function main(argv: readonly string[]): Promise<number> {
   let exitCode = 0;
@@ -32,7 +42,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   const program = new Command('rdns')
     .description('Reverse DNS (PTR) as code: validate, check, render and change PTR block files')
-    .option('-C, --cwd <dir>', 'run as if started in <dir> (the repository root)')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .option('-C, --cwd <dir>', 'run as if started in <dir> (default: the repository that holds the current folder, like git)')
     .showHelpAfterError('(run rdns --help for usage)')
     .exitOverride();
   const context = (): CliContext => processContext(program.opts<{ cwd?: string }>().cwd);
@@ -55,6 +66,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerHistory(program, context, setExit);
   registerReport(program, context, setExit);
   registerServe(program, context, setExit);
+  registerShow(program, context, setExit);
 
   for (const cmd of program.commands) cmd.exitOverride();
   try {

@@ -49,6 +49,7 @@ export function diagnosticJson(d: Diagnostic): Record<string, unknown> {
   if (d.column !== undefined) o.column = d.column;
   if (d.ip !== undefined) o.ip = d.ip;
   if (d.value !== undefined) o.value = d.value;
+  if (d.ips !== undefined) o.ips = d.ips;
   return o;
 }
 

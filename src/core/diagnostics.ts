@@ -15,6 +15,8 @@ export interface Diagnostic {
   column?: number;
   ip?: string;
   value?: string;
+  /** A grouped finding: every address it covers (e.g. each failing generic name of a block). */
+  ips?: string[];
 }
 
 /** Where a value sits in a source file (1-based line and column). */
@@ -59,6 +61,8 @@ export const DIAGNOSTIC_CODES = {
   'pool.overlap': ['error', 'two pools of the same prefix share addresses, so neither template is the more specific one'],
   'coverage.low': ['warning', 'a block with neither records nor a `default` (block, allocation or pool) for most of its addresses: most of them have no PTR'],
   'zone.too-large': ['error', 'a reverse zone would hold more records than `zones.max_records` (Route53 quota)'],
+  'zone.too-many': ['error', 'a block splits into more reverse zones than synth renders (65,536); the message names the zone-size setting for the block\'s address family'],
+  'zone.many': ['warning', 'a block renders more reverse zones than `zones.max_zones_per_block` (default 256): each is a hosted zone to create'],
   'zone.unknown': ['error', "a block's `zones:` key names none of the block's reverse zones (a typo, or the `/` form of an RFC 2317 name): its `zone_id` and `mode` would be ignored; also a zone of rdns.yaml's `route53.zones` that no block has"],
   'render.delegation': ['error', 'an allocation with `delegate_to` cannot be delegated in DNS: neither below a /24 (RFC 2317) nor on an octet/nibble boundary, inside an RFC 2317 block, or covering a whole zone'],
   'render.forward-zone': ['error', 'a generic name of `default` does not end in the block\'s `forward.zone`, so its A/AAAA record cannot be published there'],
@@ -68,10 +72,12 @@ export const DIAGNOSTIC_CODES = {
   'config.invalid': ['error', 'rdns.yaml has an invalid setting (e.g. a deny pattern that is not RE2 syntax: backreferences and lookaround cannot run in linear time)'],
   'edit.no-block': ['error', '`rdns set/reset/bulk`: the address is in no block file (or only in one that does not load)'],
   'edit.not-owner': ['error', '`--as USER`: the user is not an owner of the block nor of the allocation holding the address'],
-  'edit.unsafe': ['error', 'the block file cannot be edited line by line (flow-style `records: {…}`, two records for one address); it is left untouched'],
-  'bulk.syntax': ['error', 'a `rdns bulk` line is not `IP HOST` (space, tab or comma separated)'],
+  'edit.unsafe': ['error', 'the block file cannot be edited safely (two records for one address, a file that does not parse, a flow-style edit that would not read back); it is left untouched'],
+  'edit.no-default': ['error', '`rdns reset` (or `IP default`) in a block without `default`: the address would have no PTR at all; refused unless `--delete`'],
+  'edit.locked': ['error', 'another `rdns` process is editing the block file; nothing was written (retry; a lock older than a minute or of a finished process is taken over)'],
+  'bulk.syntax': ['error', 'a `rdns bulk` line is not `IP HOST` (space, tab, comma or semicolon separated, optionally quoted); the column of the wrong field is given'],
   'bulk.duplicate': ['error', 'the same address is asked for with different values on several `rdns bulk` lines (any notation); all of them are refused'],
-  'bulk.over-cap': ['error', 'more `rdns bulk` change lines than the per-run cap (`bulk.max_lines`, default 500, or `--max`); nothing is done'],
+  'bulk.over-cap': ['warning', 'more `rdns bulk` change lines than the per-run cap (`bulk.max_lines`, default 500, or `--max`): every line is checked and counted, a run applies only the window of change lines it names; `--from N` continues'],
   'import.syntax': ['error', 'a zone file line cannot be parsed (the line is skipped)'],
   'import.include': ['error', 'a zone file `$INCLUDE` cannot be read, is outside the zone file\'s folder, or includes itself'],
   'import.conflict': ['warning', '`rdns import`: the zone has another PTR (or generic naming) than the block file; the file is kept unless `--overwrite`'],

@@ -117,3 +117,15 @@ export function mixedScriptLabel(hostname: string): { label: string; scripts: st
   }
   return undefined;
 }
+
+/**
+ * A hostname for people: as written, and when it has punycode labels the
+ * Unicode form beside it (`xn--mnchen-3ya.example (münchen.example)`), so a reviewer sees
+ * which name an internationalised PTR really is.
+ */
+export function displayName(name: string): string {
+  const plain = name.endsWith('.') ? name.slice(0, -1) : name;
+  if (!/(^|\.)xn--/i.test(plain)) return name;
+  const unicode = domainToUnicode(plain);
+  return unicode && unicode !== plain ? `${name} (${unicode})` : name;
+}

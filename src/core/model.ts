@@ -112,6 +112,8 @@ export interface Config {
   readonly defaultTtl: number;
   readonly boundaries: ZoneBoundaries;
   readonly maxRecordsPerZone: number;
+  /** A block that renders more reverse zones than this gets a warning (each is a hosted zone to create and pay for). */
+  readonly maxZonesPerBlock: number;
   readonly maxFileBytes: number;
   readonly ttl: TtlBounds;
   /**

@@ -7,6 +7,7 @@ import { blockRecordCount, type BlockChange, type ChangeCounts, type ChangeSet, 
 import type { Diagnostic } from '../core/diagnostics.js';
 import { dnsChangeCount } from './compute-change-set.js';
 import { plural } from '../core/text.js';
+import { displayName } from '../core/hostname.js';
 
 const KIND_WORDS: Record<keyof ChangeCounts, string> = { added: 'added', changed: 'changed', reset: 'reset to default', removed: 'removed', moved: 'moved' };
 const KINDS = Object.keys(KIND_WORDS) as (keyof ChangeCounts)[];
@@ -28,15 +29,15 @@ const ttlNote = (old: PtrState | undefined, now: PtrState | undefined): string =
 export function changeLine(c: RecordChange): string {
   switch (c.kind) {
     case 'added':
-      return `+ ${c.ipText} ${c.new!.ptr}`;
+      return `+ ${c.ipText} ${displayName(c.new!.ptr)}`;
     case 'changed':
-      return `~ ${c.ipText} ${c.old!.ptr}${c.old!.source === 'default' ? ' (default)' : ''} → ${c.new!.ptr}${ttlNote(c.old, c.new)}`;
+      return `~ ${c.ipText} ${displayName(c.old!.ptr)}${c.old!.source === 'default' ? ' (default)' : ''} → ${displayName(c.new!.ptr)}${ttlNote(c.old, c.new)}`;
     case 'reset':
-      return `< ${c.ipText} ${c.old!.ptr} → ${c.new!.ptr} (default)${ttlNote(c.old, c.new)}`;
+      return `< ${c.ipText} ${displayName(c.old!.ptr)} → ${displayName(c.new!.ptr)} (default)${ttlNote(c.old, c.new)}`;
     case 'removed':
-      return `- ${c.ipText} ${c.old!.ptr}`;
+      return `- ${c.ipText} ${displayName(c.old!.ptr)}`;
     case 'moved':
-      return `> ${c.ipText} ${c.new!.ptr} ${c.old!.file} → ${c.new!.file}`;
+      return `> ${c.ipText} ${displayName(c.new!.ptr)} ${c.old!.file} → ${c.new!.file}`;
   }
 }
 
@@ -140,8 +141,8 @@ export function renderChangeSetMarkdown(cs: ChangeSet, opts: MarkdownOptions = {
     let shown = 0;
     for (const c of cs.changes) {
       if (shown >= maxRows) break;
-      const before = c.old ? `${code(c.old.ptr)}${c.old.source === 'default' ? ' (default)' : ''}` : '';
-      const after = c.new ? `${code(c.new.ptr)}${c.new.source === 'default' ? ' (default)' : ''}${ttlNote(c.old, c.new)}` : '';
+      const before = c.old ? `${code(displayName(c.old.ptr))}${c.old.source === 'default' ? ' (default)' : ''}` : '';
+      const after = c.new ? `${code(displayName(c.new.ptr))}${c.new.source === 'default' ? ' (default)' : ''}${ttlNote(c.old, c.new)}` : '';
       const file = c.kind === 'moved' ? `${code(c.old!.file)} → ${code(c.new!.file)}` : code(c.file);
       const row = `| ${MARK[c.kind]} | ${code(c.ipText)} | ${before} | ${after} | ${file} |`;
       if (row.length + 1 > budget) break;

@@ -17,10 +17,12 @@
  */
 import { join, resolve } from 'node:path';
 import { countErrors, diag, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
-import { loadConfig } from '../loader/config.js';
+import { CONFIG_FILE, loadConfig } from '../loader/config.js';
 import { loadRepository, type Repository } from '../loader/repository.js';
 import { UnsafeWriteError, writeFileAtomic } from './atomic-write.js';
 import { RepoFiles } from '../loader/repo-file.js';
+import { confirmForward, type ForwardCheck, type ForwardCheckOptions } from './confirm-forward.js';
+import { lockFile } from './file-lock.js';
 import { parseBulkInput } from './bulk-input.js';
 import { planPtrChanges, type Actor, type EditPlan, type PlannedChange, type PtrRequest } from './plan.js';
 import { editRecords, type RecordEdit, type TopLevelEdit } from './record-edit.js';
@@ -32,6 +34,13 @@ export interface ChangeOptions {
   readonly actor?: Actor;
   /** Block files or folders to search (default zones/). */
   readonly paths?: readonly string[];
+  /** Allow a reset in a block without `default` (the address is left with no PTR). */
+  readonly allowDelete?: boolean;
+  /**
+   * Forward-confirm every new PTR before writing (the async functions only:
+   * {@link setPtrChecked}, {@link applyBulkChecked}).
+   */
+  readonly fcrdns?: ForwardCheckOptions;
 }
 
 export interface ChangeResult {
@@ -42,6 +51,8 @@ export interface ChangeResult {
   readonly errors: number;
   /** Block files rewritten (repository-relative); empty in a preview or when refused. */
   readonly written: string[];
+  /** The forward check of the new PTRs, when one was asked for. */
+  readonly forward?: ForwardCheck;
 }
 
 export interface BulkOptions extends ChangeOptions {
@@ -51,6 +62,8 @@ export interface BulkOptions extends ChangeOptions {
   readonly maxLines?: number;
   /** Name of the input in diagnostics (default `<input>`). */
   readonly source?: string;
+  /** First change line of this run (1-based, default 1): the run takes `maxLines` change lines from here. */
+  readonly from?: number;
 }
 
 export interface BulkResult extends ChangeResult {
@@ -59,8 +72,14 @@ export interface BulkResult extends ChangeResult {
   readonly invalid: number;
   readonly notYours: number;
   readonly unchanged: number;
-  /** True when the run was refused as a whole (over the cap). */
+  /** True when the input has more change lines than one run takes. */
   readonly overCap: boolean;
+  /** The change lines this run takes (1-based, inclusive) and the input lines they span. */
+  readonly window: { readonly from: number; readonly to: number; readonly firstLine: number; readonly lastLine: number };
+  /** `--from` of the next run, when lines remain after this run's window. */
+  readonly nextFrom?: number;
+  /** Lines refused because the forward DNS does not confirm the PTR (counted in `invalid`). */
+  readonly unconfirmed: number;
 }
 
 /** Block files that exist but did not load, with their first error (to name them when an address is in no block). */
@@ -80,8 +99,10 @@ export function invalidRecords(repo: Repository): Map<string, string> {
 
 /**
  * Applies the planned changes: per block file, one read, one pass of surgical edits,
- * one atomic write. All files are edited in memory first; if any cannot be edited
- * safely nothing is written and the reason is returned as an `edit.unsafe` diagnostic.
+ * one atomic write. Every file is locked (a lock file beside it) from before it is read
+ * until its new version is in place, so concurrent edits of one file take turns and none
+ * is lost. All files are edited in memory first; if any cannot be edited safely (or its
+ * lock cannot be had) nothing is written and the reason is returned as a diagnostic.
  */
 export function writeChanges(root: string, changes: readonly PlannedChange[], topLevel: ReadonlyMap<string, readonly TopLevelEdit[]> = new Map()): { written: string[]; diagnostics: Diagnostic[] } {
   const byFile = new Map<string, RecordEdit[]>();
@@ -94,77 +115,173 @@ export function writeChanges(root: string, changes: readonly PlannedChange[], to
   const outputs: [string, string][] = [];
   const diagnostics: Diagnostic[] = [];
   const reader = new RepoFiles(root);
-  for (const [file, edits] of byFile) {
-    // Links are refused like the loader refuses them: an edit never lands outside the file's own path.
-    const read = reader.read(file, Number.MAX_SAFE_INTEGER);
-    if (!read.ok) {
-      diagnostics.push(read.missing ? diag('file.unreadable', 'cannot read the file: ENOENT', { file, line: 1, column: 1 }) : read.diagnostic);
-      continue;
+  const releases: (() => void)[] = [];
+  try {
+    // Sorted, so two processes that need the same files take their locks in one order (no deadlock).
+    for (const [file, edits] of [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+      const lock = lockFile(join(root, file));
+      if (!lock.ok) {
+        diagnostics.push(diag('edit.locked', `not edited: another rdns is editing this file (${lock.holder}); nothing was written, try again`, { file, line: 1, column: 1 }));
+        continue;
+      }
+      releases.push(lock.release);
+      // Links are refused like the loader refuses them: an edit never lands outside the file's own path.
+      const read = reader.read(file, Number.MAX_SAFE_INTEGER);
+      if (!read.ok) {
+        diagnostics.push(read.missing ? diag('file.unreadable', 'cannot read the file: ENOENT', { file, line: 1, column: 1 }) : read.diagnostic);
+        continue;
+      }
+      const text = Buffer.from(read.bytes).toString('utf8');
+      const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
+      const r = editRecords(bom ? text.slice(1) : text, edits, topLevel.get(file) ?? []);
+      if (!r.ok) {
+        diagnostics.push(diag('edit.unsafe', `not edited (the file is left as it was): ${r.reason}`, { file, line: 1, column: 1 }));
+        continue;
+      }
+      if (bom + r.text !== text) outputs.push([file, bom + r.text]);
     }
-    const text = Buffer.from(read.bytes).toString('utf8');
-    const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
-    const r = editRecords(bom ? text.slice(1) : text, edits, topLevel.get(file) ?? []);
-    if (!r.ok) {
-      diagnostics.push(diag('edit.unsafe', `not edited (the file is left as it was): ${r.reason}`, { file, line: 1, column: 1 }));
-      continue;
+    if (diagnostics.length > 0) return { written: [], diagnostics };
+    const written: string[] = [];
+    for (const [file, text] of outputs) {
+      try {
+        writeFileAtomic(join(root, file), text, { root });
+        written.push(file);
+      } catch (e) {
+        if (!(e instanceof UnsafeWriteError)) throw e;
+        diagnostics.push(diag(e.code, `not written: ${e.message}`, { file, line: 1, column: 1 }));
+      }
     }
-    if (bom + r.text !== text) outputs.push([file, bom + r.text]);
+    return { written, diagnostics };
+  } finally {
+    for (const release of releases) release();
   }
-  if (diagnostics.length > 0) return { written: [], diagnostics };
-  const written: string[] = [];
-  for (const [file, text] of outputs) {
-    try {
-      writeFileAtomic(join(root, file), text, { root });
-      written.push(file);
-    } catch (e) {
-      if (!(e instanceof UnsafeWriteError)) throw e;
-      diagnostics.push(diag(e.code, `not written: ${e.message}`, { file, line: 1, column: 1 }));
-    }
-  }
-  return { written, diagnostics };
 }
 
-function runRequests(root: string, requests: readonly PtrRequest[], options: ChangeOptions, extra: Diagnostic[] = [], skipInvalid = false): ChangeResult & { repo: Repository } {
+interface Planned {
+  readonly repo: Repository;
+  readonly plan: EditPlan;
+  readonly diagnostics: Diagnostic[];
+  /** rdns.yaml does not load: nothing may be written, whatever else is asked. */
+  readonly configBroken: boolean;
+}
+
+function planRequests(root: string, requests: readonly PtrRequest[], options: ChangeOptions, extra: Diagnostic[] = []): Planned {
   const repo = loadRepository(root, options.paths);
-  const plan = planPtrChanges(repo, requests, { actor: options.actor, brokenFiles: brokenFiles(repo), invalidRecords: invalidRecords(repo) });
-  const diagnostics = [...extra, ...plan.diagnostics];
+  const plan = planPtrChanges(repo, requests, { actor: options.actor, brokenFiles: brokenFiles(repo), invalidRecords: invalidRecords(repo), allowDelete: options.allowDelete });
+  // An rdns.yaml that validate refuses (config.invalid) stops every edit: its policy might be the one that should refuse this change.
+  const config = repo.diagnostics.filter((d) => d.file === CONFIG_FILE && d.severity === 'error');
+  const configErrors = config.map((d) => ({ ...d, message: `${d.message} (rdns.yaml must validate before PTRs are changed; run rdns validate)` }));
+  return { repo, plan, diagnostics: [...configErrors, ...extra, ...plan.diagnostics], configBroken: config.length > 0 };
+}
+
+/** Writes the planned changes that survived, unless refusals forbid it. */
+function finish(p: Planned, options: ChangeOptions, skipInvalid: boolean, forward?: ForwardCheck, only?: BulkPlan['window'] & { source: string }): ChangeResult {
+  const refusedByDns = new Set(forward?.refused ?? []);
+  const changes = p.plan.changes.filter((c) => !refusedByDns.has(c));
+  const plan: EditPlan = { ...p.plan, changes, invalid: p.plan.invalid + refusedByDns.size };
+  const diagnostics = [...p.diagnostics, ...(forward?.diagnostics ?? [])];
+  // A bulk run over the cap writes its window of lines; refusals of lines outside it do not stop it.
+  const inWindow = (line: number | undefined): boolean => !only || line === undefined || (line >= only.firstLine && line <= only.lastLine);
+  const toWrite = changes.filter((c) => inWindow(c.pos?.line));
+  const blocking = diagnostics.filter((d) => !only || d.file !== only.source || inWindow(d.line));
   let written: string[] = [];
-  const refused = countErrors(diagnostics) > 0;
-  if (options.apply !== false && plan.changes.length > 0 && (!refused || skipInvalid)) {
-    const w = writeChanges(repo.root, plan.changes);
+  const refused = countErrors(blocking) > 0;
+  if (options.apply !== false && !p.configBroken && !forward?.unreachable && toWrite.length > 0 && (!refused || skipInvalid)) {
+    const w = writeChanges(p.repo.root, toWrite);
     written = w.written;
     diagnostics.push(...w.diagnostics);
   }
   sortDiagnostics(diagnostics);
-  return { repo, plan, changes: plan.changes, diagnostics, errors: countErrors(diagnostics), written };
+  return { plan, changes, diagnostics, errors: countErrors(diagnostics), written, ...(forward ? { forward } : {}) };
 }
 
-/** Gives `ip` the PTR `host` (optionally with its own TTL and a note). */
+const requestOf = (ip: string, host: string | undefined, options: { ttl?: number; note?: string }): PtrRequest => ({ ip, host, ttl: options.ttl, note: options.note });
+
+/** Gives `ip` the PTR `host` (optionally with its own TTL and a note). No forward check: see {@link setPtrChecked}. */
 export function setPtr(root: string, ip: string, host: string, options: ChangeOptions & { ttl?: number; note?: string } = {}): ChangeResult {
-  const { repo: _repo, ...r } = runRequests(root, [{ ip, host, ttl: options.ttl, note: options.note }], options);
-  return r;
+  return finish(planRequests(root, [requestOf(ip, host, options)], options), options, false);
 }
 
-/** Removes the record of `ip`, so the block default (or no PTR) applies again. */
+/**
+ * {@link setPtr} that first confirms the forward DNS (the name must resolve back to `ip`)
+ * when `options.fcrdns` is given; a name that does not is refused and nothing is written.
+ */
+export async function setPtrChecked(root: string, ip: string, host: string, options: ChangeOptions & { ttl?: number; note?: string } = {}): Promise<ChangeResult> {
+  const p = planRequests(root, [requestOf(ip, host, options)], options);
+  const forward = options.fcrdns && countErrors(p.diagnostics) === 0 ? await confirmForward(p.plan.changes, options.fcrdns) : undefined;
+  return finish(p, options, false, forward);
+}
+
+/** Removes the record of `ip`, so the block default (or, with `allowDelete`, no PTR) applies again. */
 export function resetPtr(root: string, ip: string, options: ChangeOptions = {}): ChangeResult {
-  const { repo: _repo, ...r } = runRequests(root, [{ ip }], options);
-  return r;
+  return finish(planRequests(root, [{ ip }], options), options, false);
 }
 
-/** Applies bulk input text (`IP HOST` lines); see {@link parseBulkInput}. */
+/** Applies bulk input text (`IP HOST` lines); see {@link parseBulkInput}. No forward check: see {@link applyBulkChecked}. */
 export function applyBulk(root: string, text: string, options: BulkOptions = {}): BulkResult {
+  const b = planBulk(root, text, options);
+  return bulkResult(b, finish(b.planned, options, options.skipInvalid ?? false, undefined, { ...b.window, source: b.source }));
+}
+
+/** {@link applyBulk} that forward-confirms the new PTRs of this run's window first (`options.fcrdns`). */
+export async function applyBulkChecked(root: string, text: string, options: BulkOptions = {}): Promise<BulkResult> {
+  const b = planBulk(root, text, options);
+  const forward = options.fcrdns ? await confirmForward(b.planned.plan.changes.filter(b.inWindow), options.fcrdns) : undefined;
+  return bulkResult(b, finish(b.planned, options, options.skipInvalid ?? false, forward, { ...b.window, source: b.source }));
+}
+
+interface BulkPlan {
+  readonly planned: Planned;
+  readonly source: string;
+  readonly lines: number;
+  readonly overCap: boolean;
+  readonly window: BulkResult['window'];
+  readonly nextFrom?: number;
+  readonly inWindow: (c: { pos?: { line: number } }) => boolean;
+}
+
+/**
+ * Parses and plans every line (so the counts are about the whole input), and picks the
+ * window of change lines this run takes: `maxLines` of them from `from`.
+ */
+function planBulk(root: string, text: string, options: BulkOptions): BulkPlan {
   const source = options.source ?? '<input>';
   const input = parseBulkInput(text, source);
-  const repo0 = { lines: input.lineCount };
-  const cap = options.maxLines;
-  // Only rdns.yaml is needed for the cap: a run over the cap must not pay for loading every block.
-  const max = cap ?? loadConfig(resolve(root)).config.bulkMaxLines;
-  if (input.lineCount > max) {
-    const d = diag('bulk.over-cap', `${input.lineCount} change lines is more than the per-run cap of ${max} (bulk.max_lines in rdns.yaml, or --max); split the input`, { file: source, line: 1, column: 1 }, { value: String(input.lineCount) });
-    const plan: EditPlan = { changes: [], unchanged: [], diagnostics: [d], invalid: 0, notYours: 0 };
-    return { plan, changes: [], diagnostics: [d, ...input.diagnostics], errors: 1 + input.diagnostics.length, written: [], ...repo0, valid: 0, invalid: input.diagnostics.length, notYours: 0, unchanged: 0, overCap: true };
+  const max = options.maxLines ?? loadConfig(resolve(root)).config.bulkMaxLines;
+  const n = input.lineCount;
+  const from = Math.max(1, options.from ?? 1);
+  const to = Math.min(n, from + max - 1);
+  const firstLine = input.changeLines[from - 1] ?? Number.MAX_SAFE_INTEGER;
+  const lastLine = input.changeLines[to - 1] ?? 0;
+  const overCap = n > max;
+  const nextFrom = to < n ? to + 1 : undefined;
+  const extra = [...input.diagnostics];
+  if (options.from !== undefined && from > n) {
+    extra.push(diag('bulk.over-cap', `--from ${from}: the input has only ${n} change lines; nothing to do`, { file: source, line: 1, column: 1 }, { value: String(from) }));
+  } else if (overCap || from > 1) {
+    const next = nextFrom !== undefined ? `; continue with --from ${nextFrom}` : '; this is the last part';
+    extra.push(
+      diag('bulk.over-cap', `${n} change lines${overCap ? ` is more than the per-run cap of ${max} (bulk.max_lines in rdns.yaml, or --max)` : ''}: every line is checked and counted, this run takes change lines ${from}–${to} (input lines ${firstLine}–${lastLine})${next}`, { file: source, line: firstLine === Number.MAX_SAFE_INTEGER ? 1 : firstLine, column: 1 }, { value: String(n) }),
+    );
   }
-  const { repo: _repo, ...r } = runRequests(root, input.requests, options, input.diagnostics, options.skipInvalid);
-  const invalid = input.diagnostics.length + r.plan.invalid;
-  return { ...r, ...repo0, valid: r.plan.changes.length + r.plan.unchanged.length, invalid, notYours: r.plan.notYours, unchanged: r.plan.unchanged.length, overCap: false };
+  const planned = planRequests(root, input.requests, options, extra);
+  const inWindow = (c: { pos?: { line: number } }): boolean => c.pos === undefined || (c.pos.line >= firstLine && c.pos.line <= lastLine);
+  return { planned, source, lines: n, overCap, window: { from, to, firstLine, lastLine }, nextFrom, inWindow };
+}
+
+function bulkResult(b: BulkPlan, r: ChangeResult): BulkResult {
+  const plan = r.plan;
+  return {
+    ...r,
+    changes: r.changes.filter(b.inWindow),
+    lines: b.lines,
+    valid: plan.changes.length + plan.unchanged.length,
+    invalid: b.planned.diagnostics.filter((d) => d.code === 'bulk.syntax').length + plan.invalid,
+    notYours: plan.notYours,
+    unchanged: plan.unchanged.length,
+    overCap: b.overCap,
+    window: b.window,
+    ...(b.nextFrom !== undefined ? { nextFrom: b.nextFrom } : {}),
+    unconfirmed: r.forward?.refused.length ?? 0,
+  };
 }

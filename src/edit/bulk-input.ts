@@ -1,41 +1,158 @@
 /**
- * `rdns bulk` input: one `IP HOST` per line, separated by spaces, tabs or a comma
- * (what a spreadsheet export or a provisioning script produces). `IP default` resets
- * the address to its block default. Blank lines and `#` comments are ignored; CRLF
- * line ends and a UTF-8 byte order mark are accepted.
+ * `rdns bulk` input: one `IP HOST` per line, as people paste it from a spreadsheet or a
+ * provisioning script: separated by spaces, a tab, a comma or a semicolon, fields
+ * optionally in double quotes (CSV: `""` is a quote inside), an optional header line
+ * (`ip,hostname`). `IP default` resets the address to its block default. Blank lines and
+ * `#` comments are ignored; CRLF line ends and a UTF-8 byte order mark are accepted.
+ * Whatever is not understood is refused with the line and the column of the first field
+ * that is wrong.
  */
 import { diag, type Diagnostic } from '../core/diagnostics.js';
+import { parseIp } from '../core/ip.js';
 import type { PtrRequest } from './plan.js';
 
 export interface BulkInput {
   readonly requests: PtrRequest[];
   readonly diagnostics: Diagnostic[];
-  /** Lines that asked for a change (not blank, not comments), valid or not. */
+  /** Lines that asked for a change (not blank, not comments, not the header), valid or not. */
   readonly lineCount: number;
+  /** The input line number of every change line, in order (change line k is `changeLines[k - 1]`). */
+  readonly changeLines: number[];
+  /** The input line of a header that was skipped, if any. */
+  readonly headerLine?: number;
 }
+
+interface Field {
+  readonly text: string;
+  /** 1-based column of the field's first character (its opening quote when quoted). */
+  readonly column: number;
+}
+
+type Split = { ok: true; fields: Field[]; separator: string } | { ok: false; column: number; reason: string };
+
+const SEPARATOR_NAMES: Record<string, string> = { '\t': 'tab', ';': 'semicolon', ',': 'comma', ' ': 'space' };
+
+/** The separator of one line: a tab, else a semicolon, else a comma (outside quotes), else spaces. */
+function separatorOf(line: string): string {
+  let quoted = false;
+  let semicolon = false;
+  let comma = false;
+  for (const ch of line) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && ch === '\t') return '\t';
+    else if (!quoted && ch === ';') semicolon = true;
+    else if (!quoted && ch === ',') comma = true;
+  }
+  return semicolon ? ';' : comma ? ',' : ' ';
+}
+
+/** Splits one line into fields (CSV quoting); spaces around fields are dropped. */
+function splitFields(line: string): Split {
+  const separator = separatorOf(line);
+  const fields: Field[] = [];
+  let i = 0;
+  const n = line.length;
+  const isSpace = (c: string | undefined): boolean => c === ' ' || (c === '\t' && separator !== '\t');
+  for (;;) {
+    while (i < n && isSpace(line[i])) i++;
+    if (i >= n) {
+      // A trailing separator leaves an empty last field (`ip,`), spaces alone do not.
+      if (separator !== ' ' && fields.length > 0 && line.trimEnd().endsWith(separator)) fields.push({ text: '', column: n + 1 });
+      break;
+    }
+    const column = i + 1;
+    let text = '';
+    if (line[i] === '"') {
+      i++;
+      let closed = false;
+      while (i < n) {
+        if (line[i] === '"') {
+          if (line[i + 1] === '"') {
+            text += '"';
+            i += 2;
+            continue;
+          }
+          i++;
+          closed = true;
+          break;
+        }
+        text += line[i++];
+      }
+      if (!closed) return { ok: false, column, reason: 'a quoted field has no closing quote (")' };
+      while (i < n && isSpace(line[i])) i++;
+      if (i < n && line[i] !== separator) return { ok: false, column: i + 1, reason: `unexpected "${line[i]}" after a quoted field; separate fields with a ${SEPARATOR_NAMES[separator]}` };
+    } else {
+      const start = i;
+      while (i < n && line[i] !== separator && !(separator === ' ' && isSpace(line[i]))) i++;
+      text = line.slice(start, i).trimEnd();
+    }
+    fields.push({ text, column });
+    if (i < n && line[i] === separator) {
+      i++;
+      if (separator !== ' ' && i >= n) fields.push({ text: '', column: n + 1 });
+    }
+    if (i >= n) break;
+  }
+  return { ok: true, fields, separator };
+}
+
+const HEADER_FIRST = /^(?:ip|ips|ip[ _-]?addr(?:ess)?|addr(?:ess)?|ipv[46]|address(?:es)?)$/i;
+const HEADER_SECOND = /^(?:host(?:name)?|ptr|ptr[ _-]?record|name|fqdn|reverse|rdns|target|value)$/i;
 
 /** Parses bulk input text. `file` names it in diagnostics (`-` is shown as `<stdin>`). Never throws. */
 export function parseBulkInput(text: string, file: string): BulkInput {
   const requests: PtrRequest[] = [];
   const diagnostics: Diagnostic[] = [];
-  let lineCount = 0;
+  const changeLines: number[] = [];
+  let headerLine: number | undefined;
+  let seenContent = false;
   const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
   const lines = body.split('\n');
   lines.forEach((raw, i) => {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    // A comment starts at a `#` at the line start or after whitespace (hostnames never contain `#`).
-    const content = line.replace(/(^|[\s,])#.*$/, '$1').trim();
-    if (content === '') return;
-    lineCount++;
-    const column = line.length - line.trimStart().length + 1;
-    const pos = { file, line: i + 1, column };
-    const fields = content.split(/\s*,\s*|\s+/);
-    if (fields.length !== 2 || fields.some((f) => f === '')) {
-      diagnostics.push(diag('bulk.syntax', `expected "IP HOST" (or "IP default"), separated by a space, tab or comma; found ${fields.filter(Boolean).length} field(s)`, pos, { value: content.slice(0, 200) }));
+    const full = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    // A comment starts at a `#` at the line start or after a space or separator (hostnames never contain `#`).
+    const line = full.replace(/(^|[\s,;])#.*$/, '$1');
+    if (line.trim() === '') return;
+    const first = !seenContent;
+    seenContent = true;
+    const at = (column: number): { file: string; line: number; column: number } => ({ file, line: i + 1, column });
+    const split = splitFields(line);
+    if (split.ok && first && split.fields.length === 2 && HEADER_FIRST.test(split.fields[0]!.text) && HEADER_SECOND.test(split.fields[1]!.text)) {
+      headerLine = i + 1;
       return;
     }
-    const [ip, host] = fields as [string, string];
-    requests.push({ ip, host: host.toLowerCase() === 'default' ? undefined : host, pos });
+    changeLines.push(i + 1);
+    const content = line.trim().slice(0, 200);
+    if (!split.ok) {
+      diagnostics.push(diag('bulk.syntax', `column ${split.column}: ${split.reason}`, at(split.column), { value: content }));
+      return;
+    }
+    const fields = split.fields;
+    const sepName = SEPARATOR_NAMES[split.separator]!;
+    const lead = fields[0]!;
+    if (fields.length === 1) {
+      const hint = parseIp(lead.text).ok ? `the hostname is missing after ${lead.text}` : `expected "IP HOST" (or "IP default")`;
+      diagnostics.push(diag('bulk.syntax', `${hint}; one field found, fields are separated by a space, tab, comma or semicolon`, at(lead.column + lead.text.length), { value: content }));
+      return;
+    }
+    const empty = fields.findIndex((f) => f.text === '');
+    if (empty >= 0) {
+      diagnostics.push(diag('bulk.syntax', `column ${fields[empty]!.column}: the ${empty === 0 ? 'address' : 'hostname'} is empty (two ${sepName}s in a row, or a ${sepName} at the end of the line)`, at(fields[empty]!.column), { value: content }));
+      return;
+    }
+    if (fields.length > 2) {
+      const extra = fields[2]!;
+      diagnostics.push(
+        diag('bulk.syntax', `column ${extra.column}: unexpected third field "${extra.text.slice(0, 60)}"; expected "IP HOST" (or "IP default") separated by one ${sepName}`, at(extra.column), { value: content }),
+      );
+      return;
+    }
+    const [ipField, hostField] = fields as [Field, Field];
+    if (!parseIp(ipField.text).ok && parseIp(hostField.text).ok) {
+      diagnostics.push(diag('bulk.syntax', `column ${ipField.column}: the address comes first: write "${hostField.text} ${ipField.text}"`, at(ipField.column), { value: content }));
+      return;
+    }
+    requests.push({ ip: ipField.text, host: hostField.text.toLowerCase() === 'default' ? undefined : hostField.text, pos: at(ipField.column), hostColumn: hostField.column });
   });
-  return { requests, diagnostics, lineCount };
+  return { requests, diagnostics, lineCount: changeLines.length, changeLines, ...(headerLine !== undefined ? { headerLine } : {}) };
 }

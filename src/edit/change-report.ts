@@ -3,10 +3,10 @@
  * diagnostics contract of DESIGN.md plus `changes` for machines, and a markdown table
  * for pull requests and commit messages.
  */
-import { withoutTrailingDot } from '../core/hostname.js';
+import { displayName, withoutTrailingDot } from '../core/hostname.js';
 import type { PlannedChange, PtrValue, UnchangedRequest } from './plan.js';
 
-const show = (v: PtrValue | undefined): string => (v ? `${withoutTrailingDot(v.ptr)}${v.source === 'default' ? ' (default)' : ''}${v.ttl !== undefined ? ` ttl ${v.ttl}` : ''}` : '(no PTR)');
+const show = (v: PtrValue | undefined): string => (v ? `${displayName(withoutTrailingDot(v.ptr))}${v.source === 'default' ? ' (default)' : ''}${v.ttl !== undefined ? ` ttl ${v.ttl}` : ''}` : '(no PTR)');
 
 /** `added   198.51.100.40  (no PTR) → web1.example.com  zones/x.yaml` lines, one per change. */
 export function changeLines(changes: readonly PlannedChange[]): string[] {

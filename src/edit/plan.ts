@@ -22,6 +22,8 @@ export interface PtrRequest {
   readonly note?: string;
   /** Where the request came from (a bulk file line), for diagnostics. */
   readonly pos?: SourcePos;
+  /** Column of the hostname on that line (diagnostics about the name point there). */
+  readonly hostColumn?: number;
 }
 
 /** What an address resolves to: its own record, the block's generic name, or nothing. */
@@ -84,6 +86,8 @@ export interface PlanOptions {
    * `file|ip`, with the value as written: `reset` removes them, `set` replaces them.
    */
   readonly invalidRecords?: ReadonlyMap<string, string>;
+  /** Allow a reset in a block without `default`, which leaves the address without any PTR. */
+  readonly allowDelete?: boolean;
 }
 
 interface RepoView {
@@ -168,7 +172,9 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
     if (!block) {
       const broken = [...(options.brokenFiles ?? new Map<string, Diagnostic>()).entries()];
       const hint = broken.length > 0 ? `; these block files do not load and were not searched: ${broken.map(([f, d]) => `${f} (${d.code} at line ${d.line ?? 1})`).join(', ')}` : '; add a block file for its prefix first';
-      refuse(diag('edit.no-block', `${ipText} is in no block file${hint}`, req.pos, { ip: ipText }));
+      // Not the user's to change (no block file of this repository holds it): counted as "not yours", not as invalid.
+      diagnostics.push(diag('edit.no-block', `${ipText} is in no block file${hint}`, req.pos, { ip: ipText }));
+      notYours++;
       continue;
     }
     if (options.actor && !isOwner(options.actor, block, ip)) {
@@ -192,10 +198,11 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
       continue;
     }
     let host: string | undefined;
+    const hostPos = req.pos && req.hostColumn !== undefined ? { ...req.pos, column: req.hostColumn } : req.pos;
     if (req.host !== undefined) {
       const h = normalizeHostname(req.host);
       if (!h.ok) {
-        refuse(diag('hostname.invalid', `${ipText}: ${h.reason}`, req.pos, { ip: ipText, value: req.host }));
+        refuse(diag('hostname.invalid', `${ipText}: ${h.reason}`, hostPos, { ip: ipText, value: req.host }));
         continue;
       }
       host = h.value;
@@ -217,7 +224,7 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
     if (host !== undefined && host !== generic) {
       const denied = explainDenial(host, repo.config);
       if (denied) {
-        refuse(diag('hostname.denied', `${ipText}: "${req.host}" is refused by the hostname policy: ${denied}`, req.pos, { ip: ipText, value: req.host }));
+        refuse(diag('hostname.denied', `${ipText}: "${req.host}" is refused by the hostname policy: ${denied}`, hostPos, { ip: ipText, value: req.host }));
         continue;
       }
     }
@@ -262,6 +269,13 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
         return;
       }
       const now = generic !== undefined ? { ptr: generic, source: 'default' as const } : undefined;
+      if (!now && !options.allowDelete) {
+        const was = old ? withoutTrailingDot(old.ptr) : 'its record';
+        refuse(
+          diag('edit.no-default', `${ipText}: block ${formatPrefix(block.prefix)} (${block.file}) has no default, so a reset leaves ${ipText} with no PTR at all (now ${was}); add --delete to remove the PTR, or set another name`, req.pos, { ip: ipText, value: old?.ptr }),
+        );
+        return;
+      }
       changes.push({ kind: 'reset', ip, ipText, file: block.file, old, new: now, edit: { op: 'reset', ip, ipText }, pos: req.pos, notes });
       return;
     }

@@ -11,7 +11,7 @@
 import { RdnsError } from '../core/errors.js';
 import { branchNameFor, commitOnBranchAndPush } from '../git/branch-push.js';
 import { parseRepository } from '../github/client.js';
-import { openPullRequest } from '../github/pull-request.js';
+import { checkPullRequestAccess, openPullRequest } from '../github/pull-request.js';
 import type { ChangeResult } from './api.js';
 import { changeSummary, markdownTable } from './change-report.js';
 
@@ -54,4 +54,9 @@ export async function proposeChange(root: string, result: ChangeResult, options:
   const pushed = await commitOnBranchAndPush(root, { files: result.written, branch, message, base: options.base, remote: options.remote });
   const pr = await openPullRequest({ token: options.token, apiUrl: options.apiUrl, repo, head: pushed.branch, base: pushed.base, title: summary, body, warn: options.warn });
   return { ...pushed, number: pr.number, url: pr.url };
+}
+
+/** Checks `--pr` settings (token, repository, push access) before anything is written. */
+export async function checkProposeAccess(options: Pick<ProposeOptions, 'token' | 'repository' | 'apiUrl' | 'warn'>): Promise<void> {
+  await checkPullRequestAccess({ token: options.token, apiUrl: options.apiUrl, repo: parseRepository(options.repository), warn: options.warn });
 }

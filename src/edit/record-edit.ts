@@ -12,6 +12,7 @@
  */
 import { isMap, isScalar, parse, parseDocument, Scalar, stringify, type Pair } from 'yaml';
 import { compareIp, parseIp, type IpAddress } from '../core/ip.js';
+import { editFlowDocument, needsFlowEdit } from './flow-edit.js';
 
 /** One change to one address; `ptr` is the normalised hostname without the trailing dot. */
 export type RecordEdit =
@@ -268,6 +269,8 @@ function inlineValue(text: string, from: number, to: number): { value: string; v
  * new text, or why the file cannot be edited safely (it is then left as it was).
  */
 export function editRecords(text: string, edits: readonly RecordEdit[], topLevel: readonly TopLevelEdit[] = []): EditResult {
+  // Flow style cannot be cut into lines: the Document API edits it (and checks the result reads back).
+  if (needsFlowEdit(text)) return editFlowDocument(text, edits, topLevel);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   if (text.length > 0 && !text.endsWith('\n')) {
     // No line break at the end: edit as if there were one (so no insertion can run into the last line), then drop it again.

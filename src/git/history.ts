@@ -18,6 +18,8 @@ export interface PtrAt {
   readonly ptr: string;
   readonly source: 'record' | 'default';
   readonly ttl?: number;
+  /** The record's note (ticket, reason) in that version. */
+  readonly note?: string;
 }
 
 export interface PtrHistoryEntry {
@@ -72,7 +74,7 @@ export function ptrInText(text: string | undefined, ip: IpAddress): PtrAt | unde
   const rec = readRecord(text, ip);
   if (rec) {
     const h = normalizeHostname(rec.ptr);
-    return { ptr: h.ok ? h.value : rec.ptr, source: 'record', ttl: rec.ttl };
+    return { ptr: h.ok ? h.value : rec.ptr, source: 'record', ttl: rec.ttl, ...(rec.note !== undefined ? { note: rec.note } : {}) };
   }
   const def = readTopLevelScalar(text, 'default');
   const prefixText = readTopLevelScalar(text, 'prefix');

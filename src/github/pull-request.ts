@@ -33,3 +33,22 @@ export async function openPullRequest(req: PullRequestRequest): Promise<OpenedPu
     throw toGitHubError(e, `opening the pull request ${req.head} → ${req.base}`, req.token);
   }
 }
+
+/**
+ * Before anything is written for `--pr`: GET /repos/{owner}/{repo} with the token, so a
+ * wrong token, a mistyped repository or a token that may not push is reported while the
+ * work tree is still untouched. Failures are RdnsErrors (exit 2) without the token.
+ */
+export async function checkPullRequestAccess(req: Pick<PullRequestRequest, 'token' | 'apiUrl' | 'repo' | 'throttle' | 'warn'>): Promise<void> {
+  const client = createGitHubClient({ token: req.token, baseUrl: req.apiUrl, throttle: req.throttle, warn: req.warn, retries: 1, retryBaseMs: 200 });
+  let data: { permissions?: { push?: boolean } };
+  try {
+    data = (await client.rest.repos.get({ owner: req.repo.owner, repo: req.repo.repo })).data;
+  } catch (e) {
+    const err = toGitHubError(e, `reading the repository ${req.repo.owner}/${req.repo.repo} (checked before writing anything)`, req.token);
+    throw err;
+  }
+  if (data.permissions && data.permissions.push === false) {
+    throw toGitHubError({ status: 403, message: `the token may read ${req.repo.owner}/${req.repo.repo} but not push to it (checked before writing anything)` }, 'checking push access', req.token);
+  }
+}

@@ -125,7 +125,8 @@ export async function runImport(root: string, source: ImportSource, options: Imp
     const name = source.origin.toLowerCase().replace(/\.?$/, '.');
     zones.push({ name, prefix: prefixOfZoneName(name) });
   }
-  const repo = loadRepository(root);
+  // A new repository has no zones/ yet: nothing to load, and the import creates it.
+  const repo = loadRepository(root, existsSync(join(resolve(root), 'zones')) ? undefined : []);
   const existingFiles = new Set(existsSync(join(repo.root, 'zones')) ? findBlockFiles(repo.root) : []);
   const plan = planImport(repo, zones, collected.ptrs, { overwrite: options.overwrite, owners: options.owners, skipRefused: options.skipRefused, sourceLabel: labels.join(', '), existingFiles });
   diagnostics.push(...plan.diagnostics);

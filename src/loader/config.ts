@@ -30,6 +30,7 @@ export const DEFAULT_CONFIG: Config = {
   defaultTtl: 3600,
   boundaries: { ipv4: 24, ipv6: 48 },
   maxRecordsPerZone: 10_000,
+  maxZonesPerBlock: 256,
   maxFileBytes: 32 * 1024 * 1024,
   ttl: { min: 60, max: 86_400 },
   deny: DEFAULT_DENY.map((d) => ({ ...d })),
@@ -48,7 +49,7 @@ export const CONFIG_MAX_BYTES = 1024 * 1024;
 interface RawConfig {
   owners?: string[];
   defaults?: { ttl?: number };
-  zones?: { ipv4_boundary?: 8 | 16 | 24; ipv6_boundary?: number; max_records?: number };
+  zones?: { ipv4_boundary?: 8 | 16 | 24; ipv6_boundary?: number; max_records?: number; max_zones_per_block?: number };
   limits?: { max_file_bytes?: number };
   policy?: { ttl?: { min?: number; max?: number }; deny?: string[]; deny_extra?: string[] };
   guards?: { max_changed_records?: number; max_delete_percent?: number; label?: string };
@@ -148,6 +149,7 @@ export function parseConfig(bytes: Uint8Array, file: string): ParsedConfig {
     defaultTtl: raw.defaults?.ttl ?? d.defaultTtl,
     boundaries: { ipv4: raw.zones?.ipv4_boundary ?? d.boundaries.ipv4, ipv6: raw.zones?.ipv6_boundary ?? d.boundaries.ipv6 },
     maxRecordsPerZone: raw.zones?.max_records ?? d.maxRecordsPerZone,
+    maxZonesPerBlock: raw.zones?.max_zones_per_block ?? d.maxZonesPerBlock,
     maxFileBytes: raw.limits?.max_file_bytes ?? d.maxFileBytes,
     ttl,
     deny,

@@ -350,6 +350,9 @@ function checkForwardNames(sorted: readonly Block[]): Diagnostic[] {
 }
 
 /** Route53 holds at most `maxRecordsPerZone` records per hosted zone; `default` fills every address. */
+/** The most reverse zones one block may render (render/zone-records.ts refuses more). */
+const MAX_RENDERED_ZONES = 65_536n;
+
 function checkZoneSizes(blocks: readonly Block[], layouts: ReadonlyMap<string, ZoneLayout>, config: Config): Diagnostic[] {
   const out: Diagnostic[] = [];
   const counts = new Map<string, { count: bigint; block: Block }>();
@@ -361,6 +364,16 @@ function checkZoneSizes(blocks: readonly Block[], layouts: ReadonlyMap<string, Z
   for (const b of blocks) {
     const layout = layouts.get(b.file);
     if (!layout) continue;
+    const zoneCount = zoneCountOf(layout);
+    const setting = b.prefix.version === 4 ? `zones.ipv4_boundary (${config.boundaries.ipv4}; 16 or 8 make larger zones)` : `zones.ipv6_boundary (${config.boundaries.ipv6}; a smaller multiple of 4 makes larger zones)`;
+    if (zoneCount > MAX_RENDERED_ZONES) {
+      // What synth refuses, said by validate: the block splits into more zones than can be rendered.
+      out.push(diag('zone.too-many', `block ${formatPrefix(b.prefix)} splits into ${zoneCount} reverse zones at ${setting}; synth renders at most ${MAX_RENDERED_ZONES} per block: split the block into the prefixes you really use`, b.pos, { value: formatPrefix(b.prefix) }));
+      continue;
+    }
+    if (zoneCount > BigInt(config.maxZonesPerBlock)) {
+      out.push(diag('zone.many', `block ${formatPrefix(b.prefix)} renders ${zoneCount} reverse zones (hosted zones to create, each billed and planned) at ${setting}, more than zones.max_zones_per_block (${config.maxZonesPerBlock}); split the block or raise the setting if this is meant`, b.pos, { value: formatPrefix(b.prefix) }));
+    }
     if (b.default) {
       // Every address of the block has a PTR: per zone, the part of the zone inside the block.
       const zones = zoneCountOf(layout);

@@ -15,7 +15,7 @@ let compiled: { block: ValidateFunction; config: ValidateFunction } | undefined;
 
 function validators(): { block: ValidateFunction; config: ValidateFunction } {
   if (!compiled) {
-    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
+    const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
     const read = (name: string): object => JSON.parse(readFileSync(`${SCHEMA_DIR}${name}`, 'utf8')) as object;
     ajv.addSchema(read('block.schema.json'), 'block.schema.json');
     ajv.addSchema(read('config.schema.json'), 'config.schema.json');
@@ -42,13 +42,25 @@ export function validateSchema(kind: 'block' | 'config', source: YamlSource): Di
     let d: Diagnostic;
     if (e.keyword === 'additionalProperties') {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
-      d = diag('schema.unknown-key', `unknown key "${key}" in ${where}`, source.keyPos([...path, key]), { value: key });
+      const known = Object.keys((e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
+      const near = closest(key, known);
+      const list = known.length > 0 && known.length <= 12 ? ` (known here: ${known.join(', ')})` : '';
+      d = diag('schema.unknown-key', `unknown key "${key}" in ${where}${near ? `; did you mean "${near}"?` : list}`, source.keyPos([...path, key]), { value: key });
     } else if (e.keyword === 'required') {
       const key = String((e.params as { missingProperty: string }).missingProperty);
       d = diag('schema.missing-key', `${where} is missing the required key "${key}"`, source.valuePos(path));
     } else {
       const value = valueAt(source.data, path);
-      d = diag('schema.invalid', `${where} ${e.message ?? 'is invalid'}${allowed(e)}`, source.valuePos(path), {
+      const empty = value === null || value === undefined;
+      const glued = typeof value === 'string' ? /^((?:\d{1,3}\.){3}\d{1,3}|[a-z_]+):(\S.*)$/.exec(value) : null;
+      const message = glued
+        ? `missing space after the colon: write "${glued[1]}: ${glued[2]}" (without the space YAML reads the whole line as one text, so ${where} is not a mapping)`
+        : empty && path.length === 2 && path[0] === 'records'
+          ? `the record of ${path[1]} is empty: write its hostname after the colon (${path[1]}: host.example.net), or remove the line so the block default applies`
+          : empty
+            ? `${where} is empty: write a value after the colon, or remove the key`
+            : `${where} ${e.message ?? 'is invalid'}${allowed(e)}`;
+      d = diag('schema.invalid', message, source.valuePos(path), {
         value: typeof value === 'object' ? undefined : String(value),
       });
     }
@@ -59,6 +71,35 @@ export function validateSchema(kind: 'block' | 'config', source: YamlSource): Di
     }
   }
   return out;
+}
+
+/** Levenshtein distance, small strings only. */
+function distance(a: string, b: string): number {
+  const d = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = d[0]!;
+    d[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = d[j]!;
+      d[j] = Math.min(d[j]! + 1, d[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return d[b.length]!;
+}
+
+/** The known key a typo most likely meant (`tll` → `ttl`), if one is close enough. */
+export function closest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const k of known) {
+    const dd = distance(key.toLowerCase(), k);
+    if (dd < bestD) {
+      best = k;
+      bestD = dd;
+    }
+  }
+  return best !== undefined && bestD <= 2 && bestD < key.length ? best : undefined;
 }
 
 function allowed(e: ErrorObject): string {

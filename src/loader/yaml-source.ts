@@ -73,7 +73,9 @@ export function parseYamlSource(text: string, file: string): YamlSource {
 
   for (const e of doc.errors) {
     const pos = e.linePos?.[0] ? { file, line: e.linePos[0].line, column: e.linePos[0].col } : at(e.pos[0]);
-    diagnostics.push(diag('yaml.syntax', e.message.split('\n')[0] ?? e.message, pos));
+    const hint = likelyMistake(text, pos.line);
+    const message = e.message.split('\n')[0] ?? e.message;
+    diagnostics.push(hint ? diag('yaml.syntax', `${hint.message} (YAML: ${message})`, { file, line: hint.line, column: hint.column }) : diag('yaml.syntax', message, pos));
   }
 
   const start = (n: Node | null | undefined, fallback: number): number => n?.range?.[0] ?? fallback;
@@ -179,4 +181,26 @@ function scalarKeyText(node: Node): string {
   const s = node as unknown as { source?: string; value: unknown; type?: string };
   if (s.type === 'PLAIN' && typeof s.source === 'string') return s.source;
   return String(s.value);
+}
+
+/**
+ * The mistake a person most likely made near a YAML syntax error, in words: the parser's
+ * own message ("Implicit keys need to be on a single line") rarely says it. Looks at the
+ * error's line and the two before it.
+ */
+export function likelyMistake(text: string, errorLine: number): { message: string; line: number; column: number } | undefined {
+  const lines = text.split('\n');
+  for (let n = errorLine; n >= Math.max(1, errorLine - 2); n--) {
+    const raw = (lines[n - 1] ?? '').replace(/\r$/, '');
+    const tab = /^( *)\t/.exec(raw);
+    if (tab) return { message: 'a tab in the indentation: YAML indents with spaces only', line: n, column: tab[1]!.length + 1 };
+    // `198.51.100.23:mail2.example.com` or `ttl:300`: a key glued to its value.
+    const glued = /^(\s*)((?:\d{1,3}\.){3}\d{1,3}|[a-z_]+):(?=[^\s:/])(\S.*)$/.exec(raw);
+    if (glued && !/^\s*["']/.test(raw)) {
+      return { message: `missing space after the colon: write "${glued[2]}: ${glued[3]!.replace(/\s+#.*$/, '')}"`, line: n, column: glued[1]!.length + glued[2]!.length + 1 };
+    }
+    const quotes = (raw.replace(/\s#.*$/, '').match(/"/g) ?? []).length;
+    if (quotes % 2 === 1) return { message: 'a double quote (") is not closed on this line', line: n, column: raw.indexOf('"') + 1 };
+  }
+  return undefined;
 }

@@ -212,7 +212,7 @@ function blockContents(block: Block, layout: ZoneLayout, config: Config, out: Di
   const ttl = block.ttl ?? config.defaultTtl;
   const zones = zoneCountOf(layout) <= 65_536n ? reverseZonesOf(layout) : [];
   if (zones.length === 0) {
-    out.push(diag('zone.too-large', `block ${formatPrefix(block.prefix)} splits into ${zoneCountOf(layout)} reverse zones; raise zones.ipv6_boundary or split the block`, block.pos));
+    out.push(diag('zone.too-large', `block ${formatPrefix(block.prefix)} splits into ${zoneCountOf(layout)} reverse zones; ${block.prefix.version === 4 ? 'use a larger zone (zones.ipv4_boundary 16 or 8)' : 'use a larger zone (a smaller zones.ipv6_boundary)'} or split the block`, block.pos));
   }
   const delegations = delegationsOf(block, layout, out);
   const explicit = new Map(block.records.map((r) => [r.ip.value, r]));

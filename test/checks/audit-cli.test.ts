@@ -50,7 +50,7 @@ describe.skipIf(!have)('rdns audit (built CLI) against BIND on loopback', () => 
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out.diagnostics.map((d: { code: string; severity: string; ip: string }) => [d.severity, d.code, d.ip])).toEqual([['warning', 'drift.stale', '192.0.2.30']]);
-    expect(out.diagnostics[0].message).toMatch(/^2 of 255 addresses without a PTR in git of 192\.0\.2\.0\/24: stale; e\.g\. 192\.0\.2\.30: DNS still serves PTR old-name\.example\.test/);
+    expect(out.diagnostics[0].message).toMatch(/^2 of 255 addresses without a PTR in git of 192\.0\.2\.0\/24: stale \(192\.0\.2\.30, 192\.0\.2\.40\); e\.g\. 192\.0\.2\.30: DNS still serves PTR old-name\.example\.test/);
     const json = JSON.parse(readFileSync(join(root, 'out/audit/audit.json'), 'utf8'));
     expect(json.drift.map((d: { ip: string; live: string[] }) => [d.ip, d.live])).toEqual([
       ['192.0.2.30', ['old-name.example.test']],

@@ -85,7 +85,7 @@ describe.skipIf(!have)('runAudit against BIND on loopback', () => {
     expect(brief).toContain('zones/192.0.2.0_24.yaml:1 warning drift.stale 192.0.2.40');
     const generic = report.diagnostics.filter((d) => d.file === 'zones/192.0.4.0_24.yaml' && d.code === 'drift.not-applied');
     expect(generic).toHaveLength(1);
-    expect(generic[0]!.message).toMatch(/^256 of 256 generic names of 192\.0\.4\.0\/24: not applied; e\.g\. 192\.0\.4\.0: git has PTR h-192-0-4-0\.example\.test, DNS has none/);
+    expect(generic[0]!.message).toMatch(/^256 of 256 generic names of 192\.0\.4\.0\/24: not applied \(192\.0\.4\.0–192\.0\.4\.255\); e\.g\. 192\.0\.4\.0: git has PTR h-192-0-4-0\.example\.test, DNS has none/);
     const unverifiable = report.diagnostics.filter((d) => d.code === 'drift.unverifiable');
     expect(unverifiable.map((d) => [d.file, d.line, d.message.slice(0, 45)])).toEqual([
       ['zones/192.0.5.0_24.yaml', 1, '255 of 255 addresses without a PTR in git of '],
@@ -113,6 +113,14 @@ describe.skipIf(!have)('runAudit against BIND on loopback', () => {
         ['delegation.lame', '5.0.192.in-addr.arpa', 1],
       ]),
     );
+  });
+
+  it('says when the delegation verdicts rest on the resolver\'s view, and tells how to fix a missing delegation (issue 11)', () => {
+    // No direct questions to the parents' servers here: every verdict is the resolver's view.
+    expect(report.delegation.every((z) => z.basis === 'resolver')).toBe(true);
+    expect(auditMarkdown(report)).toMatch(/\| delegation \| 1 of 6 reverse zones delegated correctly \(as the resolver sees them: the parent zones' servers could not be asked, so a referral was not verified\) \|/);
+    const missing = report.diagnostics.find((d) => d.code === 'delegation.missing')!;
+    expect(missing.message).toMatch(/register the zone's name servers \(the stack output name_servers_<prefix> of rdns synth, or the hosted zone's NS set\) with your RIR/);
   });
 
   it('reports coverage per block', () => {

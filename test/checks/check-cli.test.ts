@@ -79,9 +79,14 @@ describe.skipIf(!have)('rdns check (built CLI) against BIND on loopback', () => 
     expect(r.stderr.split('\n').filter((l) => l.startsWith('rdns check: '))).toContain('rdns check: 1024/1024');
     expect(r.stderr).not.toContain('\u001b[');
     expect(r.stdout).toBe(
-      'zones/big.yaml:1:9: error fcrdns.nxdomain 1024 of 1024 generic names of 10.9.0.0/22: nxdomain; e.g. 10.9.0.0 → x-10-9-0-0.example.test, but x-10-9-0-0.example.test does not exist (NXDOMAIN); add "x-10-9-0-0.example.test A 10.9.0.0" to its zone or change the PTR\n' +
+      'zones/big.yaml:1:9: error fcrdns.nxdomain 1024 of 1024 generic names of 10.9.0.0/22: nxdomain (10.9.0.0–10.9.3.255); e.g. 10.9.0.0 → x-10-9-0-0.example.test, but x-10-9-0-0.example.test does not exist (NXDOMAIN); add "x-10-9-0-0.example.test A 10.9.0.0" to its zone or change the PTR\n' +
         'failed: 1 file, 0 records, 1 error, 0 warnings\n',
     );
+    // JSON lists every failing address of the group (issue 11: reviewing what matters).
+    const json = JSON.parse(rdns(root, 'check', '--resolver', server.address, '--format', 'json').stdout);
+    const ips = json.diagnostics[0].ips as string[];
+    expect(ips).toHaveLength(1024);
+    expect([ips[0], ips[1023]]).toEqual(['10.9.0.0', '10.9.3.255']);
   });
 
   it('--changed-since REF checks only the records added or changed since REF', () => {

@@ -93,7 +93,7 @@ describe.skipIf(!have)('checkFcrdns against BIND on loopback', () => {
     const generic = report.diagnostics.filter((d) => d.line === 1);
     expect(generic).toHaveLength(1);
     expect(generic[0]).toMatchObject({ code: 'fcrdns.mismatch', severity: 'error', file: 'zones/gen.yaml', ip: '192.0.2.2', value: 'gen-192-0-2-2.example.test' });
-    expect(generic[0]!.message).toMatch(/^1 of 3 generic names of 192\.0\.2\.0\/30: mismatch; e\.g\. 192\.0\.2\.2 → gen-192-0-2-2\.example\.test, but/);
+    expect(generic[0]!.message).toMatch(/^1 of 3 generic names of 192\.0\.2\.0\/30: mismatch \(192\.0\.2\.2\); e\.g\. 192\.0\.2\.2 → gen-192-0-2-2\.example\.test, but/);
   });
 
   it('a server that refuses every query (authoritative-only, not a resolver) verified nothing: resolver.unreachable', async () => {

@@ -42,6 +42,10 @@ describe('--pr: branch, commit, push to a bare remote, open the pull request on 
       nextNumber++;
       return { status: 201, body: { number: nextNumber, html_url: `https://github.example/${owner}/${repo}/pull/${nextNumber}`, ...(req.body as object) } };
     });
+    // The repository as the token sees it: --pr asks for it before writing anything.
+    gh.route('GET', /^\/repos\/([^/]+)\/([^/]+)$/, (_req, [owner, repo]) =>
+      owner === 'example-isp' && repo === 'rdns' ? { status: 200, body: { full_name: `${owner}/${repo}`, permissions: { pull: true, push: true } } } : owner === 'example-isp' && repo === 'readonly' ? { status: 200, body: { full_name: `${owner}/${repo}`, permissions: { pull: true, push: false } } } : { status: 404, body: { message: 'Not Found' } },
+    );
   });
   afterAll(async () => gh?.close());
   const env = () => ({ GITHUB_TOKEN: TOKEN, GITHUB_REPOSITORY: 'example-isp/rdns', GITHUB_API_URL: gh.url });
@@ -49,7 +53,7 @@ describe('--pr: branch, commit, push to a bare remote, open the pull request on 
   it('rdns set --pr pushes rdns/… with only the block file and opens the PR with the change table', async () => {
     const { repo, bare } = withRemote();
     repo.write({ 'notes.txt': 'an unrelated local edit\n' });
-    const r = await runCli(['set', '198.51.100.40', 'web1.example.com', '--pr'], { cwd: repo.root, env: env() });
+    const r = await runCli(['set', '--no-fcrdns', '198.51.100.40', 'web1.example.com', '--pr'], { cwd: repo.root, env: env() });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^pushed (rdns\/set-198-51-100-40-to-web1-example-com-\d{8}T\d{6}) \([0-9a-f]{10}\) to origin\nopened pull request #42: https:\/\/github\.example\/example-isp\/rdns\/pull\/42$/m);
@@ -71,7 +75,7 @@ describe('--pr: branch, commit, push to a bare remote, open the pull request on 
 
   it('rdns bulk --apply --pr opens one PR for all changes; reset --pr too', async () => {
     const { repo } = withRemote();
-    const r = await runCli(['bulk', '-', '--apply', '--pr'], { cwd: repo.root, env: env(), input: '198.51.100.1 a.example.com\n198.51.100.2 b.example.com\n198.51.100.22 default\n' });
+    const r = await runCli(['bulk', '--no-fcrdns', '-', '--apply', '--pr'], { cwd: repo.root, env: env(), input: '198.51.100.1 a.example.com\n198.51.100.2 b.example.com\n198.51.100.22 default\n' });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/pushed rdns\/bulk-2-added-1-reset-ptrs-\d{8}T\d{6}/);
     const last = gh.requests.filter((q) => q.method === 'POST').at(-1)!;
@@ -82,15 +86,25 @@ describe('--pr: branch, commit, push to a bare remote, open the pull request on 
     expect(reset.stderr).toMatch(/opened pull request #\d+/);
   });
 
-  it('without a token: exit 2, the edit stays in the work tree, nothing pushed, the token never printed', async () => {
+  it('--pr checks the token and the repository before writing anything: exit 2, the file untouched, the token never printed', async () => {
     const { repo } = withRemote();
-    const r = await runCli(['set', '198.51.100.41', 'x.example.com', '--pr'], { cwd: repo.root, env: { GITHUB_TOKEN: '', GITHUB_REPOSITORY: 'example-isp/rdns' } });
+    const before = readFileSync(join(repo.root, 'zones/a.yaml'), 'utf8');
+    const r = await runCli(['set', '--no-fcrdns', '198.51.100.41', 'x.example.com', '--pr'], { cwd: repo.root, env: { GITHUB_TOKEN: '', GITHUB_REPOSITORY: 'example-isp/rdns' } });
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/--pr needs a GitHub token/);
-    expect(readFileSync(join(repo.root, 'zones/a.yaml'), 'utf8')).toContain('198.51.100.41: x.example.com');
-    const bad = await runCli(['set', '198.51.100.42', 'y.example.com', '--pr'], { cwd: repo.root, env: { ...env(), GITHUB_TOKEN: 'ghs_wrongtoken_abcdefgh' } });
+    expect(r.stderr).toMatch(/--pr needs a GitHub token; nothing was written/);
+    expect(readFileSync(join(repo.root, 'zones/a.yaml'), 'utf8')).toBe(before);
+    const bad = await runCli(['set', '--no-fcrdns', '198.51.100.42', 'y.example.com', '--pr'], { cwd: repo.root, env: { ...env(), GITHUB_TOKEN: 'ghs_wrongtoken_abcdefgh' } });
     expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/reading the repository example-isp\/rdns \(checked before writing anything\) failed \(401\)/);
     expect(bad.stderr).not.toContain('ghs_wrongtoken_abcdefgh');
+    expect(readFileSync(join(repo.root, 'zones/a.yaml'), 'utf8')).toBe(before);
+    const typo = await runCli(['bulk', '--no-fcrdns', '-', '--apply', '--pr'], { cwd: repo.root, env: { ...env(), GITHUB_REPOSITORY: 'example-isp/rdsn' }, input: '198.51.100.43 z.example.com\n' });
+    expect(typo.status).toBe(2);
+    expect(typo.stderr).toMatch(/example-isp\/rdsn .* failed \(404\)/);
+    const readOnly = await runCli(['reset', '198.51.100.22', '--pr'], { cwd: repo.root, env: { ...env(), GITHUB_REPOSITORY: 'example-isp/readonly' } });
+    expect(readOnly.status).toBe(2);
+    expect(readOnly.stderr).toMatch(/may read example-isp\/readonly but not push/);
+    expect(readFileSync(join(repo.root, 'zones/a.yaml'), 'utf8')).toBe(before);
   });
 
   it('branch names are safe whatever the summary says', () => {

@@ -94,8 +94,9 @@ describe('editRecords keeps every other byte', () => {
     expect(out.split('\n')).toHaveLength(7);
   });
 
-  it('refuses files it cannot edit line by line, leaving them as they are', () => {
-    expect(editRecords('prefix: 192.0.2.0/24\nrecords: {192.0.2.1: a.example.net}\n', [set('192.0.2.2', 'b.example.net')]).ok).toBe(false);
+  it('refuses files it cannot edit safely, leaving them as they are; flow style goes through the Document API', () => {
+    expect(editRecords('prefix: 192.0.2.0/24\nrecords: {192.0.2.1: a.example.net}\n', [set('192.0.2.2', 'b.example.net')])).toEqual({ ok: true, text: 'prefix: 192.0.2.0/24\nrecords: {192.0.2.1: a.example.net, 192.0.2.2: b.example.net}\n' });
+    expect(editRecords('{prefix: 192.0.2.0/24, records: {192.0.2.1: a.example.net, "192.0.2.1": b.example.net}}\n', [set('192.0.2.1', 'c.example.net')]).ok).toBe(false);
     expect(editRecords('prefix: 192.0.2.0/24\nrecords:\n  192.0.2.1: a.example.net\n  192.0.2.01: b.example.net\n  "192.0.2.1": c.example.net\n', [set('192.0.2.1', 'b.example.net')]).ok).toBe(false);
   });
 

@@ -29,7 +29,7 @@ const read = (root: string, f = FILE): string => readFileSync(join(root, f), 'ut
 describe('rdns set / reset (the real process)', () => {
   it('adds a record in IP order, normalising the hostname, and changes nothing else', () => {
     const root = repo();
-    const r = runCli(['set', '198.51.100.40', 'Web1.Example.COM.'], { cwd: root });
+    const r = runCli(['set', '--no-fcrdns', '198.51.100.40', 'Web1.Example.COM.'], { cwd: root });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('added   198.51.100.40  198-51-100-40.static.example.net (default) → web1.example.com  zones/198.51.100.0_24.yaml\nwrote zones/198.51.100.0_24.yaml\n');
@@ -39,7 +39,7 @@ describe('rdns set / reset (the real process)', () => {
 
   it('changes a record in place with --ttl and --note, keeping its comment', () => {
     const root = repo();
-    const r = runCli(['set', '198.51.100.22', 'mx.example.com', '--ttl', '600', '--note', 'NOC-77'], { cwd: root });
+    const r = runCli(['set', '--no-fcrdns', '198.51.100.22', 'mx.example.com', '--ttl', '600', '--note', 'NOC-77'], { cwd: root });
     expect(r.status).toBe(0);
     expect(read(root)).toBe(BLOCK.replace('  198.51.100.22: mail.example.com  # the MX\n', '  198.51.100.22: # the MX\n    ptr: mx.example.com\n    ttl: 600\n    note: NOC-77\n'));
   });
@@ -54,13 +54,13 @@ describe('rdns set / reset (the real process)', () => {
     ]);
     expect(out.summary).toMatchObject({ files: 1, records: 1, errors: 0, warnings: 0 });
     expect(read(root)).toBe(BLOCK.replace('  198.51.100.34:\n    ptr: smtp.acme.example\n    ttl: 300\n    note: NOC-1234\n', ''));
-    expect(runCli(['set', '2001:0DB8:0:0::0001', 'uno.example.net'], { cwd: root }).status).toBe(0);
+    expect(runCli(['set', '--no-fcrdns', '2001:0DB8:0:0::0001', 'uno.example.net'], { cwd: root }).status).toBe(0);
     expect(read(root, 'zones/2001-db8.yaml')).toBe('prefix: 2001:db8::/48\nrecords:\n  2001:db8::1: uno.example.net\n');
   });
 
   it('says so when the name is the block default, and writes nothing', () => {
     const root = repo();
-    const r = runCli(['set', '198.51.100.50', '198-51-100-50.static.example.net'], { cwd: root });
+    const r = runCli(['set', '--no-fcrdns', '198.51.100.50', '198-51-100-50.static.example.net'], { cwd: root });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("is the block's default name for 198.51.100.50; no record is needed");
     expect(read(root)).toBe(BLOCK);
@@ -86,8 +86,8 @@ describe('rdns set / reset (the real process)', () => {
 
   it('an owner of the allocation may set, --team counts team owners', () => {
     const root = repo();
-    expect(runCli(['set', '198.51.100.33', 'b.acme.example', '--as', '@ACME-corp'], { cwd: root }).status).toBe(0);
-    expect(runCli(['set', '198.51.100.9', 'b.example.net', '--as', 'alice', '--team', 'example-isp/noc'], { cwd: root }).status).toBe(0);
+    expect(runCli(['set', '--no-fcrdns', '198.51.100.33', 'b.acme.example', '--as', '@ACME-corp'], { cwd: root }).status).toBe(0);
+    expect(runCli(['set', '--no-fcrdns', '198.51.100.9', 'b.example.net', '--as', 'alice', '--team', 'example-isp/noc'], { cwd: root }).status).toBe(0);
   });
 
   it('refuses set, reset and bulk inside a delegated allocation (the customer\'s name servers serve those PTRs); removing a stray line is allowed', () => {
@@ -109,7 +109,7 @@ describe('rdns set / reset (the real process)', () => {
   it('names a block file that does not parse, and leaves it untouched', () => {
     const broken = 'prefix: 192.0.2.0/24\nrecords:\n  192.0.2.1: [a\n';
     const root = repo({ 'zones/192.0.2.0_24.yaml': broken });
-    const r = runCli(['set', '192.0.2.5', 'a.example.net'], { cwd: root });
+    const r = runCli(['set', '--no-fcrdns', '192.0.2.5', 'a.example.net'], { cwd: root });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/edit\.no-block 192\.0\.2\.5 is in no block file; these block files do not load and were not searched: zones\/192\.0\.2\.0_24\.yaml \(yaml\.syntax/);
     expect(read(root, 'zones/192.0.2.0_24.yaml')).toBe(broken);
@@ -120,14 +120,14 @@ describe('rdns set / reset (the real process)', () => {
     mkdirSync(join(root, 'shared'));
     writeFileSync(join(root, 'shared/v4.yaml'), 'prefix: 203.0.113.0/24\nrecords:\n  203.0.113.1: a.example.net\n');
     symlinkSync('../shared/v4.yaml', join(root, 'zones/203.0.113.0_24.yaml'));
-    const inside = runCli(['set', '203.0.113.2', 'b.example.net'], { cwd: root });
+    const inside = runCli(['set', '--no-fcrdns', '203.0.113.2', 'b.example.net'], { cwd: root });
     expect(inside.status).toBe(1);
     expect(inside.stdout).toMatch(/edit\.no-block 203\.0\.113\.2 is in no block file; these block files do not load and were not searched: zones\/203\.0\.113\.0_24\.yaml \(file\.symlink/);
     expect(lstatSync(join(root, 'zones/203.0.113.0_24.yaml')).isSymbolicLink()).toBe(true);
     expect(read(root, 'shared/v4.yaml')).toBe('prefix: 203.0.113.0/24\nrecords:\n  203.0.113.1: a.example.net\n');
     const outside = writeRepo({ 'elsewhere.yaml': 'prefix: 192.0.2.0/24\n' });
     symlinkSync(join(outside, 'elsewhere.yaml'), join(root, 'zones/192.0.2.0_24.yaml'));
-    const r = runCli(['set', '192.0.2.7', 'c.example.net'], { cwd: root });
+    const r = runCli(['set', '--no-fcrdns', '192.0.2.7', 'c.example.net'], { cwd: root });
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/zones\/192\.0\.2\.0_24\.yaml \(file\.symlink/);
     expect(readFileSync(join(outside, 'elsewhere.yaml'), 'utf8')).toBe('prefix: 192.0.2.0/24\n');
@@ -135,9 +135,9 @@ describe('rdns set / reset (the real process)', () => {
 
   it('reset removes a record that does not load (an invalid hostname), set replaces it', () => {
     const root = repo({ 'zones/203.0.113.0_24.yaml': 'prefix: 203.0.113.0/24\nrecords:\n  203.0.113.5: mail\n  203.0.113.6: mail_6.example.com\n  203.0.113.7: ok.example.com\n' });
-    const reset = runCli(['reset', '203.0.113.5'], { cwd: root });
+    const reset = runCli(['reset', '203.0.113.5', '--delete'], { cwd: root });
     expect(reset.stdout).toBe('reset   203.0.113.5  mail → (no PTR)  zones/203.0.113.0_24.yaml\nwrote zones/203.0.113.0_24.yaml\n');
-    const set = runCli(['set', '203.0.113.6', 'mail6.example.com'], { cwd: root });
+    const set = runCli(['set', '--no-fcrdns', '203.0.113.6', 'mail6.example.com'], { cwd: root });
     expect(set.stdout).toContain('changed 203.0.113.6  mail_6.example.com → mail6.example.com');
     expect(read(root, 'zones/203.0.113.0_24.yaml')).toBe('prefix: 203.0.113.0/24\nrecords:\n  203.0.113.6: mail6.example.com\n  203.0.113.7: ok.example.com\n');
     expect(loadRepository(root).diagnostics).toEqual([]);
@@ -145,8 +145,8 @@ describe('rdns set / reset (the real process)', () => {
 
   it('usage mistakes exit 2', () => {
     const root = repo();
-    expect(runCli(['set', '198.51.100.9'], { cwd: root }).status).toBe(2);
-    expect(runCli(['set', '198.51.100.9', 'a.example.net', '--ttl', 'abc'], { cwd: root }).status).toBe(2);
+    expect(runCli(['set', '--no-fcrdns', '198.51.100.9'], { cwd: root }).status).toBe(2);
+    expect(runCli(['set', '--no-fcrdns', '198.51.100.9', 'a.example.net', '--ttl', 'abc'], { cwd: root }).status).toBe(2);
   });
 
   it('library API: setPtr / resetPtr return what changed; apply:false previews', () => {

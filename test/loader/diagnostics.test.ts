@@ -108,6 +108,18 @@ const cases: Case[] = [
     message: /3 PTR records/,
   },
   {
+    code: 'zone.too-many',
+    files: { 'zones/a.yaml': 'prefix: 2000::/16\nrecords:\n  "2000::1": a.example.com\n' },
+    at: { file: 'zones/a.yaml', line: 1, column: 9 },
+    message: /splits into 4294967296 reverse zones at zones\.ipv6_boundary/,
+  },
+  {
+    code: 'zone.many',
+    files: { 'zones/a.yaml': 'prefix: 10.0.0.0/12\nrecords:\n  10.0.0.1: a.example.com\n' },
+    at: { file: 'zones/a.yaml', line: 1, column: 9 },
+    message: /renders 4096 reverse zones .*zones\.ipv4_boundary/,
+  },
+  {
     code: 'zone.unknown',
     files: { 'zones/a.yaml': 'prefix: 203.0.113.0/25\nzones:\n  0-25.113.0.203.in-addr.arpa: { zone_id: Z1 }\n  0/25.113.0.203.in-addr.arpa.: { zone_id: Z2 }\n' },
     at: { file: 'zones/a.yaml', line: 4, column: 3 },

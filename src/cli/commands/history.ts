@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { RdnsError } from '../../core/errors.js';
-import { withoutTrailingDot } from '../../core/hostname.js';
+import { displayName, withoutTrailingDot } from '../../core/hostname.js';
 import { formatIp, parseIp } from '../../core/ip.js';
 import { ptrHistory, type PtrAt } from '../../git/history.js';
 import type { CliContext } from '../context.js';
 
-const show = (v: PtrAt | undefined): string => (v ? `${withoutTrailingDot(v.ptr)}${v.source === 'default' ? ' (default)' : ''}${v.ttl !== undefined ? ` ttl ${v.ttl}` : ''}` : '(no PTR)');
-const json = (v: PtrAt | undefined): Record<string, unknown> | null => (v ? { ptr: v.ptr, source: v.source, ...(v.ttl !== undefined ? { ttl: v.ttl } : {}) } : null);
+const show = (v: PtrAt | undefined): string => (v ? `${displayName(withoutTrailingDot(v.ptr))}${v.source === 'default' ? ' (default)' : ''}${v.ttl !== undefined ? ` ttl ${v.ttl}` : ''}` : '(no PTR)');
+const json = (v: PtrAt | undefined): Record<string, unknown> | null => (v ? { ptr: v.ptr, source: v.source, ...(v.ttl !== undefined ? { ttl: v.ttl } : {}), ...(v.note !== undefined ? { note: v.note } : {}) } : null);
 
 /** `rdns history IP`: who changed this PTR, when, in which commit and pull request. */
 export function registerHistory(program: Command, context: () => CliContext, setExit: (code: number) => void): void {
@@ -38,7 +38,7 @@ export function registerHistory(program: Command, context: () => CliContext, set
       } else if (entries.length === 0) {
         ctx.stdout(`${canonical}: no commit changed its PTR\n`);
       } else {
-        const lines = entries.map((e) => `${e.date.slice(0, 16).replace('T', ' ')}  ${e.commit.slice(0, 10)}  ${e.author} <${e.email}>${e.pr !== undefined ? `  #${e.pr}` : ''}\n    ${show(e.old)} → ${show(e.new)}  ${e.files.join(', ')}  "${e.subject}"`);
+        const lines = entries.map((e) => `${e.date.slice(0, 16).replace('T', ' ')}  ${e.commit.slice(0, 10)}  ${e.author} <${e.email}>${e.pr !== undefined ? `  #${e.pr}` : ''}\n    ${show(e.old)} → ${show(e.new)}${e.new?.note !== undefined && e.new.note !== e.old?.note ? ` note "${e.new.note}"` : ''}  ${e.files.join(', ')}  "${e.subject}"`);
         ctx.stdout(`${canonical}: ${entries.length} change${entries.length === 1 ? '' : 's'}, newest first\n${lines.join('\n')}\n`);
       }
       setExit(0);

@@ -3,7 +3,7 @@ import { resetPtr } from '../../edit/api.js';
 import type { Format } from '../report.js';
 import type { CliContext } from '../context.js';
 import { actorOf, changeFormatOption, ownerOptions, printChangeResult } from './set.js';
-import { openPullRequestFromCli, prOptions, type PrFlags } from './pr-flow.js';
+import { checkPullRequestFlags, openPullRequestFromCli, prOptions, type PrFlags } from './pr-flow.js';
 
 /** `rdns reset IP`: remove the address's own record so the block default (or no PTR) applies. */
 export function registerReset(program: Command, context: () => CliContext, setExit: (code: number) => void): void {
@@ -12,12 +12,14 @@ export function registerReset(program: Command, context: () => CliContext, setEx
     .description('remove IP\'s own record so the block default (or no PTR) applies again')
     .argument('<ip>', 'IPv4 or IPv6 address (any notation)')
     .option('--dry-run', 'show the change, write nothing')
+    .option('--delete', 'in a block without default: remove the PTR entirely (the address is left without a PTR)')
     .addOption(changeFormatOption());
   ownerOptions(reset);
   prOptions(reset);
-  reset.action(async (ip: string, opts: { dryRun?: boolean; format: Format; as?: string; team?: string[] } & PrFlags) => {
+  reset.action(async (ip: string, opts: { dryRun?: boolean; delete?: boolean; format: Format; as?: string; team?: string[] } & PrFlags) => {
     const ctx = context();
-    const r = resetPtr(ctx.root, ip, { apply: !opts.dryRun, actor: actorOf(opts) });
+    await checkPullRequestFlags(ctx, opts);
+    const r = resetPtr(ctx.root, ip, { apply: !opts.dryRun, actor: actorOf(opts), allowDelete: opts.delete });
     setExit(printChangeResult(ctx, r, { format: opts.format, applied: !opts.dryRun }));
     if (opts.pr && r.errors === 0 && r.written.length > 0) setExit(await openPullRequestFromCli(ctx, r, opts, 'reset'));
   });
