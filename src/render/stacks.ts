@@ -145,12 +145,12 @@ export function changedStacks(base: { stacks: readonly ZoneStack[]; config: Conf
 }
 
 /**
- * Order in which stacks are applied: more specific zones first (an RFC 2317 child and a
- * zone carved out of a shorter prefix exist before anything that could point at them),
- * then address order. Stable, so a re-run applies in the same order.
+ * Order in which stacks are applied: IPv4 before IPv6, and within a family more specific
+ * zones first (an RFC 2317 child and a zone carved out of a shorter prefix exist before
+ * anything that could point at them), then address order. Stable, so a re-run applies in the same order.
  */
 export function applyOrder<T extends { readonly zone: ZoneContents }>(stacks: readonly T[]): T[] {
-  return [...stacks].sort((a, b) => b.zone.prefix.length - a.zone.prefix.length || (a.zone.prefix.version - b.zone.prefix.version) || (a.zone.prefix.network < b.zone.prefix.network ? -1 : a.zone.prefix.network > b.zone.prefix.network ? 1 : 0));
+  return [...stacks].sort((a, b) => a.zone.prefix.version - b.zone.prefix.version || b.zone.prefix.length - a.zone.prefix.length || (a.zone.prefix.network < b.zone.prefix.network ? -1 : a.zone.prefix.network > b.zone.prefix.network ? 1 : 0));
 }
 
 /**
