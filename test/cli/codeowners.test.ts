@@ -68,7 +68,10 @@ describe('rdns codeowners (the real process)', () => {
 
   it('validate says nothing about CODEOWNERS when the repository has none', () => {
     const v = runCli(['validate'], { cwd: writeRepo(FILES) });
-    expect(v.stdout).toBe('ok: 2 files, 1 record, 0 errors, 0 warnings\n');
+    // (the sparse example blocks warn coverage.low; nothing about CODEOWNERS)
+    expect(v.status).toBe(0);
+    expect(v.stdout).not.toMatch(/codeowners/i);
+    expect(v.stdout).toMatch(/^ok(?: with warnings)?: 2 files, 1 record, 0 errors/m);
   });
 
   it('refuses to write from block files with errors', () => {
