@@ -10,7 +10,7 @@
  * read this; it is cheap because it never loads cdktf.
  */
 import { createHash } from 'node:crypto';
-import { formatPrefix, parseIp, prefixContainsIp, type IpPrefix } from '../core/ip.js';
+import { formatPrefix } from '../core/ip.js';
 import type { Config } from '../core/model.js';
 import { recordSetCount } from './record-sets.js';
 import { stackNameOf, type ForwardRecords, type RenderModel, type ZoneContents } from './zone-records.js';
@@ -54,8 +54,20 @@ export interface StackInfo {
 
 /** Every hosted reverse zone of the model as a stack, in address order (delegated child zones are the customer's). */
 export function zoneStacksOf(model: RenderModel): ZoneStack[] {
+  // Forward records per reverse zone, grouped once (a /16 with `forward` has 65,536).
+  const forwardOf = new Map<string, Map<string, ForwardRecords['records'][number][]>>();
+  for (const b of model.blocks) {
+    if (!b.forward) continue;
+    const byZone = new Map<string, ForwardRecords['records'][number][]>();
+    for (const r of b.forward.records) {
+      const list = byZone.get(r.reverseZone);
+      if (list) list.push(r);
+      else byZone.set(r.reverseZone, [r]);
+    }
+    forwardOf.set(b.file, byZone);
+  }
+  const blockOf = new Map(model.blocks.map((b) => [b.file, b]));
   const out: ZoneStack[] = [];
-  const forwardOf = new Map(model.blocks.map((b) => [b.file, b.forward]));
   for (const block of model.blocks) {
     for (const zone of block.zones) {
       if (zone.delegatedTo) continue;
@@ -63,10 +75,9 @@ export function zoneStacksOf(model: RenderModel): ZoneStack[] {
       // Blocks sharing a zone may publish into the same forward zone: one entry per forward zone.
       const forward = new Map<string, { zone: string; zoneId?: string; records: ForwardRecords['records'][number][] }>();
       for (const f of files) {
-        const fwd = forwardOf.get(f);
-        if (!fwd) continue;
-        const records = fwd.records.filter((r) => inZone(zone.prefix, r.value));
-        if (records.length === 0) continue;
+        const fwd = blockOf.get(f)?.forward;
+        const records = forwardOf.get(f)?.get(zone.zone);
+        if (!fwd || !records) continue;
         const entry = forward.get(fwd.zone) ?? { zone: fwd.zone, zoneId: fwd.zoneId, records: [] };
         entry.zoneId ??= fwd.zoneId;
         entry.records.push(...records);
@@ -77,11 +88,6 @@ export function zoneStacksOf(model: RenderModel): ZoneStack[] {
   }
   return out;
 }
-
-const inZone = (prefix: IpPrefix, ipText: string): boolean => {
-  const ip = parseIp(ipText);
-  return ip.ok && prefixContainsIp(prefix, ip.value);
-};
 
 export function stackInfoOf(s: ZoneStack): StackInfo {
   const z = s.zone;

@@ -77,7 +77,8 @@ export interface ZoneContents {
 export interface ForwardRecords {
   readonly zone: string;
   readonly zoneId?: string;
-  readonly records: readonly { readonly name: string; readonly type: 'A' | 'AAAA'; readonly ttl: number; readonly value: string }[];
+  /** `reverseZone`: the reverse zone whose generic PTR this name is (its stack publishes it). */
+  readonly records: readonly { readonly name: string; readonly type: 'A' | 'AAAA'; readonly ttl: number; readonly value: string; readonly reverseZone: string }[];
 }
 
 /** Everything one block file renders to (one Terraform stack). */
@@ -217,7 +218,7 @@ function blockContents(block: Block, layout: ZoneLayout, config: Config, out: Di
   const delegations = delegationsOf(block, layout, out);
   const explicit = new Map(block.records.map((r) => [r.ip.value, r]));
   const contents: ZoneContents[] = [];
-  const forward: { name: string; type: 'A' | 'AAAA'; ttl: number; value: string }[] = [];
+  const forward: { name: string; type: 'A' | 'AAAA'; ttl: number; value: string; reverseZone: string }[] = [];
   for (const zone of zones) {
     const records: ZoneRecord[] = [];
     const childRecords = new Map<Delegation, ZoneRecord[]>();
@@ -252,7 +253,7 @@ function blockContents(block: Block, layout: ZoneLayout, config: Config, out: Di
         if (r) continue;
         const name = genericPtrOf(block, ip)!.ptr;
         emit(ip, name, ttl, 'default');
-        if (block.forward && !delegationOf(ip)) forward.push({ name, type: ip.version === 4 ? 'A' : 'AAAA', ttl, value: formatIp(ip) });
+        if (block.forward && !delegationOf(ip)) forward.push({ name, type: ip.version === 4 ? 'A' : 'AAAA', ttl, value: formatIp(ip), reverseZone: zone.name });
       }
     }
     for (const r of block.records) if (prefixContainsIp(zone.prefix, r.ip)) emit(r.ip, r.ptr, r.ttl ?? ttl, 'record');

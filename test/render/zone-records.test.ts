@@ -109,7 +109,7 @@ describe('zoneContents on the fixture repository', () => {
     const b = model.blocks.find((x) => x.stack === 'rdns-198-51-100-0-24')!;
     expect(b.forward?.zone).toBe('static.example.net.');
     expect(b.forward?.records).toHaveLength(223);
-    expect(b.forward?.records[0]).toEqual({ name: '198-51-100-0.static.example.net.', type: 'A', ttl: 7200, value: '198.51.100.0' });
+    expect(b.forward?.records[0]).toEqual({ name: '198-51-100-0.static.example.net.', type: 'A', ttl: 7200, value: '198.51.100.0', reverseZone: '100.51.198.in-addr.arpa.' });
     expect(b.forward?.records.some((r) => r.value === '198.51.100.70' || r.value === '198.51.100.22')).toBe(false);
   });
 });
