@@ -116,3 +116,93 @@ describe('rdns history: changes whose lines do not name the address', () => {
     expect(history('203.0.113.1')).toEqual([]);
   });
 });
+
+describe('rdns history PREFIX: every PTR change inside a range', () => {
+  const file = (records: Record<string, string>, extra = ''): string =>
+    `prefix: 192.0.2.0/28\n${extra}records:\n${Object.entries(records)
+      .map(([ip, v]) => `  ${ip}: ${v}\n`)
+      .join('')}`;
+
+  it('lists each commit with the addresses it changed (records and generic names), and only those inside the prefix', () => {
+    const repo = createGitRepo();
+    const c1 = commitAs(repo, 'Alice', '2026-04-01T10:00:00Z', 'first customers', {
+      'zones/a.yaml': file({ '192.0.2.1': 'one.example.net', '192.0.2.9': 'nine.example.net' }),
+      'zones/b.yaml': 'prefix: 198.51.100.0/24\nrecords:\n  198.51.100.1: elsewhere.example.net\n',
+    });
+    commitAs(repo, 'Bob', '2026-04-02T10:00:00Z', 'outside the asked range', { 'zones/b.yaml': 'prefix: 198.51.100.0/24\nrecords:\n  198.51.100.1: moved.example.net\n' });
+    const c3 = commitAs(repo, 'Carol', '2026-04-03T10:00:00Z', 'rename .1, NOC-7 (#41)', {
+      'zones/a.yaml': file({ '192.0.2.1': '\n    ptr: uno.example.net\n    note: NOC-7', '192.0.2.9': 'nine.example.net' }),
+    });
+    // A template for the block and a pool: every address without a record gets a name.
+    const c4 = commitAs(repo, 'Dave', '2026-04-04T10:00:00Z', 'generic names', {
+      'zones/a.yaml': file({ '192.0.2.1': '\n    ptr: uno.example.net\n    note: NOC-7', '192.0.2.9': 'nine.example.net' }, 'default: "{dashed}.example.net"\npools:\n  - prefix: 192.0.2.12/30\n    default: "dsl-{host}.example.net"\n'),
+    });
+
+    const r = runCli(['history', '192.0.2.0/29', '--format', 'json'], { cwd: repo.root });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.prefix).toBe('192.0.2.0/29');
+    const byCommit = out.history.map((h: { commit: string; pr: number | null; files: string[]; changes: { ip: string; old: { ptr: string } | null; new: { ptr: string; note?: string } | null }[] }) => [
+      h.commit,
+      h.pr,
+      h.files,
+      h.changes.map((c) => `${c.ip} ${c.old?.ptr ?? '-'} → ${c.new?.ptr ?? '-'}${c.new?.note ? ` [${c.new.note}]` : ''}`),
+    ]);
+    expect(byCommit).toEqual([
+      // .9 and the pool (.12–.15) are outside 192.0.2.0/29; .1 keeps its record.
+      [c4, null, ['zones/a.yaml'], ['0', '2', '3', '4', '5', '6', '7'].map((d) => `192.0.2.${d} - → 192-0-2-${d}.example.net.`)],
+      [c3, 41, ['zones/a.yaml'], ['192.0.2.1 one.example.net. → uno.example.net. [NOC-7]']],
+      [c1, null, ['zones/a.yaml'], ['192.0.2.1 - → one.example.net.']],
+    ]);
+
+    // The pool's template is the history of a pool address, asked alone or as a prefix.
+    const pool = JSON.parse(runCli(['history', '192.0.2.13', '--format', 'json'], { cwd: repo.root }).stdout);
+    expect(pool.history.map((h: { commit: string; new: unknown }) => [h.commit, h.new])).toEqual([[c4, { ptr: 'dsl-1.example.net.', source: 'default' }]]);
+    const poolRange = JSON.parse(runCli(['history', '192.0.2.12/30', '--format', 'json'], { cwd: repo.root }).stdout);
+    expect(poolRange.history[0].changes.map((c: { new: { ptr: string } }) => c.new.ptr)).toEqual(['dsl-0.example.net.', 'dsl-1.example.net.', 'dsl-2.example.net.', 'dsl-3.example.net.']);
+
+    const text = runCli(['history', '192.0.2.0/29'], { cwd: repo.root }).stdout;
+    expect(text.split('\n')[0]).toBe('192.0.2.0/29: 3 commits changed 9 PTRs, newest first');
+    expect(text).toContain('#41  zones/a.yaml  "rename .1, NOC-7 (#41)"\n    192.0.2.1  one.example.net → uno.example.net note "NOC-7"\n');
+    expect(text).toContain('    192.0.2.0  (no PTR) → 192-0-2-0.example.net (default)\n');
+    expect(runCli(['history', '203.0.113.0/24'], { cwd: repo.root }).stdout).toBe('203.0.113.0/24: no commit changed a PTR inside it\n');
+  });
+
+  it('counts, rather than lists, a template change over more addresses than it lists', () => {
+    const big = (template: string): string => `prefix: 10.0.0.0/16\ndefault: "${template}"\nrecords:\n  10.0.3.4: mail.example.net\n`;
+    const repo = createGitRepo();
+    commitAs(repo, 'Alice', '2026-05-01T10:00:00Z', 'a /16', { 'zones/big.yaml': big('{dashed}.a.example.net') });
+    const c2 = commitAs(repo, 'Bob', '2026-05-02T10:00:00Z', 'new names', { 'zones/big.yaml': big('{dashed}.b.example.net') });
+    const out = JSON.parse(runCli(['history', '10.0.0.0/16', '--format', 'json'], { cwd: repo.root }).stdout);
+    expect(out.history[0].commit).toBe(c2);
+    expect(out.history[0].changes).toEqual([]);
+    expect(out.history[0].generic).toEqual([{ file: 'zones/big.yaml', range: '10.0.0.0/16', before: 65535, after: 65535 }]);
+    // A /24 of it is small enough to list: 255 generic names renamed (.3.4 has its record).
+    const part = JSON.parse(runCli(['history', '10.0.3.0/24', '--format', 'json'], { cwd: repo.root }).stdout);
+    expect(part.history[0].changes).toHaveLength(255);
+    expect(part.history[0].changes[0]).toEqual({ ip: '10.0.3.0', old: { ptr: '10-0-3-0.a.example.net.', source: 'default' }, new: { ptr: '10-0-3-0.b.example.net.', source: 'default' } });
+    const text = runCli(['history', '10.0.3.0/24'], { cwd: repo.root }).stdout;
+    expect(text).toContain('    … and 205 more (--format json lists every address)\n');
+  });
+
+  it('IPv6: finds records written in any notation inside the prefix', () => {
+    const v6 = (k: string, v: string): string => `prefix: 2001:db8::/48\nrecords:\n  ${k}: ${v}\n  2001:db8:0:1::1: other.example.net\n`;
+    const repo = createGitRepo();
+    const c1 = commitAs(repo, 'Alice', '2026-06-01T10:00:00Z', 'add', { 'zones/v6.yaml': v6('2001:0DB8:0:0:0:0:0:0007', 'a.example.net') });
+    const c2 = commitAs(repo, 'Bob', '2026-06-02T10:00:00Z', 'rename', { 'zones/v6.yaml': v6('2001:db8::7', 'b.example.net') });
+    const out = JSON.parse(runCli(['history', '2001:db8::/64', '--format', 'json'], { cwd: repo.root }).stdout);
+    expect(out.history.map((h: { commit: string; changes: { ip: string; new: { ptr: string } }[] }) => [h.commit, h.changes.map((c) => `${c.ip} ${c.new.ptr}`)])).toEqual([
+      [c2, ['2001:db8::7 b.example.net.']],
+      [c1, ['2001:db8::7 a.example.net.']],
+    ]);
+  });
+
+  it('a prefix with host bits set: exit 2 naming it', () => {
+    const repo = createGitRepo();
+    commitAs(repo, 'Alice', '2026-06-01T10:00:00Z', 'add', { 'zones/a.yaml': file({ '192.0.2.1': 'one.example.net' }) });
+    const r = runCli(['history', '192.0.2.1/24'], { cwd: repo.root });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('192.0.2.1/24');
+  });
+});
