@@ -1,8 +1,8 @@
 // Benchmarks of the editing tools (issue 6), each against a baseline measured in the same run:
 //  1. `rdns bulk --apply` of 500 lines into a 65,536-record block file (target ≤ 3 s);
 //     baseline: `rdns validate` of the same file (the load every command pays).
-//  2. `rdns history IP` on a 10,000-commit repository (target ≤ 2 s);
-//     baseline: `git log --oneline | wc -l` over the same repository.
+//  2. `rdns history IP` on a 10,000-commit repository (target ≤ 2 s), and `rdns history
+//     PREFIX` of a /28 there (target ≤ 15 s); baseline: `git log --oneline | wc -l`.
 // Data is generated in a temp dir; the repository with `git fast-import`.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync, readFileSync } from 'node:fs';
@@ -74,6 +74,13 @@ let ok = true;
   console.log(`baseline git log --oneline | wc -l (${N} commits): ${fmt(base.seconds)} s`);
   console.log(`rdns history 198.51.100.22 (${found} changes in ${N} commits): ${fmt(run.seconds)} s, ${fmt(run.rssMb, 0)} MB (ratio to git log ${fmt(run.seconds / base.seconds)}×)`);
   ok = report('history on 10,000 commits', run.seconds, 's', 2) && ok;
+  // A prefix: every commit changed a record of the /24, so each of the 10,000 is read and
+  // compared (the records inside the /28 only); 1 in 16 of them touched the /28.
+  const pre = measure([RDNS, 'history', '198.51.100.16/28', '--format', 'json'], { cwd: root });
+  if (pre.status !== 0) throw new Error(`history PREFIX failed: ${pre.stderr}`);
+  const commits = JSON.parse(pre.stdout).history.length;
+  console.log(`rdns history 198.51.100.16/28 (${commits} commits changed it, of ${N}): ${fmt(pre.seconds)} s, ${fmt(pre.rssMb, 0)} MB (ratio to git log ${fmt(pre.seconds / base.seconds)}×)`);
+  ok = report('history PREFIX on 10,000 commits', pre.seconds, 's', 15) && ok;
 }
 
 rmSync(work, { recursive: true, force: true });

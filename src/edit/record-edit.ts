@@ -483,6 +483,44 @@ export function readRecord(text: string, ip: IpAddress): { ptr: string; ttl?: nu
   return undefined;
 }
 
+/**
+ * Block file text with only the records whose address `keep` accepts (every other line as
+ * it was): a few records of a large file load without parsing all of them. Undefined when
+ * the records are not one block-style mapping read line by line (flow style: parse it all).
+ */
+export function textWithRecordsWhere(text: string, keep: (ip: IpAddress) => boolean): string | undefined {
+  const lines = splitLines(text);
+  const keys = topLevelKeys(text, lines);
+  const idx = keys.findIndex((k) => k.key === 'records');
+  const records = keys[idx];
+  if (!records) return text;
+  if (inlineValue(text, records.after, lines[records.line]!.end).value !== '') return undefined;
+  const end = keys[idx + 1]?.line ?? lines.length;
+  const out: string[] = [text.slice(0, lines[records.line]!.next)];
+  let entryIndent = -1;
+  let keeping = false;
+  for (let i = records.line + 1; i < end; i++) {
+    const l = lines[i]!;
+    if (isBlankOrComment(text, l)) {
+      if (keeping) out.push(text.slice(l.start, l.next));
+      continue;
+    }
+    const ind = indentOf(text, l);
+    if (entryIndent < 0) entryIndent = ind;
+    if (ind < entryIndent || ind === 0) return undefined;
+    if (ind === entryIndent) {
+      const k = keyAt(text, l, ind);
+      if (!k) return undefined;
+      const ip = parseIp(k.key);
+      // A key that is no address stays: the loader reports it as it would in the whole file.
+      keeping = !ip.ok || keep(ip.value);
+    }
+    if (keeping) out.push(text.slice(l.start, l.next));
+  }
+  if (end < lines.length) out.push(text.slice(lines[end]!.start));
+  return out.join('');
+}
+
 /** A top-level scalar (`prefix`, `default`, `ttl`) of block file text, read from its own line. */
 export function readTopLevelScalar(text: string, key: string): string | number | undefined {
   const lines = splitLines(text);

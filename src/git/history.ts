@@ -14,7 +14,7 @@ import type { Block, Config, PtrRecord } from '../core/model.js';
 import { checkTemplate, genericNameOf } from '../core/template.js';
 import { loadBlockFile } from '../loader/block-file.js';
 import { DEFAULT_CONFIG } from '../loader/config.js';
-import { readRecord, readTopLevelScalar } from '../edit/record-edit.js';
+import { readRecord, readTopLevelScalar, textWithRecordsWhere } from '../edit/record-edit.js';
 import { gitTopLevel, runGit } from './git-client.js';
 import { catFileBatch } from './read-files.js';
 
@@ -99,7 +99,7 @@ export function ptrInText(text: string | undefined, ip: IpAddress, file = 'block
     return { ptr: h.ok ? h.value : rec.ptr, source: 'record', ttl: rec.ttl, ...(rec.note !== undefined ? { note: rec.note } : {}) };
   }
   if (NESTED_TEMPLATE.test(text)) {
-    const block = blockIn(text, file);
+    const block = blockIn(textWithRecordsWhere(text, (r) => r.version === ip.version && r.value === ip.value) ?? text, file);
     const generic = block && genericPtrOf(block, ip);
     return generic ? { ptr: generic.ptr, source: 'default' } : undefined;
   }
@@ -143,8 +143,11 @@ async function logCommits(root: string, rev: string, paths: readonly string[], p
 
 /** Each touched file after each commit and before it (in its first parent), in one `cat-file --batch`. */
 async function readVersions(top: string, commits: readonly LoggedCommit[]): Promise<{ after?: string; before?: string }[][]> {
+  // On a linear history one commit's "before" is the next one's "after": each is read once.
   const specs: string[] = [];
-  const slots = commits.map((c) => c.files.map((f) => ({ after: specs.push(`${c.commit}:${f}`) - 1, before: c.parent ? specs.push(`${c.parent}:${f}`) - 1 : undefined })));
+  const index = new Map<string, number>();
+  const slot = (spec: string): number => index.get(spec) ?? (index.set(spec, specs.push(spec) - 1), specs.length - 1);
+  const slots = commits.map((c) => c.files.map((f) => ({ after: slot(`${c.commit}:${f}`), before: c.parent ? slot(`${c.parent}:${f}`) : undefined })));
   const blobs = (await catFileBatch(top, specs)).map((b) => (b ? Buffer.from(b).toString('utf8') : undefined));
   return slots.map((files) => files.map((s) => ({ after: blobs[s.after], before: s.before === undefined ? undefined : blobs[s.before] })));
 }
@@ -250,7 +253,8 @@ export async function prefixHistory(root: string, prefix: IpPrefix, options: { p
   const addresses = prefixRegex(prefix);
   const commits = await logCommits(root, rev, options.paths ?? ['zones'], addresses !== undefined ? `${addresses}|${TEMPLATE_LINES}` : undefined);
   const versions = await readVersions(top, commits);
-  // A file version is parsed once: it is the "after" of one commit and the "before" of the next.
+  // A file version is parsed once: it is the "after" of one commit and the "before" of the next
+  // (the last few are kept; the log is newest first, so a version is used twice in a row).
   const parsed = new Map<string, Block | undefined>();
   const blockOf = (text: string | undefined, file: string): Block | undefined => {
     if (text === undefined) return undefined;
@@ -260,7 +264,11 @@ export async function prefixHistory(root: string, prefix: IpPrefix, options: { p
       return q?.ok === true && q.value.version === prefix.version && prefixesOverlap(q.value, prefix);
     })();
     if (!overlaps) return undefined;
-    if (!parsed.has(text)) parsed.set(text, blockIn(text, file));
+    if (!parsed.has(text)) {
+      // Only the records inside the prefix are read: a /16 file is not parsed whole for a /28.
+      if (parsed.size >= 4) parsed.delete(parsed.keys().next().value!);
+      parsed.set(text, blockIn(textWithRecordsWhere(text, (ip) => prefixContainsIp(prefix, ip)) ?? text, file));
+    }
     return parsed.get(text);
   };
   const entries: { -readonly [K in keyof PrefixHistoryEntry]: PrefixHistoryEntry[K] }[] = [];
