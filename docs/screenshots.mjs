@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Regenerates the README's screenshots of rdns report and rdns serve (docs/img/*.png) from
+// Regenerates the screenshots in docs/commands.md of rdns report and rdns serve (docs/img/*.png) from
 // the bundled example, in headless Chromium: `npm run build && node docs/screenshots.mjs`.
 /* global document */
 import { cpSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -19,7 +19,7 @@ const git = (...a) => execFileSync('git', ['-c', 'user.name=NOC', '-c', 'user.em
 git('init', '-q', '-b', 'main');
 git('add', '-A');
 git('commit', '-q', '-m', 'example blocks (#1)');
-// The audit of the README's example: 192.0.2.25 fails FCrDNS, 192.0.2.99 is stale in DNS.
+// The audit of the example in docs/commands.md: 192.0.2.25 fails FCrDNS, 192.0.2.99 is stale in DNS.
 writeFileSync(join(root, 'audit.json'), JSON.stringify({
   generatedAt: '2026-12-01T05:17:00.000Z',
   fcrdnsFailures: [{ ip: '192.0.2.25', ptr: 'mx1.example.net.', source: 'record', status: 'mismatch', addresses: ['192.0.2.99'] }],

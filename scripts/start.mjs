@@ -81,7 +81,7 @@ check asked DNS whether every PTR name resolves back to its address (FCrDNS).
   npx rdns set 198.51.100.40 web1.example.com --no-fcrdns     give an address a PTR (then: git diff)
   npx rdns bulk batch.txt                                     preview "IP HOST" lines from a file or spreadsheet
   npx rdns set 198.51.100.40 web1.example.com --pr            the same as a pull request (needs GITHUB_TOKEN, GITHUB_REPOSITORY)
-  terraform -chdir=cdktf.out/stacks/rdns-198-51-100-0-24 plan  plan a stack (README: Terraform pipeline)
-The README's "Commands" section has every command with its output.
+  terraform -chdir=cdktf.out/stacks/rdns-198-51-100-0-24 plan  plan a stack (docs/terraform.md: Terraform pipeline)
+docs/commands.md lists every command; each is documented with its output.
 `);
 process.exit(0);

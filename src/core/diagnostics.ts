@@ -1,6 +1,6 @@
 /**
  * Findings as data. Every check returns diagnostics; only the CLI turns them into
- * an exit code. Codes are a stable contract (documented in the README table).
+ * an exit code. Codes are a stable contract (documented in the table of docs/diagnostics.md).
  */
 
 export type Severity = 'error' | 'warning';
@@ -26,7 +26,7 @@ export interface SourcePos {
   readonly column: number;
 }
 
-/** Every diagnostic code with its severity and what it means (the README table is built from this). */
+/** Every diagnostic code with its severity and what it means (the table in docs/diagnostics.md is built from this). */
 export const DIAGNOSTIC_CODES = {
   'file.unreadable': ['error', 'a path given on the command line, a block file or a folder under `zones/` cannot be read (its block files were not checked)'],
   'file.symlink': ['error', 'a block file, `rdns.yaml`, CODEOWNERS or a folder of block files is a symbolic link (in the work tree or in git): links are never followed, not even inside the repository'],

@@ -52,7 +52,7 @@ function dashedV6(ip: IpAddress): string {
   return t;
 }
 
-/** The placeholders a template may use, with what each encodes (documented in the README). */
+/** The placeholders a template may use, with what each encodes (documented in docs/block-files.md). */
 export const PLACEHOLDERS: Readonly<Record<string, Placeholder>> = {
   dashed: {
     families: [4, 6],

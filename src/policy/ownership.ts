@@ -3,7 +3,7 @@
  * and of the allocation that hold each changed address. Owners are read from the
  * BASE revision, so a pull request cannot grant itself rights by editing `owners:`.
  *
- * Rules (the README states them for users):
+ * Rules (docs/pull-requests.md states them for users):
  * - block owners may change anything in their block, its settings included;
  * - allocation owners may change the PTRs inside their allocation;
  * - a block without owners may be changed by anyone with write access, except its

@@ -1,7 +1,7 @@
 /**
  * The Terraform stack layout, described without cdktf: one stack per hosted reverse zone.
  *
- * Why per zone (measured, see README "Terraform stacks"): the AWS provider costs about
+ * Why per zone (measured, see docs/terraform.md "Terraform stacks"): the AWS provider costs about
  * 0.1–0.2 s of CPU per PTR in a plan, and a stack per block file made a pull request that
  * changes one PTR of a /16 plan 65,536 records. A zone is the smallest unit Route53 and
  * `aws_route53_records_exclusive` can own, so a change plans exactly the zones it touches.

@@ -51,7 +51,7 @@ describe('renderChangeSetMarkdown', () => {
 });
 
 describe('changeLine', () => {
-  it('marks each kind the way the README shows', () => {
+  it('marks each kind the way docs/commands.md shows', () => {
     expect(changeLine(change(22))).toBe('+ 192.0.2.22 host22.example.com.');
   });
 });
