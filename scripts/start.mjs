@@ -73,7 +73,7 @@ if (!served && !namedPath()) {
 process.stdout.write(`
 ── What just happened
 validate read every block file under zones/ and found them sound; synth wrote one
-Terraform stack per block into cdktf.out/stacks/ (what the pipeline plans and applies);
+Terraform stack per reverse zone into cdktf.out/stacks/ (what the pipeline plans and applies);
 check asked DNS whether every PTR name resolves back to its address (FCrDNS).
 
 ── Try next
@@ -81,7 +81,8 @@ check asked DNS whether every PTR name resolves back to its address (FCrDNS).
   npx rdns set 198.51.100.40 web1.example.com --no-fcrdns     give an address a PTR (then: git diff)
   npx rdns bulk batch.txt                                     preview "IP HOST" lines from a file or spreadsheet
   npx rdns set 198.51.100.40 web1.example.com --pr            the same as a pull request (needs GITHUB_TOKEN, GITHUB_REPOSITORY)
-  terraform -chdir=cdktf.out/stacks/rdns-198-51-100-0-24 plan  plan a stack (docs/terraform.md: Terraform pipeline)
+  npx rdns history 192.0.2.0/24                               who changed which PTR of a range, when, in which pull request
+  npx rdns plan --stack rdns-198-51-100-0-24                  terraform plan of one zone, in PTR terms (needs AWS credentials; docs/terraform.md)
 docs/commands.md lists every command; each is documented with its output.
 `);
 process.exit(0);

@@ -15,9 +15,13 @@
  * followed by `; echo "exit $?"`. rdns's stderr is shown after its stdout (no marked
  * example writes to stderr today). Nothing in the output is normalised except the temp
  * folder's path, should a command print it (none does).
+ *
+ * After a deliberate change of output or of the bundled example, `RDNS_UPDATE_DOCS=1 npx
+ * vitest run test/docs-examples.test.ts` writes the real transcripts into the docs; review
+ * them with `git diff docs/`.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
@@ -191,7 +195,22 @@ describe('the documented examples, re-run on the bundled example repository', ()
   });
 
   it.each(examples.map((e) => [e.where, e] as const))('%s prints what it shows', (_where, example) => {
-    expect(rerun(example)).toBe(example.transcript);
+    const real = rerun(example);
+    // RDNS_UPDATE_DOCS=1: write the real output into the docs (after a deliberate change of output or data), then read the diff.
+    if (process.env.RDNS_UPDATE_DOCS === '1' && real !== example.transcript) {
+      const file = join(root, example.where.slice(0, example.where.lastIndexOf(':')));
+      const text = readFileSync(file, 'utf8');
+      const lines = text.split('\n');
+      const old = example.transcript.split('\n');
+      // The transcript starts two lines under its marker (after the opening fence); an earlier
+      // example of the file may have been rewritten already, so the marker is looked for.
+      const marker = lines.findIndex((l, i) => l === `<!-- example: ${example.setup} -->` && lines.slice(i + 2, i + 2 + old.length).join('\n') === example.transcript);
+      expect(marker, `${example.where}: the example is no longer where it was read`).toBeGreaterThanOrEqual(0);
+      lines.splice(marker + 2, old.length, ...real.split('\n'));
+      writeFileSync(file, lines.join('\n'));
+      return;
+    }
+    expect(real).toBe(example.transcript);
   });
 
   it('a drifted example fails: another output than the real one does not match', () => {
