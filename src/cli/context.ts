@@ -1,9 +1,11 @@
 /**
- * What every command needs from the process: the repository root, output streams,
- * and the environment. The only module (with main.ts) that touches `process`.
+ * What every command needs from the process: the repository root, the folder the command
+ * was started in, output streams, and the environment. The only module (with main.ts)
+ * that touches `process`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { RdnsError } from '../core/errors.js';
 
 /**
  * The repository that holds `start`, as git finds its work tree: the nearest folder
@@ -22,8 +24,13 @@ export function findRepositoryRoot(start: string): string {
 }
 
 export interface CliContext {
-  /** Repository root (from -C/--cwd, else the working directory). */
+  /** Repository root: found upwards from {@link cwd}. */
   readonly root: string;
+  /**
+   * The folder the command was started in (-C/--cwd DIR, else the working directory),
+   * absolute. Paths the user types are relative to it, as in their shell (see cli/paths.ts).
+   */
+  readonly cwd: string;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
@@ -34,11 +41,15 @@ export interface CliContext {
   readonly waitForStop: () => Promise<void>;
 }
 
-export function processContext(cwd?: string): CliContext {
+/** The context of this process; `dir` (-C/--cwd): run as if started there, like `git -C`. */
+export function processContext(dir?: string): CliContext {
   const env = process.env;
   const tty = Boolean(process.stdout.isTTY) && !env.CI;
+  const cwd = resolve(dir ?? process.cwd());
+  if (dir !== undefined && !isFolder(cwd)) throw new RdnsError(`-C ${dir}: no such folder`, 2);
   return {
-    root: cwd !== undefined ? resolve(cwd) : findRepositoryRoot(process.cwd()),
+    root: findRepositoryRoot(cwd),
+    cwd,
     env,
     stdout: (t) => void process.stdout.write(t),
     stderr: (t) => void process.stderr.write(t),
@@ -49,4 +60,12 @@ export function processContext(cwd?: string): CliContext {
       process.once('SIGTERM', () => r());
     }),
   };
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

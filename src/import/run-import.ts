@@ -17,7 +17,10 @@ import { parseZoneText, type ZoneRecord } from './zone-file.js';
 import { planImport, type ImportPlan } from './plan-import.js';
 
 export interface ImportSource {
+  /** Zone files as the user named them; relative ones are read from {@link cwd}. */
   readonly zoneFiles?: readonly string[];
+  /** The folder relative zone file names are relative to (default: the working directory). */
+  readonly cwd?: string;
   /** --origin for zone files without $ORIGIN. */
   readonly origin?: string;
   readonly axfr?: { readonly server: string; readonly zones: readonly string[]; readonly timeoutMs?: number };
@@ -50,9 +53,14 @@ function readText(path: string): string {
   return readFileSync(path, 'utf8');
 }
 
-/** Reads one zone file; `$INCLUDE`s resolve relative to the including file and must stay inside the top file's folder. */
-export function readZoneFile(path: string, origin?: string): { records: ZoneRecord[]; diagnostics: Diagnostic[] } {
-  const abs = resolve(path);
+/**
+ * Reads one zone file: `path` relative to `cwd` (default: the working directory), and named
+ * as given in diagnostics; `$INCLUDE`s resolve relative to the including file, must stay
+ * inside the top file's folder, and are named from `cwd`.
+ */
+export function readZoneFile(path: string, origin?: string, cwd = '.'): { records: ZoneRecord[]; diagnostics: Diagnostic[] } {
+  const from = resolve(cwd);
+  const abs = resolve(from, path);
   let text: string;
   try {
     text = readText(abs);
@@ -66,13 +74,13 @@ export function readZoneFile(path: string, origin?: string): { records: ZoneReco
   const result = parseZoneText(text, {
     file: path,
     origin: origin ?? named,
-    readInclude: (p, from) => {
-      const fromAbs = from === path ? abs : resolve(from);
+    readInclude: (p, includer) => {
+      const fromAbs = includer === path ? abs : resolve(from, includer);
       const target = isAbsolute(p) ? p : join(dirname(fromAbs), p);
       const real = realpathSync(target);
       const rel = relative(top, real);
       if (rel.startsWith('..') || isAbsolute(rel)) throw new Error(`outside the zone file's folder ${top}; not read`);
-      return { text: readText(real), id: real, file: relative(process.cwd(), real) || real };
+      return { text: readText(real), id: real, file: relative(from, real) || real };
     },
   });
   // As BIND loads a zone: data outside the zone (its SOA owner, else the origin) is ignored.
@@ -97,7 +105,7 @@ export async function runImport(root: string, source: ImportSource, options: Imp
   const diagnostics: Diagnostic[] = [];
   const labels: string[] = [];
   for (const f of source.zoneFiles ?? []) {
-    const r = readZoneFile(f, source.origin);
+    const r = readZoneFile(f, source.origin, source.cwd);
     records.push(...r.records);
     diagnostics.push(...r.diagnostics);
     labels.push(`zone file ${f}`);

@@ -121,7 +121,7 @@ export function scanBlockFiles(root: string, paths: readonly string[] = DEFAULT_
     try {
       st = lstatSync(abs);
     } catch {
-      throw new RdnsError(`${p}: no such file or folder`, 2, 'run rdns from the repository root, or pass the path of a block file or folder');
+      throw new RdnsError(`${p}: no such file or folder`, 2, 'pass the path of a block file or folder (paths on the command line are relative to the current folder)');
     }
     const rel = toRepoPath(root, abs);
     // zones/ itself may be a link, or sit below a folder that is one.

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { runAudit } from '../../checks/audit.js';
 import { auditJson, auditMarkdown } from '../../checks/audit-report.js';
@@ -9,6 +9,7 @@ import { RdnsError } from '../../core/errors.js';
 import { loadRepository } from '../../loader/repository.js';
 import { formatDiagnostics, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
+import { repositoryPaths, typedPath } from '../paths.js';
 import { addResolverOptions, progressReporter, resolverFromFlags, type ResolverFlags } from './check.js';
 import { formatOption } from './validate.js';
 import { UnsafeWriteError, writeFileAtomic } from '../../edit/atomic-write.js';
@@ -19,13 +20,14 @@ export function registerAudit(program: Command, context: () => CliContext, setEx
     .command('audit')
     .description('full audit: FCrDNS of every PTR, live PTRs against git (drift), coverage, stale records, delegation of reverse zones')
     .argument('[paths...]', 'block files or folders (default: zones/)')
-    .option('--out <dir>', 'folder for audit.md and audit.json', 'reports')
+    .option('--out <dir>', 'folder for audit.md and audit.json (default: reports/ of the repository)')
     .option('--ns-port <port>', 'port of the authoritative servers asked directly for delegations (53; another only in test labs)', '53');
   addResolverOptions(cmd)
     .addOption(formatOption())
-    .action(async (paths: string[], opts: ResolverFlags & { format: Format; out: string; nsPort: string }) => {
+    .action(async (typed: string[], opts: ResolverFlags & { format: Format; out?: string; nsPort: string }) => {
       const ctx = context();
       const resolver = resolverFromFlags(opts);
+      const paths = repositoryPaths(ctx, typed);
       const repo = loadRepository(ctx.root, paths.length > 0 ? paths : undefined);
       const progress = progressReporter(ctx, 'rdns audit', true);
       const port = /^\d{1,5}$/.test(opts.nsPort) && Number(opts.nsPort) >= 1 && Number(opts.nsPort) <= 65535 ? Number(opts.nsPort) : undefined;
@@ -33,13 +35,13 @@ export function registerAudit(program: Command, context: () => CliContext, setEx
       const querier = createDirectQuerier({ timeoutMs: Number(opts.timeout), retries: Number(opts.retries) });
       const report = await runAudit(repo, resolver, { strict: opts.strict, onProgress: progress.update, direct: { querier, port } });
       progress.stop();
-      const outDir = resolve(ctx.root, opts.out);
+      const outDir = opts.out ? typedPath(ctx, opts.out) : join(ctx.root, 'reports');
       try {
         mkdirSync(outDir, { recursive: true });
         writeFileAtomic(join(outDir, 'audit.md'), auditMarkdown(report));
         writeFileAtomic(join(outDir, 'audit.json'), auditJson(report));
       } catch (e) {
-        throw new RdnsError(`cannot write the audit report to ${opts.out}: ${e instanceof UnsafeWriteError ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`, 2, 'pass a writable folder with --out');
+        throw new RdnsError(`cannot write the audit report to ${opts.out ?? 'reports'}: ${e instanceof UnsafeWriteError ? e.message : ((e as NodeJS.ErrnoException).code ?? (e as Error).message)}`, 2, 'pass a writable folder with --out');
       }
       const all = sortDiagnostics([...repo.diagnostics, ...report.diagnostics]);
       const summary = { ...summarize(all, repo.fileCount, report.summary.records), generic: report.summary.generic, passed: report.summary.fcrdnsPassed };

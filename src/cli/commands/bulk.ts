@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { RdnsError } from '../../core/errors.js';
 import { applyBulkChecked } from '../../edit/api.js';
 import type { Format } from '../report.js';
 import type { CliContext } from '../context.js';
+import { typedPath } from '../paths.js';
 import { actorOf, changeExit, changeFormatOption, forwardCheckOf, forwardOptions, ownerOptions, printChangeResult, type ForwardFlags } from './set.js';
 import { checkPullRequestFlags, openPullRequestFromCli, prOptions, type PrFlags } from './pr-flow.js';
 import { plural } from '../../core/text.js';
@@ -23,10 +23,10 @@ function parseMax(v: string): number {
   return Number(v);
 }
 
-function readInput(file: string): string {
+function readInput(ctx: CliContext, file: string): string {
   let bytes: Buffer;
   try {
-    bytes = file === '-' ? readFileSync(0) : readFileSync(resolve(file));
+    bytes = file === '-' ? readFileSync(0) : readFileSync(typedPath(ctx, file));
   } catch (e) {
     throw new RdnsError(`cannot read ${file === '-' ? 'standard input' : file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2);
   }
@@ -55,7 +55,7 @@ export function registerBulk(program: Command, context: () => CliContext, setExi
   prOptions(cmd);
   cmd.action(async (file: string, opts: { apply?: boolean; skipInvalid?: boolean; max?: number; from?: number; delete?: boolean; format: Format; as?: string; team?: string[] } & PrFlags & ForwardFlags) => {
     const ctx = context();
-    const text = readInput(file);
+    const text = readInput(ctx, file);
     const source = file === '-' ? '<stdin>' : file;
     const fcrdns = forwardCheckOf(opts);
     if (opts.apply) await checkPullRequestFlags(ctx, opts);

@@ -8,6 +8,7 @@ import { loadRevisionPair } from '../../git/load-revisions.js';
 import { loadRepository } from '../../loader/repository.js';
 import { formatDiagnostics, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
+import { repositoryPaths } from '../paths.js';
 import { formatOption } from './validate.js';
 import { collect } from '../options.js';
 
@@ -96,9 +97,10 @@ export function registerCheck(program: Command, context: () => CliContext, setEx
     .option('--changed-since <ref>', 'only the PTRs added or changed since this git revision');
   addResolverOptions(cmd)
     .addOption(formatOption())
-    .action(async (paths: string[], opts: ResolverFlags & { format: Format; changedSince?: string }) => {
+    .action(async (typed: string[], opts: ResolverFlags & { format: Format; changedSince?: string }) => {
       const ctx = context();
       const resolver = resolverFromFlags(opts);
+      const paths = repositoryPaths(ctx, typed);
       const selected = paths.length > 0 ? paths : undefined;
       let targets: FcrdnsTarget[];
       let diagnostics: Diagnostic[];

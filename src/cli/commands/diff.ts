@@ -5,6 +5,7 @@ import { diffRevisions } from '../../diff/diff-revisions.js';
 import { changeSetJson, formatChangeSetText, renderChangeSetMarkdown } from '../../diff/format-change-set.js';
 import { formatText, summarize } from '../report.js';
 import type { CliContext } from '../context.js';
+import { repositoryPaths } from '../paths.js';
 
 type DiffFormat = 'text' | 'json' | 'markdown';
 
@@ -26,8 +27,9 @@ export function registerDiff(program: Command, context: () => CliContext, setExi
     .option('--no-fetch', 'never fetch the base branch or more history from origin (shallow clones)')
     .option('--max-rows <n>', 'markdown: rows of the table at most', '100')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .action(async (paths: string[], opts: { base?: string; head?: string; fetch: boolean; maxRows: string; format: DiffFormat }) => {
+    .action(async (typed: string[], opts: { base?: string; head?: string; fetch: boolean; maxRows: string; format: DiffFormat }) => {
       const ctx = context();
+      const paths = repositoryPaths(ctx, typed);
       if (!/^\d+$/.test(opts.maxRows)) throw new RdnsError(`--max-rows ${opts.maxRows}: expected a whole number`, 2);
       const base = baseRefFrom(ctx, opts.base);
       const { changeSet, diagnostics } = await diffRevisions(ctx.root, { base, head: opts.head, fetch: opts.fetch, paths });

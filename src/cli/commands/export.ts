@@ -1,11 +1,12 @@
 import { Option, type Command } from 'commander';
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { RdnsError } from '../../core/errors.js';
 import { normalizeHostname } from '../../core/hostname.js';
 import { EXPORT_FORMATS, formatExportCsv, formatExportJson, formatExportZones, formatZoneFile, zoneFileName, type ApexOptions, type ExportFormat } from '../../render/export-format.js';
 import { canonicalZoneName } from '../../loader/config.js';
 import type { CliContext } from '../context.js';
+import { repositoryPaths, typedPath } from '../paths.js';
 import { loadForRender } from './synth.js';
 import { UnsafeWriteError, writeFileAtomic } from '../../edit/atomic-write.js';
 
@@ -38,8 +39,9 @@ export function registerExport(program: Command, context: () => CliContext, setE
     .option('--hostmaster <name>', 'zone format: SOA mailbox as a name (default hostmaster.<domain of the first --ns>)')
     .option('--serial <n>', 'zone format: SOA serial', '1')
     .option('--out-dir <dir>', 'zone format: write one <zone>.zone file per zone into this folder instead of printing')
-    .action(async (paths: string[], opts: ExportOptions) => {
+    .action(async (typed: string[], opts: ExportOptions) => {
       const ctx = context();
+      const paths = repositoryPaths(ctx, typed);
       const input = await loadForRender(ctx, paths, 'text', 'stderr');
       if (!input) return setExit(1);
       let zones = input.model.blocks.flatMap((b) => b.zones);
@@ -61,7 +63,7 @@ export function registerExport(program: Command, context: () => CliContext, setE
           apex = { nameServers, hostmaster, serial: Number(opts.serial ?? 1) };
         }
         if (opts.outDir) {
-          const dir = resolve(ctx.root, opts.outDir);
+          const dir = typedPath(ctx, opts.outDir);
           try {
             mkdirSync(dir, { recursive: true });
             for (const z of zones) writeFileAtomic(join(dir, zoneFileName(z.zone)), formatZoneFile(z, apex));

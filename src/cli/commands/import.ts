@@ -40,7 +40,7 @@ export function registerImport(program: Command, context: () => CliContext, setE
       if (badOwner !== undefined) throw new RdnsError(`--owner "${badOwner}" is not a GitHub @user or @org/team`, 2, 'e.g. --owner @example-isp/noc');
       const r = await runImport(
         ctx.root,
-        { zoneFiles: opts.zoneFile, origin: opts.origin, axfr: opts.axfr ? { server: opts.axfr, zones, timeoutMs: opts.timeout * 1000 } : undefined },
+        { zoneFiles: opts.zoneFile, cwd: ctx.cwd, origin: opts.origin, axfr: opts.axfr ? { server: opts.axfr, zones, timeoutMs: opts.timeout * 1000 } : undefined },
         { apply: Boolean(opts.apply), overwrite: Boolean(opts.overwrite), owners: opts.owner, skipRefused: Boolean(opts.skipRefused) },
       );
       const p = r.plan;

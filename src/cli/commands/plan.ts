@@ -1,7 +1,7 @@
 import { Option, type Command } from 'commander';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { RdnsError } from '../../core/errors.js';
 import { plural } from '../../core/text.js';
 import { applyOrder, stackFingerprint, type ZoneStack } from '../../render/stacks.js';
@@ -9,6 +9,7 @@ import { planJson, planMarkdown, planText, type PlanReport } from '../../terrafo
 import { hasChanges, type StackPlan } from '../../terraform/plan-summary.js';
 import { applyStacks, planStacks, pluginCacheEnv, terraformVersion, type TerraformOptions } from '../../terraform/run-stacks.js';
 import type { CliContext } from '../context.js';
+import { repositoryPaths, typedPath } from '../paths.js';
 import { formatDiagnostics, summarize } from '../report.js';
 import { loadStacks } from './synth.js';
 
@@ -37,6 +38,9 @@ function terraformOptions(ctx: CliContext, outdir: string, parallel: string | un
   };
 }
 
+/** --out as typed, else cdktf.out/ of the repository. */
+const outFolder = (ctx: CliContext, out: string | undefined): string => (out ? typedPath(ctx, out) : join(ctx.root, 'cdktf.out'));
+
 function print(ctx: CliContext, format: PlanFormat, report: PlanReport): void {
   ctx.stdout(format === 'json' ? planJson(report) : format === 'markdown' ? planMarkdown(report) : planText(report));
 }
@@ -58,17 +62,17 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
     .option('--no-lock', 'plan without taking the state lock (read-only pull-request plans)')
     .option('--merge <file...>', 'print the JSON reports of earlier `rdns plan --format json` runs (matrix jobs) as one, without planning')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .action(async (paths: string[], opts: { changedSince?: string; stack?: string[]; out?: string; parallel?: string; lock: boolean; merge?: string[]; format: PlanFormat }) => {
+    .action(async (typed: string[], opts: { changedSince?: string; stack?: string[]; out?: string; parallel?: string; lock: boolean; merge?: string[]; format: PlanFormat }) => {
       const ctx = context();
       if (opts.merge) {
-        const reports = opts.merge.map((f) => readReport(resolve(ctx.root, f)));
+        const reports = opts.merge.map((f) => readReport(typedPath(ctx, f)));
         const merged: PlanReport = { stacks: reports.flatMap((r) => r.stacks), removed: reports.flatMap((r) => r.removed), changedSince: reports[0]?.changedSince };
         print(ctx, opts.format, merged);
         return setExit(merged.stacks.some((s) => s.status === 'error') ? 1 : 0);
       }
-      const input = await loadStacks(ctx, paths, opts.format === 'json' ? 'json' : 'text', { changedSince: opts.changedSince, only: opts.stack });
+      const input = await loadStacks(ctx, repositoryPaths(ctx, typed), opts.format === 'json' ? 'json' : 'text', { changedSince: opts.changedSince, only: opts.stack });
       if (!input) return setExit(1);
-      const outdir = resolve(ctx.root, opts.out || 'cdktf.out');
+      const outdir = outFolder(ctx, opts.out);
       const { synthesize, checkSynthOutput, outdirProblem } = await import('../../render/synth.js');
       const problem = outdirProblem(ctx.root, outdir);
       if (problem) throw new RdnsError(problem, 2, 'pass --out with a new folder inside the repository (default cdktf.out)');
@@ -100,9 +104,10 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
     .argument('[paths...]', 'block files or folders (default: zones/)')
     .option('--out <dir>', 'the folder `rdns plan` wrote (default cdktf.out)')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action(async (paths: string[], opts: { out?: string; format: 'text' | 'json' }) => {
+    .action(async (typed: string[], opts: { out?: string; format: 'text' | 'json' }) => {
       const ctx = context();
-      const outdir = resolve(ctx.root, opts.out || 'cdktf.out');
+      const paths = repositoryPaths(ctx, typed);
+      const outdir = outFolder(ctx, opts.out);
       const statePath = join(outdir, PLAN_STATE);
       if (!existsSync(statePath)) throw new RdnsError(`no saved plan in ${opts.out || 'cdktf.out'}`, 2, 'run rdns plan first; rdns apply applies what it planned');
       const saved = readReport(statePath) as SavedPlan;

@@ -1,5 +1,5 @@
 import { mkdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import type { Command } from 'commander';
 import { RdnsError } from '../../core/errors.js';
 import { plural } from '../../core/text.js';
@@ -7,6 +7,7 @@ import { writeFileAtomic } from '../../edit/atomic-write.js';
 import { loadReportData, readFindingsFile, renderReportHtml } from '../../report/index.js';
 import type { Totals } from '../../report/report-model.js';
 import type { CliContext } from '../context.js';
+import { repositoryPaths, typedPath } from '../paths.js';
 
 /** `rdns report [--out DIR] [--audit FILE]`: the static address map. */
 export function registerReport(program: Command, context: () => CliContext, setExit: (code: number) => void): void {
@@ -14,20 +15,21 @@ export function registerReport(program: Command, context: () => CliContext, setE
     .command('report')
     .description('static HTML address map of every block (one self-contained file, works offline): coverage, 16×16 grids per /24, search')
     .argument('[paths...]', 'block files or folders (default: zones/)')
-    .option('--out <dir>', 'folder for index.html', 'reports/map')
+    .option('--out <dir>', 'folder for index.html (default: reports/map/ of the repository)')
     .option('--audit <file>', 'colour FCrDNS failures and drift from audit.json of rdns audit (or rdns check --format json output)')
-    .action(async (paths: string[], opts: { out: string; audit?: string }) => {
+    .action(async (typed: string[], opts: { out?: string; audit?: string }) => {
       const ctx = context();
-      const findings = opts.audit ? readFindingsFile(resolve(ctx.root, opts.audit), opts.audit) : undefined;
+      const paths = repositoryPaths(ctx, typed);
+      const findings = opts.audit ? readFindingsFile(typedPath(ctx, opts.audit), opts.audit) : undefined;
       const data = await loadReportData(ctx.root, { paths: paths.length > 0 ? paths : undefined, findings });
       const html = renderReportHtml(data);
-      const outDir = resolve(ctx.root, opts.out);
+      const outDir = opts.out ? typedPath(ctx, opts.out) : join(ctx.root, 'reports', 'map');
       const file = join(outDir, 'index.html');
       try {
         mkdirSync(outDir, { recursive: true });
         writeFileAtomic(file, html);
       } catch (e) {
-        throw new RdnsError(`cannot write the report to ${opts.out}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2, 'pass a writable folder with --out');
+        throw new RdnsError(`cannot write the report to ${opts.out ?? 'reports/map'}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2, 'pass a writable folder with --out');
       }
       const n = (s: string): string => BigInt(s).toLocaleString('en-US');
       const family = (name: string, t: Totals): string =>

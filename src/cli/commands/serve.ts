@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { RdnsError } from '../../core/errors.js';
 import type { ChangeResult } from '../../edit/api.js';
@@ -7,6 +6,7 @@ import { loadConfig } from '../../loader/config.js';
 import { readFindingsFile } from '../../report/index.js';
 import { startPortal } from '../../serve/portal-server.js';
 import type { CliContext } from '../context.js';
+import { typedPath } from '../paths.js';
 import { addResolverOptions, resolverFromFlags, type ResolverFlags } from './check.js';
 import { actorOf, ownerOptions } from './set.js';
 import { prOptions, type PrFlags } from './pr-flow.js';
@@ -27,7 +27,7 @@ export function registerServe(program: Command, context: () => CliContext, setEx
   addResolverOptions(cmd).action(async (opts: { port: string; host: string; audit?: string; fcrdns: boolean; as?: string; team?: string[] } & PrFlags & ResolverFlags) => {
     const ctx = context();
     if (!/^\d{1,5}$/.test(opts.port) || Number(opts.port) > 65535) throw new RdnsError(`--port ${opts.port}: expected a port number from 0 to 65535`, 2);
-    const findings = opts.audit ? readFindingsFile(resolve(ctx.root, opts.audit), opts.audit) : undefined;
+    const findings = opts.audit ? readFindingsFile(typedPath(ctx, opts.audit), opts.audit) : undefined;
     let propose: ((r: ChangeResult, verb: string) => ReturnType<typeof proposeChange>) | undefined;
     if (opts.pr) {
       const token = ctx.env.GITHUB_TOKEN;

@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { jobsOf, MAX_MATRIX_JOBS, stackInfoOf } from '../../render/stacks.js';
 import type { CliContext } from '../context.js';
+import { repositoryPaths } from '../paths.js';
 import { RdnsError } from '../../core/errors.js';
 import { loadStacks, stackLines } from './synth.js';
 
@@ -17,8 +18,9 @@ export function registerStacks(program: Command, context: () => CliContext, setE
     .option('--changed-since <ref>', 'only the stacks that render differently than at this git revision')
     .option('--max-jobs <n>', `matrix entries at most (several stacks per job beyond that; default ${MAX_MATRIX_JOBS})`)
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'github']).default('text'))
-    .action(async (paths: string[], opts: { changedSince?: string; maxJobs?: string; format: 'text' | 'json' | 'github' }) => {
+    .action(async (typed: string[], opts: { changedSince?: string; maxJobs?: string; format: 'text' | 'json' | 'github' }) => {
       const ctx = context();
+      const paths = repositoryPaths(ctx, typed);
       const maxJobs = opts.maxJobs === undefined ? MAX_MATRIX_JOBS : Number(opts.maxJobs);
       if (!Number.isInteger(maxJobs) || maxJobs < 1 || maxJobs > MAX_MATRIX_JOBS) throw new RdnsError(`--max-jobs must be a whole number from 1 to ${MAX_MATRIX_JOBS}`, 2);
       const input = await loadStacks(ctx, paths, opts.format, { changedSince: opts.changedSince });

@@ -9,6 +9,7 @@ import { zoneContents, type RenderModel } from '../../render/zone-records.js';
 import { changedStacks, zoneStacksOf, type StackChanges, type StackInfo, type ZoneStack } from '../../render/stacks.js';
 import { formatDiagnostics, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
+import { repositoryPaths, typedPath } from '../paths.js';
 import { formatOption } from './validate.js';
 import { plural } from '../../core/text.js';
 
@@ -98,11 +99,13 @@ export function registerSynth(program: Command, context: () => CliContext, setEx
     .option('--out <dir>', 'output folder (default: $CDKTF_OUTDIR when run by `cdktf synth`, else cdktf.out)')
     .addOption(formatOption())
     .addOption(new Option('--quiet', 'print nothing on success'))
-    .action(async (paths: string[], opts: { changedSince?: string; out?: string; format: Format; quiet?: boolean }) => {
+    .action(async (typed: string[], opts: { changedSince?: string; out?: string; format: Format; quiet?: boolean }) => {
       const ctx = context();
+      const paths = repositoryPaths(ctx, typed);
+      // --out as typed; cdktf sets CDKTF_OUTDIR when it runs the app in the folder of cdktf.json.
+      const outdir = opts.out ? typedPath(ctx, opts.out) : resolve(ctx.root, ctx.env.CDKTF_OUTDIR || 'cdktf.out');
       const input = await loadStacks(ctx, paths, opts.format, { changedSince: opts.changedSince });
       if (!input) return setExit(1);
-      const outdir = resolve(ctx.root, opts.out || ctx.env.CDKTF_OUTDIR || 'cdktf.out');
       // Loaded only now: cdktf and the provider classes take a moment to import.
       const { synthesize, checkSynthOutput, outdirProblem } = await import('../../render/synth.js');
       const problem = outdirProblem(ctx.root, outdir);

@@ -4,6 +4,7 @@ import { loadRepositoryParallel } from '../../loader/repository.js';
 import { renderFindings } from '../../render/zone-records.js';
 import { formatDiagnostics, FORMATS, summarize, type Format } from '../report.js';
 import type { CliContext } from '../context.js';
+import { repositoryPaths } from '../paths.js';
 import { codeownersDiagnostics } from './codeowners.js';
 import { coverageFindings } from '../../checks/coverage.js';
 
@@ -16,8 +17,9 @@ export function registerValidate(program: Command, context: () => CliContext, se
     .description('check block files: schema, hostname policy, duplicates, overlaps, IPs outside their block, templates')
     .argument('[paths...]', 'block files or folders (default: zones/)')
     .addOption(formatOption())
-    .action(async (paths: string[], opts: { format: Format }) => {
+    .action(async (typed: string[], opts: { format: Format }) => {
       const ctx = context();
+      const paths = repositoryPaths(ctx, typed);
       const repo = await loadRepositoryParallel(ctx.root, paths.length > 0 ? paths : undefined);
       repo.diagnostics.push(...renderFindings(repo), ...coverageFindings(repo.blocks));
       // Only a whole-repository run knows every block's owners.
