@@ -55,7 +55,7 @@ export function formatChangeSetText(cs: ChangeSet): string {
   lines.push(`${shortRev(cs.base)} → ${shortRev(cs.head)}: ${n === 0 ? 'no record changes' : `${plural(n, 'record change')} (${describeCounts(cs.counts)})`}${effects > 0 ? ` and ${plural(effects, 'record')} through block settings` : ''} in ${plural(cs.files.length, 'file')}`);
   for (const [zone, c] of Object.entries(cs.perZone).sort(([a], [b]) => a.localeCompare(b))) {
     const of = cs.baseZoneRecords[zone];
-    lines.push(`  zone ${zone} ${describeCounts(c)}${of ? ` (of ${plural(of, 'record')})` : ''}`);
+    lines.push(`  zone ${zone} ${describeCounts(c)}${of ? ` (of ${plural(of, 'own record')} in the zone)` : ''}`);
   }
   for (const [file, c] of Object.entries(cs.perBlock).sort(([a], [b]) => a.localeCompare(b))) lines.push(`  file ${file} ${describeCounts(c)}`);
   return `${lines.join('\n')}\n`;
@@ -124,7 +124,7 @@ export function renderChangeSetMarkdown(cs: ChangeSet, opts: MarkdownOptions = {
   const tail: string[] = [];
   const zones = Object.entries(cs.perZone).sort(([a], [b]) => a.localeCompare(b));
   if (zones.length > 0) {
-    tail.push('', '<details><summary>Per reverse zone</summary>', '', '| zone | added | changed | reset | removed | moved | records in base |', '|---|--:|--:|--:|--:|--:|--:|');
+    tail.push('', '<details><summary>Per reverse zone</summary>', '', '| zone | added | changed | reset | removed | moved | own records in base |', '|---|--:|--:|--:|--:|--:|--:|');
     for (const [zone, c] of zones.slice(0, 200)) tail.push(`| ${code(zone)} | ${c.added} | ${c.changed} | ${c.reset} | ${c.removed} | ${c.moved} | ${cs.baseZoneRecords[zone] ?? 0} |`);
     if (zones.length > 200) tail.push(`| … ${zones.length - 200} more zones | | | | | | |`);
     tail.push('', '</details>');
