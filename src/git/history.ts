@@ -11,7 +11,6 @@ import { genericAddressesIn, genericCountIn, genericPtrOf, hasGenericNames } fro
 import { normalizeHostname } from '../core/hostname.js';
 import { bytesOf, formatIp, formatPrefix, parsePrefix, prefixContainsIp, prefixesOverlap, sizeOf, type IpAddress, type IpPrefix } from '../core/ip.js';
 import type { Block, Config, PtrRecord } from '../core/model.js';
-import { checkTemplate, genericNameOf } from '../core/template.js';
 import { loadBlockFile } from '../loader/block-file.js';
 import { DEFAULT_CONFIG } from '../loader/config.js';
 import { readRecord, readTopLevelScalar, textWithRecordsWhere } from '../edit/record-edit.js';
@@ -87,8 +86,15 @@ function blockIn(text: string, file: string): Block | undefined {
 /** History reads old versions as they were: no size limit, no policy beyond what builds the model. */
 const HISTORY_CONFIG: Config = { ...DEFAULT_CONFIG, maxFileBytes: Number.MAX_SAFE_INTEGER };
 
-/** Templates other than the block's own `default` (allocations, pools): the block must be read whole. */
-const NESTED_TEMPLATE = /^\s+(- *)?default *:/m;
+/** The `prefix:` of a version of a block file, read from its own line. */
+function prefixIn(text: string): IpPrefix | undefined {
+  const p = readTopLevelScalar(text, 'prefix');
+  const q = typeof p === 'string' ? parsePrefix(p) : undefined;
+  return q?.ok ? q.value : undefined;
+}
+
+/** A version of a block file with only the records `keep` accepts (a few of a large file), loaded into the model. */
+const blockWithRecords = (text: string, file: string, keep: (ip: IpAddress) => boolean): Block | undefined => blockIn(textWithRecordsWhere(text, keep) ?? text, file);
 
 /** The PTR `ip` has in one version of a block file (its record, else its generic name), or undefined. */
 export function ptrInText(text: string | undefined, ip: IpAddress, file = 'block.yaml'): PtrAt | undefined {
@@ -98,18 +104,12 @@ export function ptrInText(text: string | undefined, ip: IpAddress, file = 'block
     const h = normalizeHostname(rec.ptr);
     return { ptr: h.ok ? h.value : rec.ptr, source: 'record', ttl: rec.ttl, ...(rec.note !== undefined ? { note: rec.note } : {}) };
   }
-  if (NESTED_TEMPLATE.test(text)) {
-    const block = blockIn(textWithRecordsWhere(text, (r) => r.version === ip.version && r.value === ip.value) ?? text, file);
-    const generic = block && genericPtrOf(block, ip);
-    return generic ? { ptr: generic.ptr, source: 'default' } : undefined;
-  }
-  const def = readTopLevelScalar(text, 'default');
-  const prefixText = readTopLevelScalar(text, 'prefix');
-  if (typeof def !== 'string' || typeof prefixText !== 'string') return undefined;
-  const prefix = parsePrefix(prefixText);
-  if (!prefix.ok || !prefixContainsIp(prefix.value, ip)) return undefined;
-  if (!checkTemplate(def, prefix.value).ok) return undefined;
-  return { ptr: genericNameOf(def, ip, prefix.value), source: 'default' };
+  const prefix = prefixIn(text);
+  if (!prefix || !prefixContainsIp(prefix, ip)) return undefined;
+  // The block's, an allocation's or a pool's template: the model decides which names the address.
+  const block = blockWithRecords(text, file, (r) => r.version === ip.version && r.value === ip.value);
+  const generic = block && genericPtrOf(block, ip);
+  return generic ? { ptr: generic.ptr, source: 'default' } : undefined;
 }
 
 const same = (a: PtrAt | undefined, b: PtrAt | undefined): boolean => a?.ptr === b?.ptr && a?.ttl === b?.ttl && a?.source === b?.source;
@@ -258,16 +258,12 @@ export async function prefixHistory(root: string, prefix: IpPrefix, options: { p
   const parsed = new Map<string, Block | undefined>();
   const blockOf = (text: string | undefined, file: string): Block | undefined => {
     if (text === undefined) return undefined;
-    const overlaps = (() => {
-      const p = readTopLevelScalar(text, 'prefix');
-      const q = typeof p === 'string' ? parsePrefix(p) : undefined;
-      return q?.ok === true && q.value.version === prefix.version && prefixesOverlap(q.value, prefix);
-    })();
-    if (!overlaps) return undefined;
+    const p = prefixIn(text);
+    if (!p || p.version !== prefix.version || !prefixesOverlap(p, prefix)) return undefined;
     if (!parsed.has(text)) {
       // Only the records inside the prefix are read: a /16 file is not parsed whole for a /28.
       if (parsed.size >= 4) parsed.delete(parsed.keys().next().value!);
-      parsed.set(text, blockIn(textWithRecordsWhere(text, (ip) => prefixContainsIp(prefix, ip)) ?? text, file));
+      parsed.set(text, blockWithRecords(text, file, (ip) => prefixContainsIp(prefix, ip)));
     }
     return parsed.get(text);
   };
