@@ -4,13 +4,12 @@
  * loopback for FCrDNS. Asserts what the author and the reviewers would see: exit code,
  * annotations on the exact lines, the one sticky comment, the check run, the step summary.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { bindOrSkip, startBind, zoneText, type BindServer } from '../helpers/bind.js';
-import { RDNS_BIN } from '../helpers/cli.js';
+import { runCi } from '../helpers/ci-run.js';
 import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/github-api.js';
 
@@ -89,53 +88,17 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
   };
 
   /** Runs `rdns ci` as the pull_request workflow would (asynchronously: the fake API lives in this process). */
-  const ci = (repo: GitRepo, author: string, options: { labels?: string[]; args?: string[]; env?: Record<string, string | undefined> } = {}): Promise<Run> => {
-    const event = join(work, 'event.json');
+  const ci = async (repo: GitRepo, author: string, options: { labels?: string[]; args?: string[]; env?: Record<string, string | undefined> } = {}): Promise<Run> => {
     const summaryFile = join(work, `summary-${Math.random().toString(36).slice(2)}.md`);
     writeFileSync(summaryFile, '');
-    writeFileSync(
-      event,
-      JSON.stringify({
-        action: 'synchronize',
-        number: 7,
-        pull_request: { number: 7, user: { login: author }, base: { ref: 'main' }, head: { sha: repo.rev('HEAD'), ref: 'change' }, labels: (options.labels ?? []).map((name) => ({ name })) },
-      }),
-    );
-    const env: Record<string, string | undefined> = {
-      ...process.env,
-      CI: 'true',
-      NO_COLOR: '1',
-      GITHUB_ACTIONS: 'true',
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: event,
-      GITHUB_REPOSITORY: 'example-isp/rdns',
-      GITHUB_BASE_REF: 'main',
-      GITHUB_TOKEN: TOKEN,
-      GITHUB_API_URL: gh.url,
-      GITHUB_SERVER_URL: 'https://github.test',
-      GITHUB_RUN_ID: '42',
-      GITHUB_STEP_SUMMARY: summaryFile,
-      ...options.env,
-    };
-    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [RDNS_BIN, 'ci', '--resolver', bind.address, '--timeout', '1000', ...(options.args ?? [])], { cwd: repo.root, env: env as NodeJS.ProcessEnv });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-      child.on('error', reject);
-      child.on('close', (status) => {
-        clearTimeout(timer);
-        // Whatever happened, the token must never reach the log.
-        for (const secret of [TOKEN, ORG_TOKEN]) {
-          expect(stdout).not.toContain(secret);
-          expect(stderr).not.toContain(secret);
-        }
-        resolve({ status, stdout, stderr, summary: readFileSync(summaryFile, 'utf8') });
-      });
-    });
+    const env = { GITHUB_RUN_ID: '42', GITHUB_STEP_SUMMARY: summaryFile, ...options.env };
+    const r = await runCi({ work, repo, author, labels: options.labels, token: TOKEN, apiUrl: gh.url, env }, ['--resolver', bind.address, '--timeout', '1000', ...(options.args ?? [])], 60_000);
+    // Whatever happened, the token must never reach the log.
+    for (const secret of [TOKEN, ORG_TOKEN]) {
+      expect(r.stdout).not.toContain(secret);
+      expect(r.stderr).not.toContain(secret);
+    }
+    return { ...r, summary: readFileSync(summaryFile, 'utf8') };
   };
 
   const comment = (): string => {

@@ -5,12 +5,11 @@
  * CLI in a real git repository against the local stand-in for the GitHub API. Each asserts
  * that the merge is blocked and that the finding says why.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { RDNS_BIN } from '../helpers/cli.js';
+import { runCi } from '../helpers/ci-run.js';
 import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/github-api.js';
 
@@ -63,45 +62,8 @@ describe('rdns ci (built CLI) on a hostile pull request', () => {
     return repo;
   };
 
-  const ci = (repo: GitRepo, author: string, options: { labels?: string[]; args?: string[] } = {}): Promise<Run> => {
-    const event = join(work, 'event.json');
-    writeFileSync(
-      event,
-      JSON.stringify({
-        action: 'synchronize',
-        number: 7,
-        pull_request: { number: 7, user: { login: author }, base: { ref: 'main' }, head: { sha: repo.rev('HEAD'), ref: 'change' }, labels: (options.labels ?? []).map((name) => ({ name })) },
-      }),
-    );
-    const env: Record<string, string | undefined> = {
-      ...process.env,
-      CI: 'true',
-      NO_COLOR: '1',
-      GITHUB_ACTIONS: 'true',
-      GITHUB_EVENT_NAME: 'pull_request',
-      GITHUB_EVENT_PATH: event,
-      GITHUB_REPOSITORY: 'example-isp/rdns',
-      GITHUB_BASE_REF: 'main',
-      GITHUB_TOKEN: TOKEN,
-      GITHUB_API_URL: gh.url,
-      GITHUB_SERVER_URL: 'https://github.test',
-      GITHUB_STEP_SUMMARY: undefined,
-    };
-    for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [RDNS_BIN, 'ci', '--no-fcrdns', ...(options.args ?? [])], { cwd: repo.root, env: env as NodeJS.ProcessEnv });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-      const timer = setTimeout(() => child.kill('SIGKILL'), 90_000);
-      child.on('error', reject);
-      child.on('close', (status) => {
-        clearTimeout(timer);
-        resolve({ status, stdout, stderr });
-      });
-    });
-  };
+  const ci = (repo: GitRepo, author: string, options: { labels?: string[]; args?: string[] } = {}): Promise<Run> =>
+    runCi({ work, repo, author, labels: options.labels, token: TOKEN, apiUrl: gh.url }, ['--no-fcrdns', ...(options.args ?? [])], 90_000);
 
   const comment = (): string => {
     const list = gh.comments.get(7) ?? [];

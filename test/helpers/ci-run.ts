@@ -1,0 +1,72 @@
+/** Runs `rdns ci` as the pull_request workflow would: an event file, the Actions environment, the fake GitHub API. */
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { RDNS_BIN } from './cli.js';
+import type { GitRepo } from './git-repo.js';
+
+export interface CiRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+export interface PullRequest {
+  /** Folder for the event file. */
+  readonly work: string;
+  readonly repo: GitRepo;
+  readonly author: string;
+  readonly labels?: readonly string[];
+  readonly token: string;
+  /** The fake GitHub API's URL. */
+  readonly apiUrl: string;
+  /** More variables (undefined removes one). */
+  readonly env?: Record<string, string | undefined>;
+}
+
+/** The environment of a pull_request job for PR #7 from branch `change` into `main`, with its event file written. */
+export function pullRequestEnv(pr: PullRequest): NodeJS.ProcessEnv {
+  const event = join(pr.work, 'event.json');
+  writeFileSync(
+    event,
+    JSON.stringify({
+      action: 'synchronize',
+      number: 7,
+      pull_request: { number: 7, user: { login: pr.author }, base: { ref: 'main' }, head: { sha: pr.repo.rev('HEAD'), ref: 'change' }, labels: (pr.labels ?? []).map((name) => ({ name })) },
+    }),
+  );
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    CI: 'true',
+    NO_COLOR: '1',
+    GITHUB_ACTIONS: 'true',
+    GITHUB_EVENT_NAME: 'pull_request',
+    GITHUB_EVENT_PATH: event,
+    GITHUB_REPOSITORY: 'example-isp/rdns',
+    GITHUB_BASE_REF: 'main',
+    GITHUB_TOKEN: pr.token,
+    GITHUB_API_URL: pr.apiUrl,
+    GITHUB_SERVER_URL: 'https://github.test',
+    GITHUB_STEP_SUMMARY: undefined,
+    ...pr.env,
+  };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  return env as NodeJS.ProcessEnv;
+}
+
+/** `rdns ci ARGS` in the repository, asynchronously (the fake API lives in the test's process). */
+export function runCi(pr: PullRequest, args: readonly string[], timeoutMs: number): Promise<CiRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [RDNS_BIN, 'ci', ...args], { cwd: pr.repo.root, env: pullRequestEnv(pr) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
