@@ -71,9 +71,13 @@ export function terraformOrSkip(): boolean {
   return false;
 }
 
-/** The plugin cache shared by all tests (RDNS_TF_PLUGIN_CACHE, else under the OS temp directory). */
+/**
+ * The plugin cache of this test process (RDNS_TF_PLUGIN_CACHE, else under the OS temp
+ * directory, one per process): Terraform's plugin cache is not safe for concurrent inits, and
+ * test files run in parallel processes ("after installing … it is still not detected" in CI).
+ */
 export function sharedPluginCacheDir(): string {
-  const dir = process.env.RDNS_TF_PLUGIN_CACHE ?? join(tmpdir(), 'rdns-terraform-plugin-cache');
+  const dir = process.env.RDNS_TF_PLUGIN_CACHE ?? join(tmpdir(), `rdns-terraform-plugin-cache-${process.pid}`);
   mkdirSync(dir, { recursive: true });
   return dir;
 }
