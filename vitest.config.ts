@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -6,5 +8,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Local Terraform state of the tests' repositories (one folder per checkout), never the user's ~/.local/state/rdns.
+    env: { RDNS_STATE_HOME: join(tmpdir(), 'rdns-test-state') },
   },
 });
