@@ -9,6 +9,7 @@ import { withoutTrailingDot } from '../core/hostname.js';
 import { formatIp, formatPrefix, prefixContainsIp, type IpAddress } from '../core/ip.js';
 import type { Block, Config } from '../core/model.js';
 import { genericNameOf } from '../core/template.js';
+import { printable } from '../core/text.js';
 import { ownersOf } from '../policy/ownership.js';
 import { blockOf } from './plan.js';
 
@@ -65,10 +66,10 @@ export function addressLines(a: AddressInfo): string[] {
           : '(no PTR: the address is in no block file of this repository)';
   out.push(`${a.ip}  ${ptr}`);
   if (a.ttl !== undefined && a.ptr) out.push(`  ttl         ${a.ttl}`);
-  if (a.note) out.push(`  note        ${a.note}`);
-  if (a.file) out.push(`  source      ${a.source === 'record' ? 'record' : a.source === 'default' ? 'default' : a.source === 'delegated' ? 'delegated allocation' : 'none'} in ${a.file}${a.line ? `:${a.line}` : ''}`);
-  if (a.block) out.push(`  block       ${a.block.prefix}${a.block.description ? ` (${a.block.description})` : ''}`);
-  if (a.allocation) out.push(`  allocation  ${a.allocation.prefix}${a.allocation.account ? ` account ${a.allocation.account}` : ''}`);
+  if (a.note) out.push(`  note        ${printable(a.note)}`);
+  if (a.file) out.push(`  source      ${a.source === 'record' ? 'record' : a.source === 'default' ? 'default' : a.source === 'delegated' ? 'delegated allocation' : 'none'} in ${printable(a.file)}${a.line ? `:${a.line}` : ''}`);
+  if (a.block) out.push(`  block       ${a.block.prefix}${a.block.description ? ` (${printable(a.block.description)})` : ''}`);
+  if (a.allocation) out.push(`  allocation  ${a.allocation.prefix}${a.allocation.account ? ` account ${printable(a.allocation.account)}` : ''}`);
   if (a.block) out.push(`  owners      ${a.owners.length > 0 ? a.owners.join(', ') : 'none named: anyone with write access to the repository'}`);
   return out;
 }
