@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { RdnsError } from '../core/errors.js';
+import { terminalText } from '../core/text.js';
 
 /**
  * The repository that holds `start`, as git finds its work tree: the nearest folder
@@ -77,15 +78,17 @@ export function processContext(dir?: string, io: CliIo = processIo()): CliContex
   const env = io.env;
   const tty = io.isTTY && !env.CI;
   const cwd = resolve(io.cwd, dir ?? '.');
+  const color = tty && !env.NO_COLOR;
   if (dir !== undefined && !isFolder(cwd)) throw new RdnsError(`-C ${dir}: no such folder`, 2);
   return {
     root: findRepositoryRoot(cwd),
     cwd,
     env,
-    stdout: io.stdout,
-    stderr: io.stderr,
+    // Data reaches no terminal as control characters, whichever printer wrote it (issue 18, item 8).
+    stdout: (t) => io.stdout(terminalText(t, color)),
+    stderr: (t) => io.stderr(terminalText(t, color)),
     interactive: tty,
-    color: tty && !env.NO_COLOR,
+    color,
     waitForStop: io.waitForStop,
     readStdin: io.readStdin,
   };

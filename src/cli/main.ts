@@ -3,6 +3,7 @@
  * The `rdns` executable: runs the program (program.ts) on this process's arguments and
  * streams; the only place that sets the process's exit code.
  */
+import { terminalText } from '../core/text.js';
 import { main } from './program.js';
 
 // `rdns export | head`: the reader went away; that is not an error worth a stack trace.
@@ -16,7 +17,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`rdns: ${(e as Error).message}\n`);
+    process.stderr.write(terminalText(`rdns: ${(e as Error).message}\n`));
     process.exitCode = 2;
   },
 );

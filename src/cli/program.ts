@@ -7,6 +7,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { RdnsError } from '../core/errors.js';
+import { terminalText } from '../core/text.js';
 import { processContext, processIo, type CliContext, type CliIo } from './context.js';
 
 type Register = (program: Command, context: () => CliContext, setExit: (code: number) => void) => void;
@@ -92,10 +93,10 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof RdnsError) {
-      io.stderr(`rdns: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+      io.stderr(terminalText(`rdns: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`));
       return e.exitCode;
     }
-    io.stderr(`rdns: internal error: ${(e as Error).message}\n${io.env.RDNS_DEBUG ? `${(e as Error).stack}\n` : '(set RDNS_DEBUG=1 for a stack trace)\n'}`);
+    io.stderr(terminalText(`rdns: internal error: ${(e as Error).message}\n${io.env.RDNS_DEBUG ? `${(e as Error).stack}\n` : '(set RDNS_DEBUG=1 for a stack trace)\n'}`));
     return 2;
   }
 }
