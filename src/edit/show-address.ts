@@ -8,7 +8,7 @@
 import { withoutTrailingDot } from '../core/hostname.js';
 import { formatIp, formatPrefix, prefixContainsIp, type IpAddress } from '../core/ip.js';
 import type { Block, Config } from '../core/model.js';
-import { genericNameOf } from '../core/template.js';
+import { genericPtrOf } from '../core/generic-names.js';
 import { ownersOf } from '../policy/ownership.js';
 import { blockOf } from './plan.js';
 
@@ -19,6 +19,8 @@ export interface AddressInfo {
   /** Fully qualified, trailing dot; absent for `delegated` and `none`. */
   readonly ptr?: string;
   readonly source: AddressSource;
+  /** For `default`: the name comes from a pool's or an allocation's `default` (absent: the block's). */
+  readonly template?: 'pool' | 'allocation';
   readonly ttl?: number;
   readonly note?: string;
   /** Where the record (or the block, for `default`) is written. */
@@ -48,7 +50,9 @@ export function showAddress(repo: { readonly blocks: readonly Block[]; readonly 
   const record = block.records.find((r) => r.ip.value === ip.value && r.ip.version === ip.version);
   const ttl = record?.ttl ?? block.ttl ?? repo.config.defaultTtl;
   if (record) return { ...base, ptr: record.ptr, source: 'record', ttl, ...(record.note ? { note: record.note } : {}), file: block.file, line: record.pos.line };
-  if (block.default) return { ...base, ptr: genericNameOf(block.default, ip, block.prefix), source: 'default', ttl, file: block.file, line: block.pos?.line };
+  // The most specific template names the address: a pool's, an allocation's, else the block's (as export publishes).
+  const generic = genericPtrOf(block, ip);
+  if (generic) return { ...base, ptr: generic.ptr, source: 'default', ...(generic.range.kind !== 'block' ? { template: generic.range.kind } : {}), ttl, file: block.file, line: generic.range.kind === 'block' ? block.pos?.line : generic.range.pos.line };
   return { ...base, source: 'none', file: block.file };
 }
 
@@ -57,7 +61,7 @@ export function addressLines(a: AddressInfo): string[] {
   const out: string[] = [];
   const ptr =
     a.source === 'record' || a.source === 'default'
-      ? `${withoutTrailingDot(a.ptr!)}${a.source === 'default' ? ' (the block default)' : ''}`
+      ? `${withoutTrailingDot(a.ptr!)}${a.source === 'default' ? ` (the ${a.template ?? 'block'} default)` : ''}`
       : a.source === 'delegated'
         ? `delegated: the customer's name servers answer (${(a.allocation?.delegateTo ?? []).map(withoutTrailingDot).join(', ')})`
         : a.block
