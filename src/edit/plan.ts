@@ -179,7 +179,7 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
     }
     if (options.actor && !isOwner(options.actor, block, ip)) {
       diagnostics.push(
-        diag('edit.not-owner', `${ipText} is in ${formatPrefix(block.prefix)} (${block.file}); @${options.actor.user} is not among its owners (${block.owners.join(', ') || 'none'}) nor those of an allocation holding it`, req.pos, { ip: ipText }),
+        diag('edit.not-owner', `not yours: ${ipText} is in ${formatPrefix(block.prefix)} (${block.file}); @${options.actor.user} is not among its owners (${block.owners.join(', ') || 'none'}) nor those of an allocation holding it`, req.pos, { ip: ipText }),
       );
       notYours++;
       continue;
