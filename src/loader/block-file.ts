@@ -5,7 +5,7 @@
  */
 import { domainToASCII } from 'node:url';
 import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
-import { confusableLabel, mixedScriptLabel, normalizeHostname, withoutTrailingDot } from '../core/hostname.js';
+import { confusableLabel, mixedScriptLabel, normalizeHostname, reverseTargetOf, withoutTrailingDot } from '../core/hostname.js';
 import { compareIp, comparePrefix, formatIp, formatPrefix, ipv4EmbeddedProblem, parseIp, parsePrefix, prefixContains, prefixContainsIp, sizeOf, type IpPrefix } from '../core/ip.js';
 import type { Allocation, Block, Config, Pool, PtrRecord, ZoneOptions } from '../core/model.js';
 import { describeRange, firstSharedAddress, namedRange } from '../core/generic-names.js';
@@ -296,6 +296,11 @@ function buildRecords(raw: RawBlock, block: IpPrefix, source: YamlSource, config
       out.push(diag('hostname.invalid', `${ipText}: ${host.reason}`, ptrPos, { ip: ipText, value: obj.ptr }));
       continue;
     }
+    const reverse = reverseTargetOf(host.value);
+    if (reverse) {
+      out.push(diag('hostname.reverse-target', `${ipText}: ${reverse.message}`, ptrPos, { ip: ipText, value: obj.ptr }));
+      continue;
+    }
     const denied = explainDenial(host.value, config);
     if (denied) out.push(diag('hostname.denied', `${ipText}: "${obj.ptr}" is refused by the hostname policy: ${denied}`, ptrPos, { ip: ipText, value: obj.ptr }));
     const mixed = mixedScriptLabel(obj.ptr);
@@ -336,6 +341,7 @@ function checkRecordsLoosely(raw: RawBlock, source: YamlSource, config: Config):
     const pos = typeof value === 'string' ? stringValuePos(source, key, source.keyPos(['records', key])) : source.valuePos(['records', key, 'ptr']);
     const ipText = ip.ok ? formatIp(ip.value) : undefined;
     if (!host.ok) out.push(diag('hostname.invalid', `${ipText ?? key}: ${host.reason}`, pos, { ip: ipText, value: ptr }));
+    else if (reverseTargetOf(host.value)) out.push(diag('hostname.reverse-target', `${ipText ?? key}: ${reverseTargetOf(host.value)!.message}`, pos, { ip: ipText, value: ptr }));
     else {
       const denied = explainDenial(host.value, config);
       if (denied) out.push(diag('hostname.denied', `${ipText ?? key}: "${ptr}" is refused by the hostname policy: ${denied}`, pos, { ip: ipText, value: ptr }));

@@ -66,6 +66,7 @@ const cases: Case[] = [
   { code: 'hostname.invalid', files: { 'zones/a.yaml': block('records:\n  198.51.100.22:\n    mail\n') }, at: { file: 'zones/a.yaml', line: 4, column: 5 }, message: /bare word/ },
   { code: 'hostname.invalid', files: { 'zones/a.yaml': block('ttl: x\nrecords:\n  198.51.100.22:\n    "mail"\n') }, at: { file: 'zones/a.yaml', line: 5, column: 5 }, message: /bare word/ },
   { code: 'hostname.denied', files: { 'zones/a.yaml': block('records:\n  198.51.100.9: dhcp-9.pool.example.com\n') }, at: { file: 'zones/a.yaml', line: 3, column: 3 } },
+  { code: 'hostname.reverse-target', files: { 'zones/a.yaml': block('records:\n  198.51.100.9:\n    ptr: mx.example.com.100.51.198.in-addr.arpa\n') }, at: { file: 'zones/a.yaml', line: 4, column: 10 }, message: /did you mean mx\.example\.com\?/ },
   {
     code: 'block.overlap',
     files: { 'zones/a.yaml': block(''), 'zones/b.yaml': '# a sub-block\nprefix: 198.51.100.128/25\n' },
