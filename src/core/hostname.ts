@@ -6,6 +6,7 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { parseIp, type Parsed } from './ip.js';
 import { printable } from './text.js';
+import { looksLikeAscii } from './confusables.js';
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const ALL_DIGITS = /^\d+$/;
@@ -115,6 +116,27 @@ export function mixedScriptLabel(hostname: string): { label: string; scripts: st
     }
     const rank = (s: string): number => SCRIPTS.findIndex((x) => x.name === s) >>> 0;
     if (scripts.length > 1 && !ALLOWED_MIXES.some((mix) => scripts.every((s) => mix.includes(s)))) return { label, scripts: scripts.sort((a, b) => rank(a) - rank(b)) };
+  }
+  return undefined;
+}
+
+/**
+ * The first label written in one script other than ASCII's that reads as a plain ASCII
+ * label (`сосо` in Cyrillic reads "coco", `ԁһср-2` "dhcp-2"): a whole-script confusable
+ * (UTS 39), which the mixed-script check cannot see. `reading` is the ASCII it looks like.
+ * Labels that mix scripts are left to {@link mixedScriptLabel}.
+ */
+export function confusableLabel(hostname: string): { label: string; script: string; reading: string } | undefined {
+  const name = withoutTrailingDot(hostname);
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(name) && !/(^|\.)xn--/i.test(name)) return undefined;
+  const unicode = domainToUnicode(name) || name;
+  for (const label of unicode.split('.')) {
+    const reading = looksLikeAscii(label);
+    if (!reading) continue;
+    const scripts = new Set<string>();
+    for (const ch of label) if (!COMMON.test(ch)) scripts.add(SCRIPTS.find((s) => s.re.test(ch))?.name ?? 'another script');
+    if (scripts.size === 1) return { label, script: [...scripts][0]!, reading };
   }
   return undefined;
 }

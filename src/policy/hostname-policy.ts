@@ -4,6 +4,8 @@
  * refused for explicit records, unless `policy.allow` names them as an exception.
  * Generic names from `default` are exempt.
  */
+import { domainToUnicode } from 'node:url';
+import { asciiReadingOf } from '../core/confusables.js';
 import type { AllowRule, Config } from '../core/model.js';
 import { DEFAULT_DENY } from '../loader/config.js';
 import { compileLinear, firstMatch } from './linear-pattern.js';
@@ -22,13 +24,27 @@ const BUILT_IN = new Map(DEFAULT_DENY.map((d) => [d.source, new RegExp(d.source,
  * deny rule matches, or an exception of `policy.allow` names it.
  */
 export function explainDenial(fqdn: string, config: Pick<Config, 'deny'> & Partial<Pick<Config, 'allow'>>): string | undefined {
+  const why = denial(fqdn, config);
+  // Only names that a rule refuses are compared with the exceptions: the common case costs nothing.
+  // An exception names the name itself, never what it reads as: a look-alike of an allowed name stays refused.
+  return why && config.allow && allowedBy(fqdn, config.allow) ? undefined : why;
+}
+
+function denial(fqdn: string, config: Pick<Config, 'deny'>): string | undefined {
   const name = fqdn.endsWith('.') ? fqdn.slice(0, -1) : fqdn;
+  const direct = denialOf(name, config);
+  if (direct || !/(^|\.)xn--/i.test(name)) return direct;
+  // What a reader sees: letters that look like ASCII ones read as those (Cyrillic "ԁһср" is "dhcp").
+  const reading = asciiReadingOf(domainToUnicode(name) || name);
+  const seen = reading !== name ? denialOf(reading, config) : undefined;
+  return seen && `it reads as "${reading}" (look-alike letters, Unicode TS #39), and ${seen}`;
+}
+
+function denialOf(name: string, config: Pick<Config, 'deny'>): string | undefined {
   for (const d of config.deny) {
     const builtIn = BUILT_IN.get(d.source);
     const m = builtIn ? builtIn.exec(name)?.[0] : firstMatch(d.source, name);
     if (m === undefined) continue;
-    // Only names that a rule refuses are compared with the exceptions: the common case costs nothing.
-    if (config.allow && allowedBy(fqdn, config.allow)) return undefined;
     const part = m.replace(/^[.-]|[.-]$/g, '');
     const rule = `deny rule ${d.rule ?? `/${d.source}/`}; a real host's name can be excepted in policy.allow of rdns.yaml`;
     return d.why
