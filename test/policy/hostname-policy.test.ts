@@ -81,6 +81,11 @@ describe('policy.allow: exceptions for real hosts whose names look generic (issu
     expect(explainDenial(name, config)).toMatch(why);
   });
 
+  it('a look-alike of an excepted name stays refused: an exception names the name, not what it reads as', () => {
+    // Cyrillic "ԁһср1.example" reads as dhcp1.example, which policy.allow[2] excepts.
+    expect(explainDenial('xn--1-4tbc10cil.example.', config)).toMatch(/reads as "dhcp1\.example".*deny rule built-in "dynamic-words"/);
+  });
+
   it('names the rule of a replaced list by its index', () => {
     const c = parseConfig(Buffer.from('policy:\n  deny: ["^ok$", "relay"]\n'), 'rdns.yaml').config;
     expect(explainDenial('relay1.example.net.', c)).toMatch(/\(deny rule policy\.deny\[1\]/);
