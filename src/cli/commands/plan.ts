@@ -12,6 +12,7 @@ import type { CliContext } from '../context.js';
 import { repositoryPaths, typedPath } from '../paths.js';
 import { formatDiagnostics, summarize } from '../report.js';
 import { loadStacks } from './synth.js';
+import { localStateDir } from '../state-dir.js';
 
 /** What `rdns plan` leaves for `rdns apply`: the report and what each planned stack rendered from. */
 const PLAN_STATE = 'rdns-plan.json';
@@ -78,7 +79,7 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
       if (problem) throw new RdnsError(problem, 2, 'pass --out with a new folder inside the repository (default cdktf.out)');
       const tf = terraformOptions(ctx, outdir, opts.parallel);
       const version = await terraformVersion(tf);
-      synthesize(input.stacks, input.repo.config, { outdir, prune: true, root: ctx.root });
+      synthesize(input.stacks, input.repo.config, { outdir, prune: true, stateDir: localStateDir(ctx, input.repo.config) });
       const unsafe = checkSynthOutput(outdir);
       if (unsafe.length > 0) {
         ctx.stdout(formatDiagnostics('text', unsafe, summarize(unsafe, input.repo.fileCount, input.repo.recordCount), ctx.color));
