@@ -49,6 +49,8 @@ export const DIAGNOSTIC_CODES = {
   'record.ttl': ['error', 'a TTL outside the bounds of `policy.ttl` in rdns.yaml'],
   'hostname.invalid': ['error', 'the PTR target is not a valid fully qualified hostname'],
   'hostname.denied': ['error', 'the PTR target matches a deny pattern of the hostname policy (suggests spam infrastructure)'],
+  'hostname.reverse-target': ['error', 'the PTR target is a name inside `in-addr.arpa`/`ip6.arpa` (e.g. `mail.30.20.10.in-addr.arpa`): nearly always a relative name a zone file completed with its origin; the message gives the likely intended name'],
+  'hostname.confusable': ['warning', 'a label of the PTR target is written in another script (e.g. Cyrillic "сосо") but reads as a Latin label ("coco"): a whole-script look-alike (UTS 39); deny patterns are also applied to the Latin reading'],
   'hostname.mixed-script': ['warning', 'a label of the PTR target mixes scripts the way look-alike names do (e.g. Cyrillic "р" among Latin letters); browsers show such names as punycode (UTS 39, highly restrictive)'],
   'block.overlap': ['error', 'two block files cover overlapping prefixes'],
   'allocation.outside-block': ['error', 'an allocation is not inside its block'],
