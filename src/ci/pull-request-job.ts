@@ -15,6 +15,7 @@ import { RdnsError } from '../core/errors.js';
 import type { Config } from '../core/model.js';
 import { diffRevisions, type RevisionDiff } from '../diff/diff-revisions.js';
 import { loadConfigAt, loadFilesAt, loadRepositoryAt, type RevisionModel } from '../git/load-revisions.js';
+import { changedFiles } from '../git/changed-files.js';
 import { readFilesAt } from '../git/read-files.js';
 import { resolveRevisions, type ResolvedRevisions } from '../git/revisions.js';
 import { createGitHubClient, normaliseApiUrl, parseRepository } from '../github/client.js';
@@ -23,6 +24,7 @@ import { createPullRequestHost } from '../github/octokit-host.js';
 import { CONFIG_FILE, configData } from '../loader/config.js';
 import { loadRepository, type Repository } from '../loader/repository.js';
 import { changedSettings, checkConfigChange } from '../policy/config-change.js';
+import { committedStateFindings } from '../policy/committed-state.js';
 import { checkGuards } from '../policy/guards.js';
 import { checkOwnership, type TeamMembership } from '../policy/ownership.js';
 import { renderFindings } from '../render/zone-records.js';
@@ -171,7 +173,9 @@ export async function runPullRequestJob(opts: PullRequestJobOptions): Promise<Pu
       const d = await diffRevisions(root, { base, head: opts.head, revisions, config });
       diff = d;
       const n = d.changeSet.changes.length;
-      const diagnostics = [...d.diagnostics];
+      // Every path the pull request adds or changes, not only block files: Terraform state it carries is refused.
+      const touched = (await changedFiles(root, revisions.base, revisions.head)).filter((f) => f.status !== 'deleted').map((f) => f.path);
+      const diagnostics = [...d.diagnostics, ...committedStateFindings(touched)];
       if (d.pair.changed.some((f) => f.path === CONFIG_FILE || f.oldPath === CONFIG_FILE)) {
         const [before, after] = await Promise.all([readFilesAt(root, revisions.base, [CONFIG_FILE]), readFilesAt(root, revisions.head, [CONFIG_FILE])]);
         configSettings = changedSettings(configData(before.get(CONFIG_FILE)), configData(after.get(CONFIG_FILE)));
