@@ -9,7 +9,7 @@
  *   process boundary: exit codes as the shell sees them, stdout/stderr of a real process, another
  *   user (uid), signals, a real terminal-less start. The vitest global setup builds dist/ first.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 // RDNS_TEST_BIN: another build (e.g. of an older commit, to see a new test fail there).
@@ -56,6 +56,31 @@ export function runCli(args: readonly string[], options: CliOptions): CliResult 
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
+/**
+ * `rdns ARGS` as a real process without blocking this one (a stand-in server of the test, such as
+ * the fake GitHub API, must keep answering while it runs).
+ */
+export function spawnCli(args: readonly string[], options: CliOptions): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [RDNS_BIN, ...args], {
+      cwd: options.cwd,
+      env: cliEnv(options.env),
+      ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.stdin.end(options.input ?? '');
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
 let running: Promise<unknown> = Promise.resolve();
 
 /**
@@ -67,7 +92,7 @@ let running: Promise<unknown> = Promise.resolve();
  * or a uid it spawns instead: another build or another user needs its own process.
  */
 export function runCliInProcess(args: readonly string[], options: CliOptions): Promise<CliResult> {
-  if (process.env.RDNS_TEST_BIN || options.uid !== undefined) return Promise.resolve(runCli(args, options));
+  if (process.env.RDNS_TEST_BIN || options.uid !== undefined) return spawnCli(args, options);
   const run = running.then(() => inProcess(args, options));
   running = run.catch(() => undefined);
   return run;
