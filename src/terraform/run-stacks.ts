@@ -14,7 +14,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { RdnsError } from '../core/errors.js';
 import { failedPlan, summarizePlan, type StackPlan } from './plan-summary.js';
@@ -192,10 +192,18 @@ class InitLock {
 }
 
 const initLock = new InitLock();
+
+/**
+ * Runs `job` (a `terraform init` with `cacheDir` as its plugin cache) when no other init of
+ * this process, and no other process holding the same lock, is using that cache. For
+ * programs that run their own inits beside rdns's (the tests do).
+ */
+export const withPluginCacheLock = <T>(cacheDir: string | undefined, job: () => Promise<T>): Promise<T> => initLock.run(cacheDir, job);
 /** A lock left by a process that still runs is waited for this long before it counts as stale. */
 const STALE_LOCK_MS = 10 * 60_000;
 
 async function lockFile(path: string): Promise<() => void> {
+  mkdirSync(dirname(path), { recursive: true });
   for (;;) {
     try {
       const fd = openSync(path, 'wx');
@@ -272,6 +280,23 @@ export interface PlanOptions extends TerraformOptions {
   readonly refresh?: 'full' | 'live-check';
   /** `terraform version`, part of what an init is recorded for. */
   readonly version?: string;
+  /**
+   * Called for each stack after its init and before its plan: a renderer may read what the
+   * stack's state holds (`state()`: `terraform state list`, no provider started) and rewrite
+   * the stack's cdk.tf.json (moved / removed / import blocks for an upgraded layout, or the
+   * removal of a zone no longer rendered). Throwing fails that stack's plan with the message.
+   */
+  readonly beforePlan?: (target: PlanTarget, tools: { readonly state: () => Promise<string[]> }) => Promise<void>;
+}
+
+/** The resource addresses in a stack's state (`terraform state list`; empty when there is no state yet). */
+export async function stateAddresses(t: PlanTarget, options: TerraformOptions): Promise<string[]> {
+  const r = await terraform(['state', 'list', '-no-color'], t.dir, options, { TF_DATA_DIR: stackDataDir(t, options) });
+  if (r.code !== 0) {
+    if (/No state file was found/i.test(r.stderr + r.stdout)) return [];
+    throw new RdnsError(`terraform state list: ${message(r)}`, 1);
+  }
+  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
 }
 
 /**
@@ -287,6 +312,13 @@ export async function planStacks(targets: readonly PlanTarget[], options: PlanOp
     options.progress?.({ stack: t.stack, step: 'init', done: false });
     const init = await initStack(t, options.version ?? '', options);
     if (init.error) return done(t, failedPlan(t.stack, t.zone, init.error));
+    if (options.beforePlan) {
+      try {
+        await options.beforePlan(t, { state: () => stateAddresses(t, options) });
+      } catch (e) {
+        return done(t, failedPlan(t.stack, t.zone, (e as Error).message));
+      }
+    }
     const refresh = options.refresh === 'full' || !hasLiveCheck(stackJson(t)) ? 'full' : 'live-check';
     options.progress?.({ stack: t.stack, step: 'plan', done: false });
     // -detailed-exitcode: 0 no changes, 2 changes, 1 error.
