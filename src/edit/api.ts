@@ -90,10 +90,10 @@ export function brokenFiles(repo: Repository): Map<string, Diagnostic> {
   return out;
 }
 
-/** Records that did not load for an invalid hostname (`file|ip` → the value as written), so reset can remove them. */
+/** Records that did not load for an invalid hostname or a target in the reverse tree (`file|ip` → the value as written), so reset can remove them. */
 export function invalidRecords(repo: Repository): Map<string, string> {
   const out = new Map<string, string>();
-  for (const d of repo.diagnostics) if (d.code === 'hostname.invalid' && d.file && d.ip && d.value !== undefined) out.set(`${d.file}|${d.ip}`, d.value);
+  for (const d of repo.diagnostics) if ((d.code === 'hostname.invalid' || d.code === 'hostname.reverse-target') && d.file && d.ip && d.value !== undefined) out.set(`${d.file}|${d.ip}`, d.value);
   return out;
 }
 

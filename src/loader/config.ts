@@ -181,9 +181,8 @@ export const canonicalZoneName = (name: string): string => {
  * again.
  */
 function localStateProblem(path: string): string | undefined {
-  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
-  if (path.startsWith('/') || parts.includes('..')) return 'must be a folder inside the repository (relative, without "..")';
-  if (parts[0] === 'cdktf.out') return 'is inside cdktf.out/, whose stacks every synth replaces: keep state elsewhere (e.g. state/)';
+  // State in the checkout could come from a pull request: Terraform would install and run the providers it names.
+  if (!path.startsWith('/') || path.split('/').includes('..')) return 'must be an absolute folder outside the repository (without ".."): state in the checkout could come from a pull request';
   return undefined;
 }
 

@@ -3,6 +3,8 @@
  * (dynamic pools, residential ranges, bulk mailers, embedded IP addresses) are
  * refused for explicit records. Generic names from `default` are exempt.
  */
+import { domainToUnicode } from 'node:url';
+import { asciiReadingOf } from '../core/confusables.js';
 import type { Config } from '../core/model.js';
 import { DEFAULT_DENY } from '../loader/config.js';
 import { firstMatch } from './linear-pattern.js';
@@ -21,6 +23,15 @@ const BUILT_IN = new Map(DEFAULT_DENY.map((d) => [d.source, new RegExp(d.source,
  */
 export function explainDenial(fqdn: string, config: Pick<Config, 'deny'>): string | undefined {
   const name = fqdn.endsWith('.') ? fqdn.slice(0, -1) : fqdn;
+  const direct = denialOf(name, config);
+  if (direct || !/(^|\.)xn--/i.test(name)) return direct;
+  // What a reader sees: letters that look like ASCII ones read as those (Cyrillic "ԁһср" is "dhcp").
+  const reading = asciiReadingOf(domainToUnicode(name) || name);
+  const seen = reading !== name ? denialOf(reading, config) : undefined;
+  return seen && `it reads as "${reading}" (look-alike letters, Unicode TS #39), and ${seen}`;
+}
+
+function denialOf(name: string, config: Pick<Config, 'deny'>): string | undefined {
   for (const d of config.deny) {
     const builtIn = BUILT_IN.get(d.source);
     const m = builtIn ? builtIn.exec(name)?.[0] : firstMatch(d.source, name);

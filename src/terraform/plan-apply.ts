@@ -27,6 +27,8 @@ export interface PlanRepositoryInput {
   readonly root: string;
   /** Output folder (cdktf.out). */
   readonly outdir: string;
+  /** Absolute folder of local Terraform state (see local-state.ts), unless rdns.yaml sets `backend.path`. */
+  readonly stateDir: string;
   readonly config: Config;
   /** The stacks to plan. */
   readonly stacks: readonly ZoneStack[];
@@ -59,7 +61,7 @@ export async function planRepository(input: PlanRepositoryInput): Promise<PlanOu
   const problem = outdirProblem(input.root, input.outdir);
   if (problem) throw new RdnsError(problem, 2, 'pass --out with a new folder inside the repository (default cdktf.out)');
   const version = await terraformVersion(input.terraform);
-  synthesize(input.stacks, input.config, { outdir: input.outdir, prune: true, root: input.root });
+  synthesize(input.stacks, input.config, { outdir: input.outdir, prune: true, stateDir: input.stateDir });
   const unsafe = checkSynthOutput(input.outdir);
   if (unsafe.length > 0) return { kind: 'unsafe', diagnostics: unsafe };
   if (input.stacks.length > 0) input.notice?.(`terraform ${version}: planning ${plural(input.stacks.length, 'stack')} (${input.terraform.parallel ?? 2} at a time)`);

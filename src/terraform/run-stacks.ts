@@ -167,9 +167,9 @@ function initKey(tf: Record<string, unknown>, version: string): string {
  * second init running at that moment fails ("failed to compute a checksum … lstat
  * …/plugin-cache/…/linux_amd64: no such file or directory"). So inits never overlap: one at
  * a time within this process (a promise chain) and across processes sharing the cache (an
- * exclusive lock file in the cache folder, taken over when its holder is gone). An init that
- * links from the cache costs ≈ 0.5 s of CPU; plans, which only read the installed provider,
- * still run in parallel.
+ * exclusive lock file in the cache folder, taken over when its holder is gone); and only
+ * the first init of a provider configuration writes the cache (see {@link initStack}).
+ * Plans, which only read the installed provider, run in parallel.
  */
 class InitLock {
   private tail: Promise<void> = Promise.resolve();
@@ -245,10 +245,19 @@ export type InitOutcome = { readonly ran: boolean; readonly error?: string };
  * synthesized) stack folder and runs nothing; otherwise starts over with an empty data
  * folder (as a fresh checkout would: a changed backend is a new backend, never a state
  * migration) and runs `terraform init` under the plugin-cache lock.
+ *
+ * The plugin cache is written once per provider configuration: the first init of a
+ * configuration (no lock file) fills the cache and leaves its dependency lock file in the
+ * cache folder (`.rdns-locks/`); every later init of the same configuration starts with that
+ * lock file, so Terraform only verifies and links the cached provider (≈ 1 s more CPU for the
+ * checksum) and never replaces the cache entry that other stacks' plans are reading through.
+ * Without it an init replaced the entry while another stack planned ("there is no package
+ * for registry.terraform.io/hashicorp/aws 5.100.0 cached in …").
  */
 export async function initStack(t: PlanTarget, version: string, options: TerraformOptions): Promise<InitOutcome> {
   const data = stackDataDir(t, options);
-  const key = initKey(stackJson(t), version);
+  const tf = stackJson(t);
+  const key = initKey(tf, version);
   const record = join(data, INIT_RECORD);
   const lock = join(t.dir, LOCK_FILE);
   const saved = join(data, SAVED_LOCK);
@@ -262,11 +271,27 @@ export async function initStack(t: PlanTarget, version: string, options: Terrafo
   }
   rmSync(data, { recursive: true, force: true });
   mkdirSync(data, { recursive: true });
-  const init = await initLock.run(options.env.TF_PLUGIN_CACHE_DIR || undefined, () => terraform(['init', '-input=false', '-no-color'], t.dir, options, { TF_DATA_DIR: data }));
+  const cache = options.env.TF_PLUGIN_CACHE_DIR || undefined;
+  const shared = join(cache ?? join(data, '..'), '.rdns-locks', `${providersKey(tf, version)}.hcl`);
+  const init = await initLock.run(cache, async () => {
+    if (existsSync(shared)) copyFileSync(shared, lock);
+    const r = await terraform(['init', '-input=false', '-no-color'], t.dir, options, { TF_DATA_DIR: data });
+    if (r.code === 0 && !existsSync(shared) && existsSync(lock)) {
+      mkdirSync(dirname(shared), { recursive: true });
+      copyFileSync(lock, shared);
+    }
+    return r;
+  });
   if (init.code !== 0) return { ran: true, error: `terraform init: ${message(init)}` };
   if (existsSync(lock)) copyFileSync(lock, saved);
   writeFileSync(record, `${JSON.stringify({ key })}\n`);
   return { ran: true };
+}
+
+/** A provider configuration: the stack's required providers and the Terraform version. */
+function providersKey(tf: Record<string, unknown>, version: string): string {
+  const required = (tf.terraform as { required_providers?: unknown } | undefined)?.required_providers ?? null;
+  return createHash('sha256').update(JSON.stringify({ required, version })).digest('hex').slice(0, 32);
 }
 
 export interface PlanOptions extends TerraformOptions {

@@ -254,11 +254,14 @@ describe.skipIf(!haveTerraform)('rdns plan / rdns apply with the real Terraform'
       'rdns.yaml': 'route53:\n  provider_version: "~> 5.100"\nbackend:\n  type: s3\n  bucket: rdns-state\n  key: rdns/\n',
       'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: a.example.com\n',
     });
-    expect((await rdns(s3.root, env, 'synth')).status).toBe(0);
+    // Its own plugin cache: a bare `terraform init` without a lock file replaces the cache
+    // entry, under the plans of the tests running beside this one.
+    const s3env = { ...env, TF_PLUGIN_CACHE_DIR: mkdtempSync(join(tfDir, 's3-cache-')) };
+    expect((await rdns(s3.root, s3env, 'synth')).status).toBe(0);
     const dir = join(s3.root, 'cdktf.out', 'stacks', 'rdns-192-0-2-0-24');
-    const init = await runTerraform(dir, ['init', '-backend=false', '-input=false', '-no-color'], env);
+    const init = await runTerraform(dir, ['init', '-backend=false', '-input=false', '-no-color'], s3env);
     expect(init.status, init.stderr).toBe(0);
-    const validate = await runTerraform(dir, ['validate', '-no-color'], env);
+    const validate = await runTerraform(dir, ['validate', '-no-color'], s3env);
     expect(validate.status, validate.stderr + validate.stdout).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')).terraform.backend.s3).toMatchObject({ bucket: 'rdns-state', key: 'rdns/rdns-192-0-2-0-24.tfstate', use_lockfile: true });
   }, 900_000);

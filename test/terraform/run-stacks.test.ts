@@ -4,7 +4,7 @@
  * when -refresh=false is used, and the order and concurrency of applies. The real Terraform
  * runs in plan-apply.test.ts; this file checks the scheduling exactly and in a second.
  */
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ ARGS="$*"
 barrier() { for _ in $(seq 50); do [ "$(grep -c "^start .* $1" "$FAKE_LOG")" -ge "\${FAKE_BARRIER:-0}" ] && return; sleep 0.1; done; }
 case "$1" in
   version) echo '{"terraform_version":"9.9.9"}'; exit 0;;
-  init) log start; sleep 0.2; echo 'lock' > .terraform.lock.hcl; mkdir -p "$TF_DATA_DIR/providers"; log end; exit 0;;
+  init) [ -e .terraform.lock.hcl ] && ARGS="$ARGS with-lock-file"; log start; sleep 0.2; echo 'lock' > .terraform.lock.hcl; mkdir -p "$TF_DATA_DIR/providers"; log end; exit 0;;
   plan) log start; barrier plan; log end; [ -e changes ] && exit 2; exit 0;;
   show) echo '{"resource_changes":[]}'; exit 0;;
   state) log start; [ -e state ] && cat state; exit 0;;
@@ -79,6 +79,11 @@ describe('planStacks', () => {
     expect(calls().filter(([e, , c]) => e === 'start' && c === 'init').map(([, s]) => s).sort()).toEqual(['a', 'b', 'c', 'd', 'e', 'f']);
     expect(maxOverlap('init')).toBe(1);
     expect(maxOverlap('plan')).toBeGreaterThan(1);
+    // Only the first init writes the plugin cache: the others start from its lock file, so
+    // Terraform links the cached provider instead of replacing it under running plans.
+    const inits = calls().filter(([e, , c]) => e === 'start' && c === 'init');
+    expect(inits.filter((l) => !l.includes('with-lock-file'))).toHaveLength(1);
+    expect(readFileSync(join(out, 'cache', '.rdns-locks', readdirSync(join(out, 'cache', '.rdns-locks'))[0]!), 'utf8')).toBe('lock\n');
     // Synth replaces the stack folders (the lock file goes with them); the data folder stays.
     for (const t of targets) rmSync(join(t.dir, '.terraform.lock.hcl'));
     writeFileSync(logFile, '');

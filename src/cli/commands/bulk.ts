@@ -26,7 +26,7 @@ function parseMax(v: string): number {
 function readInput(ctx: CliContext, file: string): string {
   let bytes: Buffer;
   try {
-    bytes = file === '-' ? readFileSync(0) : readFileSync(typedPath(ctx, file));
+    bytes = file === '-' ? ctx.readStdin() : readFileSync(typedPath(ctx, file));
   } catch (e) {
     throw new RdnsError(`cannot read ${file === '-' ? 'standard input' : file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2);
   }

@@ -10,6 +10,7 @@ import type { CliContext } from '../context.js';
 import { repositoryPaths, typedPath } from '../paths.js';
 import { formatDiagnostics, summarize } from '../report.js';
 import { loadStacks } from './synth.js';
+import { localStateDir } from '../state-dir.js';
 
 type PlanFormat = 'text' | 'json' | 'markdown';
 
@@ -66,6 +67,7 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
       const outcome = await planRepository({
         root: ctx.root,
         outdir,
+        stateDir: localStateDir(ctx, input.repo.config),
         config: input.repo.config,
         stacks: input.stacks,
         removed: input.removed,
