@@ -5,6 +5,7 @@
  * zone is created or destroyed, and what else Terraform would touch. Pure: no I/O.
  */
 import { ipOfPtrOwner } from '../core/reverse.js';
+import type { ApiCalls } from './api-calls.js';
 import { compareIp, formatIp, parseIp } from '../core/ip.js';
 
 /** One DNS record set as the plan shows it. */
@@ -52,6 +53,8 @@ export interface StackPlan {
    * read once by its live check, `-refresh=false`). Absent in reports of older versions.
    */
   readonly refresh?: 'full' | 'live-check';
+  /** The AWS API calls the plan made (its refresh and live checks), when counted. */
+  readonly apiCalls?: ApiCalls;
 }
 
 interface ResourceChange {

@@ -18,6 +18,8 @@ import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { RdnsError } from '../core/errors.js';
 import { failedPlan, summarizePlan, type StackPlan } from './plan-summary.js';
+import { explainNoMatchingProvider } from './provider-versions.js';
+import { apiCallLog, type ApiCalls } from './api-calls.js';
 
 /** The saved plan inside each stack folder. */
 export const PLAN_FILE = 'tfplan';
@@ -47,21 +49,26 @@ export interface TerraformOptions {
   readonly dataDir?: string;
   /** Called when a stack starts and ends, for progress output. */
   readonly progress?: (event: { stack: string; step: string; done: boolean }) => void;
+  /** Count the AWS API calls of each plan and apply from the provider's DEBUG log (default true; see api-calls.ts). */
+  readonly countApiCalls?: boolean;
 }
 
 interface Run {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** The AWS API calls the run made, when counted. */
+  readonly calls?: ApiCalls;
 }
 
-/** Runs terraform; a binary that cannot be started is an environment error (exit 2). */
-async function terraform(args: readonly string[], cwd: string | undefined, options: TerraformOptions, extraEnv: Record<string, string> = {}): Promise<Run> {
+/** Runs terraform; a binary that cannot be started is an environment error (exit 2). `count`: count its AWS API calls. */
+async function terraform(args: readonly string[], cwd: string | undefined, options: TerraformOptions, extraEnv: Record<string, string> = {}, count = false): Promise<Run> {
   const binary = options.binary ?? 'terraform';
+  const log = count && options.countApiCalls !== false ? apiCallLog(options.env) : undefined;
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, {
       cwd,
-      env: { ...options.env, ...extraEnv, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' } as NodeJS.ProcessEnv,
+      env: { ...options.env, ...extraEnv, ...log?.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
@@ -69,13 +76,17 @@ async function terraform(args: readonly string[], cwd: string | undefined, optio
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e: NodeJS.ErrnoException) => {
+      log?.collect();
       reject(
         e.code === 'ENOENT'
           ? new RdnsError(`terraform not found (${binary})`, 2, 'install Terraform ≥ 1.5 and put it on PATH, or set RDNS_TERRAFORM to its path')
           : new RdnsError(`cannot run ${binary}: ${e.message}`, 2),
       );
     });
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code) => {
+      const calls = log?.collect();
+      resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ...(calls ? { calls } : {}) });
+    });
   });
 }
 
@@ -282,7 +293,10 @@ export async function initStack(t: PlanTarget, version: string, options: Terrafo
     }
     return r;
   });
-  if (init.code !== 0) return { ran: true, error: `terraform init: ${message(init)}` };
+  if (init.code !== 0) {
+    const why = explainNoMatchingProvider(message(init), options.env, t.dir);
+    return { ran: true, error: `terraform init: ${why ? `${why}\n\nTerraform said: ` : ''}${message(init)}` };
+  }
   if (existsSync(lock)) copyFileSync(lock, saved);
   writeFileSync(record, `${JSON.stringify({ key })}\n`);
   return { ran: true };
@@ -348,18 +362,20 @@ export async function planStacks(targets: readonly PlanTarget[], options: PlanOp
     options.progress?.({ stack: t.stack, step: 'plan', done: false });
     // -detailed-exitcode: 0 no changes, 2 changes, 1 error.
     const args = ['plan', '-input=false', '-no-color', '-detailed-exitcode', `-lock=${options.lock === false ? 'false' : 'true'}`, ...(refresh === 'live-check' ? ['-refresh=false'] : []), `-out=${PLAN_FILE}`];
-    const plan = await terraform(args, t.dir, options, env);
-    if (plan.code === 0) return done(t, { ...summarizePlan(t.stack, t.zone, { resource_changes: [] }), refresh });
-    if (plan.code !== 2) return done(t, failedPlan(t.stack, t.zone, `terraform plan: ${message(plan)}`));
+    const plan = await terraform(args, t.dir, options, env, true);
+    // `show` reads the saved plan and makes no call: the plan's calls are the stack's.
+    const counted = (p: StackPlan): StackPlan => done(t, { ...p, ...(p.status === 'ok' ? { refresh } : {}), ...(plan.calls ? { apiCalls: plan.calls } : {}) });
+    if (plan.code === 0) return counted(summarizePlan(t.stack, t.zone, { resource_changes: [] }));
+    if (plan.code !== 2) return counted(failedPlan(t.stack, t.zone, `terraform plan: ${message(plan)}`));
     const show = await terraform(['show', '-json', PLAN_FILE], t.dir, options, env);
-    if (show.code !== 0) return done(t, failedPlan(t.stack, t.zone, `terraform show: ${message(show)}`));
+    if (show.code !== 0) return counted(failedPlan(t.stack, t.zone, `terraform show: ${message(show)}`));
     let json: unknown;
     try {
       json = JSON.parse(show.stdout);
     } catch (e) {
-      return done(t, failedPlan(t.stack, t.zone, `terraform show -json printed no JSON: ${(e as Error).message}`));
+      return counted(failedPlan(t.stack, t.zone, `terraform show -json printed no JSON: ${(e as Error).message}`));
     }
-    return done(t, { ...summarizePlan(t.stack, t.zone, json), refresh });
+    return counted(summarizePlan(t.stack, t.zone, json));
   };
   const done = (t: PlanTarget, p: StackPlan): StackPlan => {
     options.progress?.({ stack: t.stack, step: p.status !== 'ok' ? 'failed' : p.refresh === 'live-check' ? 'planned (live check, -refresh=false)' : 'planned', done: true });
@@ -377,6 +393,8 @@ export interface ApplyResult {
   readonly alsoFailed?: readonly { readonly stack: string; readonly error: string }[];
   /** Stacks not applied because an earlier one failed (never started). */
   readonly skipped: readonly string[];
+  /** The AWS API calls of each stack's apply (the failed ones' too), where counted. */
+  readonly apiCalls: Readonly<Record<string, ApiCalls>>;
 }
 
 /** True when `child` is a zone strictly inside `parent` (`0-25.113.0.203.in-addr.arpa.` in `113.0.203.in-addr.arpa.`). */
@@ -399,13 +417,15 @@ export async function applyStacks(targets: readonly PlanTarget[], options: Terra
   const applied = new Set<string>();
   const started = new Set<string>();
   const failures: { stack: string; error: string }[] = [];
+  const apiCalls: Record<string, ApiCalls> = {};
   const applyOne = async (t: PlanTarget): Promise<void> => {
     options.progress?.({ stack: t.stack, step: 'apply', done: false });
     let error: string | undefined;
     if (!existsSync(join(t.dir, PLAN_FILE))) error = `no saved plan in ${t.dir} (run rdns plan first)`;
     else {
       try {
-        const r = await terraform(['apply', '-input=false', '-no-color', '-auto-approve', `-parallelism=${APPLY_PARALLELISM}`, PLAN_FILE], t.dir, options, { TF_DATA_DIR: stackDataDir(t, options) });
+        const r = await terraform(['apply', '-input=false', '-no-color', '-auto-approve', `-parallelism=${APPLY_PARALLELISM}`, PLAN_FILE], t.dir, options, { TF_DATA_DIR: stackDataDir(t, options) }, true);
+        if (r.calls) apiCalls[t.stack] = r.calls;
         if (r.code !== 0) error = message(r);
       } catch (e) {
         error = (e as Error).message;
@@ -444,5 +464,6 @@ export async function applyStacks(targets: readonly PlanTarget[], options: Terra
     ...(failed ? { failed } : {}),
     ...(alsoFailed.length > 0 ? { alsoFailed } : {}),
     skipped: targets.filter((t) => !started.has(t.stack)).map((t) => t.stack),
+    apiCalls,
   };
 }

@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { RdnsError } from '../../core/errors.js';
 import { plural } from '../../core/text.js';
+import { apiCallsText, sumApiCalls } from '../../terraform/api-calls.js';
 import { applyRepository, mergePlanReports, planRepository } from '../../terraform/plan-apply.js';
 import { planJson, planMarkdown, planText, type PlanReport } from '../../terraform/plan-format.js';
 import { terraformEnvironment, type TerraformOptions } from '../../terraform/run-stacks.js';
@@ -110,13 +111,20 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
         notice: (line) => ctx.stderr(`${line}\n`),
       });
       const failures = [...(result.failed ? [result.failed] : []), ...(result.alsoFailed ?? [])];
-      if (opts.format === 'json') ctx.stdout(`${JSON.stringify({ applied: result.applied, failed: result.failed, ...(result.alsoFailed ? { alsoFailed: result.alsoFailed } : {}), notApplied: result.skipped, unchanged: result.unchanged }, null, 2)}\n`);
+      const counted = [...result.applied, ...failures.map((f) => f.stack)].filter((s) => result.apiCalls[s]);
+      const calls = counted.length > 0 ? sumApiCalls(counted.map((s) => result.apiCalls[s]!)) : undefined;
+      const callsOf = (s: string): string => (result.apiCalls[s] ? `  (${plural(result.apiCalls[s].route53, 'Route 53 call')})` : '');
+      if (opts.format === 'json')
+        ctx.stdout(
+          `${JSON.stringify({ applied: result.applied, failed: result.failed, ...(result.alsoFailed ? { alsoFailed: result.alsoFailed } : {}), notApplied: result.skipped, unchanged: result.unchanged, apiCalls: result.apiCalls, ...(calls ? { totalApiCalls: calls } : {}) }, null, 2)}\n`,
+        );
       else {
         const lines = [
-          ...result.applied.map((s) => `applied      ${s}`),
+          ...result.applied.map((s) => `applied      ${s}${callsOf(s)}`),
           ...failures.flatMap((f) => [`FAILED       ${f.stack}`, ...f.error.split('\n').map((l) => `  ${l}`)]),
           ...result.skipped.map((s) => `not applied  ${s}`),
           `${plural(result.applied.length, 'stack')} applied${failures.length ? `, ${failures.length} failed, ${result.skipped.length} not applied` : ''}${result.unchanged ? `, ${result.unchanged} had no changes` : ''}`,
+          ...(calls ? [`API calls: ${apiCallsText(calls)}`] : []),
         ];
         ctx.stdout(`${lines.join('\n')}\n`);
       }
