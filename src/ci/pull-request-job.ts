@@ -45,8 +45,10 @@ export interface GitHubAccess {
 export interface PullRequestJobOptions {
   /** Repository root (the checkout). */
   readonly root: string;
-  /** The target branch's revision (a commit, or a revision the resolver in src/git/ accepts). */
+  /** The target branch's revision: a commit id, a full ref name, or an unambiguous name (src/git/resolve-revision.ts). */
   readonly base: string;
+  /** How reports name the base (e.g. the branch `main` when `base` is its commit); default `base`. */
+  readonly baseName?: string;
   /** Head revision; default the checked-out work tree. */
   readonly head?: string;
   /** Check ownership as this user; default the pull request's author. */
@@ -164,13 +166,13 @@ export async function runPullRequestJob(opts: PullRequestJobOptions): Promise<Pu
   const steps: CiSteps = {
     validate: async () => {
       // --head: that revision, not the checked-out files; judged by the target branch's rdns.yaml.
-      const { config } = await trusted();
-      repo = opts.head ? await loadRepositoryAt(root, opts.head, undefined, config) : loadRepository(root, undefined, { config });
+      const { config, revisions } = await trusted();
+      repo = opts.head ? await loadRepositoryAt(root, revisions.headCommit, undefined, config) : loadRepository(root, undefined, { config });
       return { diagnostics: [...repo.diagnostics, ...renderFindings(repo)], note: `${repo.fileCount} file${repo.fileCount === 1 ? '' : 's'}, ${repo.recordCount} record${repo.recordCount === 1 ? '' : 's'}` };
     },
     diff: async () => {
       const { revisions, config } = await trusted();
-      const d = await diffRevisions(root, { base, head: opts.head, revisions, config });
+      const d = await diffRevisions(root, { base: revisions.baseTip, head: opts.head === undefined ? undefined : revisions.headCommit, revisions, config });
       diff = d;
       const n = d.changeSet.changes.length;
       // Every path the pull request adds or changes, not only block files: Terraform state it carries is refused.
@@ -180,7 +182,7 @@ export async function runPullRequestJob(opts: PullRequestJobOptions): Promise<Pu
         const [before, after] = await Promise.all([readFilesAt(root, revisions.base, [CONFIG_FILE]), readFilesAt(root, revisions.head, [CONFIG_FILE])]);
         configSettings = changedSettings(configData(before.get(CONFIG_FILE)), configData(after.get(CONFIG_FILE)));
       }
-      return { changeSet: d.changeSet, diagnostics, note: `${n} record change${n === 1 ? '' : 's'} in ${d.changeSet.files.length} block file${d.changeSet.files.length === 1 ? '' : 's'} since ${base}` };
+      return { changeSet: d.changeSet, diagnostics, note: `${n} record change${n === 1 ? '' : 's'} in ${d.changeSet.files.length} block file${d.changeSet.files.length === 1 ? '' : 's'} since ${opts.baseName ?? base}` };
     },
     ownership: async (cs) => {
       const config = configSettings ? await checkConfigChange({ settings: configSettings, owners: (await trusted()).config.owners, author, isTeamMember }) : undefined;
