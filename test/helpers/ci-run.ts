@@ -20,6 +20,9 @@ export interface PullRequest {
   readonly token: string;
   /** The fake GitHub API's URL. */
   readonly apiUrl: string;
+  /** The event's action (default `synchronize`) and `pull_request.updated_at` (GitHub sets it to the time of the event). */
+  readonly action?: string;
+  readonly updatedAt?: string;
   /** More variables (undefined removes one). */
   readonly env?: Record<string, string | undefined>;
 }
@@ -30,9 +33,9 @@ export function pullRequestEnv(pr: PullRequest): NodeJS.ProcessEnv {
   writeFileSync(
     event,
     JSON.stringify({
-      action: 'synchronize',
+      action: pr.action ?? 'synchronize',
       number: 7,
-      pull_request: { number: 7, user: { login: pr.author }, base: { ref: 'main' }, head: { sha: pr.repo.rev('HEAD'), ref: 'change' }, labels: (pr.labels ?? []).map((name) => ({ name })) },
+      pull_request: { number: 7, user: { login: pr.author }, ...(pr.updatedAt ? { updated_at: pr.updatedAt } : {}), base: { ref: 'main' }, head: { sha: pr.repo.rev('HEAD'), ref: 'change' }, labels: (pr.labels ?? []).map((name) => ({ name })) },
     }),
   );
   const env: Record<string, string | undefined> = {
