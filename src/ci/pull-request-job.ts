@@ -240,7 +240,7 @@ async function ownershipStep(cs: ChangeSet, diff: RevisionDiff, tip: RevisionMod
   // The tip's blocks first; a block file the target branch no longer has keeps its owners of the merge base.
   const tipFiles = new Set(tip.blocks.map((b) => b.file));
   const base = tip === diff.pair.base ? tip : { blocks: [...tip.blocks, ...diff.pair.base.blocks.filter((b) => !tipFiles.has(b.file))] };
-  const diagnostics = await checkOwnership({ author, changeSet: cs, base, head: diff.pair.head, isTeamMember: lookup, renames: diff.pair.renames });
+  const diagnostics = await checkOwnership({ author, changeSet: cs, base, head: diff.pair.head, mergeBase: diff.pair.base, isTeamMember: lookup, renames: diff.pair.renames });
   const who = `@${author.replace(/^@/, '')}`;
   if (failures.length > 0) return { diagnostics, note: `team membership could not be read, counted as not a member: ${failures[0]}` };
   return { diagnostics, note: diagnostics.length === 0 ? `${who} may change every changed address` : `${who} changes addresses owned by others` };
