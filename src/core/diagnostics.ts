@@ -108,6 +108,7 @@ export const DIAGNOSTIC_CODES = {
   'guard.mass-delete': ['error', 'the pull request deletes or resets more than `guards.max_delete_percent` of a zone\'s records and lacks the approval label (a warning once labelled)'],
   'codeowners.stale': ['warning', '.github/CODEOWNERS does not match the block owners; run `rdns codeowners`'],
   'config.changed': ['error', '`rdns ci`: the pull request changes rdns.yaml and its author is not one of the `owners` that the target branch\'s rdns.yaml names (or it names none); the checks use the target branch\'s rdns.yaml'],
+  'state.committed': ['error', '`rdns ci`: the pull request adds or changes a Terraform state file (`*.tfstate*`) or a Terraform working file (`.terraform*`); state never comes from the checkout (Terraform would install and run the providers it names)'],
   'guard.label-unverified': ['warning', '`rdns ci`: the approval label does not count because GitHub could not confirm it (labels or label events unreadable, or no one named as having added it)'],
   'forward.not-generic': ['error', '`forward` publishes A/AAAA for the block\'s `default` names, but the default does not encode the whole address (e.g. `{dashed}`), so the names would not be generic ones of the block'],
   'forward.duplicate': ['error', 'two addresses (in one block or two) would publish the same forward name'],

@@ -64,8 +64,8 @@ export class ZoneStack extends TerraformStack {
    */
   private readonly deferred: Deferred[] = [];
 
-  /** `stateRoot`: the repository root relative to the stack folder (local state lives there). */
-  constructor(scope: Construct, model: ZoneStackModel, config: Config, stateRoot = '') {
+  /** `stateDir`: the absolute folder of local state (outside the repository), unless rdns.yaml sets `backend.path`. */
+  constructor(scope: Construct, model: ZoneStackModel, config: Config, stateDir: string) {
     super(scope, model.stack);
     new AwsProvider(this, 'aws', { region: config.region, ...(config.endpoint ? emulatorSettings(config.endpoint) : {}) });
     // The prebuilt provider pins its own exact version; the operator's constraint wins.
@@ -82,9 +82,8 @@ export class ZoneStack extends TerraformStack {
       // S3-native state locking (Terraform ≥ 1.10) is newer than cdktf's S3BackendConfig.
       if (b.useLockfile) this.addOverride('terraform.backend.s3.use_lockfile', true);
     } else {
-      // Relative to the repository root, not to the stack folder: that folder is replaced by every synth.
-      const file = `${b.path ? `${b.path.replace(/\/$/, '')}/` : 'terraform.'}${model.stack}.tfstate`;
-      new LocalBackend(this, { path: stateRoot && !file.startsWith('/') ? `${stateRoot}/${file}` : file });
+      // An absolute folder outside the checkout: Terraform never reads state a pull request committed.
+      new LocalBackend(this, { path: `${(b.path ?? stateDir).replace(/\/+$/, '')}/${model.stack}.tfstate` });
     }
     this.addZone(model.zone);
     for (const fwd of model.forward) this.addForward(fwd);

@@ -4,6 +4,7 @@
  */
 import { cellText, code } from '../ci/comment.js';
 import { plural } from '../core/text.js';
+import { apiCallsText, sumApiCalls, type ApiCalls } from './api-calls.js';
 import { hasChanges, type ChangedRecord, type PlannedRecord, type RecordChanges, type StackPlan } from './plan-summary.js';
 
 /** The result of `rdns plan`: one entry per planned stack, plus stacks head no longer has. */
@@ -30,10 +31,13 @@ export interface PlanTotals {
   readonly removed: number;
   readonly zonesCreated: number;
   readonly zonesDestroyed: number;
+  /** AWS API calls of all the plans; absent when a stack's were not counted. */
+  readonly apiCalls?: ApiCalls;
 }
 
 export function planTotals(r: PlanReport): PlanTotals {
   const sum = (f: (c: RecordChanges) => number): number => r.stacks.reduce((n, s) => n + f(s.records) + f(s.forward), 0);
+  const calls = r.stacks.length > 0 ? sumApiCalls(r.stacks.map((s) => s.apiCalls)) : undefined;
   return {
     stacks: r.stacks.length,
     withChanges: r.stacks.filter((s) => s.status === 'ok' && hasChanges(s)).length,
@@ -43,6 +47,7 @@ export function planTotals(r: PlanReport): PlanTotals {
     removed: sum((c) => c.removed.length),
     zonesCreated: r.stacks.filter((s) => s.zoneAction === 'create').length,
     zonesDestroyed: r.stacks.filter((s) => s.zoneAction === 'delete' || s.zoneAction === 'replace').length,
+    ...(calls ? { apiCalls: calls } : {}),
   };
 }
 
@@ -83,7 +88,9 @@ export function planText(r: PlanReport): string {
     for (const o of s.other) lines.push(`  ! ${o.address}: ${o.actions.join(', ')}`);
   }
   for (const x of r.removed) lines.push(`${x.stack}  ${x.zone}  no longer rendered (was ${x.files.join(', ')}): its zone is kept (prevent_destroy); destroy the stack by hand if the zone must go`);
-  lines.push(totalsLine(planTotals(r)));
+  const t = planTotals(r);
+  lines.push(totalsLine(t));
+  if (t.apiCalls) lines.push(`API calls: ${apiCallsText(t.apiCalls)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -97,6 +104,7 @@ export function planMarkdown(r: PlanReport): string {
   const t = planTotals(r);
   const icon = t.errors > 0 ? '❌' : t.withChanges > 0 ? '📝' : '✅';
   const out: string[] = [PLAN_COMMENT_MARKER, `## ${icon} terraform plan — ${cellText(totalsLine(t))}`, ''];
+  if (t.apiCalls) out.push(`API calls of the plan: ${cellText(apiCallsText(t.apiCalls))}`, '');
   if (r.stacks.length === 0 && r.removed.length === 0) out.push(`No stack changes${r.changedSince ? ` since ${code(r.changedSince)}` : ''}: Terraform has nothing to do.`, '');
   const rows = r.stacks.filter((s) => s.status === 'error' || hasChanges(s));
   if (rows.length > 0) {

@@ -5,6 +5,7 @@
  * zone is created or destroyed, and what else Terraform would touch. Pure: no I/O.
  */
 import { ipOfPtrOwner } from '../core/reverse.js';
+import type { ApiCalls } from './api-calls.js';
 import { compareIp, formatIp, parseIp } from '../core/ip.js';
 
 /** One DNS record set as the plan shows it. */
@@ -47,6 +48,8 @@ export interface StackPlan {
   readonly other: readonly { readonly address: string; readonly actions: readonly string[] }[];
   /** Terraform's own message when status is `error`. */
   readonly error?: string;
+  /** The AWS API calls the plan made (its refresh and live checks), when counted. */
+  readonly apiCalls?: ApiCalls;
 }
 
 interface ResourceChange {

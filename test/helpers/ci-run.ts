@@ -23,6 +23,8 @@ export interface PullRequest {
   /** The event's action (default `synchronize`) and `pull_request.updated_at` (GitHub sets it to the time of the event). */
   readonly action?: string;
   readonly updatedAt?: string;
+  /** The event's `pull_request.base.sha` (default: the tip of the branch `main`, as GitHub sends it; null: none, as an older event). */
+  readonly baseSha?: string | null;
   /** More variables (undefined removes one). */
   readonly env?: Record<string, string | undefined>;
 }
@@ -30,12 +32,13 @@ export interface PullRequest {
 /** The environment of a pull_request job for PR #7 from branch `change` into `main`, with its event file written. */
 export function pullRequestEnv(pr: PullRequest): NodeJS.ProcessEnv {
   const event = join(pr.work, 'event.json');
+  const baseSha = pr.baseSha === undefined ? branchTip(pr.repo, 'main') : pr.baseSha;
   writeFileSync(
     event,
     JSON.stringify({
       action: pr.action ?? 'synchronize',
       number: 7,
-      pull_request: { number: 7, user: { login: pr.author }, ...(pr.updatedAt ? { updated_at: pr.updatedAt } : {}), base: { ref: 'main' }, head: { sha: pr.repo.rev('HEAD'), ref: 'change' }, labels: (pr.labels ?? []).map((name) => ({ name })) },
+      pull_request: { number: 7, user: { login: pr.author }, ...(pr.updatedAt ? { updated_at: pr.updatedAt } : {}), base: { ref: 'main', ...(baseSha ? { sha: baseSha } : {}) }, head: { sha: pr.repo.rev('HEAD'), ref: 'change' }, labels: (pr.labels ?? []).map((name) => ({ name })) },
     }),
   );
   const env: Record<string, string | undefined> = {
@@ -72,4 +75,16 @@ export function runCi(pr: PullRequest, args: readonly string[], timeoutMs: numbe
       resolve({ status, stdout, stderr });
     });
   });
+}
+
+/** The commit of branch `name` (local, else origin's): a fully qualified ref, which no tag can shadow. */
+function branchTip(repo: GitRepo, name: string): string | undefined {
+  for (const ref of [`refs/heads/${name}`, `refs/remotes/origin/${name}`]) {
+    try {
+      return repo.git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`);
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
 }

@@ -222,9 +222,17 @@ describe('fake Route 53 throttling at a rate per second (Route 53: 5 per account
     expect(new Set(statuses)).toEqual(new Set([200]));
   });
 
-  it('refuses a rate that is not positive', async () => {
+  it('refuses a rate that is not positive, and changes the rate while running', async () => {
     await expect(startFakeRoute53({ rateLimit: 0 })).rejects.toThrow('rateLimit must be positive');
-    fake = await startFakeRoute53();
+    fake = await startFakeRoute53({ clock: () => 0 });
+    const z = fake.createZone('2.0.192.in-addr.arpa');
+    const burst = async (n: number) => (await Promise.all(Array.from({ length: n }, () => fetch(`${fake.url}/2013-04-01/hostedzone/${z.id}`).then((r) => r.status)))).filter((s) => s === 400).length;
+    expect(await burst(8)).toBe(0);
+    fake.setRateLimit(2);
+    expect(await burst(8)).toBe(6);
+    fake.setRateLimit(undefined);
+    expect(await burst(8)).toBe(0);
+    expect(() => fake.setRateLimit(-1)).toThrow('rateLimit must be positive');
   });
 });
 

@@ -11,6 +11,8 @@ import { join } from 'node:path';
 const fileTmp = mkdtempSync(join(process.env.RDNS_TEST_RUN_TMP ?? tmpdir(), 'file-'));
 chmodSync(fileTmp, 0o755);
 process.env.TMPDIR = fileTmp;
+// Local Terraform state of the file's repositories (one folder per checkout), never the user's ~/.local/state/rdns.
+process.env.RDNS_STATE_HOME = join(fileTmp, 'terraform-state');
 
 afterAll(() => {
   rmSync(fileTmp, { recursive: true, force: true, maxRetries: 3 });
