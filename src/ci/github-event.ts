@@ -31,11 +31,7 @@ export function pullRequestOfEvent(payload: unknown): PullRequestEvent | undefin
   const base = isObject(pr.base) && typeof pr.base.ref === 'string' ? pr.base.ref : undefined;
   const baseSha = isObject(pr.base) && typeof pr.base.sha === 'string' && /^[0-9a-f]{40}$/i.test(pr.base.sha) ? pr.base.sha : undefined;
   const labels = Array.isArray(pr.labels) ? pr.labels.flatMap((l) => (isObject(l) && typeof l.name === 'string' ? [l.name] : [])) : [];
-<<<<<<< HEAD
   const action = typeof payload.action === 'string' ? payload.action : undefined;
   const updatedAt = typeof pr.updated_at === 'string' && !Number.isNaN(Date.parse(pr.updated_at)) ? pr.updated_at : undefined;
-  return { number, author: user, labels, ...(head ? { headSha: head } : {}), ...(base ? { baseRef: base } : {}), ...(action ? { action } : {}), ...(updatedAt ? { updatedAt } : {}) };
-=======
-  return { number, author: user, labels, ...(head ? { headSha: head } : {}), ...(base ? { baseRef: base } : {}), ...(baseSha ? { baseSha } : {}) };
->>>>>>> main
+  return { number, author: user, labels, ...(head ? { headSha: head } : {}), ...(base ? { baseRef: base } : {}), ...(baseSha ? { baseSha } : {}), ...(action ? { action } : {}), ...(updatedAt ? { updatedAt } : {}) };
 }
