@@ -118,6 +118,39 @@ describe('rdns ci on a hostile pull request, round two', () => {
     });
   });
 
+  describe('2. one rule for which files are block files', () => {
+    const GENERIC = `${NOC_BLOCK}default: "{dashed}.static.example-isp.net"\n`;
+    for (const hidden of ['zones/.attic/198.51.100.0_24.yaml', 'zones/node_modules/198.51.100.0_24.yaml', 'zones/.198.51.100.0_24.yaml']) {
+      it(`moving a block file out of view (${hidden}) deletes every record: the owners must agree and the delete guard counts them`, async () => {
+        const repo = createGitRepo({ 'rdns.yaml': CONFIG, [BLOCK]: GENERIC });
+        repos.push(repo);
+        repo.git('checkout', '-q', '-b', 'change');
+        repo.rename(BLOCK, hidden);
+        const r = await ci(repo, 'mallory');
+        expect(r.status, r.stdout).toBe(1);
+        expect(r.stdout).toMatch(/title=ownership\.not-yours::not yours: 198\.51\.100\.22 belongs to block 198\.51\.100\.0\/24 \(zones\/198\.51\.100\.0_24\.yaml\)/);
+        expect(r.stdout).toMatch(/title=guard\.mass-delete::/);
+        expect(gh.comments.get(7)?.[0]?.body).not.toContain('No PTR changes');
+        // What synth publishes agrees: the block is gone from the work tree's view too.
+        const stacks = runCli(['stacks', '--changed-since', 'main'], { cwd: repo.root });
+        expect(stacks.status, stacks.stderr).toBe(0);
+        expect(stacks.stdout).toBe('rdns-198-51-100-0-24  100.51.198.in-addr.arpa.  no longer rendered (was zones/198.51.100.0_24.yaml)\n');
+      });
+    }
+
+    it('a new block over addresses that a block moved out of view owned needs that block\'s owners', async () => {
+      const repo = createGitRepo(BASE);
+      repos.push(repo);
+      repo.git('checkout', '-q', '-b', 'change');
+      repo.rename(BLOCK, 'zones/.attic/noc.yaml', 'hide it');
+      repo.commit('claim it', { 'zones/mine.yaml': NOC_BLOCK.replace('@example-isp/noc', '@mallory').replace('mail.example.com', 'mail.mallory.example') });
+      const r = await ci(repo, 'mallory');
+      expect(r.status, r.stdout).toBe(1);
+      expect(r.stdout).toMatch(/title=ownership\.not-yours::not yours: 198\.51\.100\.22 .*@example-isp\/noc \(@mallory is not one of them\)/);
+      expect(r.stdout).toMatch(/title=ownership\.not-yours::not yours: 198\.51\.100\.23 .*@example-isp\/noc/);
+    });
+  });
+
   describe('3. state from the pull request is never read', () => {
     it('a committed state file or Terraform folder is refused (state.committed), wherever it lies', async () => {
       const state = JSON.stringify({ version: 4, terraform_version: '1.11.0', resources: [{ mode: 'managed', type: 'x', name: 'y', provider: 'provider["registry.terraform.io/mallory/evil"]', instances: [] }] });
