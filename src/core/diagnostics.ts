@@ -62,6 +62,8 @@ export const DIAGNOSTIC_CODES = {
   'pool.empty': ['error', 'a pool\'s `offset` is past the end of its prefix: it has no address'],
   'pool.overlap': ['error', 'two pools of the same prefix share addresses, so neither template is the more specific one'],
   'coverage.low': ['warning', 'a block with neither records nor a `default` (block, allocation or pool) for most of its addresses: most of them have no PTR'],
+  'coverage.missing': ['warning', 'a routed prefix (`routed:` in rdns.yaml or `--routed FILE`) has addresses that no block file covers, so they have no PTR; the message lists the uncovered parts as the fewest prefixes'],
+  'coverage.unrouted': ['warning', 'a block file (or part of it) lies outside every routed prefix: its PTRs name space this network does not route (checked only when routed prefixes are given)'],
   'zone.too-large': ['error', 'a reverse zone would hold more records than `zones.max_records` (Route53 quota)'],
   'zone.too-many': ['error', 'a block splits into more reverse zones than synth renders (65,536); the message names the zone-size setting for the block\'s address family'],
   'zone.many': ['warning', 'a block renders more reverse zones than `zones.max_zones_per_block` (default 256): each is a hosted zone to create'],

@@ -142,6 +142,8 @@ export interface Config {
   readonly deny: readonly DenyRule[];
   /** Exceptions to `deny` (policy.allow): exact names and whole-name patterns. */
   readonly allow: readonly AllowRule[];
+  /** The routed prefixes that coverage must account for (`routed:`), as written, with their place in rdns.yaml. */
+  readonly routed: readonly { readonly prefix: string; readonly pos: SourcePos }[];
   readonly guards: GuardSettings;
   readonly bulkMaxLines: number;
   readonly region: string;

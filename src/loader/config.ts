@@ -5,6 +5,7 @@
 import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
 import type { AllowRule, BackendSettings, Config, ZoneOptions } from '../core/model.js';
 import { normalizeHostname } from '../core/hostname.js';
+import { formatPrefix, parsePrefix } from '../core/ip.js';
 import { decodeUtf8, parseYamlSource } from './yaml-source.js';
 import { validateSchema } from './schema.js';
 import { RepoFiles } from './repo-file.js';
@@ -37,6 +38,7 @@ export const DEFAULT_CONFIG: Config = {
   ttl: { min: 60, max: 86_400 },
   deny: DEFAULT_DENY.map((d) => ({ ...d })),
   allow: [],
+  routed: [],
   guards: { maxChangedRecords: 500, maxDeletePercent: 20, label: 'rdns/bulk-approved' },
   bulkMaxLines: 500,
   region: 'us-east-1',
@@ -51,6 +53,7 @@ export const CONFIG_MAX_BYTES = 1024 * 1024;
 
 interface RawConfig {
   owners?: string[];
+  routed?: string[];
   defaults?: { ttl?: number };
   zones?: { ipv4_boundary?: 8 | 16 | 24; ipv6_boundary?: number; max_records?: number; max_zones_per_block?: number };
   limits?: { max_file_bytes?: number };
@@ -122,6 +125,13 @@ export function parseConfig(bytes: Uint8Array, file: string): ParsedConfig {
     diagnostics.push(diag('config.invalid', `${rule}.pattern cannot be used: ${c.reason}`, source.valuePos(['policy', 'allow', i, 'pattern']), { value: pattern }));
     return [];
   });
+  const routed = (raw.routed ?? []).flatMap((text, i) => {
+    const pos = source.valuePos(['routed', i]);
+    const p = parsePrefix(text);
+    if (p.ok) return [{ prefix: formatPrefix(p.value), pos }];
+    diagnostics.push(diag('config.invalid', `routed[${i}]: ${p.reason}`, pos, { value: text }));
+    return [];
+  });
   const ttl = { min: raw.policy?.ttl?.min ?? d.ttl.min, max: raw.policy?.ttl?.max ?? d.ttl.max };
   if (ttl.min > ttl.max) diagnostics.push(diag('config.invalid', `policy.ttl.min (${ttl.min}) is greater than policy.ttl.max (${ttl.max})`, source.valuePos(['policy', 'ttl'])));
   else {
@@ -174,6 +184,7 @@ export function parseConfig(bytes: Uint8Array, file: string): ParsedConfig {
     ttl,
     deny,
     allow,
+    routed,
     guards: {
       maxChangedRecords: raw.guards?.max_changed_records ?? d.guards.maxChangedRecords,
       maxDeletePercent: raw.guards?.max_delete_percent ?? d.guards.maxDeletePercent,
