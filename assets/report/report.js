@@ -177,6 +177,16 @@
     if (!data.problems.length) return '';
     return `<div class="problems"><b>${data.problems.length} error(s) in the repository</b>: blocks that do not load are missing below (run <code>rdns validate</code>).<br>${data.problems.slice(0, 5).map((p) => `<div class="diag"><code>${esc(p.file || '')}${p.line ? `:${esc(p.line)}` : ''}</code> ${esc(p.code)} ${esc(p.message)}</div>`).join('')}</div>`;
   }
+  /** Routed space without a block file (rdns.yaml routed: or --routed), per routed prefix. */
+  function routedSpace() {
+    const r = data.routed;
+    if (!r) return '';
+    const gaps = r.routed.filter((x) => x.missing.length);
+    const head = `${r.routed.length - gaps.length} of ${r.routed.length} routed prefix${r.routed.length === 1 ? '' : 'es'} fully in block files`;
+    const rows = gaps.map((x) => `<tr><td class="mono">${esc(x.prefix)}</td><td class="mono">${num(x.covered)} of ${num(x.addresses)}</td><td class="mono">${x.missing.map(esc).join(', ')}</td></tr>`).join('');
+    const out = r.unrouted.map((u) => `<tr><td class="mono">${esc(u.block)}</td><td class="mono">${esc(u.file)}</td><td class="mono">${u.outside.map(esc).join(', ')}</td></tr>`).join('');
+    return `<div class="routed" id="routed"><h3>Routed space</h3><p class="muted">${esc(head)}.</p>${gaps.length ? `<table><thead><tr><th>routed prefix</th><th>addresses in block files</th><th>without a block file</th></tr></thead><tbody>${rows}</tbody></table>` : ''}${out ? `<table><thead><tr><th>block outside routed space</th><th>file</th><th>not routed</th></tr></thead><tbody>${out}</tbody></table>` : ''}</div>`;
+  }
   function overview() {
     main.className = '';
     const fam = (name, t) => (t.blocks ? `<p class="muted">${esc(name)}: ${num(t.addresses)} addresses in ${t.blocks} block${t.blocks === 1 ? '' : 's'}: ${ORDER.filter((c) => t[STATES[c][0]] !== '0').map((c) => `${num(t[STATES[c][0]])} ${esc(STATES[c][1])}`).join(', ')}.</p>` : '');
@@ -187,7 +197,7 @@
         <td class="mono">${num(b.size)}</td>
         <td>${bar(b.shares)}<span class="muted">${ORDER.filter((c) => b.counts[STATES[c][0]] !== '0').map((c) => `${num(b.counts[STATES[c][0]])} ${esc(STATES[c][0])}`).join(' · ')}</span></td>
       </tr>`).join('');
-    main.innerHTML = `<section><h2>Blocks</h2>${problems()}
+    main.innerHTML = `<section><h2>Blocks</h2>${problems()}${routedSpace()}
       ${fam('IPv4', data.totals.v4)}${fam('IPv6', data.totals.v6)}
       ${legend()}
       <table><thead><tr><th>block</th><th>description / file</th><th>owners</th><th>addresses</th><th style="width:34%">coverage</th></tr></thead><tbody>${rows}</tbody></table></section><aside></aside>`;

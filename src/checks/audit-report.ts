@@ -4,6 +4,7 @@
  * escaped so a hostile PTR cannot break out of the table or inject markup.
  */
 import type { AuditReport } from './audit.js';
+import type { RoutedReport } from './routed.js';
 
 /** Long tables are cut here in Markdown; the JSON keeps every row. */
 export const MARKDOWN_ROW_LIMIT = 500;
@@ -51,6 +52,7 @@ export function auditMarkdown(r: AuditReport): string {
         ['stale records', `${n(s.staleRecords, 'record')} whose name no longer resolves to the address`],
         ['drift', `${s.driftChanged} changed outside git, ${s.driftNotApplied} not applied, ${n(s.driftStale, 'stale PTR')} in DNS, ${s.driftUnverifiable} unverifiable (${s.ptrRead} PTRs read)`],
         ['delegation', `${s.zones - s.zonesWithProblems} of ${s.zones} reverse zones delegated correctly${resolverView(r.delegation)}`],
+        ...(r.routed ? [['routed space', routedSummary(r.routed)]] : []),
         ['findings', `${n(s.errors, 'error')}, ${n(s.warnings, 'warning')}`],
       ],
     ),
@@ -65,6 +67,14 @@ export function auditMarkdown(r: AuditReport): string {
     ),
     '',
   );
+
+  if (r.routed) {
+    out.push('## Routed space without a block file', '', 'Every routed address needs a PTR: routed prefixes (or parts) that no block file covers, and blocks outside every routed prefix.', '');
+    const gaps = r.routed.routed.filter((x) => x.missing.length > 0);
+    if (gaps.length === 0) out.push('None: every routed prefix is covered by block files.', '');
+    else out.push(...table(['routed prefix', 'addresses', 'in block files', 'without a block file', 'where'], gaps.map((x) => [x.prefix, x.addresses, x.covered, x.missing.join(', '), x.file ? where(x.file, x.line) : ''])), '');
+    if (r.routed.unrouted.length > 0) out.push(...table(['block outside routed space', 'file', 'not routed'], r.routed.unrouted.map((u) => [u.block, u.file, u.outside.join(', ')])), '');
+  }
 
   out.push('## FCrDNS failures', '');
   if (r.fcrdnsFailures.length === 0) out.push('None: every name resolves back to its address.', '');
@@ -90,6 +100,12 @@ export function auditMarkdown(r: AuditReport): string {
     '',
   );
   return `${out.join('\n')}\n`;
+}
+
+function routedSummary(r: RoutedReport): string {
+  const gaps = r.routed.filter((x) => x.missing.length > 0);
+  const covered = `${r.routed.length - gaps.length} of ${r.routed.length} routed ${r.routed.length === 1 ? 'prefix' : 'prefixes'} fully in block files`;
+  return `${covered}${gaps.length > 0 ? `; without a block file: ${gaps.flatMap((x) => x.missing).slice(0, 8).join(', ')}` : ''}${r.unrouted.length > 0 ? `; ${n(r.unrouted.length, 'block')} outside routed space` : ''}`;
 }
 
 /** The audit as JSON (every row, no cut). */

@@ -17,7 +17,7 @@ import { diffRevisions, type RevisionDiff } from '../diff/diff-revisions.js';
 import { loadConfigAt, loadFilesAt, loadRepositoryAt, type RevisionModel } from '../git/load-revisions.js';
 import { changedFiles } from '../git/changed-files.js';
 import { readFilesAt } from '../git/read-files.js';
-import { resolveRevisions, type ResolvedRevisions } from '../git/revisions.js';
+import { commitDateOf, resolveRevisions, type ResolvedRevisions } from '../git/revisions.js';
 import { createGitHubClient, normaliseApiUrl, parseRepository } from '../github/client.js';
 import type { PullRequestHost } from '../github/host.js';
 import { createPullRequestHost } from '../github/octokit-host.js';
@@ -29,6 +29,7 @@ import { checkGuards } from '../policy/guards.js';
 import { checkOwnership, type TeamMembership } from '../policy/ownership.js';
 import { renderFindings } from '../render/zone-records.js';
 import type { PullRequestEvent } from './github-event.js';
+import { forcePushes, headPushTime, labelApproval } from './label-approval.js';
 import { runCi, type CiReport, type CiSteps, type StepOutcome } from './run-ci.js';
 
 /** Who to ask GitHub as: the repository and the tokens of the job. */
@@ -45,8 +46,10 @@ export interface GitHubAccess {
 export interface PullRequestJobOptions {
   /** Repository root (the checkout). */
   readonly root: string;
-  /** The target branch's revision (a commit, or a revision the resolver in src/git/ accepts). */
+  /** The target branch's revision: a commit id, a full ref name, or an unambiguous name (src/git/resolve-revision.ts). */
   readonly base: string;
+  /** How reports name the base (e.g. the branch `main` when `base` is its commit); default `base`. */
+  readonly baseName?: string;
   /** Head revision; default the checked-out work tree. */
   readonly head?: string;
   /** Check ownership as this user; default the pull request's author. */
@@ -128,11 +131,32 @@ export async function runPullRequestJob(opts: PullRequestJobOptions): Promise<Pu
       // Whoever can push a branch can also label: the author's own label approves nothing, nor one nobody is known to have added.
       if (!labelUnverified && live.some(isApproval)) {
         try {
-          const by = host.labelAppliedBy ? await host.labelAppliedBy(pr.number, approval) : undefined;
-          if (!by) labelUnverified = 'its events do not say who added it';
-          else if (by.toLowerCase() === pr.author.toLowerCase()) {
+          // The label approves a commit, by a person (issue 18): who added it, their role, and when, against when the head was pushed.
+          const events = host.issueEvents ? await host.issueEvents(pr.number) : [];
+          const committed = await commitDateOf(root, pr.headSha ?? (await trusted()).revisions.headCommit);
+          const pushed = headPushTime([
+            committed ? { at: committed, source: 'the commit date' } : undefined,
+            ...forcePushes(events),
+            // The synchronize event is the push itself; GitHub stamps the pull request with its time.
+            pr.action === 'synchronize' && pr.updatedAt ? { at: pr.updatedAt, source: 'this push' } : undefined,
+          ]);
+          const roleOf = (login: string): Promise<string> => (host.roleOf ? host.roleOf(login) : Promise.reject(new Error('the GitHub host cannot read roles')));
+          const verdict = await labelApproval({ label: approval, author: pr.author, repository: gh?.repository ?? 'the repository', events, pushed, roleOf });
+          if (!verdict.approved && verdict.byAuthor) {
             live = live.filter((l) => !isApproval(l));
-            labelNotice = `"${approval}" was added by the author @${by}, and an author cannot approve their own change: someone else must add it`;
+            labelNotice = verdict.why;
+          } else if (!verdict.approved) {
+            labelUnverified = verdict.why;
+            // A new push drops the approval: take the label off, so no later run (a re-run, another label) counts it again.
+            const present = live.find(isApproval);
+            if (verdict.stale && pr.action === 'synchronize' && host.removeLabel && present) {
+              try {
+                await host.removeLabel(pr.number, present);
+                labelNotice = `"${present}" removed: a new push needs a new approval`;
+              } catch (e) {
+                labelNotice = `the "${present}" label of an earlier commit could not be removed (${(e as Error).message})`;
+              }
+            }
           }
         } catch (e) {
           labelUnverified = `who added it could not be read (${(e as Error).message})`;
@@ -164,13 +188,13 @@ export async function runPullRequestJob(opts: PullRequestJobOptions): Promise<Pu
   const steps: CiSteps = {
     validate: async () => {
       // --head: that revision, not the checked-out files; judged by the target branch's rdns.yaml.
-      const { config } = await trusted();
-      repo = opts.head ? await loadRepositoryAt(root, opts.head, undefined, config) : loadRepository(root, undefined, { config });
+      const { config, revisions } = await trusted();
+      repo = opts.head ? await loadRepositoryAt(root, revisions.headCommit, undefined, config) : loadRepository(root, undefined, { config });
       return { diagnostics: [...repo.diagnostics, ...renderFindings(repo)], note: `${repo.fileCount} file${repo.fileCount === 1 ? '' : 's'}, ${repo.recordCount} record${repo.recordCount === 1 ? '' : 's'}` };
     },
     diff: async () => {
       const { revisions, config } = await trusted();
-      const d = await diffRevisions(root, { base, head: opts.head, revisions, config });
+      const d = await diffRevisions(root, { base: revisions.baseTip, head: opts.head === undefined ? undefined : revisions.headCommit, revisions, config });
       diff = d;
       const n = d.changeSet.changes.length;
       // Every path the pull request adds or changes, not only block files: Terraform state it carries is refused.
@@ -180,7 +204,7 @@ export async function runPullRequestJob(opts: PullRequestJobOptions): Promise<Pu
         const [before, after] = await Promise.all([readFilesAt(root, revisions.base, [CONFIG_FILE]), readFilesAt(root, revisions.head, [CONFIG_FILE])]);
         configSettings = changedSettings(configData(before.get(CONFIG_FILE)), configData(after.get(CONFIG_FILE)));
       }
-      return { changeSet: d.changeSet, diagnostics, note: `${n} record change${n === 1 ? '' : 's'} in ${d.changeSet.files.length} block file${d.changeSet.files.length === 1 ? '' : 's'} since ${base}` };
+      return { changeSet: d.changeSet, diagnostics, note: `${n} record change${n === 1 ? '' : 's'} in ${d.changeSet.files.length} block file${d.changeSet.files.length === 1 ? '' : 's'} since ${opts.baseName ?? base}` };
     },
     ownership: async (cs) => {
       const config = configSettings ? await checkConfigChange({ settings: configSettings, owners: (await trusted()).config.owners, author, isTeamMember }) : undefined;
@@ -222,7 +246,7 @@ async function ownershipStep(cs: ChangeSet, diff: RevisionDiff, tip: RevisionMod
   // The tip's blocks first; a block file the target branch no longer has keeps its owners of the merge base.
   const tipFiles = new Set(tip.blocks.map((b) => b.file));
   const base = tip === diff.pair.base ? tip : { blocks: [...tip.blocks, ...diff.pair.base.blocks.filter((b) => !tipFiles.has(b.file))] };
-  const diagnostics = await checkOwnership({ author, changeSet: cs, base, head: diff.pair.head, isTeamMember: lookup, renames: diff.pair.renames });
+  const diagnostics = await checkOwnership({ author, changeSet: cs, base, head: diff.pair.head, mergeBase: diff.pair.base, isTeamMember: lookup, renames: diff.pair.renames });
   const who = `@${author.replace(/^@/, '')}`;
   if (failures.length > 0) return { diagnostics, note: `team membership could not be read, counted as not a member: ${failures[0]}` };
   return { diagnostics, note: diagnostics.length === 0 ? `${who} may change every changed address` : `${who} changes addresses owned by others` };

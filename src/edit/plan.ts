@@ -289,7 +289,10 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
       return;
     }
     const ttl = req.ttl ?? record?.ttl;
-    const note = req.note ?? record?.note;
+    // A note is the ticket of a change: a new name without a note of its own does not inherit the old one.
+    const renamed = old?.source === 'record' && old.ptr !== host;
+    const dropNote = renamed && req.note === undefined && record?.note !== undefined;
+    const note = req.note ?? (renamed ? undefined : record?.note);
     changes.push({
       kind: record || invalid !== undefined ? 'changed' : 'added',
       ip,
@@ -297,7 +300,7 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
       file: block.file,
       old,
       new: { ptr: host, source: 'record', ttl, note },
-      edit: { op: 'set', ip, ipText, ptr: withoutTrailingDot(host), ttl: req.ttl, note: req.note },
+      edit: { op: 'set', ip, ipText, ptr: withoutTrailingDot(host), ttl: req.ttl, note: req.note, ...(dropNote ? { dropNote } : {}) },
       pos: req.pos,
       notes,
     });

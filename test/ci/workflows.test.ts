@@ -111,8 +111,12 @@ jobs:
     expect(head.with).toMatchObject({ 'fetch-depth': 0, 'persist-credentials': false });
     // Annotations and comment links are placed on the head's lines: check out the head, not the merge commit.
     expect(head.with).toMatchObject({ ref: '${{ github.event.pull_request.head.sha }}' });
-    expect(ci.steps!.some((s) => s.run === 'node ../.rdns-tool/dist/cli/main.js ci' && s.env?.GITHUB_TOKEN === '${{ github.token }}')).toBe(true);
+    expect(ci.steps!.some((s) => s.run === 'node ../.rdns-tool/dist/cli/main.js ci --base "$BASE_SHA"' && s.env?.GITHUB_TOKEN === '${{ github.token }}')).toBe(true);
     expect(ci.steps!.some((s) => s.run?.includes('main.js stacks --changed-since "$BASE_SHA"') && s.run.includes('--format json'))).toBe(true);
+    // The base is the event's commit, never a name a tag could shadow (issue 18, class 1).
+    const ciStep = ci.steps!.find((s) => s.run?.includes('main.js ci'))!;
+    expect(ciStep.run).toContain('main.js ci --base "$BASE_SHA"');
+    expect(ciStep.env).toMatchObject({ BASE_SHA: '${{ github.event.pull_request.base.sha }}' });
     const plan = wf.jobs.plan!;
     expect(plan.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     expect(plan.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');
@@ -181,6 +185,18 @@ jobs:
 
   it('apply: a manual run from another branch applies nothing', () => {
     expect(load('apply.yml').jobs.apply!.if).toBe("github.ref == 'refs/heads/main'");
+  });
+
+  it('audit: a daily plan with a full refresh, read-only, without the state lock, failing on drift', () => {
+    const drift = load('audit.yml').jobs.drift!;
+    expect(drift.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const steps = drift.steps!;
+    const plan = steps.findIndex((s) => s.run?.includes('npx rdns plan --refresh --no-lock --format json'));
+    const creds = steps.findIndex((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    expect(creds).toBeGreaterThan(0);
+    expect(steps[creds]!.with).toMatchObject({ 'role-to-assume': '${{ vars.RDNS_AWS_PLAN_ROLE_ARN }}' });
+    expect(plan).toBeGreaterThan(creds);
+    expect(steps[plan]!.run).toContain('s.withChanges > 0');
   });
 
   it('audit: scheduled, may only write issues', () => {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bindOrSkip, freePort, startBind, zoneText, type BindServer } from '../helpers/bind.js';
-import { RDNS_BIN, runCli } from '../helpers/cli.js';
+import { RDNS_BIN, runCli, spawnCli } from '../helpers/cli.js';
 import { writeRepo } from '../helpers/repo-files.js';
 import { loadRepository } from '../../src/loader/repository.js';
 
@@ -131,8 +131,8 @@ describe('2. bulk counts that mean what they say', () => {
     const r = runCli(['bulk', '--no-fcrdns', '-'], { cwd: root, input });
     expect(r.status).toBe(1);
     const lines = r.stdout.split('\n');
-    expect(lines).toContain('<stdin>:1:28: error bulk.syntax column 28: unexpected third field "extra"; expected "IP HOST" (or "IP default") separated by one space');
-    expect(lines).toContain('<stdin>:2:11: error bulk.syntax column 11: the hostname is empty (two commas in a row, or a comma at the end of the line)');
+    expect(lines).toContain('<stdin>:1:28: error bulk.syntax column 28: unexpected third field "extra"; expected "IP HOST" (or "IP default") separated by one space; a note as the third column needs a tab, comma or semicolon between the fields');
+    expect(lines).toContain('<stdin>:2:11: error bulk.syntax the hostname is missing after 192.0.2.2 (the line ends with a comma); one field found, fields are separated by a space, tab, comma or semicolon');
     expect(lines).toContain('<stdin>:3:1: error bulk.syntax column 1: the address comes first: write "192.0.2.3 one.example.test"');
     expect(lines).toContain('<stdin>:4:1: error bulk.syntax column 1: a quoted field has no closing quote (")');
     expect(lines.find((l) => l.startsWith('<stdin>:5:11: error hostname.invalid'))).toBeDefined();
@@ -240,11 +240,16 @@ describe('4. concurrent and unusual files lose nothing', () => {
     writeFileSync(lock, `999999999\n${hostname()}\n2026-01-01T00:00:00Z\n`);
     expect(runCli(['set', '192.0.2.60', 'a.example.test', '--no-fcrdns'], { cwd: root }).status).toBe(0);
     expect(read(root)).toContain('192.0.2.60: a.example.test');
-    // A lock held by a live process (this test runner) for the whole wait: refused, file untouched.
+    // A lock held by a live process (this test runner) for the whole wait: the edit is refused
+    // (after its wait for the holder), saying who holds the lock, and the file is untouched.
     writeFileSync(lock, `${process.pid}\n${hostname()}\n${new Date().toISOString()}\n`);
     const before = read(root);
-    const { lockFile } = await import('../../src/edit/file-lock.js');
-    expect(lockFile(join(root, FILE), { waitMs: 50 }).ok).toBe(false);
+    const held = await spawnCli(['set', '192.0.2.61', 'b.example.test', '--no-fcrdns'], { cwd: root, timeoutMs: 120_000 });
+    expect(held.status).toBe(1);
+    expect(held.stdout).toContain(`zones/192.0.2.0_24.yaml:1:1: error edit.locked not edited: another rdns is editing this file (pid ${process.pid} on ${hostname()} since `);
+    expect(held.stdout).toMatch(/; nothing was written, try again\n[^]*nothing written\n$/);
+    expect(read(root)).toBe(before);
+    expect(readFileSync(lock, 'utf8').split('\n')[0]).toBe(String(process.pid));
     const { rmSync } = await import('node:fs');
     rmSync(lock);
     expect(read(root)).toBe(before);

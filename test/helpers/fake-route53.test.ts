@@ -390,11 +390,9 @@ describe.skipIf(!haveTerraform)('aws_route53_records_exclusive with a change lar
     { what: '1,100 single-value PTRs, RDNS_TF_BIG', run: big, limit: 1000, sets: single(1100) },
   ];
 
-  it.each(cases)('is sent as one request and rejected, not split: $what', async ({ run, limit, sets }) => {
-    if (!run) {
-      console.warn('set RDNS_TF_BIG=1 to run the records_exclusive cases at the real 1,000-record limit (many minutes of terraform)');
-      return;
-    }
+  it.for(cases)('is sent as one request and rejected, not split: $what', { timeout: 3_600_000 }, async ({ run, limit, sets }, { skip }) => {
+    // Reported as skipped, not passed: without RDNS_TF_BIG these cases check nothing.
+    if (!run) skip('set RDNS_TF_BIG=1 to run the records_exclusive cases at the real 1,000-record limit (many minutes of terraform)');
     const fake = await startFakeRoute53({ maxRecordsPerBatch: limit });
     const dir = mkdtempSync(join(tmpdir(), 'rdns-fake-route53-big-'));
     try {
@@ -425,5 +423,5 @@ describe.skipIf(!haveTerraform)('aws_route53_records_exclusive with a change lar
       await fake.close();
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 3_600_000);
+  });
 });

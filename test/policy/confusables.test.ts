@@ -50,7 +50,7 @@ records:
     ]);
     const at = (ip: string, code: string): string => ds.find((d) => d.ip === ip && d.code === code)!.message;
     expect(at('192.0.2.1', 'hostname.denied')).toBe(
-      '192.0.2.1: "ԁһср-2.example.com" is refused by the hostname policy: it reads as "dhcp-2.example.com" (look-alike letters, Unicode TS #39), and "dhcp" is a word that marks dynamic or residential address space; receiving mail servers treat such names as end-user or bulk-mail space',
+      '192.0.2.1: "ԁһср-2.example.com" is refused by the hostname policy: it reads as "dhcp-2.example.com" (look-alike letters, Unicode TS #39), and "dhcp" is a word that marks dynamic or residential address space; receiving mail servers treat such names as end-user or bulk-mail space (deny rule built-in "dynamic-words"; a real host\'s name can be excepted in policy.allow of rdns.yaml)',
     );
     expect(at('192.0.2.3', 'hostname.denied')).toMatch(/it reads as "paypal\.example\.com" .*matches the deny pattern \/\(\^\|\\\.\)paypal\\\.\/ of policy\.deny in rdns\.yaml/);
     expect(at('192.0.2.4', 'hostname.confusable')).toBe(

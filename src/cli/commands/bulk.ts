@@ -76,6 +76,8 @@ export function registerBulk(program: Command, context: () => CliContext, setExi
       ctx.stdout(`${r.lines} lines: ${r.valid} valid (${toChange} to change, ${r.unchanged} unchanged), ${r.invalid} invalid${dns}, ${r.notYours} not yours${part}\n`);
     }
     setExit(changeExit(r, code));
-    if (opts.pr && opts.apply && r.written.length > 0) setExit(await openPullRequestFromCli(ctx, r, opts, 'bulk'));
+    // One pull request per run: a run that is one part of a larger input names its lines (title and branch).
+    const part = r.overCap || r.window.from > 1 ? `bulk lines ${r.window.from}–${r.window.to}` : 'bulk';
+    if (opts.pr && opts.apply && r.written.length > 0) setExit(await openPullRequestFromCli(ctx, r, opts, part));
   });
 }
