@@ -22,6 +22,9 @@
 // Zones 1–49 of (2) get their state by cloning the really applied zone 0 (state file and
 // stand-in records, names rewritten), so setting up costs one real apply, not fifty.
 //
+// BENCH_PLAN_ZONES (default 50) and BENCH_APPLY_SAMPLE (5) size part 2; BENCH_PLAN_PARTS=1,3 runs only
+// those parts (the setup of zone 0 always runs).
+//
 // Needs terraform (or RDNS_TERRAFORM) and a filesystem mirror of hashicorp/aws
 // (RDNS_TF_MIRROR, default /opt/tf-plugins) holding a version that "~> 5.100" accepts.
 import { randomUUID } from 'node:crypto';
@@ -46,6 +49,8 @@ if (spawnSync(terraformBin, ['version'], { env: { ...process.env, CHECKPOINT_DIS
 const BULK_ZONES = Number(process.env.BENCH_PLAN_ZONES ?? 50);
 const APPLY_SAMPLE = Math.min(BULK_ZONES, Number(process.env.BENCH_APPLY_SAMPLE ?? 5));
 const RATE = 5;
+// BENCH_PLAN_PARTS=1,3 runs only those parts (the setup always runs; part 2 clones zones only when it runs).
+const PARTS = new Set((process.env.BENCH_PLAN_PARTS ?? '1,2,3,4').split(',').map((p) => p.trim()));
 
 const work = mkdtempSync(join(tmpdir(), 'rdns-bench-plan-'));
 const cache = join(work, 'plugin-cache');
@@ -145,7 +150,7 @@ function rewriteZone(text, from, to) {
 /** Gives zone `to` the applied state of zone `from`: a stand-in zone with the same records renamed, and its state file. */
 function cloneAppliedZone(from, to) {
   const source = fake.zonesNamed(zoneOf(from))[0];
-  const zone = fake.createZone(zoneOf(to), { comment: source.comment });
+  const zone = fake.createZone(zoneOf(to), { comment: rewriteZone(source.comment, from, to), tags: Object.fromEntries([...source.tags].map(([k, v]) => [k, rewriteZone(v, from, to)])) });
   for (const set of source.records.values()) {
     if (set.name === source.name && (set.type === 'SOA' || set.type === 'NS')) continue;
     const copy = { ...set, name: rewriteZone(set.name, from, to), values: set.values.map((v) => rewriteZone(v, from, to)) };
@@ -187,12 +192,15 @@ try {
   const noChange = await rdns('plan --stack of that zone again (no change expected)', big, ['plan', '--stack', stackOf(0), '--format', 'json']);
   if (noChange.json.summary.withChanges !== 0) throw new Error(`bench: the applied zone plans changes:\n${noChange.stdout}`);
 
-  console.log(`setup: zones 1–${BULK_ZONES - 1} applied by cloning zone 0 (state file and stand-in records)`);
-  for (let c = 1; c < BULK_ZONES; c++) cloneAppliedZone(0, c);
-  const cloned = await rdns(`plan --stack of cloned zone ${BULK_ZONES - 1} (no change expected)`, big, ['plan', '--stack', stackOf(BULK_ZONES - 1), '--format', 'json']);
-  if (cloned.json.summary.withChanges !== 0 || cloned.json.summary.errors !== 0) throw new Error(`bench: a cloned zone does not plan clean:\n${cloned.stdout}`);
+  if (PARTS.has('2')) {
+    console.log(`setup: zones 1–${BULK_ZONES - 1} applied by cloning zone 0 (state file and stand-in records)`);
+    for (let c = 1; c < BULK_ZONES; c++) cloneAppliedZone(0, c);
+    const cloned = await rdns(`plan --stack of cloned zone ${BULK_ZONES - 1} (no change expected)`, big, ['plan', '--stack', stackOf(BULK_ZONES - 1), '--format', 'json']);
+    if (cloned.json.summary.withChanges !== 0 || cloned.json.summary.errors !== 0) throw new Error(`bench: a cloned zone does not plan clean:\n${cloned.stdout}`);
+  }
 
   fake.setRateLimit(RATE);
+  if (PARTS.has('1')) {
   console.log(`\n1. one PTR changed, its zone applied (pull-request plan: --changed-since HEAD), stand-in at ${RATE} requests/s`);
   edit(small, [['one.example.net', 'uno.example.net']]);
   const onePlan = await rdns('one-PTR repository: rdns plan', small, ['plan', '--changed-since', 'HEAD', '--format', 'json']);
@@ -213,7 +221,9 @@ try {
   report('   apply of a one-PTR change: Route 53 API calls', bigApply.route53, 'calls', 6);
   git(big, 'commit', '-qam', 'one PTR');
   git(small, 'commit', '-qam', 'one PTR');
+  }
 
+  if (PARTS.has('2')) {
   console.log(`\n2. ${BULK_ZONES * 10} PTRs changed over ${BULK_ZONES} applied zones (10 per zone), stand-in at ${RATE} requests/s`);
   const bulkEdits = [];
   for (let c = 0; c < BULK_ZONES; c++) for (let d = 64; d < 224; d += 16) bulkEdits.push([`host-${c}-${d}.bench`, `bulk-${c}-${d}.bench`]);
@@ -232,7 +242,9 @@ try {
   );
   report('   apply: Route 53 API calls per changed PTR', perRecord, 'calls', 3);
   git(big, 'checkout', '-q', '--', '.');
+  }
 
+  if (PARTS.has('3')) {
   console.log('\n3. the whole /16 from empty (256 zones × 256 PTRs), from zone 0 planned and applied in the setup');
   const zoneRecords = 256;
   const planCalls = emptyPlan.route53;
@@ -252,6 +264,9 @@ try {
     `3. 256-job matrix (one zone per job, each loading the /16): plan ≈ ${fmt((emptyPlan.cpuSeconds * 256) / 60, 0)} min CPU over all jobs, apply ≈ ${fmt((emptyApply.cpuSeconds * 256) / 60, 0)} min CPU; the same Route 53 calls share the account's ${RATE} requests/s: ≥ ${fmt(((planCalls + applyCalls) * 256) / RATE / 3600, 1)} h wall however many runners`,
   );
 
+  }
+
+  if (PARTS.has('4')) {
   console.log('\n4. drift: a PTR changed and one added outside git, in the applied one-PTR zone');
   const smallZone = fake.zonesNamed('2.0.192.in-addr.arpa.')[0];
   fake.setRateLimit(undefined);
@@ -268,6 +283,7 @@ try {
   figure(`4. drift, plan --refresh: exit ${refreshed.status}; shows the changed PTR: ${changedShown ? 'yes' : 'NO'}; shows the added PTR: ${addedShown ? 'yes' : 'NO'}`);
   if (drift.status === 0 || !changedSeen || !addedSeen) console.log(`   OVER TARGET: drift must fail the plan naming both\n${driftText.split('\n').slice(0, 30).join('\n')}`);
   if (!changedShown || !addedShown) console.log(`   OVER TARGET: the refreshed plan must show both\n${refreshed.stdout.split('\n').slice(0, 30).join('\n')}\n${refreshed.stderr.split('\n').slice(0, 10).join('\n')}`);
+  }
 
   console.log(`\nfigures (terraform ${tfVersion}):\n${figures.join('\n')}`);
   if (fake.unknownRequests().length > 0) console.log(`stand-in saw requests it does not implement:\n${fake.unknownRequests().map((r) => `${r.method} ${r.path}`).join('\n')}`);
