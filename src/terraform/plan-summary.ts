@@ -48,6 +48,11 @@ export interface StackPlan {
   readonly other: readonly { readonly address: string; readonly actions: readonly string[] }[];
   /** Terraform's own message when status is `error`. */
   readonly error?: string;
+  /**
+   * How the stack was planned: `full` refresh of every resource, or `live-check` (the zone
+   * read once by its live check, `-refresh=false`). Absent in reports of older versions.
+   */
+  readonly refresh?: 'full' | 'live-check';
   /** The AWS API calls the plan made (its refresh and live checks), when counted. */
   readonly apiCalls?: ApiCalls;
 }

@@ -187,6 +187,18 @@ jobs:
     expect(load('apply.yml').jobs.apply!.if).toBe("github.ref == 'refs/heads/main'");
   });
 
+  it('audit: a daily plan with a full refresh, read-only, without the state lock, failing on drift', () => {
+    const drift = load('audit.yml').jobs.drift!;
+    expect(drift.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const steps = drift.steps!;
+    const plan = steps.findIndex((s) => s.run?.includes('npx rdns plan --refresh --no-lock --format json'));
+    const creds = steps.findIndex((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    expect(creds).toBeGreaterThan(0);
+    expect(steps[creds]!.with).toMatchObject({ 'role-to-assume': '${{ vars.RDNS_AWS_PLAN_ROLE_ARN }}' });
+    expect(plan).toBeGreaterThan(creds);
+    expect(steps[plan]!.run).toContain('s.withChanges > 0');
+  });
+
   it('audit: scheduled, may only write issues', () => {
     const wf = load('audit.yml');
     expect(wf.on).toHaveProperty('schedule');
