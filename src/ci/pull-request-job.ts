@@ -17,7 +17,7 @@ import { diffRevisions, type RevisionDiff } from '../diff/diff-revisions.js';
 import { loadConfigAt, loadFilesAt, loadRepositoryAt, type RevisionModel } from '../git/load-revisions.js';
 import { changedFiles } from '../git/changed-files.js';
 import { readFilesAt } from '../git/read-files.js';
-import { resolveRevisions, type ResolvedRevisions } from '../git/revisions.js';
+import { commitDateOf, resolveRevisions, type ResolvedRevisions } from '../git/revisions.js';
 import { createGitHubClient, normaliseApiUrl, parseRepository } from '../github/client.js';
 import type { PullRequestHost } from '../github/host.js';
 import { createPullRequestHost } from '../github/octokit-host.js';
@@ -29,6 +29,7 @@ import { checkGuards } from '../policy/guards.js';
 import { checkOwnership, type TeamMembership } from '../policy/ownership.js';
 import { renderFindings } from '../render/zone-records.js';
 import type { PullRequestEvent } from './github-event.js';
+import { forcePushes, headPushTime, labelApproval } from './label-approval.js';
 import { runCi, type CiReport, type CiSteps, type StepOutcome } from './run-ci.js';
 
 /** Who to ask GitHub as: the repository and the tokens of the job. */
@@ -130,11 +131,32 @@ export async function runPullRequestJob(opts: PullRequestJobOptions): Promise<Pu
       // Whoever can push a branch can also label: the author's own label approves nothing, nor one nobody is known to have added.
       if (!labelUnverified && live.some(isApproval)) {
         try {
-          const by = host.labelAppliedBy ? await host.labelAppliedBy(pr.number, approval) : undefined;
-          if (!by) labelUnverified = 'its events do not say who added it';
-          else if (by.toLowerCase() === pr.author.toLowerCase()) {
+          // The label approves a commit, by a person (issue 18): who added it, their role, and when, against when the head was pushed.
+          const events = host.issueEvents ? await host.issueEvents(pr.number) : [];
+          const committed = await commitDateOf(root, pr.headSha ?? (await trusted()).revisions.headCommit);
+          const pushed = headPushTime([
+            committed ? { at: committed, source: 'the commit date' } : undefined,
+            ...forcePushes(events),
+            // The synchronize event is the push itself; GitHub stamps the pull request with its time.
+            pr.action === 'synchronize' && pr.updatedAt ? { at: pr.updatedAt, source: 'this push' } : undefined,
+          ]);
+          const roleOf = (login: string): Promise<string> => (host.roleOf ? host.roleOf(login) : Promise.reject(new Error('the GitHub host cannot read roles')));
+          const verdict = await labelApproval({ label: approval, author: pr.author, repository: gh?.repository ?? 'the repository', events, pushed, roleOf });
+          if (!verdict.approved && verdict.byAuthor) {
             live = live.filter((l) => !isApproval(l));
-            labelNotice = `"${approval}" was added by the author @${by}, and an author cannot approve their own change: someone else must add it`;
+            labelNotice = verdict.why;
+          } else if (!verdict.approved) {
+            labelUnverified = verdict.why;
+            // A new push drops the approval: take the label off, so no later run (a re-run, another label) counts it again.
+            const present = live.find(isApproval);
+            if (verdict.stale && pr.action === 'synchronize' && host.removeLabel && present) {
+              try {
+                await host.removeLabel(pr.number, present);
+                labelNotice = `"${present}" removed: a new push needs a new approval`;
+              } catch (e) {
+                labelNotice = `the "${present}" label of an earlier commit could not be removed (${(e as Error).message})`;
+              }
+            }
           }
         } catch (e) {
           labelUnverified = `who added it could not be read (${(e as Error).message})`;
@@ -224,7 +246,7 @@ async function ownershipStep(cs: ChangeSet, diff: RevisionDiff, tip: RevisionMod
   // The tip's blocks first; a block file the target branch no longer has keeps its owners of the merge base.
   const tipFiles = new Set(tip.blocks.map((b) => b.file));
   const base = tip === diff.pair.base ? tip : { blocks: [...tip.blocks, ...diff.pair.base.blocks.filter((b) => !tipFiles.has(b.file))] };
-  const diagnostics = await checkOwnership({ author, changeSet: cs, base, head: diff.pair.head, isTeamMember: lookup, renames: diff.pair.renames });
+  const diagnostics = await checkOwnership({ author, changeSet: cs, base, head: diff.pair.head, mergeBase: diff.pair.base, isTeamMember: lookup, renames: diff.pair.renames });
   const who = `@${author.replace(/^@/, '')}`;
   if (failures.length > 0) return { diagnostics, note: `team membership could not be read, counted as not a member: ${failures[0]}` };
   return { diagnostics, note: diagnostics.length === 0 ? `${who} may change every changed address` : `${who} changes addresses owned by others` };

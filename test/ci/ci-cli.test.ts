@@ -74,6 +74,7 @@ describe.skipIf(!have)('rdns ci (built CLI) on a pull request', () => {
   beforeEach(async () => {
     gh = await startFakeGitHub({ token: [TOKEN, ORG_TOKEN] });
     gh.teams.set('example-isp/noc', ['alice']);
+    gh.permissions.set('nina', 'triage');
     work = mkdtempSync(join(tmpdir(), 'rdns-ci-'));
     return async () => gh.close();
   });
