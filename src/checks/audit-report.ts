@@ -50,7 +50,8 @@ export function auditMarkdown(r: AuditReport): string {
       [
         ['FCrDNS', `${s.fcrdnsPassed} of ${s.fcrdnsChecked} names resolve back (${s.records} records, ${s.generic} generic names)`],
         ['stale records', `${n(s.staleRecords, 'record')} whose name no longer resolves to the address`],
-        ['drift', `${s.driftChanged} changed outside git, ${s.driftNotApplied} not applied, ${n(s.driftStale, 'stale PTR')} in DNS, ${s.driftUnverifiable} unverifiable (${s.ptrRead} PTRs read)`],
+        ['drift', `${s.driftChanged} changed outside git, ${n(s.driftStale, 'stale PTR')} in DNS, ${s.driftUnverifiable} unverifiable (${n(s.ptrRead, 'PTR')} read)`],
+        ['not applied', s.driftNotApplied === 0 ? 'none: DNS serves every PTR git has' : `${n(s.driftNotApplied, 'PTR')} in git that DNS does not serve yet (an apply is due; not drift)`],
         ['delegation', `${s.zones - s.zonesWithProblems} of ${s.zones} reverse zones delegated correctly${resolverView(r.delegation)}`],
         ...(r.routed ? [['routed space', routedSummary(r.routed)]] : []),
         ['findings', `${n(s.errors, 'error')}, ${n(s.warnings, 'warning')}`],
@@ -84,12 +85,18 @@ export function auditMarkdown(r: AuditReport): string {
   if (r.staleRecords.length === 0) out.push('None.', '');
   else out.push(...table(['address', 'PTR', 'result', 'resolves to', 'where'], r.staleRecords.map((f) => [f.ip, f.ptr, f.status, f.addresses.join(', '), where(f.file, f.line)])), '');
 
+  // Not applied (git is ahead of DNS: an apply is due) is apart from drift (DNS serves something git does not say).
+  const drift = r.drift.filter((d) => d.kind !== 'not-applied');
+  const pending = r.drift.filter((d) => d.kind === 'not-applied');
   out.push('## Drift between git and DNS', '');
-  if (r.drift.length === 0) out.push('None: DNS serves exactly the PTRs in git.', '');
+  if (drift.length === 0) out.push('None: DNS serves nothing that git does not say.', '');
   else {
     const label = { 'not-applied': 'not applied yet', changed: 'changed outside git', stale: 'stale in DNS', unverifiable: 'unverifiable' } as const;
-    out.push(...table(['address', 'drift', 'git', 'DNS', 'where'], r.drift.map((d) => [d.ip, label[d.kind], d.git ?? '(none)', d.live.length > 0 ? d.live.join(', ') : '(none)', where(d.file, d.line)])), '');
+    out.push(...table(['address', 'drift', 'git', 'DNS', 'where'], drift.map((d) => [d.ip, label[d.kind], d.git ?? '(none)', d.live.length > 0 ? d.live.join(', ') : '(none)', where(d.file, d.line)])), '');
   }
+  out.push('## Not applied yet', '', 'PTRs in git that DNS does not serve yet: the next apply publishes them.', '');
+  if (pending.length === 0) out.push('None.', '');
+  else out.push(...table(['address', 'git', 'where'], pending.map((d) => [d.ip, d.git ?? '', where(d.file, d.line)])), '');
 
   out.push('## Delegation of reverse zones', '');
   out.push(

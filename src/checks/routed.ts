@@ -6,6 +6,7 @@
 import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
 import { bitsOf, formatPrefix, parsePrefix, prefixContains, prefixesOverlap, sizeOf, type IpPrefix } from '../core/ip.js';
 import type { Block } from '../core/model.js';
+import { addressCount } from '../core/text.js';
 
 /** One routed prefix and where it was written (rdns.yaml or the --routed file). */
 export interface RoutedPrefix {
@@ -73,16 +74,6 @@ export function parseRoutedList(text: string, file: string): { prefixes: RoutedP
 const sum = (ps: readonly IpPrefix[]): bigint => ps.reduce((n, p) => n + sizeOf(p), 0n);
 const MAX_LISTED = 8;
 const listed = (ps: readonly IpPrefix[]): string => `${ps.slice(0, MAX_LISTED).map(formatPrefix).join(', ')}${ps.length > MAX_LISTED ? `, … (${ps.length - MAX_LISTED} more)` : ''}`;
-
-/** How many addresses, for people: IPv6 in /64s (or the prefix itself when smaller than a /64). */
-export function addressCount(version: 4 | 6, n: bigint): string {
-  if (version === 4) return `${n.toLocaleString('en-US')} address${n === 1n ? '' : 'es'}`;
-  if (n >= 1n << 64n) {
-    const nets = n >> 64n;
-    return `${nets.toLocaleString('en-US')} /64${nets === 1n ? '' : 's'}`;
-  }
-  return `${n.toLocaleString('en-US')} address${n === 1n ? '' : 'es'}`;
-}
 
 /**
  * Compares the routed prefixes with the block files: per routed prefix the parts no block

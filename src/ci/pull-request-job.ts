@@ -27,7 +27,7 @@ import { changedSettings, checkConfigChange } from '../policy/config-change.js';
 import { committedStateFindings } from '../policy/committed-state.js';
 import { checkGuards } from '../policy/guards.js';
 import { checkOwnership, type TeamMembership } from '../policy/ownership.js';
-import { renderFindings } from '../render/zone-records.js';
+import { renderFindings, sharedZoneFiles } from '../render/zone-records.js';
 import type { PullRequestEvent } from './github-event.js';
 import { forcePushes, headPushTime, labelApproval } from './label-approval.js';
 import { runCi, type CiReport, type CiSteps, type StepOutcome } from './run-ci.js';
@@ -246,7 +246,10 @@ async function ownershipStep(cs: ChangeSet, diff: RevisionDiff, tip: RevisionMod
   // The tip's blocks first; a block file the target branch no longer has keeps its owners of the merge base.
   const tipFiles = new Set(tip.blocks.map((b) => b.file));
   const base = tip === diff.pair.base ? tip : { blocks: [...tip.blocks, ...diff.pair.base.blocks.filter((b) => !tipFiles.has(b.file))] };
-  const diagnostics = await checkOwnership({ author, changeSet: cs, base, head: diff.pair.head, mergeBase: diff.pair.base, isTeamMember: lookup, renames: diff.pair.renames });
+  // Zones shared at either side: a block's options for one concern every block in it.
+  const sharedZones = new Map<string, string[]>();
+  for (const side of [diff.pair.base, diff.pair.head]) for (const [zone, files] of sharedZoneFiles(side)) sharedZones.set(zone, [...new Set([...(sharedZones.get(zone) ?? []), ...files])]);
+  const diagnostics = await checkOwnership({ author, changeSet: cs, base, head: diff.pair.head, mergeBase: diff.pair.base, isTeamMember: lookup, renames: diff.pair.renames, sharedZones });
   const who = `@${author.replace(/^@/, '')}`;
   if (failures.length > 0) return { diagnostics, note: `team membership could not be read, counted as not a member: ${failures[0]}` };
   return { diagnostics, note: diagnostics.length === 0 ? `${who} may change every changed address` : `${who} changes addresses owned by others` };

@@ -68,6 +68,7 @@ export const DIAGNOSTIC_CODES = {
   'zone.too-many': ['error', 'a block splits into more reverse zones than synth renders (65,536); the message names the zone-size setting for the block\'s address family'],
   'zone.many': ['warning', 'a block renders more reverse zones than `zones.max_zones_per_block` (default 256): each is a hosted zone to create'],
   'zone.unknown': ['error', "a block's `zones:` key names none of the block's reverse zones (a typo, or the `/` form of an RFC 2317 name): its `zone_id` and `mode` would be ignored; also a zone of rdns.yaml's `route53.zones` that no block has"],
+  'zone.shared-options': ['error', 'a block sets `zones:` options (`zone_id`, `mode`) for a reverse zone it shares with other blocks, differently from rdns.yaml `route53.zones` (which wins) or from another block of the zone: set a shared zone\'s options once, in rdns.yaml'],
   'render.delegation': ['error', 'an allocation with `delegate_to` cannot be delegated in DNS: neither below a /24 (RFC 2317) nor on an octet/nibble boundary, inside an RFC 2317 block, or covering a whole zone'],
   'render.forward-zone': ['error', 'a generic name of `default` does not end in the block\'s `forward.zone`, so its A/AAAA record cannot be published there'],
   'render.value': ['error', 'a rendered record name or value is not a valid DNS name or is longer than 255 characters, or the synthesized JSON contains Terraform template syntax the renderer did not write'],

@@ -108,7 +108,7 @@ export interface ReportInput {
   readonly routed?: readonly RoutedPrefix[];
 }
 
-const STATES: readonly AddressState[] = ['record', 'default', 'delegated', 'fcrdns', 'drift', 'none'];
+const STATES: readonly AddressState[] = ['record', 'default', 'delegated', 'fcrdns', 'drift', 'pending', 'none'];
 /** Blocks up to this many /24s draw all of them (a /16); larger ones only those with content. */
 const MAX_FULL_GRIDS = 256;
 const MAX_GRIDS = 4096;

@@ -10,7 +10,8 @@ import { bindOrSkip, type BindServer } from '../helpers/bind.js';
 import { runCli } from '../helpers/cli.js';
 import { writeRepo } from '../helpers/repo-files.js';
 import { formatPrefix, parsePrefix, type IpPrefix } from '../../src/core/ip.js';
-import { addressCount, parseRoutedList, routedCoverage, subtractPrefixes } from '../../src/checks/routed.js';
+import { parseRoutedList, routedCoverage, subtractPrefixes } from '../../src/checks/routed.js';
+import { addressCount } from '../../src/core/text.js';
 import { startFixtureBind, tempRepo } from './fixtures.js';
 
 const P = (t: string): IpPrefix => {
@@ -39,6 +40,10 @@ describe('subtractPrefixes: routed space minus block files, as the fewest prefix
     [6, 1n << 64n, '1 /64'],
     [6, 3n << 64n, '3 /64s'],
     [6, 256n, '256 addresses'],
+    [6, 1n << 80n, '65,536 /64s'],
+    [6, 1n << 95n, '2^31 /64s'],
+    [6, (1n << 80n) - 2n, '65,536 /64s less 2 addresses'],
+    [6, 1n << 32n, '2^32 addresses'],
   ] as const)('addressCount(%i, %s) is %s', (v, n, text) => {
     expect(addressCount(v, n)).toBe(text);
   });
@@ -95,7 +100,7 @@ describe('validate and report (the real process)', () => {
     expect(r.stdout).toBe(
       [
         'rdns.yaml:3:5: warning coverage.missing 192.0.2.0/23 is routed, but 256 addresses of it have no block file: 192.0.3.0/24; those addresses have no PTR (create a block file for it, e.g. with a default)',
-        'rdns.yaml:4:5: warning coverage.missing 2001:db8::/32 is routed, but 2,147,483,648 /64s of it have no block file: 2001:db8::/33; those addresses have no PTR (create a block file for it, e.g. with a default)',
+        'rdns.yaml:4:5: warning coverage.missing 2001:db8::/32 is routed, but 2^31 /64s of it have no block file: 2001:db8::/33; those addresses have no PTR (create a block file for it, e.g. with a default)',
         'zones/203.0.113.0_24.yaml:1:9: warning coverage.unrouted 203.0.113.0/24: the block is outside every routed prefix; its PTRs name space this network does not route (add the prefix to routed:, or remove the block)',
         'ok with warnings: 3 files, 0 records, 0 errors, 3 warnings',
         '',
