@@ -108,6 +108,7 @@ export const DIAGNOSTIC_CODES = {
   'delegation.mismatch': ['warning', 'the NS set seen from the parent differs from the zone\'s own NS set or from `delegate_to`'],
   'audit.partial': ['warning', 'a block is too large to read the live PTR of every address; only its records were compared'],
   'ownership.not-yours': ['error', 'the pull request changes an address (or block settings) that its author does not own; the message names who may'],
+  'ownership.unchecked': ['warning', '`rdns ci` without a pull-request author (a local run without `--author LOGIN`): ownership was not checked'],
   'guard.too-many-changes': ['error', 'the pull request changes more records than `guards.max_changed_records` and lacks the approval label (a warning once labelled)'],
   'guard.mass-delete': ['error', 'the pull request deletes or resets more than `guards.max_delete_percent` of a zone\'s records and lacks the approval label (a warning once labelled)'],
   'codeowners.stale': ['warning', '.github/CODEOWNERS does not match the block owners; run `rdns codeowners`'],
