@@ -13,7 +13,7 @@ import { plural } from '../core/text.js';
 import { applyOrder, stackFingerprint, type StackChanges, type ZoneStack } from '../render/stacks.js';
 import type { PlanReport } from './plan-format.js';
 import { hasChanges } from './plan-summary.js';
-import { applyStacks, planStacks, terraformVersion, type ApplyResult, type TerraformOptions } from './run-stacks.js';
+import { applyStacks, planStacks, terraformVersion, type ApplyResult, type BeforePlan, type TerraformOptions } from './run-stacks.js';
 
 /** What `rdns plan` leaves for `rdns apply`: the report and what each planned stack rendered from. */
 export const PLAN_STATE = 'rdns-plan.json';
@@ -40,6 +40,8 @@ export interface PlanRepositoryInput {
   /** `full`: refresh every resource; `live-check` (default): `-refresh=false` where the zone's live check runs. */
   readonly refresh?: 'full' | 'live-check';
   readonly terraform: TerraformOptions;
+  /** Called per stack between init and plan with its state (see {@link BeforePlan}). */
+  readonly beforePlan?: BeforePlan;
   /** One line of progress (stderr in the CLI). */
   readonly notice?: (line: string) => void;
 }
@@ -67,7 +69,7 @@ export async function planRepository(input: PlanRepositoryInput): Promise<PlanOu
   if (input.stacks.length > 0) input.notice?.(`terraform ${version}: planning ${plural(input.stacks.length, 'stack')} (${input.terraform.parallel ?? 2} at a time)`);
   const plans = await planStacks(
     input.stacks.map((s) => ({ stack: s.stack, zone: s.zone.zone, dir: join(input.outdir, 'stacks', s.stack) })),
-    { ...input.terraform, lock: input.lock, refresh: input.refresh, version },
+    { ...input.terraform, lock: input.lock, refresh: input.refresh, version, beforePlan: input.beforePlan },
   );
   const report: PlanReport = { stacks: plans, removed: input.removed, ...(input.changedSince ? { changedSince: input.changedSince } : {}) };
   const saved: SavedPlan = { ...report, fingerprints: Object.fromEntries(input.stacks.map((s) => [s.stack, stackFingerprint(s, input.config)])) };
@@ -113,21 +115,34 @@ export async function applyRepository(input: ApplyRepositoryInput): Promise<Appl
   if (failed.length > 0) throw new RdnsError(`the saved plan has ${plural(failed.length, 'failed stack')} (${failed.map((s) => s.stack).join(', ')}); nothing applied`, 1, 'fix the error and run rdns plan again');
   const current = new Map<string, ZoneStack>(input.stacks.map((s) => [s.stack, s]));
   const todo = saved.stacks.filter((s) => hasChanges(s));
-  // The plan must be of what the repository holds now: a later edit would otherwise be half-applied.
+  // Stacks planned as the removal of a zone that is no longer rendered.
+  const removals = new Set(saved.removed.map((r) => r.stack));
+  // The plan must be of what the repository holds now: a later edit would otherwise be half-applied
+  // (and a zone planned for removal must still be gone).
   const stale = todo.filter((s) => {
     const now = current.get(s.stack);
+    if (removals.has(s.stack)) return now !== undefined;
     return !now || stackFingerprint(now, input.config) !== saved.fingerprints[s.stack];
   });
   if (stale.length > 0) throw new RdnsError(`the saved plan is out of date for ${stale.map((s) => s.stack).join(', ')}: the block files changed since rdns plan`, 1, 'run rdns plan again, review it, then apply');
-  const ordered = applyOrder(todo.map((s) => ({ ...s, zone: current.get(s.stack)!.zone })));
+  // Zones no longer rendered go last: what replaces them (a zone their records moved into) exists first.
+  const ordered = [
+    ...applyOrder(todo.filter((s) => !removals.has(s.stack)).map((s) => ({ ...s, zone: current.get(s.stack)!.zone }))).map((s) => ({ stack: s.stack, zone: s.zone.zone })),
+    ...todo.filter((s) => removals.has(s.stack)).map((s) => ({ stack: s.stack, zone: s.zone })),
+  ];
   if (ordered.length > 0) {
     await terraformVersion(input.terraform);
     input.notice?.(`applying ${plural(ordered.length, 'stack')} (${input.terraform.parallel ?? 2} at a time): ${ordered.map((s) => s.stack).join(', ')}`);
   }
-  const result = await applyStacks(
-    ordered.map((s) => ({ stack: s.stack, zone: s.zone.zone, dir: join(input.outdir, 'stacks', s.stack) })),
-    input.terraform,
-  );
+  const targets = ordered.map((s) => ({ ...s, dir: join(input.outdir, 'stacks', s.stack) }));
+  const rendered = await applyStacks(targets.filter((t) => !removals.has(t.stack)), input.terraform);
+  const gone = targets.filter((t) => removals.has(t.stack));
+  // Removals only once every rendered zone is applied; after a failure they are not applied either.
+  let result: ApplyResult = { ...rendered, skipped: [...rendered.skipped, ...gone.map((t) => t.stack)] };
+  if (!rendered.failed && gone.length > 0) {
+    const r = await applyStacks(gone, input.terraform);
+    result = { ...r, applied: [...rendered.applied, ...r.applied], apiCalls: { ...rendered.apiCalls, ...r.apiCalls } };
+  }
   // Applied plans are spent: a second apply must not find them.
   if (!result.failed) rmSync(statePath, { force: true });
   return { ...result, unchanged: saved.stacks.length - todo.length };
