@@ -117,7 +117,10 @@ export const DIAGNOSTIC_CODES = {
   'guard.label-unverified': ['warning', '`rdns ci`: the approval label does not count because GitHub could not confirm it (labels or label events unreadable, or no one named as having added it)'],
   'forward.not-generic': ['error', '`forward` publishes A/AAAA for the block\'s `default` names, but the default does not encode the whole address (e.g. `{dashed}`), so the names would not be generic ones of the block'],
   'forward.duplicate': ['error', 'two addresses (in one block or two) would publish the same forward name'],
-  'record.delegated': ['error', 'a record inside an allocation with `delegate_to`: the customer\'s name servers answer for it, so it would never be published'],
+  'record.delegated': ['warning', 'a record inside an allocation with `delegate_to`: the customer\'s name servers answer for it, so this repository does not publish it; it is part of the child zone `rdns export` prints for the customer (`rdns delegate` keeps the range\'s records there; `rdns undelegate` publishes them again)'],
+  'allocation.contact': ['error', 'an allocation\'s `contact` (the SOA mailbox of its delegated child zone) is not an e-mail address `local@domain`'],
+  'delegate.no-allocation': ['error', '`rdns delegate/undelegate`: no allocation of the block file has exactly this prefix (add the allocation, with its account, first)'],
+  'delegate.boundary': ['error', '`rdns delegate`: the prefix cannot be delegated in DNS (not below a /24 for RFC 2317 nor on an octet/nibble boundary, a whole reverse zone, or inside a classless block)'],
   'edit.delegated': ['error', '`rdns set/reset/bulk`: the address is inside an allocation delegated to the customer\'s name servers (`delegate_to`); its PTR is set there'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 
