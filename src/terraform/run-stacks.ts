@@ -99,16 +99,49 @@ export interface PlanTarget {
  * the first init runs alone so the plugin cache is filled once, not raced. Returns one
  * plan per stack in input order (failed stacks carry Terraform's message).
  */
-export async function planStacks(targets: readonly PlanTarget[], options: TerraformOptions & { lock?: boolean }): Promise<StackPlan[]> {
+/**
+ * Called after `terraform init` with the stack's state (`terraform state pull`; undefined
+ * when the stack has none yet) and whether the plan refreshes, before `terraform plan`:
+ * writes what the state tells the plan (the live check's baseline, upgrade blocks). Returns
+ * an error message to fail the stack.
+ */
+export type BeforePlan = (target: PlanTarget, state: unknown, refresh: boolean) => string | undefined;
+
+export interface PlanOptions extends TerraformOptions {
+  readonly lock?: boolean;
+  /** `terraform plan -refresh=…` (default true). */
+  readonly refresh?: boolean;
+  readonly beforePlan?: BeforePlan;
+}
+
+/** `terraform state pull`: the stack's state as JSON, undefined when there is none; an error message when it cannot be read. */
+async function pullState(dir: string, options: TerraformOptions): Promise<{ state?: unknown; error?: string }> {
+  const r = await terraform(['state', 'pull'], dir, options);
+  if (r.code !== 0) return { error: `terraform state pull: ${message(r)}` };
+  if (!r.stdout.trim()) return {};
+  try {
+    return { state: JSON.parse(r.stdout) };
+  } catch (e) {
+    return { error: `terraform state pull printed no JSON: ${(e as Error).message}` };
+  }
+}
+
+export async function planStacks(targets: readonly PlanTarget[], options: PlanOptions): Promise<StackPlan[]> {
   const limit = pLimit(Math.max(1, options.parallel ?? 2));
   const planOne = async (t: PlanTarget): Promise<StackPlan> => {
     options.progress?.({ stack: t.stack, step: 'init', done: false });
     const init = await terraform(['init', '-input=false', '-no-color'], t.dir, options);
     if (init.code !== 0) return done(t, failedPlan(t.stack, t.zone, `terraform init: ${message(init)}`));
+    const refresh = options.refresh !== false;
+    if (options.beforePlan) {
+      const pulled = await pullState(t.dir, options);
+      const error = pulled.error ?? options.beforePlan(t, pulled.state, refresh);
+      if (error) return done(t, failedPlan(t.stack, t.zone, error));
+    }
     options.progress?.({ stack: t.stack, step: 'plan', done: false });
     // -detailed-exitcode: 0 no changes, 2 changes, 1 error. `terraform show -json` loads the
     // provider again (seconds), so it runs only for a plan that changes something.
-    const plan = await terraform(['plan', '-input=false', '-no-color', '-detailed-exitcode', `-lock=${options.lock === false ? 'false' : 'true'}`, `-out=${PLAN_FILE}`], t.dir, options);
+    const plan = await terraform(['plan', '-input=false', '-no-color', '-detailed-exitcode', `-lock=${options.lock === false ? 'false' : 'true'}`, ...(refresh ? [] : ['-refresh=false']), `-out=${PLAN_FILE}`], t.dir, options);
     if (plan.code === 0) return done(t, summarizePlan(t.stack, t.zone, { resource_changes: [] }));
     if (plan.code !== 2) return done(t, failedPlan(t.stack, t.zone, `terraform plan: ${message(plan)}`));
     const show = await terraform(['show', '-json', PLAN_FILE], t.dir, options);

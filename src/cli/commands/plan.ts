@@ -73,7 +73,8 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
       const input = await loadStacks(ctx, repositoryPaths(ctx, typed), opts.format === 'json' ? 'json' : 'text', { changedSince: opts.changedSince, only: opts.stack });
       if (!input) return setExit(1);
       const outdir = outFolder(ctx, opts.out);
-      const { synthesize, checkSynthOutput, outdirProblem } = await import('../../render/synth.js');
+      const { synthesize, checkSynthOutput, checkStackOutput, outdirProblem, writeStackPreparation } = await import('../../render/synth.js');
+      const { prepareFromState } = await import('../../render/state-migration.js');
       const problem = outdirProblem(ctx.root, outdir);
       if (problem) throw new RdnsError(problem, 2, 'pass --out with a new folder inside the repository (default cdktf.out)');
       const tf = terraformOptions(ctx, outdir, opts.parallel);
@@ -85,9 +86,19 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
         return setExit(1);
       }
       if (input.stacks.length > 0) ctx.stderr(`terraform ${version}: planning ${plural(input.stacks.length, 'stack')} (${tf.parallel} at a time)\n`);
+      const models = new Map(input.stacks.map((s) => [s.stack, s]));
       const plans = await planStacks(
         input.stacks.map((s) => ({ stack: s.stack, zone: s.zone.zone, dir: join(outdir, 'stacks', s.stack) })),
-        { ...tf, lock: opts.lock },
+        {
+          ...tf,
+          lock: opts.lock,
+          // What the state says (last applied records, an earlier layout to upgrade from), written before each plan.
+          beforePlan: (t, state, refresh) => {
+            writeStackPreparation(t.dir, prepareFromState(state, models.get(t.stack)!), refresh);
+            const unsafe = checkStackOutput(outdir, t.stack);
+            return unsafe.length > 0 ? unsafe.map((d) => d.message).join('\n') : undefined;
+          },
+        },
       );
       const report: PlanReport = { stacks: plans, removed: input.removed, ...(opts.changedSince ? { changedSince: opts.changedSince } : {}) };
       const saved: SavedPlan = { ...report, fingerprints: Object.fromEntries(input.stacks.map((s) => [s.stack, stackFingerprint(s, input.repo.config)])) };
