@@ -13,6 +13,12 @@ export default tseslint.config(
     },
   },
   {
+    // src/dev/ holds dev tools (the Route53 stand-in run by tests, bench and scripts/): no production path imports them.
+    files: ['src/**/*.ts'],
+    ignores: ['src/dev/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['**/dev/*', '../dev/*', './dev/*'], message: 'src/dev/ is a dev tool (tests, bench, scripts/): production code must not import it.' }] }] },
+  },
+  {
     // Tool configuration files are read through their default export.
     files: ['eslint.config.js', 'vitest.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },

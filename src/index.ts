@@ -20,7 +20,8 @@ export { stackInfoOf, zoneStacksOf, changedStacks, type StackInfo, type ZoneStac
 export { summarizePlan, type StackPlan } from './terraform/plan-summary.js';
 // DNS checks through an injected resolver: FCrDNS (checkFcrdns with fcrdnsTargetsOfChanges for a pull request), audit, delegation.
 export * from './checks/index.js';
-// The pull-request job without the CLI: runCi over injected steps, the sticky comment, check-run annotations, and GitHub behind PullRequestHost.
+// The pull-request job without the CLI: runPullRequestJob (the whole job), runCi over injected steps, the sticky comment, check-run annotations, and GitHub behind PullRequestHost.
+export { runPullRequestJob, type PullRequestJobOptions, type PullRequestJobResult, type GitHubAccess } from './ci/pull-request-job.js';
 export { runCi, ciExitCode, type CiReport, type CiSteps, type StepOutcome, type DiffOutcome, type PullRequestInfo } from './ci/run-ci.js';
 export { renderComment, COMMENT_MARKER, type CommentOptions } from './ci/comment.js';
 export { toAnnotations, checkRunOf, publishToPullRequest, CHECK_NAME, type PublishOutcome } from './ci/publish.js';

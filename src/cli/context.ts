@@ -6,6 +6,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { RdnsError } from '../core/errors.js';
+import { terminalText } from '../core/text.js';
 
 /**
  * The repository that holds `start`, as git finds its work tree: the nearest folder
@@ -46,15 +47,17 @@ export function processContext(dir?: string): CliContext {
   const env = process.env;
   const tty = Boolean(process.stdout.isTTY) && !env.CI;
   const cwd = resolve(dir ?? process.cwd());
+  const color = tty && !env.NO_COLOR;
   if (dir !== undefined && !isFolder(cwd)) throw new RdnsError(`-C ${dir}: no such folder`, 2);
   return {
     root: findRepositoryRoot(cwd),
     cwd,
     env,
-    stdout: (t) => void process.stdout.write(t),
-    stderr: (t) => void process.stderr.write(t),
+    // Data reaches no terminal as control characters, whichever printer wrote it (issue 18, item 8).
+    stdout: (t) => void process.stdout.write(terminalText(t, color)),
+    stderr: (t) => void process.stderr.write(terminalText(t, color)),
     interactive: tty,
-    color: tty && !env.NO_COLOR,
+    color,
     waitForStop: () => new Promise<void>((r) => {
       process.once('SIGINT', () => r());
       process.once('SIGTERM', () => r());

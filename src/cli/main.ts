@@ -6,6 +6,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { RdnsError } from '../core/errors.js';
+import { terminalText } from '../core/text.js';
 import { processContext, type CliContext } from './context.js';
 import { registerValidate } from './commands/validate.js';
 import { registerDiff } from './commands/diff.js';
@@ -78,10 +79,10 @@ export async function main(argv: readonly string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (e instanceof RdnsError) {
-      process.stderr.write(`rdns: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`);
+      process.stderr.write(terminalText(`rdns: ${e.message}\n${e.hint ? `hint: ${e.hint}\n` : ''}`));
       return e.exitCode;
     }
-    process.stderr.write(`rdns: internal error: ${(e as Error).message}\n${process.env.RDNS_DEBUG ? `${(e as Error).stack}\n` : '(set RDNS_DEBUG=1 for a stack trace)\n'}`);
+    process.stderr.write(terminalText(`rdns: internal error: ${(e as Error).message}\n${process.env.RDNS_DEBUG ? `${(e as Error).stack}\n` : '(set RDNS_DEBUG=1 for a stack trace)\n'}`));
     return 2;
   }
 }
@@ -97,7 +98,7 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    process.stderr.write(`rdns: ${(e as Error).message}\n`);
+    process.stderr.write(terminalText(`rdns: ${(e as Error).message}\n`));
     process.exitCode = 2;
   },
 );

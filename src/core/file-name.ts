@@ -33,9 +33,5 @@ export function fileNameProblem(path: string): string | undefined {
   return `the file name contains ${describeChar(m[0])}; block file names may not contain control or invisible characters, white space or any of # ! * ? [ ] \\ (a CODEOWNERS line cannot express them): rename the file`;
 }
 
-/** Text from a file or link name, with control and invisible characters written as `\u{…}`. */
-export function printable(text: string): string {
-  return Array.from(text)
-    .map((ch) => (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u.test(ch) ? `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}}` : ch))
-    .join('');
-}
+/** Text from a file or link name, with control and invisible characters written as `\u{…}` (see core/text.ts). */
+export { printable } from './text.js';

@@ -5,6 +5,7 @@
  */
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { parseIp, type Parsed } from './ip.js';
+import { printable } from './text.js';
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const ALL_DIGITS = /^\d+$/;
@@ -58,7 +59,7 @@ export function normalizeHostname(raw: string): Parsed<string> {
 function shown(raw: string): string {
   const chars = Array.from(raw);
   const cut = chars.length > 100 ? [...chars.slice(0, 100), '…'] : chars;
-  return cut.map((ch) => (/[\p{Cc}\p{Cf}\p{Co}\p{Cn}\p{Zl}\p{Zp}]/u.test(ch) ? `\\u{${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}}` : ch)).join('');
+  return printable(cut.join(''));
 }
 
 /** `mail.example.com.` → `mail.example.com` (for display and YAML). */

@@ -153,3 +153,28 @@ export function ipOfReverseName(name: string): IpAddress | undefined {
   }
   return undefined;
 }
+
+/**
+ * The address an owner name inside an RFC 2317 classless child zone answers for:
+ * `5.0-25.113.0.203.in-addr.arpa.` → 203.0.113.5 (RFC 2317 §4: the child holds
+ * `<last octet>.<child zone>`). The child zone label takes the forms {@link prefixOfZoneName}
+ * reads (`0-25`, `0/25`, Route53's `0\057 25`); the last octet must lie inside that range
+ * (`200.0-25…` answers for nothing). Undefined for any other name.
+ */
+export function ipOfClasslessName(name: string): IpAddress | undefined {
+  const n = name.toLowerCase().replace(/\.$/, '');
+  const dot = n.indexOf('.');
+  if (dot < 0 || !n.endsWith('.in-addr.arpa')) return undefined;
+  const host = n.slice(0, dot);
+  if (!DECIMAL_LABEL.test(host) || Number(host) > 255) return undefined;
+  const zone = prefixOfZoneName(n.slice(dot + 1).replace(/\\057/g, '/'));
+  if (!zone || zone.version !== 4 || zone.length <= 24) return undefined;
+  const value = (zone.network & ~0xffn) | BigInt(Number(host));
+  if ((value & maskOf(4, zone.length)) !== zone.network) return undefined;
+  return { version: 4, value };
+}
+
+/** The address a reverse owner name answers for: a full in-addr.arpa / ip6.arpa name or a name inside an RFC 2317 child zone. */
+export function ipOfPtrOwner(name: string): IpAddress | undefined {
+  return ipOfReverseName(name) ?? ipOfClasslessName(name);
+}

@@ -4,7 +4,7 @@
  * which records of the zone are added, changed (old → new) or removed, whether the hosted
  * zone is created or destroyed, and what else Terraform would touch. Pure: no I/O.
  */
-import { ipOfReverseName } from '../core/reverse.js';
+import { ipOfPtrOwner } from '../core/reverse.js';
 import { compareIp, formatIp, parseIp } from '../core/ip.js';
 
 /** One DNS record set as the plan shows it. */
@@ -116,13 +116,8 @@ function recordOf(name: string, type: string, ttl: number | undefined, values: s
   let ip: string | undefined;
   if (type === 'A' || type === 'AAAA') ip = values[0];
   else {
-    const parsed = ipOfReverseName(n);
+    const parsed = ipOfPtrOwner(n);
     if (parsed) ip = formatIp(parsed);
-    else {
-      // RFC 2317 child zone: `<host>.<range>.<c>.<b>.<a>.in-addr.arpa.` answers for a.b.c.host.
-      const m = /^(\d{1,3})\.\d{1,3}-\d{1,3}\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.in-addr\.arpa\.$/.exec(n);
-      if (m) ip = `${m[4]}.${m[3]}.${m[2]}.${m[1]}`;
-    }
   }
   return { name: n, type, ...(ip ? { ip } : {}), ...(typeof ttl === 'number' ? { ttl } : {}), values: [...values].sort() };
 }

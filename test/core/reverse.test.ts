@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { ip, net } from '../helpers/ip.js';
 import {
   classlessZoneNameOf,
+  ipOfClasslessName,
+  ipOfPtrOwner,
   ipOfReverseName,
   reverseNameOf,
   reverseZoneOf,
@@ -99,5 +101,48 @@ describe('zoneLayoutOf: the zones a block maps to', () => {
 
   it('counts zones of a large IPv6 block without listing them', () => {
     expect(zoneCountOf(zoneLayoutOf(net('2001:db8::/32'), DEFAULT_BOUNDARIES, false))).toBe(65536n);
+  });
+});
+
+describe('ipOfClasslessName: owner names inside an RFC 2317 child zone (RFC 2317 §4)', () => {
+  it.each([
+    ['5.0-25.113.0.203.in-addr.arpa.', '203.0.113.5'],
+    ['0.0-25.113.0.203.in-addr.arpa.', '203.0.113.0'],
+    ['127.0-25.113.0.203.in-addr.arpa', '203.0.113.127'], // no trailing dot
+    ['130.128-25.113.0.203.in-addr.arpa.', '203.0.113.130'],
+    ['70.64-27.100.51.198.IN-ADDR.ARPA.', '198.51.100.70'], // any case
+    ['70.64/27.100.51.198.in-addr.arpa.', '198.51.100.70'], // the RFC's own "/" form
+    ['70.64\\05727.100.51.198.in-addr.arpa.', '198.51.100.70'], // as Route53 stores "/"
+    ['255.252-30.2.0.192.in-addr.arpa.', '192.0.2.255'],
+    ['7.7-32.2.0.192.in-addr.arpa.', '192.0.2.7'],
+  ])('%s → %s', (name, address) => {
+    expect(ipOfClasslessName(name)).toEqual(ip(address));
+    expect(ipOfPtrOwner(name)).toEqual(ip(address));
+  });
+
+  it.each([
+    ['an address outside the child range', '200.0-25.113.0.203.in-addr.arpa.'],
+    ['below the range', '63.64-27.100.51.198.in-addr.arpa.'],
+    ['a range label that is not a network (5-25)', '5.5-25.113.0.203.in-addr.arpa.'],
+    ['a range of /24 or shorter', '5.0-24.113.0.203.in-addr.arpa.'],
+    ['a range longer than /32', '5.0-33.113.0.203.in-addr.arpa.'],
+    ['a first-last range (0-127 is no prefix length)', '5.0-127.113.0.203.in-addr.arpa.'],
+    ['a host label over 255', '256.0-25.113.0.203.in-addr.arpa.'],
+    ['a host label with a leading zero', '05.0-25.113.0.203.in-addr.arpa.'],
+    ['a non-numeric host', 'mail.0-25.113.0.203.in-addr.arpa.'],
+    ['the child zone apex itself', '0-25.113.0.203.in-addr.arpa.'],
+    ['a full in-addr.arpa name', '5.113.0.203.in-addr.arpa.'],
+    ['a parent zone with too few labels', '5.0-25.0.203.in-addr.arpa.'],
+    ['an ip6.arpa name', '1.0-25.ip6.arpa.'],
+    ['a forward name', '5.0-25.example.net.'],
+  ])('refuses %s: %s', (_why, name) => {
+    expect(ipOfClasslessName(name)).toBeUndefined();
+  });
+
+  it('ipOfPtrOwner reads full reverse names of either family and child names, nothing else', () => {
+    expect(ipOfPtrOwner('22.100.51.198.in-addr.arpa.')).toEqual(ip('198.51.100.22'));
+    expect(ipOfPtrOwner('b.a.9.8.7.6.5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.')).toEqual(ip('2001:db8::567:89ab'));
+    expect(ipOfPtrOwner('100.51.198.in-addr.arpa.')).toBeUndefined();
+    expect(ipOfPtrOwner('mail.example.net.')).toBeUndefined();
   });
 });

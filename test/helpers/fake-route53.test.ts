@@ -160,6 +160,72 @@ describe('fake Route 53 API semantics', () => {
     expect(all(r.xml, 'Code')).toEqual(['UnknownOperation']);
     expect(fake.unknownRequests().map((q) => `${q.method} ${q.path}`)).toEqual(['GET /2013-04-01/healthcheck']);
   });
+
+  it('counts requests by API action, from any request number on', async () => {
+    const z = fake.createZone('2.0.192.in-addr.arpa');
+    await call('GET', `/2013-04-01/hostedzone/${z.id}`);
+    const mark = fake.requests.length;
+    await change(z.id, [{ action: 'CREATE', name: '1.2.0.192.in-addr.arpa', values: ['a.example.net.'] }]);
+    await call('GET', `/2013-04-01/hostedzone/${z.id}/rrset`);
+    await call('GET', `/2013-04-01/hostedzone/${z.id}/rrset`);
+    expect(fake.counts()).toEqual({ GetHostedZone: 1, ChangeResourceRecordSets: 1, ListResourceRecordSets: 2 });
+    expect(fake.counts(mark)).toEqual({ ChangeResourceRecordSets: 1, ListResourceRecordSets: 2 });
+    expect(fake.throttled()).toBe(0);
+  });
+
+  it('answers STS GetCallerIdentity (the provider\'s credential check) with the fake account', async () => {
+    const r = await fetch(`${fake.url}/`, { method: 'POST', body: 'Action=GetCallerIdentity&Version=2011-06-15', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const xml = await r.text();
+    expect([r.status, all(xml, 'Account'), all(xml, 'Arn')]).toEqual([200, ['123456789012'], ['arn:aws:iam::123456789012:user/rdns-fake']]);
+    const other = await fetch(`${fake.url}/`, { method: 'POST', body: 'Action=AssumeRole&Version=2011-06-15' });
+    expect([other.status, all(await other.text(), 'Code')]).toEqual([400, ['InvalidAction']]);
+    expect(fake.counts()).toEqual({ 'sts:GetCallerIdentity': 1, Unknown: 1 });
+  });
+});
+
+describe('fake Route 53 throttling at a rate per second (Route 53: 5 per account)', () => {
+  let fake: FakeRoute53;
+  afterEach(async () => fake.close());
+
+  it('answers requests over the rate 400 Throttling "Rate exceeded" in Route 53\'s error shape, and admits again as tokens refill (5 a second, at most 5 at once)', async () => {
+    let now = 1000;
+    fake = await startFakeRoute53({ rateLimit: 5, clock: () => now });
+    const z = fake.createZone('2.0.192.in-addr.arpa');
+    const get = async () => {
+      const res = await fetch(`${fake.url}/2013-04-01/hostedzone/${z.id}`);
+      return { status: res.status, xml: await res.text() };
+    };
+    // A burst of 8 within one instant: the bucket holds 5.
+    const burst = await Promise.all(Array.from({ length: 8 }, get));
+    expect(burst.map((r) => r.status).sort()).toEqual([200, 200, 200, 200, 200, 400, 400, 400]);
+    const throttled = burst.find((r) => r.status === 400)!;
+    expect(throttled.xml).toContain('<ErrorResponse xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error>');
+    expect(fake.throttled()).toBe(3);
+    expect(fake.counts()).toEqual({ GetHostedZone: 8 }); // throttled calls were made: they count
+    expect(fake.log().filter((l) => l.endsWith('-> 400 Throttling'))).toHaveLength(3);
+    // 5 per second: 0.4 s later two tokens are back, not three.
+    now += 400;
+    expect([(await get()).status, (await get()).status, (await get()).status]).toEqual([200, 200, 400]);
+    // The bucket never holds more than 5, however long the pause.
+    now += 60_000;
+    expect((await Promise.all(Array.from({ length: 6 }, get))).filter((r) => r.status === 200)).toHaveLength(5);
+  });
+
+  it('does not count STS against the Route 53 rate, and throttles nothing without rateLimit', async () => {
+    fake = await startFakeRoute53({ rateLimit: 1 });
+    const sts = () => fetch(`${fake.url}/`, { method: 'POST', body: 'Action=GetCallerIdentity&Version=2011-06-15' }).then((r) => r.status);
+    expect(await Promise.all([sts(), sts(), sts()])).toEqual([200, 200, 200]);
+    await fake.close();
+    fake = await startFakeRoute53();
+    const z = fake.createZone('2.0.192.in-addr.arpa');
+    const statuses = await Promise.all(Array.from({ length: 50 }, () => fetch(`${fake.url}/2013-04-01/hostedzone/${z.id}`).then((r) => r.status)));
+    expect(new Set(statuses)).toEqual(new Set([200]));
+  });
+
+  it('refuses a rate that is not positive', async () => {
+    await expect(startFakeRoute53({ rateLimit: 0 })).rejects.toThrow('rateLimit must be positive');
+    fake = await startFakeRoute53();
+  });
 });
 
 const haveTerraform = terraformOrSkip();

@@ -4,14 +4,15 @@ import { RdnsError } from '../../core/errors.js';
 import { displayName, withoutTrailingDot } from '../../core/hostname.js';
 import { formatIp, formatPrefix, parseIp, parsePrefix } from '../../core/ip.js';
 import { prefixHistory, ptrHistory, type PrefixHistoryEntry, type PtrAt } from '../../git/history.js';
+import { printable } from '../../core/text.js';
 import type { CliContext } from '../context.js';
 
 const show = (v: PtrAt | undefined): string => (v ? `${displayName(withoutTrailingDot(v.ptr))}${v.source === 'default' ? ' (default)' : ''}${v.ttl !== undefined ? ` ttl ${v.ttl}` : ''}` : '(no PTR)');
 const json = (v: PtrAt | undefined): Record<string, unknown> | null => (v ? { ptr: v.ptr, source: v.source, ...(v.ttl !== undefined ? { ttl: v.ttl } : {}), ...(v.note !== undefined ? { note: v.note } : {}) } : null);
 
-const noteOf = (old: PtrAt | undefined, now: PtrAt | undefined): string => (now?.note !== undefined && now.note !== old?.note ? ` note "${now.note}"` : '');
+const noteOf = (old: PtrAt | undefined, now: PtrAt | undefined): string => (now?.note !== undefined && now.note !== old?.note ? ` note "${printable(now.note)}"` : '');
 const headerOf = (e: { date: string; commit: string; author: string; email: string; pr?: number }): string =>
-  `${e.date.slice(0, 16).replace('T', ' ')}  ${e.commit.slice(0, 10)}  ${e.author} <${e.email}>${e.pr !== undefined ? `  #${e.pr}` : ''}`;
+  `${e.date.slice(0, 16).replace('T', ' ')}  ${e.commit.slice(0, 10)}  ${printable(e.author)} <${printable(e.email)}>${e.pr !== undefined ? `  #${e.pr}` : ''}`;
 const commitJson = (e: { commit: string; date: string; author: string; email: string; subject: string; pr?: number; files: readonly string[] }): Record<string, unknown> => ({
   commit: e.commit,
   date: e.date,
@@ -31,8 +32,8 @@ function prefixText(prefix: string, entries: readonly PrefixHistoryEntry[]): str
     const width = Math.max(...e.changes.slice(0, TEXT_LINES_PER_COMMIT).map((c) => c.ip.length), 0);
     const lines = e.changes.slice(0, TEXT_LINES_PER_COMMIT).map((c) => `    ${c.ip.padEnd(width)}  ${show(c.old)} → ${show(c.new)}${noteOf(c.old, c.new)}`);
     if (e.changes.length > TEXT_LINES_PER_COMMIT) lines.push(`    … and ${e.changes.length - TEXT_LINES_PER_COMMIT} more (--format json lists every address)`);
-    for (const g of e.generic) lines.push(`    ${g.range}  generic names: ${g.before} before, ${g.after} after (${g.file}; too many to list)`);
-    return `${headerOf(e)}  ${e.files.join(', ')}  "${e.subject}"\n${lines.join('\n')}`;
+    for (const g of e.generic) lines.push(`    ${g.range}  generic names: ${g.before} before, ${g.after} after (${printable(g.file)}; too many to list)`);
+    return `${headerOf(e)}  ${e.files.map(printable).join(', ')}  "${printable(e.subject)}"\n${lines.join('\n')}`;
   });
   const addresses = entries.reduce((n, e) => n + e.changes.length, 0);
   return `${prefix}: ${entries.length} commit${entries.length === 1 ? '' : 's'} changed ${addresses} PTR${addresses === 1 ? '' : 's'}, newest first\n${blocks.join('\n')}\n`;
@@ -70,7 +71,7 @@ export function registerHistory(program: Command, context: () => CliContext, set
       } else if (entries.length === 0) {
         ctx.stdout(`${canonical}: no commit changed its PTR\n`);
       } else {
-        const lines = entries.map((e) => `${headerOf(e)}\n    ${show(e.old)} → ${show(e.new)}${noteOf(e.old, e.new)}  ${e.files.join(', ')}  "${e.subject}"`);
+        const lines = entries.map((e) => `${headerOf(e)}\n    ${show(e.old)} → ${show(e.new)}${noteOf(e.old, e.new)}  ${e.files.map(printable).join(', ')}  "${printable(e.subject)}"`);
         ctx.stdout(`${canonical}: ${entries.length} change${entries.length === 1 ? '' : 's'}, newest first\n${lines.join('\n')}\n`);
       }
       setExit(0);

@@ -4,6 +4,7 @@ import { parseIp } from '../../core/ip.js';
 import { addressLines, showAddress } from '../../edit/show-address.js';
 import { ptrHistory } from '../../git/history.js';
 import { loadRepository } from '../../loader/repository.js';
+import { printable } from '../../core/text.js';
 import type { CliContext } from '../context.js';
 
 /** `rdns show IP`: an address's PTR, where it comes from, its block, owners and last change. */
@@ -30,7 +31,7 @@ export function registerShow(program: Command, context: () => CliContext, setExi
         ctx.stdout(`${JSON.stringify({ ...info, lastChange }, null, 2)}\n`);
       } else {
         const lines = addressLines(info);
-        if (last) lines.push(`  changed     ${last.date.slice(0, 16).replace('T', ' ')} ${last.commit.slice(0, 10)} by ${last.author}${last.pr !== undefined ? ` in #${last.pr}` : ''}: "${last.subject}"`);
+        if (last) lines.push(`  changed     ${last.date.slice(0, 16).replace('T', ' ')} ${last.commit.slice(0, 10)} by ${printable(last.author)}${last.pr !== undefined ? ` in #${last.pr}` : ''}: "${printable(last.subject)}"`);
         else if (info.block) lines.push('  changed     no commit yet');
         ctx.stdout(`${lines.join('\n')}\n`);
       }
