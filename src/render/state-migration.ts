@@ -39,8 +39,8 @@ interface StateRecordSet {
 }
 
 export interface StackPreparation {
-  /** Record key → values of the last apply (the reverse zone's managed types only). */
-  readonly applied: Record<string, string>;
+  /** Record key → values of the last apply (the reverse zone's managed types only); absent for a stack with no live check. */
+  readonly applied?: Record<string, string>;
   /** Terraform JSON with the moved / import / removed blocks of an upgrade; undefined when the state is already in this layout. */
   readonly migration?: Record<string, unknown>;
   /** What the migration does, for the plan report. */
@@ -134,3 +134,16 @@ const hasKeys = (r: StateResource): boolean => (r.instances ?? []).some((i) => i
 
 /** Route53 hands back name values (PTR, CNAME, NS targets) with a trailing dot; A/AAAA values are addresses. */
 const fqdnIfName = (type: string) => (v: string): string => (type === 'A' || type === 'AAAA' ? v : fqdn(v));
+
+/**
+ * For the stack of a zone that is no longer rendered (RemovedZoneStack): its configuration
+ * holds no records, so Terraform plans the removal of every record in the state; the hosted
+ * zone itself is forgotten (`removed { lifecycle { destroy = false } }`: it stays in Route53
+ * with its SOA and NS) unless `destroyZones`.
+ */
+export function prepareRemoval(state: unknown, destroyZones: boolean): StackPreparation {
+  const zones = destroyZones ? [] : resourcesOf(state).filter((r) => r.type === 'aws_route53_zone' && r.name && IDENT.test(r.name)).map((r) => `aws_route53_zone.${r.name}`);
+  const summary = { moved: 0, imported: 0, released: zones };
+  if (zones.length === 0) return { summary };
+  return { migration: { removed: zones.map((from) => ({ from, lifecycle: { destroy: false } })) }, summary };
+}

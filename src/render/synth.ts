@@ -10,7 +10,7 @@ import { diag, type Diagnostic } from '../core/diagnostics.js';
 import type { Config } from '../core/model.js';
 import { LIVE_CHECK_EXPRESSIONS } from './live-check.js';
 import type { StackPreparation } from './state-migration.js';
-import { ZoneStack } from './zone-stack.js';
+import { RemovedZoneStack, ZoneStack } from './zone-stack.js';
 import { stackInfoOf, type StackInfo, type ZoneStack as ZoneStackModel } from './stacks.js';
 
 export interface SynthOptions {
@@ -18,6 +18,8 @@ export interface SynthOptions {
   readonly outdir: string;
   /** Remove stacks of an earlier synth that this one does not produce (off for partial synths). */
   readonly prune?: boolean;
+  /** Stacks of zones no longer rendered: written with no records, so a plan removes what their state holds. */
+  readonly removed?: readonly string[];
   /**
    * Repository root: local Terraform state lives there (`terraform.<stack>.tfstate`), outside
    * `outdir`, whose stacks/ every synth replaces. Default: the current directory.
@@ -32,6 +34,7 @@ export function synthesize(stacks: readonly ZoneStackModel[], config: Config, op
   // Terraform reads a relative local-state path from the stack folder; every stack folder is equally deep.
   const toRoot = relative(join(resolve(options.outdir), 'stacks', 'stack'), resolve(options.root ?? '.')).split(sep).join('/');
   for (const s of stacks) new ZoneStack(app, s, config, toRoot);
+  for (const name of options.removed ?? []) new RemovedZoneStack(app, name, config, toRoot);
   app.synth();
   return stacks.map(stackInfoOf);
 }
@@ -117,7 +120,9 @@ export const PREPARATION_FILES = { variables: 'rdns-state.auto.tfvars.json', mig
  * are any. Values are literal JSON, checked like the synth output.
  */
 export function writeStackPreparation(dir: string, prep: StackPreparation, refreshed: boolean): void {
-  writeFileSync(join(dir, PREPARATION_FILES.variables), `${JSON.stringify({ rdns_applied: prep.applied, rdns_refreshed: refreshed }, null, 2)}\n`);
+  const variables = join(dir, PREPARATION_FILES.variables);
+  if (prep.applied) writeFileSync(variables, `${JSON.stringify({ rdns_applied: prep.applied, rdns_refreshed: refreshed }, null, 2)}\n`);
+  else rmSync(variables, { force: true });
   const migration = join(dir, PREPARATION_FILES.migration);
   if (prep.migration) writeFileSync(migration, `${JSON.stringify(prep.migration, null, 2)}\n`);
   else rmSync(migration, { force: true });

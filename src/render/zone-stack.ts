@@ -77,6 +77,29 @@ function mergeInto(tf: Record<string, unknown>, part: Record<string, unknown>): 
   }
 }
 
+/** The provider and the backend of a zone stack (its state: one per hosted zone, under the stack's name). */
+function addProviderAndBackend(stack: TerraformStack, name: string, config: Config, stateRoot: string): void {
+  new AwsProvider(stack, 'aws', { region: config.region, ...(config.endpoint ? emulatorSettings(config.endpoint) : {}) });
+  // The prebuilt provider pins its own exact version; the operator's constraint wins.
+  stack.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: config.providerVersion });
+  const b = config.backend;
+  if (b.type === 's3') {
+    new S3Backend(stack, {
+      bucket: b.bucket,
+      key: `${b.key ? `${b.key.replace(/\/$/, '')}/` : ''}${name}.tfstate`,
+      region: b.region ?? config.region,
+      encrypt: b.encrypt,
+      dynamodbTable: b.dynamodbTable,
+    });
+    // S3-native state locking (Terraform ≥ 1.10) is newer than cdktf's S3BackendConfig.
+    if (b.useLockfile) stack.addOverride('terraform.backend.s3.use_lockfile', true);
+  } else {
+    // Relative to the repository root, not to the stack folder: that folder is replaced by every synth.
+    const file = `${b.path ? `${b.path.replace(/\/$/, '')}/` : 'terraform.'}${name}.tfstate`;
+    new LocalBackend(stack, { path: stateRoot && !file.startsWith('/') ? `${stateRoot}/${file}` : file });
+  }
+}
+
 /** Builds the stack of one reverse zone. */
 export class ZoneStack extends TerraformStack {
   /**
@@ -91,25 +114,7 @@ export class ZoneStack extends TerraformStack {
   /** `stateRoot`: the repository root relative to the stack folder (local state lives there). */
   constructor(scope: Construct, model: ZoneStackModel, config: Config, stateRoot = '') {
     super(scope, model.stack);
-    new AwsProvider(this, 'aws', { region: config.region, ...(config.endpoint ? emulatorSettings(config.endpoint) : {}) });
-    // The prebuilt provider pins its own exact version; the operator's constraint wins.
-    this.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: config.providerVersion });
-    const b = config.backend;
-    if (b.type === 's3') {
-      new S3Backend(this, {
-        bucket: b.bucket,
-        key: `${b.key ? `${b.key.replace(/\/$/, '')}/` : ''}${model.stack}.tfstate`,
-        region: b.region ?? config.region,
-        encrypt: b.encrypt,
-        dynamodbTable: b.dynamodbTable,
-      });
-      // S3-native state locking (Terraform ≥ 1.10) is newer than cdktf's S3BackendConfig.
-      if (b.useLockfile) this.addOverride('terraform.backend.s3.use_lockfile', true);
-    } else {
-      // Relative to the repository root, not to the stack folder: that folder is replaced by every synth.
-      const file = `${b.path ? `${b.path.replace(/\/$/, '')}/` : 'terraform.'}${model.stack}.tfstate`;
-      new LocalBackend(this, { path: stateRoot && !file.startsWith('/') ? `${stateRoot}/${file}` : file });
-    }
+    addProviderAndBackend(this, model.stack, config, stateRoot);
     this.addZone(model.zone);
     for (const fwd of model.forward) this.addForward(fwd);
   }
@@ -184,5 +189,18 @@ export class ZoneStack extends TerraformStack {
       };
     }
     this.parts.push({ resource: { [RECORD_RESOURCE]: resources } });
+  }
+}
+
+/**
+ * The stack of a zone that is no longer rendered (its block file deleted or moved): the
+ * same state and provider with no records, so Terraform plans the removal of every record
+ * the state holds. The hosted zone is kept (rdns writes a `removed { lifecycle { destroy =
+ * false } }` for it from the state before the plan) unless the plan destroys zones.
+ */
+export class RemovedZoneStack extends TerraformStack {
+  constructor(scope: Construct, name: string, config: Config, stateRoot = '') {
+    super(scope, name);
+    addProviderAndBackend(this, name, config, stateRoot);
   }
 }

@@ -118,6 +118,7 @@ describe('stacks and resources', () => {
       'ptr_25_2_0_192_in-addr_arpa': { zone_id: 'Z0123456789ABCDEFGHIJ', name: '25.2.0.192.in-addr.arpa.', type: 'PTR', ttl: 300, records: ['mx1.example.net.'], allow_overwrite: true },
     });
     expect(tf.data.aws_route53_records.live.zone_id).toBe('Z0123456789ABCDEFGHIJ');
+    expect(tf.resource.terraform_data).toBeUndefined();
   });
 
   it('renders mode: per-record with the same literal blocks; only the live check differs (records added outside git are left alone)', () => {
@@ -136,12 +137,13 @@ describe('stacks and resources', () => {
 
   it('checks the live zone on every plan: one data source read and a precondition that fails the plan', () => {
     const tf = parsed('rdns-198-51-100-0-24');
-    expect(tf.data.aws_route53_records.live).toEqual({ zone_id: '${aws_route53_zone.zone_198_51_100_0_24.zone_id}' });
+    expect(tf.data.aws_route53_records.live.zone_id).toBe('${aws_route53_zone.zone_198_51_100_0_24.zone_id}');
     expect(tf.locals.rdns_apex).toBe('100.51.198.in-addr.arpa');
     expect(tf.locals.rdns_rendered['NS 64-27.100.51.198.in-addr.arpa.']).toBe('ns1.globex.example. ns2.globex.example.');
     expect(Object.keys(tf.locals.rdns_rendered as Json)).toHaveLength(257);
-    const check = tf.resource.terraform_data.rdns_live_check;
-    expect(check.lifecycle.precondition[0].condition).toBe('${length(local.rdns_drift) == 0}');
+    const check = tf.data.aws_route53_records.live.lifecycle.postcondition[0];
+    expect(check.condition).toMatch(/^\$\{length\(var\.rdns_applied == null \? \[\] : concat\(/);
+    expect(check.error_message).toMatch(/^rdns\.drift: /);
     expect(tf.variable.rdns_applied).toMatchObject({ type: 'map(string)', default: null });
   });
 
@@ -278,7 +280,8 @@ records:
     // The only interpolations are our own references and the live check's constant expressions.
     const own = new Set(LIVE_CHECK_EXPRESSIONS.map((e) => JSON.stringify(e)));
     const tf = JSON.parse(text) as Json;
-    for (const [k, v] of Object.entries(tf.locals as Json)) if (typeof v === 'string' && v.includes('${')) expect(own.has(JSON.stringify(v)), `locals.${k}`).toBe(true);
+    const post = tf.data.aws_route53_records.live.lifecycle.postcondition[0] as Json;
+    expect(own.has(JSON.stringify(post.condition)) && own.has(JSON.stringify(post.error_message))).toBe(true);
     let rest = text;
     for (const e of own) rest = rest.split(e).join('""');
     expect([...new Set(rest.match(/\$\{[^}]*\}/g))].sort()).toEqual(['${aws_route53_zone.zone_192_0_2_0_24.name_servers}', '${aws_route53_zone.zone_192_0_2_0_24.zone_id}']);
