@@ -191,4 +191,33 @@ describe.skipIf(!haveTerraform)('record layout with the real Terraform', () => {
       expect((JSON.parse(again.stdout) as Json).summary).toMatchObject({ withChanges: 0, added: 0, changed: 0, removed: 0 });
     }, 1_500_000);
   }
+
+  it('plans a zone that is no longer rendered as the removal of its records, keeps its hosted zone, and applies it', async () => {
+    const repo = createGitRepo({
+      'rdns.yaml': config(fake.url),
+      'zones/keep.yaml': 'prefix: 192.0.2.0/25\nowners: []\nrecords:\n  192.0.2.5: keep.example.com\n',
+      'zones/gone.yaml': 'prefix: 198.18.7.0/24\nowners: []\nrecords:\n  198.18.7.1: a.example.com\n  198.18.7.2: b.example.com\n',
+    });
+    expect((await rdns(repo.root, env, 'plan')).status).toBe(0);
+    expect((await rdns(repo.root, env, 'apply')).status).toBe(0);
+    expect(fake.recordSet('7.18.198.in-addr.arpa.', '1.7.18.198.in-addr.arpa.', 'PTR')?.values).toEqual(['a.example.com.']);
+    repo.commit('applied');
+    rmSync(join(repo.root, 'zones/gone.yaml'));
+
+    const plan = await rdns(repo.root, env, 'plan', '--changed-since', 'HEAD', '--format', 'json');
+    expect(plan.status, plan.stdout + plan.stderr).toBe(0);
+    const report = JSON.parse(plan.stdout) as Json;
+    expect(report.removed).toEqual([{ stack: 'rdns-198-18-7-0-24', zone: '7.18.198.in-addr.arpa.', files: ['zones/gone.yaml'] }]);
+    const gone = report.stacks.find((s: Json) => s.stack === 'rdns-198-18-7-0-24');
+    expect(gone.zoneAction).toBe('release');
+    expect(gone.records.removed.map((r: Json) => `${r.ip} ${r.values.join()}`)).toEqual(['198.18.7.1 a.example.com.', '198.18.7.2 b.example.com.']);
+    const text = await rdns(repo.root, env, 'plan', '--merge', 'cdktf.out/rdns-plan.json');
+    expect(text.stdout).toContain('rdns-198-18-7-0-24  7.18.198.in-addr.arpa.  zone: kept in Route53, no longer managed\n  - 198.18.7.1           PTR   a.example.com.\n');
+
+    const applied = await rdns(repo.root, env, 'apply');
+    expect(applied.status, applied.stdout + applied.stderr).toBe(0);
+    expect(applied.stdout).toContain('applied      rdns-198-18-7-0-24');
+    // The records are gone; the hosted zone stays with its SOA and NS.
+    expect(fake.recordSets('7.18.198.in-addr.arpa.').map((s) => s.type).sort()).toEqual(['NS', 'SOA']);
+  }, 1_500_000);
 });

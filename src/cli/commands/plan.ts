@@ -20,6 +20,9 @@ interface SavedPlan extends PlanReport {
   readonly fingerprints: Record<string, string>;
 }
 
+/** Stacks of a report that are no longer rendered (their plan removes their records). */
+const removedNames = (r: PlanReport): Set<string> => new Set(r.removed.map((x) => x.stack));
+
 type PlanFormat = 'text' | 'json' | 'markdown';
 
 const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
@@ -60,9 +63,10 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
     .option('--out <dir>', 'output folder (default cdktf.out)')
     .option('--parallel <n>', 'stacks planned at once (default: cores, at most 4)')
     .option('--no-lock', 'plan without taking the state lock (read-only pull-request plans)')
+    .option('--destroy-zones', 'for zones no longer rendered, destroy the hosted zone too (default: remove their records, keep the zone)')
     .option('--merge <file...>', 'print the JSON reports of earlier `rdns plan --format json` runs (matrix jobs) as one, without planning')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .action(async (typed: string[], opts: { changedSince?: string; stack?: string[]; out?: string; parallel?: string; lock: boolean; merge?: string[]; format: PlanFormat }) => {
+    .action(async (typed: string[], opts: { changedSince?: string; stack?: string[]; out?: string; parallel?: string; lock: boolean; destroyZones?: boolean; merge?: string[]; format: PlanFormat }) => {
       const ctx = context();
       if (opts.merge) {
         const reports = opts.merge.map((f) => readReport(typedPath(ctx, f)));
@@ -74,27 +78,30 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
       if (!input) return setExit(1);
       const outdir = outFolder(ctx, opts.out);
       const { synthesize, checkSynthOutput, checkStackOutput, outdirProblem, writeStackPreparation } = await import('../../render/synth.js');
-      const { prepareFromState } = await import('../../render/state-migration.js');
+      const { prepareFromState, prepareRemoval } = await import('../../render/state-migration.js');
       const problem = outdirProblem(ctx.root, outdir);
       if (problem) throw new RdnsError(problem, 2, 'pass --out with a new folder inside the repository (default cdktf.out)');
       const tf = terraformOptions(ctx, outdir, opts.parallel);
       const version = await terraformVersion(tf);
-      synthesize(input.stacks, input.repo.config, { outdir, prune: true, root: ctx.root });
+      // Zones no longer rendered: planned as the removal of their records (the hosted zone stays unless --destroy-zones).
+      synthesize(input.stacks, input.repo.config, { outdir, prune: true, root: ctx.root, removed: input.removed.map((r) => r.stack) });
       const unsafe = checkSynthOutput(outdir);
       if (unsafe.length > 0) {
         ctx.stdout(formatDiagnostics('text', unsafe, summarize(unsafe, input.repo.fileCount, input.repo.recordCount), ctx.color));
         return setExit(1);
       }
-      if (input.stacks.length > 0) ctx.stderr(`terraform ${version}: planning ${plural(input.stacks.length, 'stack')} (${tf.parallel} at a time)\n`);
+      const targets = [...input.stacks.map((s) => ({ stack: s.stack, zone: s.zone.zone })), ...input.removed.map((r) => ({ stack: r.stack, zone: r.zone }))];
+      if (targets.length > 0) ctx.stderr(`terraform ${version}: planning ${plural(targets.length, 'stack')} (${tf.parallel} at a time)\n`);
       const models = new Map(input.stacks.map((s) => [s.stack, s]));
       const plans = await planStacks(
-        input.stacks.map((s) => ({ stack: s.stack, zone: s.zone.zone, dir: join(outdir, 'stacks', s.stack) })),
+        targets.map((s) => ({ ...s, dir: join(outdir, 'stacks', s.stack) })),
         {
           ...tf,
           lock: opts.lock,
           // What the state says (last applied records, an earlier layout to upgrade from), written before each plan.
           beforePlan: (t, state, refresh) => {
-            writeStackPreparation(t.dir, prepareFromState(state, models.get(t.stack)!), refresh);
+            const model = models.get(t.stack);
+            writeStackPreparation(t.dir, model ? prepareFromState(state, model) : prepareRemoval(state, Boolean(opts.destroyZones)), refresh);
             const unsafe = checkStackOutput(outdir, t.stack);
             return unsafe.length > 0 ? unsafe.map((d) => d.message).join('\n') : undefined;
           },
@@ -128,13 +135,17 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
       if (!input) return setExit(1);
       const current = new Map<string, ZoneStack>(input.all.map((s) => [s.stack, s]));
       const todo = saved.stacks.filter((s: StackPlan) => hasChanges(s));
-      // The plan must be of what the repository holds now: a later edit would otherwise be half-applied.
+      const removals = removedNames(saved);
+      // The plan must be of what the repository holds now: a later edit would otherwise be half-applied
+      // (and a zone planned for removal must still be gone).
       const stale = todo.filter((s) => {
         const now = current.get(s.stack);
+        if (removals.has(s.stack)) return now !== undefined;
         return !now || stackFingerprint(now, input.repo.config) !== saved.fingerprints[s.stack];
       });
       if (stale.length > 0) throw new RdnsError(`the saved plan is out of date for ${stale.map((s) => s.stack).join(', ')}: the block files changed since rdns plan`, 1, 'run rdns plan again, review it, then apply');
-      const ordered = applyOrder(todo.map((s) => ({ ...s, zone: current.get(s.stack)!.zone })));
+      // Zones that are no longer rendered go last: what replaces them (a zone their records moved into) exists first.
+      const ordered = [...applyOrder(todo.filter((s) => !removals.has(s.stack)).map((s) => ({ ...s, zone: current.get(s.stack)!.zone }))), ...todo.filter((s) => removals.has(s.stack)).map((s) => ({ ...s, zone: { zone: s.zone } }))];
       const tf = terraformOptions(ctx, outdir, undefined);
       if (ordered.length > 0) {
         await terraformVersion(tf);
