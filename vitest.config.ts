@@ -1,10 +1,21 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { snapshotUpdate } from './test/helpers/require-tool.js';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Hang guards only: no test depends on how busy the machine is.
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
     pool: 'forks',
+    // Every core runs a test file (vitest's default leaves one idle: on 2 cores, one file at a time).
+    maxWorkers: Math.max(2, availableParallelism()),
+    // Builds dist/ when stale, refuses to rewrite expectations under CI, owns the run's temp folder.
+    globalSetup: ['test/helpers/global-setup.ts'],
+    // Each file's own TMPDIR, removed after it.
+    setupFiles: ['test/helpers/file-setup.ts'],
+    // Under CI a missing snapshot fails (never written); CI=false is a local run (vitest alone would count it as CI).
+    update: snapshotUpdate(),
   },
 });

@@ -9,7 +9,7 @@
 //                                                      Terraform at it in this shell
 //   node scripts/fake-route53.mjs [--port N]           run in the foreground, one line per request
 //
-// Options: --port N (default 4580), --rate N (requests per second before Route 53's
+// Options: --port N (default 4580; 0: any free port), --rate N (requests per second before Route 53's
 // `Throttling` answer; default 5, Route 53's quota per account; 0: never throttle),
 // --mirror DIR (also write a Terraform CLI config that installs hashicorp/aws from that
 // filesystem mirror and export TF_CLI_CONFIG_FILE; default $RDNS_TF_MIRROR), --detach.
@@ -45,7 +45,7 @@ if (opts.help) {
 }
 const port = Number(opts.port);
 const rate = Number(opts.rate);
-if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`--port must be a port number, got ${opts.port}`);
+if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number (0: any free one), got ${opts.port}`);
 if (!Number.isFinite(rate) || rate < 0) fail(`--rate must be a number of requests per second (0: no throttling), got ${opts.rate}`);
 if (opts.mirror && !existsSync(join(opts.mirror, 'registry.terraform.io', 'hashicorp', 'aws'))) fail(`--mirror ${opts.mirror} holds no registry.terraform.io/hashicorp/aws`);
 
@@ -78,7 +78,7 @@ if (opts.detach) {
   const lines = [
     `# Route53 stand-in on ${env.AWS_ENDPOINT_URL_ROUTE_53} (pid ${child.pid}, ${rate ? `throttling above ${rate} requests/s` : 'no throttling'}; requests logged to ${log})`,
     ...Object.entries(env).map(([k, v]) => `export ${k}=${shellQuote(v)}`),
-    `echo ${shellQuote(`Route53 stand-in on ${env.AWS_ENDPOINT_URL_ROUTE_53} (pid ${child.pid}); Terraform in this shell now talks only to it. Stop it: kill ${child.pid}`)} >&2`,
+    `echo ${shellQuote(`Route53 stand-in on ${env.AWS_ENDPOINT_URL_ROUTE_53} (requests logged to ${log}); Terraform in this shell now talks only to it. Stop it: kill ${child.pid}`)} >&2`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
   process.exit(0);

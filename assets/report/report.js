@@ -443,24 +443,48 @@
     if (!r.ok && !json.error) json.error = `HTTP ${r.status}`;
     return json;
   }
+  // Addresses, names and file names in a message: kept on one line (never broken mid-token).
+  const TOKEN = /([A-Za-z0-9_-]*[.:][A-Za-z0-9_.:/-]*[A-Za-z0-9])/;
+  const tokens = (text) => String(text).split(TOKEN).map((part, i) => (i % 2 ? `<span class="token">${esc(part)}</span>` : esc(part))).join('');
+  const diagHtml = (d) => `<p class="diag ${d.severity === 'error' ? 'bad' : 'warn'}"><code>${esc(d.file || '')}${d.line ? `:${esc(d.line)}` : ''}</code> ${esc(d.code)} ${tokens(d.message)}</p>`;
   function resultHtml(r) {
-    if (r.error) return `<p class="bad" role="alert">${esc(r.error)}</p>`;
+    if (r.error && !r.counts) return `<p class="bad" role="alert">${esc(r.error)}</p>`;
     const c = r.counts || {};
     let html = `<div class="counts" aria-live="polite">
       <div data-count="valid"><b>${esc(c.valid ?? 0)}</b>valid</div>
       <div data-count="invalid"><b>${esc(c.invalid ?? 0)}</b>invalid</div>
       <div data-count="not-yours"><b>${esc(c.notYours ?? 0)}</b>not yours</div>
-      <div data-count="unchanged"><b>${esc(c.unchanged ?? 0)}</b>unchanged</div></div>`;
-    if (r.changes && r.changes.length) html += `<table><thead><tr><th>change</th><th>IP</th><th>old</th><th>new</th><th>file</th></tr></thead><tbody>${r.changes.map((x) => `<tr><td>${esc(x.kind)}</td><td class="mono">${esc(x.ip)}</td><td class="mono">${esc(x.old || '(none)')}</td><td class="mono">${esc(x.new || '(none)')}</td><td class="mono">${esc(x.file)}</td></tr>`).join('')}</tbody></table>`;
-    if (r.diagnostics && r.diagnostics.length) html += r.diagnostics.slice(0, 200).map((d) => `<p class="diag ${d.severity === 'error' ? 'bad' : 'warn'}"><code>${esc(d.file || '')}${d.line ? `:${esc(d.line)}` : ''}</code> ${esc(d.code)} ${esc(d.message)}</p>`).join('');
+      <div data-count="unchanged"><b>${esc(c.unchanged ?? 0)}</b>unchanged</div>${c.unverified ? `
+      <div data-count="unverified" class="warn" title="DNS did not answer for these names; saved because rdns serve runs with --allow-unverified"><b>${esc(c.unverified)}</b>unverified</div>` : ''}</div>`;
+    if (r.error) html += `<p class="bad" role="alert">${esc(r.error)}</p>`;
+    if (r.changes && r.changes.length) html += `<table><thead><tr><th>change</th><th>IP</th><th>old</th><th>new</th><th>file</th></tr></thead><tbody>${r.changes.map((x) => `<tr><td>${esc(x.kind)}</td><td class="mono">${esc(x.ip)}</td><td class="mono">${esc(x.old || '(none)')}</td><td class="mono">${esc(x.new || '(none)')}${x.unverified ? ' <span class="warn">(unverified)</span>' : ''}</td><td class="mono">${esc(x.file)}</td></tr>`).join('')}</tbody></table>`;
+    if (r.diagnostics && r.diagnostics.length) html += r.diagnostics.slice(0, 200).map(diagHtml).join('');
     if (r.written && r.written.length) html += `<p class="ok" role="status">wrote ${esc(r.written.join(', '))}</p>`;
     if (r.pr) html += `<p class="ok" role="status" data-pr="${esc(r.pr.number)}">opened pull request <a href="${esc(/^https?:\/\//.test(r.pr.url) ? r.pr.url : '#')}" rel="noopener noreferrer" target="_blank">#${esc(r.pr.number)}</a> from branch <code>${esc(r.pr.branch)}</code></p>`;
     return html;
   }
+  // The set form's live verdict: a ✓ only when Write would save the name (the server runs the preview of rdns set).
+  function verdictHtml(r) {
+    if (r.error) return `<span class="bad">${esc(r.error)}</span>`;
+    if (!r.hostname.ok) return `<span class="bad">✗ ${tokens(r.hostname.reason)}</span>`;
+    const name = `<span class="token">${esc(r.hostname.value)}</span>`;
+    const f = r.fcrdns || {};
+    if (!r.ok) {
+      const errors = (r.errors || []).map((d) => `<div class="bad">${esc(d.code)} ${tokens(d.message)}</div>`).join('');
+      return `<span class="bad">✗ ${name} would be refused</span>${errors || (f.detail ? `<div class="muted">${tokens(f.detail)}</div>` : '')}`;
+    }
+    const fc = f.status === 'pass' ? ' · <span class="ok">FCrDNS ✓ resolves back</span>'
+      : f.status === 'unverified' ? ' · <span class="warn">FCrDNS not verified (DNS did not answer): would be saved unverified (--allow-unverified)</span>'
+      : ` · <span class="muted">FCrDNS not checked (${esc(f.detail || '')})</span>`;
+    return `<span class="ok">✓ ${name}</span>${fc}`;
+  }
   function portalView(focusIp, act) {
     main.className = 'wide';
     const prNote = CONF.pr ? 'Writing commits on a new branch and opens a pull request; your work tree stays as it is.' : 'Writing edits the block files in this work tree (start rdns serve with --pr to open pull requests instead).';
-    main.innerHTML = `<section><h2>Portal</h2><p class="muted">${esc(prNote)}${CONF.actor ? ` Changes are checked as <code>@${esc(CONF.actor)}</code>.` : ''}</p>
+    const fcNote = CONF.fcrdns === 'checked' ? 'A new name must resolve back to its address (FCrDNS) before it is saved, as with rdns set.'
+      : CONF.fcrdns === 'allow-unverified' ? 'A new name must resolve back to its address (FCrDNS); names DNS cannot answer for are saved and marked unverified (rdns serve --allow-unverified).'
+      : 'Names are saved without checking that they resolve back to their address (rdns serve --no-fcrdns).';
+    main.innerHTML = `<section><h2>Portal</h2><p class="muted">${esc(prNote)}${CONF.actor ? ` Changes are checked as <code>@${esc(CONF.actor)}</code>.` : ''}</p><p class="${CONF.fcrdns === 'checked' ? 'muted' : 'warn'}" id="fcrdns-mode">${esc(fcNote)}</p>
       <div class="portal">
         <form class="card" id="one" autocomplete="off"><h3>Set or reset one address</h3>
           <label for="one-ip">IP address</label><input id="one-ip" name="ip" required value="${esc(focusIp || '')}">
@@ -481,30 +505,38 @@
     const ipIn = $('#one-ip');
     if (act === 'reset') host.value = 'default';
     let previewed = null;
+    // Bumped on every edit of the inputs: an answer to an older request is dropped, never shown.
+    let oneGen = 0;
     const oneBody = () => ({ op: host.value.trim() === '' || host.value.trim() === 'default' ? 'reset' : 'set', ip: ipIn.value.trim(), host: host.value.trim(), note: $('#one-note').value.trim() || undefined });
     let vt = 0;
-    const verdict = () => {
-      clearTimeout(vt);
+    const changed = () => {
+      oneGen++;
       oneWrite.disabled = true;
       previewed = null;
+      $('#one-result').innerHTML = '';
+    };
+    const verdict = () => {
+      changed();
+      clearTimeout(vt);
+      const gen = oneGen;
       vt = setTimeout(async () => {
         const h = host.value.trim();
         const out = $('#one-verdict');
         if (!h || h === 'default') { out.innerHTML = h ? '<span class="muted">resets to the block default</span>' : ''; return; }
         out.innerHTML = '<span class="muted">checking…</span>';
         const r = await api('/api/check', { ip: ipIn.value.trim(), host: h });
-        if (r.error) { out.innerHTML = `<span class="bad">${esc(r.error)}</span>`; return; }
-        const hn = r.hostname.ok ? `<span class="ok">✓ ${esc(r.hostname.value)}</span>` : `<span class="bad">✗ ${esc(r.hostname.reason)}</span>`;
-        const fc = !r.fcrdns ? '' : r.fcrdns.status === 'pass' ? ' · <span class="ok">FCrDNS ✓ resolves back</span>' : r.fcrdns.status === 'skipped' ? ` · <span class="muted">FCrDNS not checked (${esc(r.fcrdns.detail || '')})</span>` : ` · <span class="${r.fcrdns.status === 'servfail' || r.fcrdns.status === 'timeout' ? 'warn' : 'bad'}">FCrDNS ${esc(r.fcrdns.status)}${r.fcrdns.detail ? `: ${esc(r.fcrdns.detail)}` : ''}</span>`;
-        out.innerHTML = hn + fc;
+        if (gen === oneGen) out.innerHTML = verdictHtml(r);
       }, 250);
     };
     host.addEventListener('input', verdict);
     ipIn.addEventListener('input', verdict);
+    $('#one-note').addEventListener('input', changed);
     one.addEventListener('submit', async (e) => {
       e.preventDefault();
+      const gen = ++oneGen;
       const body = oneBody();
       const r = await api('/api/preview', body);
+      if (gen !== oneGen) return;
       $('#one-result').innerHTML = resultHtml(r);
       previewed = !r.error && r.changes && r.changes.length && !r.errors ? JSON.stringify(body) : null;
       oneWrite.disabled = !previewed;
@@ -521,11 +553,14 @@
     const bulkWrite = $('#bulk-write');
     const text = $('#bulk-text');
     let bulkPreviewed = null;
-    text.addEventListener('input', () => { bulkPreviewed = null; bulkWrite.disabled = true; });
+    let bulkGen = 0;
+    text.addEventListener('input', () => { bulkGen++; bulkPreviewed = null; bulkWrite.disabled = true; $('#bulk-result').innerHTML = ''; });
     bulk.addEventListener('submit', async (e) => {
       e.preventDefault();
+      const gen = ++bulkGen;
       const body = { op: 'bulk', text: text.value };
       const r = await api('/api/preview', body);
+      if (gen !== bulkGen) return;
       $('#bulk-result').innerHTML = resultHtml(r);
       bulkPreviewed = !r.error && r.changes && r.changes.length ? JSON.stringify(body) : null;
       bulkWrite.disabled = !bulkPreviewed;

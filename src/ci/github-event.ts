@@ -5,6 +5,8 @@
 import type { PullRequestInfo } from './run-ci.js';
 
 export interface PullRequestEvent extends PullRequestInfo {
+  /** `pull_request.base.sha`: the target branch's commit the event names, the base `rdns ci` judges against. */
+  readonly baseSha?: string;
   /** Labels as they were when the event fired (stale on re-runs: read them live when possible). */
   readonly labels: readonly string[];
 }
@@ -23,6 +25,7 @@ export function pullRequestOfEvent(payload: unknown): PullRequestEvent | undefin
   if (number === undefined || !Number.isInteger(number) || number <= 0 || !user) return undefined;
   const head = isObject(pr.head) && typeof pr.head.sha === 'string' && /^[0-9a-f]{40}$/i.test(pr.head.sha) ? pr.head.sha : undefined;
   const base = isObject(pr.base) && typeof pr.base.ref === 'string' ? pr.base.ref : undefined;
+  const baseSha = isObject(pr.base) && typeof pr.base.sha === 'string' && /^[0-9a-f]{40}$/i.test(pr.base.sha) ? pr.base.sha : undefined;
   const labels = Array.isArray(pr.labels) ? pr.labels.flatMap((l) => (isObject(l) && typeof l.name === 'string' ? [l.name] : [])) : [];
-  return { number, author: user, labels, ...(head ? { headSha: head } : {}), ...(base ? { baseRef: base } : {}) };
+  return { number, author: user, labels, ...(head ? { headSha: head } : {}), ...(base ? { baseRef: base } : {}), ...(baseSha ? { baseSha } : {}) };
 }

@@ -15,6 +15,7 @@ import { RdnsError } from '../core/errors.js';
 import type { Config } from '../core/model.js';
 import { diffRevisions, type RevisionDiff } from '../diff/diff-revisions.js';
 import { loadConfigAt, loadFilesAt, loadRepositoryAt, type RevisionModel } from '../git/load-revisions.js';
+import { changedFiles } from '../git/changed-files.js';
 import { readFilesAt } from '../git/read-files.js';
 import { resolveRevisions, type ResolvedRevisions } from '../git/revisions.js';
 import { createGitHubClient, normaliseApiUrl, parseRepository } from '../github/client.js';
@@ -23,6 +24,7 @@ import { createPullRequestHost } from '../github/octokit-host.js';
 import { CONFIG_FILE, configData } from '../loader/config.js';
 import { loadRepository, type Repository } from '../loader/repository.js';
 import { changedSettings, checkConfigChange } from '../policy/config-change.js';
+import { committedStateFindings } from '../policy/committed-state.js';
 import { checkGuards } from '../policy/guards.js';
 import { checkOwnership, type TeamMembership } from '../policy/ownership.js';
 import { renderFindings } from '../render/zone-records.js';
@@ -43,8 +45,10 @@ export interface GitHubAccess {
 export interface PullRequestJobOptions {
   /** Repository root (the checkout). */
   readonly root: string;
-  /** The target branch's revision (a commit, or a revision the resolver in src/git/ accepts). */
+  /** The target branch's revision: a commit id, a full ref name, or an unambiguous name (src/git/resolve-revision.ts). */
   readonly base: string;
+  /** How reports name the base (e.g. the branch `main` when `base` is its commit); default `base`. */
+  readonly baseName?: string;
   /** Head revision; default the checked-out work tree. */
   readonly head?: string;
   /** Check ownership as this user; default the pull request's author. */
@@ -162,21 +166,23 @@ export async function runPullRequestJob(opts: PullRequestJobOptions): Promise<Pu
   const steps: CiSteps = {
     validate: async () => {
       // --head: that revision, not the checked-out files; judged by the target branch's rdns.yaml.
-      const { config } = await trusted();
-      repo = opts.head ? await loadRepositoryAt(root, opts.head, undefined, config) : loadRepository(root, undefined, { config });
+      const { config, revisions } = await trusted();
+      repo = opts.head ? await loadRepositoryAt(root, revisions.headCommit, undefined, config) : loadRepository(root, undefined, { config });
       return { diagnostics: [...repo.diagnostics, ...renderFindings(repo)], note: `${repo.fileCount} file${repo.fileCount === 1 ? '' : 's'}, ${repo.recordCount} record${repo.recordCount === 1 ? '' : 's'}` };
     },
     diff: async () => {
       const { revisions, config } = await trusted();
-      const d = await diffRevisions(root, { base, head: opts.head, revisions, config });
+      const d = await diffRevisions(root, { base: revisions.baseTip, head: opts.head === undefined ? undefined : revisions.headCommit, revisions, config });
       diff = d;
       const n = d.changeSet.changes.length;
-      const diagnostics = [...d.diagnostics];
+      // Every path the pull request adds or changes, not only block files: Terraform state it carries is refused.
+      const touched = (await changedFiles(root, revisions.base, revisions.head)).filter((f) => f.status !== 'deleted').map((f) => f.path);
+      const diagnostics = [...d.diagnostics, ...committedStateFindings(touched)];
       if (d.pair.changed.some((f) => f.path === CONFIG_FILE || f.oldPath === CONFIG_FILE)) {
         const [before, after] = await Promise.all([readFilesAt(root, revisions.base, [CONFIG_FILE]), readFilesAt(root, revisions.head, [CONFIG_FILE])]);
         configSettings = changedSettings(configData(before.get(CONFIG_FILE)), configData(after.get(CONFIG_FILE)));
       }
-      return { changeSet: d.changeSet, diagnostics, note: `${n} record change${n === 1 ? '' : 's'} in ${d.changeSet.files.length} block file${d.changeSet.files.length === 1 ? '' : 's'} since ${base}` };
+      return { changeSet: d.changeSet, diagnostics, note: `${n} record change${n === 1 ? '' : 's'} in ${d.changeSet.files.length} block file${d.changeSet.files.length === 1 ? '' : 's'} since ${opts.baseName ?? base}` };
     },
     ownership: async (cs) => {
       const config = configSettings ? await checkConfigChange({ settings: configSettings, owners: (await trusted()).config.owners, author, isTeamMember }) : undefined;

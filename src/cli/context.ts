@@ -3,7 +3,7 @@
  * was started in, output streams, and the environment. The only module (with main.ts)
  * that touches `process`.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { RdnsError } from '../core/errors.js';
 import { terminalText } from '../core/text.js';
@@ -40,13 +40,44 @@ export interface CliContext {
   readonly color: boolean;
   /** Resolves on Ctrl+C or SIGTERM (long-running commands: rdns serve). */
   readonly waitForStop: () => Promise<void>;
+  /** All of standard input (`rdns bulk -`). */
+  readonly readStdin: () => Buffer;
 }
 
-/** The context of this process; `dir` (-C/--cwd): run as if started there, like `git -C`. */
-export function processContext(dir?: string): CliContext {
-  const env = process.env;
-  const tty = Boolean(process.stdout.isTTY) && !env.CI;
-  const cwd = resolve(dir ?? process.cwd());
+/** What the program gets from its process: the real one (processIo), or a test's in-process stand-in. */
+export interface CliIo {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Standard output is a terminal. */
+  readonly isTTY: boolean;
+  readonly readStdin: () => Buffer;
+  readonly waitForStop: () => Promise<void>;
+}
+
+/** This process's folder, environment and streams. */
+export function processIo(): CliIo {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: (t) => void process.stdout.write(t),
+    stderr: (t) => void process.stderr.write(t),
+    isTTY: Boolean(process.stdout.isTTY),
+    readStdin: () => readFileSync(0),
+    waitForStop: () =>
+      new Promise<void>((r) => {
+        process.once('SIGINT', () => r());
+        process.once('SIGTERM', () => r());
+      }),
+  };
+}
+
+/** The context of a run with `io` (default: this process); `dir` (-C/--cwd): run as if started there, like `git -C`. */
+export function processContext(dir?: string, io: CliIo = processIo()): CliContext {
+  const env = io.env;
+  const tty = io.isTTY && !env.CI;
+  const cwd = resolve(io.cwd, dir ?? '.');
   const color = tty && !env.NO_COLOR;
   if (dir !== undefined && !isFolder(cwd)) throw new RdnsError(`-C ${dir}: no such folder`, 2);
   return {
@@ -54,14 +85,12 @@ export function processContext(dir?: string): CliContext {
     cwd,
     env,
     // Data reaches no terminal as control characters, whichever printer wrote it (issue 18, item 8).
-    stdout: (t) => void process.stdout.write(terminalText(t, color)),
-    stderr: (t) => void process.stderr.write(terminalText(t, color)),
+    stdout: (t) => io.stdout(terminalText(t, color)),
+    stderr: (t) => io.stderr(terminalText(t, color)),
     interactive: tty,
     color,
-    waitForStop: () => new Promise<void>((r) => {
-      process.once('SIGINT', () => r());
-      process.once('SIGTERM', () => r());
-    }),
+    waitForStop: io.waitForStop,
+    readStdin: io.readStdin,
   };
 }
 

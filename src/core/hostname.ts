@@ -6,6 +6,7 @@
 import { domainToASCII, domainToUnicode } from 'node:url';
 import { parseIp, type Parsed } from './ip.js';
 import { printable } from './text.js';
+import { looksLikeAscii } from './confusables.js';
 
 const LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const ALL_DIGITS = /^\d+$/;
@@ -120,6 +121,27 @@ export function mixedScriptLabel(hostname: string): { label: string; scripts: st
 }
 
 /**
+ * The first label written in one script other than ASCII's that reads as a plain ASCII
+ * label (`сосо` in Cyrillic reads "coco", `ԁһср-2` "dhcp-2"): a whole-script confusable
+ * (UTS 39), which the mixed-script check cannot see. `reading` is the ASCII it looks like.
+ * Labels that mix scripts are left to {@link mixedScriptLabel}.
+ */
+export function confusableLabel(hostname: string): { label: string; script: string; reading: string } | undefined {
+  const name = withoutTrailingDot(hostname);
+  // eslint-disable-next-line no-control-regex
+  if (!/[^\x00-\x7f]/.test(name) && !/(^|\.)xn--/i.test(name)) return undefined;
+  const unicode = domainToUnicode(name) || name;
+  for (const label of unicode.split('.')) {
+    const reading = looksLikeAscii(label);
+    if (!reading) continue;
+    const scripts = new Set<string>();
+    for (const ch of label) if (!COMMON.test(ch)) scripts.add(SCRIPTS.find((s) => s.re.test(ch))?.name ?? 'another script');
+    if (scripts.size === 1) return { label, script: [...scripts][0]!, reading };
+  }
+  return undefined;
+}
+
+/**
  * A hostname for people: as written, and when it has punycode labels the
  * Unicode form beside it (`xn--mnchen-3ya.example (münchen.example)`), so a reviewer sees
  * which name an internationalised PTR really is.
@@ -129,4 +151,41 @@ export function displayName(name: string): string {
   if (!/(^|\.)xn--/i.test(plain)) return name;
   const unicode = domainToUnicode(plain);
   return unicode && unicode !== plain ? `${name} (${unicode})` : name;
+}
+
+/** A PTR target inside the reverse tree, and the name its author most likely meant. */
+export interface ReverseTarget {
+  /** Why it is refused, in words a user can act on. */
+  readonly message: string;
+  /** The likely intended name (fully qualified, trailing dot), when one can be told. */
+  readonly intended?: string;
+}
+
+const REVERSE_V4_LABEL = /^(?:\d{1,3}|\d{1,3}[-/]\d{1,3})$/;
+const NIBBLE = /^[0-9a-f]$/;
+
+/**
+ * A PTR target inside `in-addr.arpa.` or `ip6.arpa.` names no host: it is nearly always a
+ * relative name that a zone file completed with its origin (`3 PTR mail` in
+ * `30.20.10.in-addr.arpa` is `mail.30.20.10.in-addr.arpa.`; `PTR mail.example.com`
+ * without its trailing dot likewise). Returns the problem with the likely intended name
+ * (the labels before the reverse-zone part: `mail.example.com.`), or undefined for a name
+ * outside the reverse tree. `fqdn` is a normalised name ({@link normalizeHostname}).
+ */
+export function reverseTargetOf(fqdn: string): ReverseTarget | undefined {
+  const name = withoutTrailingDot(fqdn).toLowerCase();
+  const tree = name.endsWith('.in-addr.arpa') || name === 'in-addr.arpa' ? 'in-addr.arpa' : name.endsWith('.ip6.arpa') || name === 'ip6.arpa' ? 'ip6.arpa' : undefined;
+  if (!tree) return undefined;
+  const labels = name === tree ? [] : name.slice(0, -tree.length - 1).split('.');
+  // The zone's own labels: up to four octets and an RFC 2317 label, or up to 32 nibbles.
+  const isZoneLabel = tree === 'in-addr.arpa' ? (l: string) => REVERSE_V4_LABEL.test(l) : (l: string) => NIBBLE.test(l);
+  const max = tree === 'in-addr.arpa' ? 5 : 32;
+  let cut = labels.length;
+  while (cut > 0 && labels.length - cut < max && isZoneLabel(labels[cut - 1]!)) cut--;
+  const relative = labels.slice(0, cut).join('.');
+  const base = `"${name}" is inside ${tree}, the reverse tree: it names no host`;
+  if (relative === '') return { message: `${base}; a PTR target must be a host's fully qualified name` };
+  const completed = `a relative name in a zone file ("${relative}", written without a trailing dot) gets the zone's origin appended`;
+  if (!relative.includes('.')) return { message: `${base}; ${completed}: write the host's full name, such as ${relative}.example.net (with a trailing dot in a zone file)` };
+  return { message: `${base}; ${completed}: did you mean ${relative}?`, intended: `${relative}.` };
 }

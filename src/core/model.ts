@@ -105,6 +105,25 @@ export type BackendSettings =
       readonly encrypt: boolean;
     };
 
+/** One hostname deny pattern, and which rule it is for messages. */
+export interface DenyRule {
+  readonly source: string;
+  /** What a match suggests, in words (built-in rules). */
+  readonly why?: string;
+  /** The rule's name for messages: `built-in "dynamic-words"`, `policy.deny[2]`, `policy.deny_extra[0]`. */
+  readonly rule?: string;
+}
+
+/** An exception to the deny rules (policy.allow): an exact name or a pattern the whole name must match. */
+export interface AllowRule {
+  /** Normalised name with trailing dot. */
+  readonly name?: string;
+  /** RE2 source matched against the whole name (without trailing dot), case-insensitively. */
+  readonly pattern?: string;
+  /** `policy.allow[i]`, for messages. */
+  readonly rule: string;
+}
+
 /** Repository settings from rdns.yaml, every field filled with its default. */
 export interface Config {
   /** Who may change rdns.yaml (and schema/, .github/): GitHub users and teams; empty = only the repository's administrators. */
@@ -120,7 +139,9 @@ export interface Config {
    * Deny patterns for hostnames: RE2 syntax, case-insensitive, run in linear time
    * (policy/linear-pattern.ts). Plain data, so a Config crosses to worker threads.
    */
-  readonly deny: readonly { readonly source: string; readonly why?: string }[];
+  readonly deny: readonly DenyRule[];
+  /** Exceptions to `deny` (policy.allow): exact names and whole-name patterns. */
+  readonly allow: readonly AllowRule[];
   readonly guards: GuardSettings;
   readonly bulkMaxLines: number;
   readonly region: string;

@@ -116,6 +116,8 @@ export interface FakeRoute53 {
   counts(since?: number): Record<string, number>;
   /** Requests answered `Throttling` (from request number `since` on). */
   throttled(since?: number): number;
+  /** Changes the rate limit from now on (undefined: no throttling), e.g. none while a benchmark sets up, Route 53's 5 while it measures. */
+  setRateLimit(rate: number | undefined): void;
   close(): Promise<void>;
 }
 
@@ -257,8 +259,11 @@ export async function startFakeRoute53(options: FakeRoute53Options = {}): Promis
   const maxRecords = options.maxRecordsPerBatch ?? 1000;
   const maxChars = options.maxCharactersPerBatch ?? 32000;
   const maxList = options.maxListRecords ?? 300;
-  const rate = options.rateLimit;
-  if (rate !== undefined && !(rate > 0)) throw new RangeError(`rateLimit must be positive, got ${rate}`);
+  let rate = options.rateLimit;
+  const checkRate = (r: number | undefined) => {
+    if (r !== undefined && !(r > 0)) throw new RangeError(`rateLimit must be positive, got ${r}`);
+  };
+  checkRate(rate);
   let tokens = rate ?? 0;
   const clock = options.clock ?? (() => performance.now());
   let refilledAt = clock();
@@ -709,6 +714,12 @@ export async function startFakeRoute53(options: FakeRoute53Options = {}): Promis
       const out: Record<string, number> = {};
       for (const r of requests.slice(since)) out[r.action] = (out[r.action] ?? 0) + 1;
       return out;
+    },
+    setRateLimit: (r) => {
+      checkRate(r);
+      rate = r;
+      tokens = r ?? 0;
+      refilledAt = clock();
     },
     throttled: (since = 0) => requests.slice(since).filter((r) => r.errorCode === 'Throttling').length,
     log: () => requests.map((r) => `${r.action} ${r.method} ${r.path}${[...r.query].length ? `?${r.query}` : ''} -> ${r.status}${r.errorCode ? ` ${r.errorCode}` : ''}`),

@@ -90,10 +90,10 @@ export function brokenFiles(repo: Repository): Map<string, Diagnostic> {
   return out;
 }
 
-/** Records that did not load for an invalid hostname (`file|ip` → the value as written), so reset can remove them. */
+/** Records that did not load for an invalid hostname or a target in the reverse tree (`file|ip` → the value as written), so reset can remove them. */
 export function invalidRecords(repo: Repository): Map<string, string> {
   const out = new Map<string, string>();
-  for (const d of repo.diagnostics) if (d.code === 'hostname.invalid' && d.file && d.ip && d.value !== undefined) out.set(`${d.file}|${d.ip}`, d.value);
+  for (const d of repo.diagnostics) if ((d.code === 'hostname.invalid' || d.code === 'hostname.reverse-target') && d.file && d.ip && d.value !== undefined) out.set(`${d.file}|${d.ip}`, d.value);
   return out;
 }
 
@@ -247,7 +247,12 @@ interface BulkPlan {
 function planBulk(root: string, text: string, options: BulkOptions): BulkPlan {
   const source = options.source ?? '<input>';
   const input = parseBulkInput(text, source);
-  const max = options.maxLines ?? loadConfig(resolve(root)).config.bulkMaxLines;
+  const config = loadConfig(resolve(root)).config;
+  // One run is one pull request with --pr: by default it stays within the CI change guard, so CI does not refuse the branch it makes.
+  const guard = config.guards.maxChangedRecords;
+  const guardCaps = options.maxLines === undefined && guard > 0 && guard < config.bulkMaxLines;
+  const max = options.maxLines ?? (guardCaps ? guard : config.bulkMaxLines);
+  const capSource = options.maxLines !== undefined ? '--max' : guardCaps ? `guards.max_changed_records in rdns.yaml: rdns ci refuses a pull request with more changes unless it carries the ${config.guards.label} label` : 'bulk.max_lines in rdns.yaml, or --max';
   const n = input.lineCount;
   const from = Math.max(1, options.from ?? 1);
   const to = Math.min(n, from + max - 1);
@@ -261,11 +266,17 @@ function planBulk(root: string, text: string, options: BulkOptions): BulkPlan {
   } else if (overCap || from > 1) {
     const next = nextFrom !== undefined ? `; continue with --from ${nextFrom}` : '; this is the last part';
     extra.push(
-      diag('bulk.over-cap', `${n} change lines${overCap ? ` is more than the per-run cap of ${max} (bulk.max_lines in rdns.yaml, or --max)` : ''}: every line is checked and counted, this run takes change lines ${from}–${to} (input lines ${firstLine}–${lastLine})${next}`, { file: source, line: firstLine === Number.MAX_SAFE_INTEGER ? 1 : firstLine, column: 1 }, { value: String(n) }),
+      diag('bulk.over-cap', `${n} change lines${overCap ? ` is more than the per-run cap of ${max} (${capSource})` : ''}: every line is checked and counted, this run takes change lines ${from}–${to} (input lines ${firstLine}–${lastLine})${next} (with --pr each run opens its own pull request)`, { file: source, line: firstLine === Number.MAX_SAFE_INTEGER ? 1 : firstLine, column: 1 }, { value: String(n) }),
     );
   }
   const planned = planRequests(root, input.requests, options, extra);
   const inWindow = (c: { pos?: { line: number } }): boolean => c.pos === undefined || (c.pos.line >= firstLine && c.pos.line <= lastLine);
+  const changing = planned.plan.changes.filter(inWindow).length;
+  if (guard > 0 && changing > guard) {
+    planned.diagnostics.push(
+      diag('bulk.over-guard', `this run changes ${changing} records, more than guards.max_changed_records (${guard}) in rdns.yaml: as one pull request, rdns ci refuses it unless someone other than its author adds the ${config.guards.label} label; use --max ${guard} and --from to split it into pull requests CI accepts`, { file: source, line: 1, column: 1 }, { value: String(changing) }),
+    );
+  }
   return { planned, source, lines: n, overCap, window: { from, to, firstLine, lastLine }, nextFrom, inWindow };
 }
 

@@ -1,11 +1,13 @@
 /**
- * `rdns bulk` input: one `IP HOST` per line, as people paste it from a spreadsheet or a
- * provisioning script: separated by spaces, a tab, a comma or a semicolon, fields
- * optionally in double quotes (CSV: `""` is a quote inside), an optional header line
- * (`ip,hostname`). `IP default` resets the address to its block default. Blank lines and
- * `#` comments are ignored; CRLF line ends and a UTF-8 byte order mark are accepted.
- * Whatever is not understood is refused with the line and the column of the first field
- * that is wrong.
+ * `rdns bulk` input: one `IP HOST [NOTE]` per line, as people paste it from a spreadsheet
+ * or a provisioning script: separated by spaces, a tab, a comma or a semicolon, fields
+ * optionally in double quotes (CSV: `""` is a quote inside). The first line is a header
+ * when its first field is not an address (`IP Address,PTR Hostname,Ticket`). A third
+ * column (tab, comma or semicolon separated) is the record's note, e.g. the ticket.
+ * `IP default` resets the address to its block default. Blank lines, rows of empty cells
+ * (`,`), `#` comments and the empty cells a spreadsheet writes at the end of a row are
+ * ignored; CRLF line ends and a UTF-8 byte order mark are accepted. Whatever is not
+ * understood is refused with the line and the column of the first field that is wrong.
  */
 import { diag, type Diagnostic } from '../core/diagnostics.js';
 import { parseIp } from '../core/ip.js';
@@ -96,8 +98,14 @@ function splitFields(line: string): Split {
   return { ok: true, fields, separator };
 }
 
-const HEADER_FIRST = /^(?:ip|ips|ip[ _-]?addr(?:ess)?|addr(?:ess)?|ipv[46]|address(?:es)?)$/i;
-const HEADER_SECOND = /^(?:host(?:name)?|ptr|ptr[ _-]?record|name|fqdn|reverse|rdns|target|value)$/i;
+/** Something typed as an address (digits with dots or colons), even a wrong one: never a header. */
+const ADDRESS_LIKE = /^(?:[0-9a-f.:]*[0-9][0-9a-f.:]*(?:%\S+)?|[^\s:]*:[^\s:]*:\S*)$/i;
+
+/** A header row: its first field is not an address, and no field is one (`example.com,192.0.2.1` is a swapped line, not a header). */
+function isHeader(fields: readonly Field[]): boolean {
+  const lead = fields[0]!.text;
+  return !ADDRESS_LIKE.test(lead) && !parseIp(lead).ok && !fields.some((f) => parseIp(f.text).ok);
+}
 
 /** Parses bulk input text. `file` names it in diagnostics (`-` is shown as `<stdin>`). Never throws. */
 export function parseBulkInput(text: string, file: string): BulkInput {
@@ -113,11 +121,13 @@ export function parseBulkInput(text: string, file: string): BulkInput {
     // A comment starts at a `#` at the line start or after a space or separator (hostnames never contain `#`).
     const line = full.replace(/(^|[\s,;])#.*$/, '$1');
     if (line.trim() === '') return;
+    const split = splitFields(line);
+    // A spreadsheet row with nothing in it (`,` or `;;`): a blank line, not a change line.
+    if (split.ok && split.fields.every((f) => f.text === '')) return;
     const first = !seenContent;
     seenContent = true;
     const at = (column: number): { file: string; line: number; column: number } => ({ file, line: i + 1, column });
-    const split = splitFields(line);
-    if (split.ok && first && split.fields.length === 2 && HEADER_FIRST.test(split.fields[0]!.text) && HEADER_SECOND.test(split.fields[1]!.text)) {
+    if (split.ok && first && isHeader(split.fields)) {
       headerLine = i + 1;
       return;
     }
@@ -127,32 +137,43 @@ export function parseBulkInput(text: string, file: string): BulkInput {
       diagnostics.push(diag('bulk.syntax', `column ${split.column}: ${split.reason}`, at(split.column), { value: content }));
       return;
     }
-    const fields = split.fields;
     const sepName = SEPARATOR_NAMES[split.separator]!;
+    // Empty cells at the end of a row are what spreadsheets export for empty columns.
+    let fields = split.fields;
+    while (fields.length > 1 && fields[fields.length - 1]!.text === '') fields = fields.slice(0, -1);
+    const trailing = fields.length < split.fields.length;
     const lead = fields[0]!;
     if (fields.length === 1) {
-      const hint = parseIp(lead.text).ok ? `the hostname is missing after ${lead.text}` : `expected "IP HOST" (or "IP default")`;
-      diagnostics.push(diag('bulk.syntax', `${hint}; one field found, fields are separated by a space, tab, comma or semicolon`, at(lead.column + lead.text.length), { value: content }));
+      const hint = parseIp(lead.text).ok
+        ? `the hostname is missing after ${lead.text}${trailing ? ` (the line ends with a ${sepName})` : ''}`
+        : `expected "IP HOST" (or "IP default")`;
+      diagnostics.push(diag('bulk.syntax', `${hint}; one field found, fields are separated by a space, tab, comma or semicolon`, at(trailing ? split.fields[1]!.column : lead.column + lead.text.length), { value: content }));
       return;
     }
     const empty = fields.findIndex((f) => f.text === '');
     if (empty >= 0) {
-      diagnostics.push(diag('bulk.syntax', `column ${fields[empty]!.column}: the ${empty === 0 ? 'address' : 'hostname'} is empty (two ${sepName}s in a row, or a ${sepName} at the end of the line)`, at(fields[empty]!.column), { value: content }));
+      diagnostics.push(diag('bulk.syntax', `column ${fields[empty]!.column}: the ${empty === 0 ? 'address' : 'hostname'} is empty (two ${sepName}s in a row)`, at(fields[empty]!.column), { value: content }));
       return;
     }
-    if (fields.length > 2) {
-      const extra = fields[2]!;
-      diagnostics.push(
-        diag('bulk.syntax', `column ${extra.column}: unexpected third field "${extra.text.slice(0, 60)}"; expected "IP HOST" (or "IP default") separated by one ${sepName}`, at(extra.column), { value: content }),
-      );
+    const spaced = split.separator === ' ';
+    if (fields.length > 3 || (fields.length === 3 && spaced)) {
+      const extra = fields[spaced ? 2 : 3]!;
+      const which = spaced ? 'third' : 'fourth';
+      const why = spaced ? `expected "IP HOST" (or "IP default") separated by one space; a note as the third column needs a tab, comma or semicolon between the fields` : 'expected "IP HOST NOTE" at most';
+      diagnostics.push(diag('bulk.syntax', `column ${extra.column}: unexpected ${which} field "${extra.text.slice(0, 60)}"; ${why}`, at(extra.column), { value: content }));
       return;
     }
-    const [ipField, hostField] = fields as [Field, Field];
+    const [ipField, hostField, noteField] = fields as [Field, Field, Field | undefined];
     if (!parseIp(ipField.text).ok && parseIp(hostField.text).ok) {
       diagnostics.push(diag('bulk.syntax', `column ${ipField.column}: the address comes first: write "${hostField.text} ${ipField.text}"`, at(ipField.column), { value: content }));
       return;
     }
-    requests.push({ ip: ipField.text, host: hostField.text.toLowerCase() === 'default' ? undefined : hostField.text, pos: at(ipField.column), hostColumn: hostField.column });
+    const reset = hostField.text.toLowerCase() === 'default';
+    if (reset && noteField) {
+      diagnostics.push(diag('bulk.syntax', `column ${noteField.column}: "default" removes the record and its note; leave the note column empty`, at(noteField.column), { value: content }));
+      return;
+    }
+    requests.push({ ip: ipField.text, host: reset ? undefined : hostField.text, ...(noteField ? { note: noteField.text } : {}), pos: at(ipField.column), hostColumn: hostField.column });
   });
   return { requests, diagnostics, lineCount: changeLines.length, changeLines, ...(headerLine !== undefined ? { headerLine } : {}) };
 }

@@ -26,6 +26,8 @@ export interface ForwardCheck {
   readonly passed: number;
   /** No DNS server answered: nothing was verified (refused unless allowUnverified). */
   readonly unreachable: boolean;
+  /** Changes saved although DNS could not answer for them (allowUnverified only). */
+  readonly unverified: PlannedChange[];
 }
 
 const HOW = 'the forward record must match before the PTR is saved: fix the A/AAAA record first (or --no-fcrdns)';
@@ -39,7 +41,7 @@ export async function confirmForward(changes: readonly PlannedChange[], options:
     byTarget.set(t, c);
     return t;
   });
-  if (targets.length === 0) return { diagnostics: [], refused: [], checked: 0, passed: 0, unreachable: false };
+  if (targets.length === 0) return { diagnostics: [], refused: [], checked: 0, passed: 0, unreachable: false, unverified: [] };
   const report = await checkFcrdns(targets, options.resolver, { strict: !options.allowUnverified });
   if (report.unreachable) {
     const d = report.diagnostics[0]!;
@@ -50,9 +52,11 @@ export async function confirmForward(changes: readonly PlannedChange[], options:
       checked: report.checked,
       passed: 0,
       unreachable: !options.allowUnverified,
+      unverified: options.allowUnverified ? toCheck : [],
     };
   }
   const refused: PlannedChange[] = [];
+  const unverified: PlannedChange[] = [];
   const diagnostics: Diagnostic[] = [];
   for (const r of report.results) {
     if (r.status === 'pass') continue;
@@ -60,9 +64,10 @@ export async function confirmForward(changes: readonly PlannedChange[], options:
     const unverifiable = r.status === 'servfail' || r.status === 'timeout';
     const allowed = unverifiable && options.allowUnverified;
     if (!allowed) refused.push(change);
+    else unverified.push(change);
     const d = report.diagnostics.find((x) => x.ip === r.target.ipText && x.line === r.target.pos?.line);
     const message = `${d?.message ?? `${r.target.ipText} → ${r.target.ptr}: ${r.status}`}; ${allowed ? 'saved unverified (--allow-unverified)' : unverifiable ? `not saved: ${HOW.replace('(or --no-fcrdns)', '(or --allow-unverified when DNS cannot answer)')}` : `not saved: ${HOW}`}`;
     diagnostics.push({ ...(d ?? diag('fcrdns.mismatch', message, r.target.pos, { ip: r.target.ipText })), severity: allowed ? 'warning' : 'error', message });
   }
-  return { diagnostics, refused, checked: report.checked, passed: report.passed, unreachable: false };
+  return { diagnostics, refused, checked: report.checked, passed: report.passed, unreachable: false, unverified };
 }

@@ -22,7 +22,7 @@ function keyIp(p: Pair): IpAddress | undefined {
 function recordValue(e: Extract<RecordEdit, { op: 'set' }>, old: unknown): unknown {
   const prev = old && typeof old === 'object' ? (old as { ttl?: number; note?: string }) : {};
   const ttl = e.ttl ?? prev.ttl;
-  const note = e.note ?? prev.note;
+  const note = e.note ?? (e.dropNote ? undefined : prev.note);
   if (ttl === undefined && note === undefined) return e.ptr;
   return { ptr: e.ptr, ...(ttl !== undefined ? { ttl } : {}), ...(note !== undefined ? { note } : {}) };
 }

@@ -5,7 +5,7 @@
  * separate from doing it (apply.ts writes the plan).
  */
 import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
-import { normalizeHostname, withoutTrailingDot } from '../core/hostname.js';
+import { normalizeHostname, reverseTargetOf, withoutTrailingDot } from '../core/hostname.js';
 import { formatIp, formatPrefix, parseIp, prefixContainsIp, type IpAddress } from '../core/ip.js';
 import type { Block, Config, PtrRecord } from '../core/model.js';
 import { genericPtrOf } from '../core/generic-names.js';
@@ -179,7 +179,7 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
     }
     if (options.actor && !isOwner(options.actor, block, ip)) {
       diagnostics.push(
-        diag('edit.not-owner', `${ipText} is in ${formatPrefix(block.prefix)} (${block.file}); @${options.actor.user} is not among its owners (${block.owners.join(', ') || 'none'}) nor those of an allocation holding it`, req.pos, { ip: ipText }),
+        diag('edit.not-owner', `not yours: ${ipText} is in ${formatPrefix(block.prefix)} (${block.file}); @${options.actor.user} is not among its owners (${block.owners.join(', ') || 'none'}) nor those of an allocation holding it`, req.pos, { ip: ipText }),
       );
       notYours++;
       continue;
@@ -203,6 +203,11 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
       const h = normalizeHostname(req.host);
       if (!h.ok) {
         refuse(diag('hostname.invalid', `${ipText}: ${h.reason}`, hostPos, { ip: ipText, value: req.host }));
+        continue;
+      }
+      const reverse = reverseTargetOf(h.value);
+      if (reverse) {
+        refuse(diag('hostname.reverse-target', `${ipText}: ${reverse.message}`, hostPos, { ip: ipText, value: req.host }));
         continue;
       }
       host = h.value;
@@ -284,7 +289,10 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
       return;
     }
     const ttl = req.ttl ?? record?.ttl;
-    const note = req.note ?? record?.note;
+    // A note is the ticket of a change: a new name without a note of its own does not inherit the old one.
+    const renamed = old?.source === 'record' && old.ptr !== host;
+    const dropNote = renamed && req.note === undefined && record?.note !== undefined;
+    const note = req.note ?? (renamed ? undefined : record?.note);
     changes.push({
       kind: record || invalid !== undefined ? 'changed' : 'added',
       ip,
@@ -292,7 +300,7 @@ export function planPtrChanges(repo: RepoView, requests: readonly PtrRequest[], 
       file: block.file,
       old,
       new: { ptr: host, source: 'record', ttl, note },
-      edit: { op: 'set', ip, ipText, ptr: withoutTrailingDot(host), ttl: req.ttl, note: req.note },
+      edit: { op: 'set', ip, ipText, ptr: withoutTrailingDot(host), ttl: req.ttl, note: req.note, ...(dropNote ? { dropNote } : {}) },
       pos: req.pos,
       notes,
     });

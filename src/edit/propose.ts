@@ -47,7 +47,7 @@ export async function proposeChange(root: string, result: ChangeResult, options:
   const verb = options.verb ?? 'bulk';
   const summary = changeSummary(result.changes, verb);
   const branch = branchNameFor(summary.replace(/→/g, 'to'), options.now ?? new Date());
-  const body = `${summary}\n\n${markdownTable(result.changes)}\n\n_Opened by \`rdns ${verb} --pr\`._\n`;
+  const body = `${summary}\n\n${markdownTable(result.changes)}\n\n_Opened by \`rdns ${verb.split(' ')[0]} --pr\`._\n`;
   const lines = result.changes.slice(0, 100).map((c) => `${c.kind} ${c.ipText}: ${c.old?.ptr ?? '(none)'} -> ${c.new?.ptr ?? '(none)'}`);
   const more = result.changes.length > 100 ? `\n… and ${result.changes.length - 100} more` : '';
   const message = `${summary}\n\n${lines.join('\n')}${more}\n`;

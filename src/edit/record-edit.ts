@@ -16,7 +16,16 @@ import { editFlowDocument, needsFlowEdit } from './flow-edit.js';
 
 /** One change to one address; `ptr` is the normalised hostname without the trailing dot. */
 export type RecordEdit =
-  | { readonly op: 'set'; readonly ip: IpAddress; readonly ipText: string; readonly ptr: string; readonly ttl?: number; readonly note?: string }
+  | {
+      readonly op: 'set';
+      readonly ip: IpAddress;
+      readonly ipText: string;
+      readonly ptr: string;
+      readonly ttl?: number;
+      readonly note?: string;
+      /** Remove the record's note (its name changes and no new note is given: the old ticket is not this change's). */
+      readonly dropNote?: boolean;
+    }
   | { readonly op: 'reset'; readonly ip: IpAddress; readonly ipText: string };
 
 export type EditResult = { ok: true; text: string } | { ok: false; reason: string };
@@ -168,6 +177,25 @@ function rewriteEntry(entryText: string, edit: Extract<RecordEdit, { op: 'set' }
     if (edit.ttl !== undefined) wanted.push(['ttl', String(edit.ttl)]);
     if (edit.note !== undefined) wanted.push(['note', yamlScalar(edit.note)]);
     const missing: [string, string][] = [];
+    const oldNote = edit.dropNote && edit.note === undefined ? find('note') : undefined;
+    if (oldNote) {
+      const k = oldNote.key as Scalar | null;
+      const v = oldNote.value as Scalar | null;
+      if (!k?.range || !isScalar(v) || !v.range) return { ok: false, reason: `the "note" of ${edit.ipText} is not a plain value` };
+      const index = value.items.indexOf(oldNote);
+      if (value.flow) {
+        // `, note: x` goes with the separator before it (ptr comes first in every record map rdns writes).
+        const prev = value.items[index - 1];
+        const prevEnd = (prev?.value as Scalar | undefined)?.range?.[1];
+        if (index === 0 || prevEnd === undefined) return { ok: false, reason: `the note of ${edit.ipText} is the first key of its record` };
+        splices.push({ from: prevEnd, to: v.range[1], text: '', order: 0 });
+      } else {
+        // Its whole line(s), comment included: the note's own line is the note.
+        const from = entryText.lastIndexOf('\n', k.range[0]) + 1;
+        const nl = entryText.indexOf('\n', scalarEnd(v));
+        splices.push({ from, to: nl < 0 ? entryText.length : nl + 1, text: '', order: 0 });
+      }
+    }
     for (const [k, text] of wanted) {
       const p = find(k);
       const v = p?.value;
@@ -230,6 +258,7 @@ function verifyEntry(entryText: string, edit: Extract<RecordEdit, { op: 'set' }>
     if (typeof ptr !== 'string' || ptr.replace(/\.$/, '').toLowerCase() !== edit.ptr.toLowerCase()) return false;
     if (edit.ttl !== undefined && (v as Record<string, unknown>).ttl !== edit.ttl) return false;
     if (edit.note !== undefined && (v as Record<string, unknown>).note !== edit.note) return false;
+    if (edit.dropNote && edit.note === undefined && v && typeof v === 'object' && 'note' in v) return false;
     return true;
   } catch {
     return false;

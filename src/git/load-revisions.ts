@@ -11,7 +11,7 @@ import type { Block, Config } from '../core/model.js';
 import type { ZoneLayout } from '../core/reverse.js';
 import { CONFIG_FILE, CONFIG_MAX_BYTES, DEFAULT_CONFIG, parseConfig, type ParsedConfig } from '../loader/config.js';
 import { loadBlockFilesParallel } from '../loader/parallel.js';
-import { checkConfigZones, checkLoadedBlocks, DEFAULT_PATHS, findBlockFiles, type BlockSource, type Repository } from '../loader/repository.js';
+import { checkConfigZones, checkLoadedBlocks, DEFAULT_PATHS, findBlockFiles, isBlockFilePath, type BlockSource, type Repository } from '../loader/repository.js';
 import { changedFiles, WORKTREE, type ChangedFile } from './changed-files.js';
 import { listFilesAt, readBlobsAt } from './read-files.js';
 import { resolveRevisions, type ResolvedRevisions, type ResolveOptions } from './revisions.js';
@@ -52,7 +52,27 @@ export interface LoadOptions extends ResolveOptions {
   readonly revisions?: ResolvedRevisions;
 }
 
-const isBlockFile = (p: string): boolean => /\.ya?ml$/i.test(p) && !p.split('/').pop()!.startsWith('.');
+/**
+ * The block-file side of a diff, by the one rule (isBlockFilePath): a rename out of view (into
+ * `.attic/`, `node_modules/`, a dot-file) is the deletion of the block file, a rename into
+ * view its addition.
+ */
+export function blockFileChanges(all: readonly ChangedFile[]): ChangedFile[] {
+  const out: ChangedFile[] = [];
+  for (const f of all) {
+    if (f.path === CONFIG_FILE) continue;
+    if (f.status !== 'renamed') {
+      if (isBlockFilePath(f.path)) out.push(f);
+      continue;
+    }
+    const from = isBlockFilePath(f.oldPath!);
+    const to = isBlockFilePath(f.path);
+    if (from && to) out.push(f);
+    else if (from) out.push({ status: 'deleted', path: f.oldPath! });
+    else if (to) out.push({ status: 'added', path: f.path });
+  }
+  return out;
+}
 
 /** Resolves the revisions (fetching in shallow clones) and loads both sides of the changed block files. */
 export async function loadRevisionPair(root: string, opts: LoadOptions): Promise<RevisionPair> {
@@ -60,7 +80,7 @@ export async function loadRevisionPair(root: string, opts: LoadOptions): Promise
   const paths = (opts.paths && opts.paths.length > 0 ? opts.paths : DEFAULT_PATHS).map((p) => p.replace(/\/+$/, '') || '.');
   const all = await changedFiles(root, revisions.base, revisions.head, [...paths, CONFIG_FILE]);
   const configChanged = all.some((f) => f.path === CONFIG_FILE || f.oldPath === CONFIG_FILE);
-  const changed = all.filter((f) => isBlockFile(f.path) && f.path !== CONFIG_FILE);
+  const changed = blockFileChanges(all);
   const renames = new Map(changed.filter((f) => f.status === 'renamed').map((f) => [f.oldPath!, f.path]));
   const baseFiles = changed.filter((f) => f.status !== 'added').map((f) => f.oldPath ?? f.path);
   const headFiles = changed.filter((f) => f.status !== 'deleted').map((f) => f.path);
@@ -147,7 +167,7 @@ async function listBlockFiles(root: string, rev: string, paths: readonly string[
       return []; // the folder is gone in the work tree
     }
   }
-  return (await listFilesAt(root, rev, paths)).filter(isBlockFile);
+  return (await listFilesAt(root, rev, paths)).filter(isBlockFilePath);
 }
 
 // Cheap look at an unchanged file: its block prefix, when written plainly on a top-level line.

@@ -7,13 +7,14 @@
 import { RdnsError } from '../core/errors.js';
 import { WORKTREE } from './changed-files.js';
 import { gitTopLevel, tryGit } from './git-client.js';
+import { isFullCommitId, resolveRevision } from './resolve-revision.js';
 
 export interface ResolvedRevisions {
   /** Commit the changes are measured from: merge-base(base, head). */
   readonly base: string;
   /** Commit of the target branch tip as resolved (may be newer than `base`). */
   readonly baseTip: string;
-  /** The ref that resolved the base (e.g. `origin/main`). */
+  /** The full ref that resolved the base (e.g. `refs/remotes/origin/main`), or the commit id given. */
   readonly baseRef: string;
   /** Head commit, or {@link WORKTREE} for the files on disk on top of HEAD. */
   readonly head: string;
@@ -24,7 +25,7 @@ export interface ResolvedRevisions {
 }
 
 export interface ResolveOptions {
-  /** Revision or branch name (`main`, `origin/main`, a sha). The CLI passes GITHUB_BASE_REF here. */
+  /** Commit id, full ref name, or an unambiguous branch name (`main`, `origin/main`); see resolve-revision.ts. */
   readonly base: string;
   /** Head revision; default: the work tree. */
   readonly head?: string;
@@ -66,28 +67,32 @@ export async function resolveRevisions(root: string, opts: ResolveOptions): Prom
   };
 
   const headRev = opts.head ?? 'HEAD';
-  const headCommit = await revParse(root, headRev);
+  const headCommit = (await resolveRevision(root, headRev, { remote }))?.commit;
   if (!headCommit) throw new RdnsError(`unknown head revision "${headRev}"`, 2, opts.head ? 'pass a branch, tag or commit of this repository to --head' : 'the repository has no commits yet');
 
-  // The base as given, else the remote-tracking branch (CI checkouts have no local `main`).
-  const stripped = opts.base.startsWith(`${remote}/`) ? opts.base.slice(remote.length + 1) : opts.base;
-  const candidates = opts.base.startsWith(`${remote}/`) ? [opts.base] : [opts.base, `${remote}/${opts.base}`];
-  let baseRef: string | undefined;
-  let baseTip: string | undefined;
-  for (const c of candidates) {
-    baseTip = await revParse(root, c);
-    if (baseTip) {
-      baseRef = c;
-      break;
-    }
-  }
+  // The base as given, unambiguously (a tag named like the branch is refused), else fetched from the remote.
+  const stripped = opts.base.startsWith(`refs/remotes/${remote}/`) ? opts.base.slice(`refs/remotes/${remote}/`.length) : opts.base.startsWith(`${remote}/`) ? opts.base.slice(remote.length + 1) : opts.base;
+  const found = await resolveRevision(root, opts.base, { remote });
+  let baseRef = found?.ref;
+  let baseTip = found?.commit;
   const shallow = await isShallow(root);
-  if (!baseTip && mayFetch && FETCHABLE.test(stripped)) {
+  if (!baseTip && mayFetch && isFullCommitId(opts.base)) {
+    if (await fetch([...(shallow ? ['--depth=50'] : []), remote, opts.base])) {
+      baseTip = await revParse(root, opts.base);
+      baseRef = baseTip;
+    }
+  } else if (!baseTip && mayFetch && FETCHABLE.test(stripped) && !stripped.startsWith('refs/')) {
     const depth = shallow ? ['--depth=50'] : [];
     if (await fetch([...depth, remote, `+refs/heads/${stripped}:refs/remotes/${remote}/${stripped}`])) {
-      baseRef = `${remote}/${stripped}`;
+      baseRef = `refs/remotes/${remote}/${stripped}`;
       baseTip = await revParse(root, baseRef);
     }
+  }
+  // A remote-tracking branch that is not there and cannot be fetched (no remote): the local branch, fully qualified too.
+  if (!baseTip && opts.base.startsWith(`refs/remotes/${remote}/`)) {
+    const local = await resolveRevision(root, `refs/heads/${stripped}`, { remote });
+    baseTip = local?.commit;
+    baseRef = local?.ref;
   }
   if (!baseTip || !baseRef) {
     throw new RdnsError(

@@ -185,19 +185,27 @@ function poolOfGenerate(list: ImportedPtr[], block: IpPrefix): PoolProposal | un
 export function detectPools(ptrs: readonly ImportedPtr[], block: IpPrefix, taken: readonly NamedRange[] = []): PoolProposal[] {
   const out: PoolProposal[] = [];
   const byGenerate = new Map<string, ImportedPtr[]>();
+  // Addresses a `$GENERATE` line names but a hand-written PTR overrides: part of the pool's range, not of its matches (they stay records).
+  const overridden = new Set<string>();
   for (const p of ptrs) {
-    if (!p.generated) continue;
-    const key = `${p.source.file}|${p.generated.id}`;
+    const g = p.generated ?? p.overrides?.generated;
+    if (!g) continue;
+    const key = `${p.source.file}|${g.id}`;
     const list = byGenerate.get(key) ?? [];
     byGenerate.set(key, list);
-    list.push(p);
+    if (p.generated) list.push(p);
+    else {
+      list.push({ ...p, ptr: p.overrides!.ptr, generated: g });
+      overridden.add(p.ipText);
+    }
   }
   const used = new Set<string>();
   for (const list of byGenerate.values()) {
-    const pool = poolOfGenerate(list, block);
-    if (!pool) continue;
+    const found = poolOfGenerate(list, block);
+    if (!found) continue;
+    const pool = { ...found, matches: new Set([...found.matches].filter((ip) => !overridden.has(ip))) };
     out.push(pool);
-    for (const ip of pool.matches) used.add(ip);
+    for (const ip of found.matches) used.add(ip);
   }
   const rest = ptrs.filter((p) => !used.has(p.ipText)).sort((a, b) => compareIp(a.ip, b.ip));
   for (let i = 0; i < rest.length; ) {

@@ -5,7 +5,7 @@
  * reverse zone's name.
  */
 import { diag, type Diagnostic } from '../core/diagnostics.js';
-import { normalizeHostname } from '../core/hostname.js';
+import { normalizeHostname, reverseTargetOf } from '../core/hostname.js';
 import { formatIp, formatPrefix, prefixContainsIp, type IpAddress, type IpPrefix } from '../core/ip.js';
 import { ipOfReverseName, prefixOfZoneName } from '../core/reverse.js';
 import type { GeneratedFrom, ZoneRecord } from './zone-file.js';
@@ -20,6 +20,8 @@ export interface ImportedPtr {
   readonly source: { readonly file: string; readonly line: number };
   /** Written by a `$GENERATE` line. */
   readonly generated?: GeneratedFrom;
+  /** A hand-written PTR for an address a `$GENERATE` line names too: what that line gives it (the hand one wins, as a record over the pool). */
+  readonly overrides?: { readonly ptr: string; readonly generated: GeneratedFrom };
 }
 
 export interface ImportedZone {
@@ -56,6 +58,8 @@ export function ipOfOwner(name: string): IpAddress | undefined {
 export function collectPtrs(records: readonly ZoneRecord[]): { ptrs: ImportedPtr[]; zones: ImportedZone[]; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const ptrByName = new Map<string, ZoneRecord>();
+  // Owner name → the `$GENERATE` record that a hand-written PTR overrides.
+  const shadowed = new Map<string, ZoneRecord>();
   const zones = new Map<string, ImportedZone>();
   for (const r of records) {
     if (r.type === 'SOA' && !zones.has(r.name)) zones.set(r.name, { name: r.name, prefix: prefixOfZoneName(r.name) });
@@ -64,6 +68,14 @@ export function collectPtrs(records: readonly ZoneRecord[]): { ptrs: ImportedPtr
       if (first) {
         // The same RR twice (an include read twice) is one record, as in BIND.
         if (first.rdata[0] === r.rdata[0]) continue;
+        // A hand-written PTR inside a `$GENERATE` range is an override: it stays a record over the pool.
+        const generated = [first, r].filter((x) => x.generate);
+        if (generated.length === 1 && !shadowed.has(r.name)) {
+          const hand = first.generate ? r : first;
+          ptrByName.set(r.name, hand);
+          shadowed.set(r.name, generated[0]!);
+          continue;
+        }
         diagnostics.push(diag('import.refused', `${r.name} has several PTRs; only the first (${first.rdata[0]}, line ${first.line}) can be imported, one PTR per address`, { file: r.file, line: r.line, column: 1 }, { value: r.rdata[0] }));
         continue;
       }
@@ -79,12 +91,20 @@ export function collectPtrs(records: readonly ZoneRecord[]): { ptrs: ImportedPtr
       diagnostics.push(diag('import.refused', `${ipText}: ${host.reason}; not imported`, at, { ip: ipText, value: r.rdata[0] }));
       return;
     }
+    const reverse = reverseTargetOf(host.value);
+    if (reverse) {
+      diagnostics.push(diag('hostname.reverse-target', `${ipText}: ${reverse.message}; not imported`, at, { ip: ipText, value: r.rdata[0] }));
+      return;
+    }
     const prev = byIp.get(ipText);
     if (prev) {
       if (prev.ptr !== host.value) diagnostics.push(diag('import.refused', `${ipText} has two PTRs (${prev.ptr} and ${host.value}); only the first can be imported, one PTR per address`, at, { ip: ipText, value: host.value }));
       return;
     }
-    byIp.set(ipText, { ip, ipText, ptr: host.value, ttl: r.ttl, source: { file: r.file, line: r.line }, ...(r.generate ? { generated: r.generate } : {}) });
+    const gen = via ? undefined : shadowed.get(r.name);
+    const genHost = gen?.generate ? normalizeHostname(gen.rdata[0] ?? '') : undefined;
+    const overrides = gen?.generate && genHost?.ok ? { overrides: { ptr: genHost.value, generated: gen.generate } } : {};
+    byIp.set(ipText, { ip, ipText, ptr: host.value, ttl: r.ttl, source: { file: r.file, line: r.line }, ...(r.generate ? { generated: r.generate } : {}), ...overrides });
   };
   for (const r of ptrByName.values()) {
     const ip = ipOfOwner(r.name);

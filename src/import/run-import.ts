@@ -121,7 +121,7 @@ export async function runImport(root: string, source: ImportSource, options: Imp
   // PTRs the collection could not keep (two for one address, invalid names): refused, unless the loss is accepted.
   let refusedEarly = 0;
   for (const d of collected.diagnostics) {
-    if (d.code !== 'import.refused') diagnostics.push(d);
+    if (d.code !== 'import.refused' && d.code !== 'hostname.reverse-target') diagnostics.push(d);
     else {
       refusedEarly++;
       diagnostics.push(options.skipRefused ? { ...d, severity: 'warning', message: `${d.message} (--skip-refused)` } : d);

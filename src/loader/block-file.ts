@@ -3,8 +3,9 @@
  * only this file (schema, IPs, hostnames, allocations, templates, TTLs) live here;
  * checks across files live in repository.ts.
  */
+import { domainToASCII } from 'node:url';
 import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
-import { mixedScriptLabel, normalizeHostname, withoutTrailingDot } from '../core/hostname.js';
+import { confusableLabel, mixedScriptLabel, normalizeHostname, reverseTargetOf, withoutTrailingDot } from '../core/hostname.js';
 import { compareIp, comparePrefix, formatIp, formatPrefix, ipv4EmbeddedProblem, parseIp, parsePrefix, prefixContains, prefixContainsIp, sizeOf, type IpPrefix } from '../core/ip.js';
 import type { Allocation, Block, Config, Pool, PtrRecord, ZoneOptions } from '../core/model.js';
 import { describeRange, firstSharedAddress, namedRange } from '../core/generic-names.js';
@@ -295,12 +296,28 @@ function buildRecords(raw: RawBlock, block: IpPrefix, source: YamlSource, config
       out.push(diag('hostname.invalid', `${ipText}: ${host.reason}`, ptrPos, { ip: ipText, value: obj.ptr }));
       continue;
     }
+    const reverse = reverseTargetOf(host.value);
+    if (reverse) {
+      out.push(diag('hostname.reverse-target', `${ipText}: ${reverse.message}`, ptrPos, { ip: ipText, value: obj.ptr }));
+      continue;
+    }
     const denied = explainDenial(host.value, config);
     if (denied) out.push(diag('hostname.denied', `${ipText}: "${obj.ptr}" is refused by the hostname policy: ${denied}`, ptrPos, { ip: ipText, value: obj.ptr }));
     const mixed = mixedScriptLabel(obj.ptr);
     if (mixed) {
       const scripts = mixed.scripts.join(' and ');
       out.push(diag('hostname.mixed-script', `${ipText}: "${obj.ptr}" mixes ${scripts} letters in the label "${mixed.label}", the way look-alike names are made; browsers show such names as punycode (${host.value.slice(0, -1)}); use one script per label`, ptrPos, { ip: ipText, value: obj.ptr }));
+    }
+    const lookalike = mixed ? undefined : confusableLabel(obj.ptr);
+    if (lookalike) {
+      out.push(
+        diag(
+          'hostname.confusable',
+          `${ipText}: the label "${lookalike.label}" of "${obj.ptr}" is written in ${lookalike.script} letters that look like the Latin "${lookalike.reading}" (${domainToASCII(lookalike.label)}); a reader cannot tell the two apart: write it in Latin letters, or in letters that do not look Latin`,
+          ptrPos,
+          { ip: ipText, value: obj.ptr },
+        ),
+      );
     }
     if (typeof value !== 'string') checkTtl(value.ttl, ['records', key, 'ttl'], source, config, out, ipText);
     const rec: PtrRecord = { ip: ip.value, ipText, ptr: host.value, ttl: obj.ttl, note: obj.note, pos };
@@ -324,6 +341,7 @@ function checkRecordsLoosely(raw: RawBlock, source: YamlSource, config: Config):
     const pos = typeof value === 'string' ? stringValuePos(source, key, source.keyPos(['records', key])) : source.valuePos(['records', key, 'ptr']);
     const ipText = ip.ok ? formatIp(ip.value) : undefined;
     if (!host.ok) out.push(diag('hostname.invalid', `${ipText ?? key}: ${host.reason}`, pos, { ip: ipText, value: ptr }));
+    else if (reverseTargetOf(host.value)) out.push(diag('hostname.reverse-target', `${ipText ?? key}: ${reverseTargetOf(host.value)!.message}`, pos, { ip: ipText, value: ptr }));
     else {
       const denied = explainDenial(host.value, config);
       if (denied) out.push(diag('hostname.denied', `${ipText ?? key}: "${ptr}" is refused by the hostname policy: ${denied}`, pos, { ip: ipText, value: ptr }));

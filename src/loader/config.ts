@@ -3,7 +3,8 @@
  * repository with only zones/ works.
  */
 import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
-import type { BackendSettings, Config, ZoneOptions } from '../core/model.js';
+import type { AllowRule, BackendSettings, Config, ZoneOptions } from '../core/model.js';
+import { normalizeHostname } from '../core/hostname.js';
 import { decodeUtf8, parseYamlSource } from './yaml-source.js';
 import { validateSchema } from './schema.js';
 import { RepoFiles } from './repo-file.js';
@@ -15,14 +16,15 @@ import { isValidOwner } from '../policy/owners.js';
  * dynamic, residential or bulk-mail infrastructure. Applies to explicit records
  * (a block's `default` generic names are exempt).
  */
-export const DEFAULT_DENY: readonly { readonly source: string; readonly why: string }[] = [
+export const DEFAULT_DENY: readonly { readonly source: string; readonly why: string; readonly rule: string }[] = [
   {
+    rule: 'built-in "dynamic-words"',
     source: '(^|[.-])(dyn|dynamic|dhcp|pool|dsl|adsl|vdsl|xdsl|cable|dial-?up|ppp|pppoe|broadband|residential|cpe|client|unassigned|unknown|generic)([.-]|\\d|$)',
     why: 'a word that marks dynamic or residential address space',
   },
-  { source: '\\d{1,3}[.-]\\d{1,3}[.-]\\d{1,3}[.-]\\d{1,3}', why: 'an embedded IP address, the mark of a generic name (use the block default instead)' },
-  { source: '(^|[.-])(spam|bulk-?mail|mass-?mail|blast)([.-]|\\d|$)', why: 'a bulk-mail word' },
-  { source: '^localhost\\.', why: 'localhost' },
+  { rule: 'built-in "embedded-ip"', source: '\\d{1,3}[.-]\\d{1,3}[.-]\\d{1,3}[.-]\\d{1,3}', why: 'an embedded IP address, the mark of a generic name (use the block default instead)' },
+  { rule: 'built-in "bulk-mail"', source: '(^|[.-])(spam|bulk-?mail|mass-?mail|blast)([.-]|\\d|$)', why: 'a bulk-mail word' },
+  { rule: 'built-in "localhost"', source: '^localhost\\.', why: 'localhost' },
 ];
 
 export const DEFAULT_CONFIG: Config = {
@@ -34,6 +36,7 @@ export const DEFAULT_CONFIG: Config = {
   maxFileBytes: 32 * 1024 * 1024,
   ttl: { min: 60, max: 86_400 },
   deny: DEFAULT_DENY.map((d) => ({ ...d })),
+  allow: [],
   guards: { maxChangedRecords: 500, maxDeletePercent: 20, label: 'rdns/bulk-approved' },
   bulkMaxLines: 500,
   region: 'us-east-1',
@@ -51,7 +54,7 @@ interface RawConfig {
   defaults?: { ttl?: number };
   zones?: { ipv4_boundary?: 8 | 16 | 24; ipv6_boundary?: number; max_records?: number; max_zones_per_block?: number };
   limits?: { max_file_bytes?: number };
-  policy?: { ttl?: { min?: number; max?: number }; deny?: string[]; deny_extra?: string[] };
+  policy?: { ttl?: { min?: number; max?: number }; deny?: string[]; deny_extra?: string[]; allow?: (string | { name?: string; pattern?: string; note?: string })[] };
   guards?: { max_changed_records?: number; max_delete_percent?: number; label?: string };
   bulk?: { max_lines?: number };
   route53?: { region?: string; provider_version?: string; endpoint?: string; zones?: Record<string, { zone_id?: string; mode?: ZoneOptions['mode'] }> };
@@ -97,11 +100,28 @@ export function parseConfig(bytes: Uint8Array, file: string): ParsedConfig {
     list.flatMap((text, i) => {
       // rdns.yaml is pull-request input: patterns must run in linear time (RE2), whatever they say.
       const c = compileLinear(text);
-      if (c.ok) return [{ source: text }];
+      if (c.ok) return [{ source: text, rule: `policy.${key}[${i}]` }];
       diagnostics.push(diag('config.invalid', `policy.${key}[${i}] cannot be used as a deny pattern: ${c.reason}`, source.valuePos(['policy', key, i]), { value: text }));
       return [];
     });
   const deny = [...(raw.policy?.deny ? patterns(raw.policy.deny, 'deny') : d.deny), ...patterns(raw.policy?.deny_extra ?? [], 'deny_extra')];
+  const allow = (raw.policy?.allow ?? []).flatMap((entry, i): AllowRule[] => {
+    const rule = `policy.allow[${i}]`;
+    const name = typeof entry === 'string' ? entry : entry.name;
+    if (name !== undefined) {
+      const h = normalizeHostname(name);
+      if (h.ok) return [{ name: h.value, rule }];
+      diagnostics.push(diag('config.invalid', `${rule} "${name}" is not a hostname: ${h.reason}`, source.valuePos(typeof entry === 'string' ? ['policy', 'allow', i] : ['policy', 'allow', i, 'name']), { value: name }));
+      return [];
+    }
+    const pattern = typeof entry === 'string' ? undefined : entry.pattern;
+    if (pattern === undefined) return [];
+    // Matched against the whole name: an exception is as narrow as it is written.
+    const c = compileLinear(`^(?:${pattern})$`);
+    if (c.ok) return [{ pattern, rule }];
+    diagnostics.push(diag('config.invalid', `${rule}.pattern cannot be used: ${c.reason}`, source.valuePos(['policy', 'allow', i, 'pattern']), { value: pattern }));
+    return [];
+  });
   const ttl = { min: raw.policy?.ttl?.min ?? d.ttl.min, max: raw.policy?.ttl?.max ?? d.ttl.max };
   if (ttl.min > ttl.max) diagnostics.push(diag('config.invalid', `policy.ttl.min (${ttl.min}) is greater than policy.ttl.max (${ttl.max})`, source.valuePos(['policy', 'ttl'])));
   else {
@@ -153,6 +173,7 @@ export function parseConfig(bytes: Uint8Array, file: string): ParsedConfig {
     maxFileBytes: raw.limits?.max_file_bytes ?? d.maxFileBytes,
     ttl,
     deny,
+    allow,
     guards: {
       maxChangedRecords: raw.guards?.max_changed_records ?? d.guards.maxChangedRecords,
       maxDeletePercent: raw.guards?.max_delete_percent ?? d.guards.maxDeletePercent,
@@ -181,9 +202,8 @@ export const canonicalZoneName = (name: string): string => {
  * again.
  */
 function localStateProblem(path: string): string | undefined {
-  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
-  if (path.startsWith('/') || parts.includes('..')) return 'must be a folder inside the repository (relative, without "..")';
-  if (parts[0] === 'cdktf.out') return 'is inside cdktf.out/, whose stacks every synth replaces: keep state elsewhere (e.g. state/)';
+  // State in the checkout could come from a pull request: Terraform would install and run the providers it names.
+  if (!path.startsWith('/') || path.split('/').includes('..')) return 'must be an absolute folder outside the repository (without ".."): state in the checkout could come from a pull request';
   return undefined;
 }
 

@@ -42,6 +42,20 @@ export interface BlockSource {
 export const DEFAULT_PATHS = ['zones'];
 
 const isBlockFileName = (name: string): boolean => /\.ya?ml$/i.test(name) && !name.startsWith('.');
+/** A folder the scan never enters: hidden folders (`.attic/`, `.git/`) and `node_modules/`. */
+const isSkippedFolder = (name: string): boolean => name.startsWith('.') || name === 'node_modules';
+
+/**
+ * The one rule for which paths are block files, wherever they are found: the work tree,
+ * a git revision, a diff, synth and CODEOWNERS. A `.yaml`/`.yml` file not itself hidden and
+ * not below a hidden folder or `node_modules/`. A file moved out of view stops being a block
+ * file everywhere at once: its records are deleted, which its owners and the guards judge.
+ */
+export function isBlockFilePath(path: string): boolean {
+  const parts = path.split('/').filter((p) => p !== '' && p !== '.');
+  const name = parts.pop();
+  return name !== undefined && isBlockFileName(name) && !parts.some(isSkippedFolder);
+}
 
 /** Block files found under some paths, and the entries refused on the way (as diagnostics). */
 export interface BlockFileScan {
@@ -110,7 +124,7 @@ export function scanBlockFiles(root: string, paths: readonly string[] = DEFAULT_
       return;
     }
     for (const entry of entries) {
-      if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
+      if (isSkippedFolder(entry.name)) continue;
       consider(join(abs, entry.name), entry.name, entry, false);
     }
   };

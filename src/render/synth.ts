@@ -21,20 +21,19 @@ export interface SynthOptions {
   /** Stacks of zones no longer rendered: written with no records, so a plan removes what their state holds. */
   readonly removed?: readonly string[];
   /**
-   * Repository root: local Terraform state lives there (`terraform.<stack>.tfstate`), outside
-   * `outdir`, whose stacks/ every synth replaces. Default: the current directory.
+   * Absolute folder of local Terraform state (`<stack>.tfstate`) when rdns.yaml sets no
+   * `backend.path`: outside the repository, so that Terraform never reads a state file a
+   * pull request committed, and outside `outdir`, whose stacks/ every synth replaces.
    */
-  readonly root?: string;
+  readonly stateDir: string;
 }
 
 /** Synthesizes `stacks` into `outdir`; returns what was written. */
 export function synthesize(stacks: readonly ZoneStackModel[], config: Config, options: SynthOptions): StackInfo[] {
   if (options.prune) pruneStacks(options.outdir);
   const app = new App({ outdir: options.outdir, stackTraces: false, skipValidation: true });
-  // Terraform reads a relative local-state path from the stack folder; every stack folder is equally deep.
-  const toRoot = relative(join(resolve(options.outdir), 'stacks', 'stack'), resolve(options.root ?? '.')).split(sep).join('/');
-  for (const s of stacks) new ZoneStack(app, s, config, toRoot);
-  for (const name of options.removed ?? []) new RemovedZoneStack(app, name, config, toRoot);
+  for (const s of stacks) new ZoneStack(app, s, config, resolve(options.stateDir));
+  for (const name of options.removed ?? []) new RemovedZoneStack(app, name, config, resolve(options.stateDir));
   app.synth();
   return stacks.map(stackInfoOf);
 }

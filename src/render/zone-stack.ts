@@ -78,7 +78,7 @@ function mergeInto(tf: Record<string, unknown>, part: Record<string, unknown>): 
 }
 
 /** The provider and the backend of a zone stack (its state: one per hosted zone, under the stack's name). */
-function addProviderAndBackend(stack: TerraformStack, name: string, config: Config, stateRoot: string): void {
+function addProviderAndBackend(stack: TerraformStack, name: string, config: Config, stateDir: string): void {
   new AwsProvider(stack, 'aws', { region: config.region, ...(config.endpoint ? emulatorSettings(config.endpoint) : {}) });
   // The prebuilt provider pins its own exact version; the operator's constraint wins.
   stack.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: config.providerVersion });
@@ -94,9 +94,8 @@ function addProviderAndBackend(stack: TerraformStack, name: string, config: Conf
     // S3-native state locking (Terraform ≥ 1.10) is newer than cdktf's S3BackendConfig.
     if (b.useLockfile) stack.addOverride('terraform.backend.s3.use_lockfile', true);
   } else {
-    // Relative to the repository root, not to the stack folder: that folder is replaced by every synth.
-    const file = `${b.path ? `${b.path.replace(/\/$/, '')}/` : 'terraform.'}${name}.tfstate`;
-    new LocalBackend(stack, { path: stateRoot && !file.startsWith('/') ? `${stateRoot}/${file}` : file });
+    // An absolute folder outside the checkout: Terraform never reads state a pull request committed.
+    new LocalBackend(stack, { path: `${(b.path ?? stateDir).replace(/\/+$/, '')}/${name}.tfstate` });
   }
 }
 
@@ -111,10 +110,10 @@ export class ZoneStack extends TerraformStack {
    */
   private readonly parts: Record<string, unknown>[] = [];
 
-  /** `stateRoot`: the repository root relative to the stack folder (local state lives there). */
-  constructor(scope: Construct, model: ZoneStackModel, config: Config, stateRoot = '') {
+  /** `stateDir`: the absolute folder of local state (outside the repository), unless rdns.yaml sets `backend.path`. */
+  constructor(scope: Construct, model: ZoneStackModel, config: Config, stateDir: string) {
     super(scope, model.stack);
-    addProviderAndBackend(this, model.stack, config, stateRoot);
+    addProviderAndBackend(this, model.stack, config, stateDir);
     this.addZone(model.zone);
     for (const fwd of model.forward) this.addForward(fwd);
   }
@@ -199,8 +198,8 @@ export class ZoneStack extends TerraformStack {
  * false } }` for it from the state before the plan) unless the plan destroys zones.
  */
 export class RemovedZoneStack extends TerraformStack {
-  constructor(scope: Construct, name: string, config: Config, stateRoot = '') {
+  constructor(scope: Construct, name: string, config: Config, stateDir: string) {
     super(scope, name);
-    addProviderAndBackend(this, name, config, stateRoot);
+    addProviderAndBackend(this, name, config, stateDir);
   }
 }

@@ -19,7 +19,7 @@ export function scriptJson(value: unknown): string {
 
 export interface PageOptions {
   /** `rdns serve`: show the portal (set, reset, bulk paste) and talk to its API. */
-  readonly portal?: { readonly pr: boolean; readonly actor?: string };
+  readonly portal?: { readonly pr: boolean; readonly actor?: string; readonly fcrdns?: 'checked' | 'allow-unverified' | 'off' };
 }
 
 const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -27,7 +27,7 @@ const escapeHtml = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.ch
 /** The whole page. */
 export function renderReportHtml(data: ReportData, options: PageOptions = {}): string {
   const { css, js } = assets();
-  const conf = { portal: Boolean(options.portal), pr: options.portal?.pr ?? false, actor: options.portal?.actor };
+  const conf = { portal: Boolean(options.portal), pr: options.portal?.pr ?? false, actor: options.portal?.actor, fcrdns: options.portal?.fcrdns ?? 'off' };
   // The overview needs only the block summaries: each block's grids are parsed when first shown or searched.
   const summary = { ...data, blocks: data.blocks.map((b) => ({ ...b, grids: [], nets: [], lazy: true })) };
   const blocks = data.blocks.map((b, i) => `<script type="application/json" id="rdns-block-${i}">${scriptJson({ grids: b.grids, nets: b.nets })}</script>`).join('\n');

@@ -1,7 +1,8 @@
 /**
  * `rdns serve`: the report plus the portal tasks (set, reset, bulk paste with counts and
  * a preview before anything is written) on loopback. Edits go through the library calls
- * the CLI uses (setPtr, resetPtr, applyBulk: lossless line edits, ownership as `--as`).
+ * the CLI uses (setPtrChecked, resetPtr, applyBulkChecked: the same forward check, the same
+ * counts, lossless line edits, ownership as `--as`).
  *
  * Guarded like a notebook server: a random per-run token in the URL; every API call
  * carries it in a header (a cross-site page can neither read it nor set that header
@@ -16,14 +17,14 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Diagnostic } from '../core/diagnostics.js';
 import { withoutTrailingDot, normalizeHostname } from '../core/hostname.js';
-import { formatIp, parseIp } from '../core/ip.js';
-import { applyBulk, resetPtr, setPtr, type ChangeResult } from '../edit/api.js';
+import { parseIp } from '../core/ip.js';
+import { applyBulkChecked, resetPtr, setPtrChecked, type ChangeResult } from '../edit/api.js';
+import type { ForwardCheckOptions } from '../edit/confirm-forward.js';
+import type { DnsResolver } from '../checks/resolver.js';
 import type { Actor } from '../edit/plan.js';
 import { writeFileAtomic } from '../edit/atomic-write.js';
 import type { ProposedChange } from '../edit/propose.js';
 import { uncommittedFiles } from '../git/work-tree.js';
-import { checkFcrdns } from '../checks/fcrdns.js';
-import type { DnsResolver } from '../checks/resolver.js';
 import { renderReportHtml } from '../report/html.js';
 import { loadReportData } from '../report/index.js';
 import type { FindingsFile } from '../report/findings.js';
@@ -37,8 +38,14 @@ export interface PortalOptions {
   readonly actor?: Actor;
   /** Given: every write is committed on a new branch and proposed as a pull request (see proposeChange). */
   readonly propose?: (result: ChangeResult, verb: string) => Promise<ProposedChange>;
-  /** For the live FCrDNS verdict; absent = not checked. */
-  readonly resolver?: DnsResolver;
+  /**
+   * The forward check of `rdns set/bulk` (same resolver, same rule): every new PTR must
+   * resolve back before it is previewed as valid or written. `allowUnverified` comes only
+   * from here (the server's flags), never from a request. Absent = `--no-fcrdns`. A new
+   * resolver per request (as each CLI run has its own): no answer is cached across
+   * requests, so a fixed A record counts on the next preview.
+   */
+  readonly fcrdns?: { readonly resolver: () => DnsResolver; readonly allowUnverified?: boolean };
   readonly findings?: FindingsFile;
   /** Fixed token (tests); default: 32 random bytes. */
   readonly token?: string;
@@ -107,7 +114,8 @@ export async function startPortal(options: PortalOptions): Promise<PortalServer>
     if (req.method === 'GET' && url.pathname === '/') {
       if (!tokenOk(url.searchParams.get('token'))) throw new HttpError(403, 'open the URL rdns serve printed (it carries this run\'s token)');
       const data = await serialized(() => loadReportData(options.root, { findings: options.findings }));
-      const html = renderReportHtml(data, { portal: { pr: Boolean(options.propose), actor: options.actor?.user } });
+      const fcrdns = !options.fcrdns ? 'off' : options.fcrdns.allowUnverified ? 'allow-unverified' : 'checked';
+      const html = renderReportHtml(data, { portal: { pr: Boolean(options.propose), actor: options.actor?.user, fcrdns } });
       send(res, 200, 'text/html; charset=utf-8', html);
       return;
     }
@@ -126,10 +134,10 @@ export async function startPortal(options: PortalOptions): Promise<PortalServer>
         result = await serialized(() => loadReportData(options.root, { findings: options.findings }));
         break;
       case '/api/check':
-        result = await checkName(body, options.resolver);
+        result = await checkName(options, body);
         break;
       case '/api/preview':
-        result = await serialized(async () => editResponse(runEdit(options, editRequestOf(body), false)));
+        result = await serialized(async () => editResponse(await runEdit(options, editRequestOf(body), false)));
         break;
       case '/api/apply':
         result = await serialized(() => applyEdit(options, editRequestOf(body)));
@@ -200,6 +208,9 @@ async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> 
   }
 }
 
+/** The forward check for one request: the server's settings, a fresh resolver. */
+const forwardCheck = (options: PortalOptions): ForwardCheckOptions | undefined => (options.fcrdns ? { resolver: options.fcrdns.resolver(), allowUnverified: options.fcrdns.allowUnverified } : undefined);
+
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 function editRequestOf(body: Record<string, unknown>): EditRequest {
@@ -210,31 +221,42 @@ function editRequestOf(body: Record<string, unknown>): EditRequest {
 
 interface EditResult {
   readonly result: ChangeResult;
-  readonly counts: { valid: number; invalid: number; notYours: number; unchanged: number };
+  readonly counts: { valid: number; invalid: number; notYours: number; unchanged: number; unverified: number };
 }
 
-/** The same library calls as `rdns set/reset/bulk`; `apply: false` is the preview. */
-function runEdit(options: PortalOptions, r: EditRequest, apply: boolean): EditResult {
-  const common = { apply, actor: options.actor };
+/**
+ * The same library calls as `rdns set/reset/bulk`, with the server's forward check;
+ * `apply: false` is the preview. A name DNS refuses is counted invalid, as in the CLI.
+ */
+async function runEdit(options: PortalOptions, r: EditRequest, apply: boolean): Promise<EditResult> {
+  const common = { apply, actor: options.actor, fcrdns: forwardCheck(options) };
   if (r.op === 'bulk') {
-    const b = applyBulk(options.root, r.text ?? '', { ...common, source: '<pasted>', skipInvalid: r.skipInvalid });
-    return { result: b, counts: { valid: b.valid, invalid: b.invalid, notYours: b.notYours, unchanged: b.unchanged } };
+    const b = await applyBulkChecked(options.root, r.text ?? '', { ...common, source: '<pasted>', skipInvalid: r.skipInvalid });
+    return { result: b, counts: { valid: b.valid, invalid: b.invalid, notYours: b.notYours, unchanged: b.unchanged, unverified: b.forward?.unverified.length ?? 0 } };
   }
   if (!r.ip) throw new HttpError(400, 'ip is required');
   const host = r.host?.trim();
-  const result = r.op === 'reset' || !host || host === 'default' ? resetPtr(options.root, r.ip, common) : setPtr(options.root, r.ip, host, { ...common, note: r.note });
+  const result = r.op === 'reset' || !host || host === 'default' ? resetPtr(options.root, r.ip, common) : await setPtrChecked(options.root, r.ip, host, { ...common, note: r.note });
   const p = result.plan;
-  return { result, counts: { valid: p.changes.length + p.unchanged.length, invalid: p.invalid, notYours: p.notYours, unchanged: p.unchanged.length } };
+  return { result, counts: { valid: p.changes.length + p.unchanged.length, invalid: p.invalid, notYours: p.notYours, unchanged: p.unchanged.length, unverified: result.forward?.unverified.length ?? 0 } };
 }
 
 const diagnosticJson = (d: Diagnostic): Record<string, unknown> => ({ severity: d.severity, code: d.code, message: d.message, file: d.file, line: d.line, column: d.column, ip: d.ip });
 
 function editResponse(e: EditResult, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const r = e.result;
+  const unverified = new Set(r.forward?.unverified ?? []);
   return {
     counts: e.counts,
     errors: r.errors,
-    changes: r.changes.map((c) => ({ kind: c.kind, ip: c.ipText, file: c.file, old: c.old ? `${withoutTrailingDot(c.old.ptr)}${c.old.source === 'default' ? ' (default)' : ''}` : undefined, new: c.new ? `${withoutTrailingDot(c.new.ptr)}${c.new.source === 'default' ? ' (default)' : ''}` : undefined })),
+    changes: r.changes.map((c) => ({
+      kind: c.kind,
+      ip: c.ipText,
+      file: c.file,
+      old: c.old ? `${withoutTrailingDot(c.old.ptr)}${c.old.source === 'default' ? ' (default)' : ''}` : undefined,
+      new: c.new ? `${withoutTrailingDot(c.new.ptr)}${c.new.source === 'default' ? ' (default)' : ''}` : undefined,
+      ...(unverified.has(c) ? { unverified: true } : {}),
+    })),
     diagnostics: r.diagnostics.map(diagnosticJson),
     written: r.written,
     ...extra,
@@ -248,8 +270,8 @@ function editResponse(e: EditResult, extra: Record<string, unknown> = {}): Recor
  * content back.
  */
 async function applyEdit(options: PortalOptions, r: EditRequest): Promise<Record<string, unknown>> {
-  if (!options.propose) return editResponse(runEdit(options, r, true));
-  const preview = runEdit(options, r, false);
+  if (!options.propose) return editResponse(await runEdit(options, r, true));
+  const preview = await runEdit(options, r, false);
   const files = [...new Set(preview.result.changes.map((c) => c.file))];
   if (preview.result.errors > 0 && !r.skipInvalid) return editResponse(preview, { error: 'refused: fix or remove the invalid lines first (nothing was written)' });
   if (files.length === 0) return editResponse(preview);
@@ -257,7 +279,7 @@ async function applyEdit(options: PortalOptions, r: EditRequest): Promise<Record
   if (dirty === undefined) throw new HttpError(409, 'the repository is not a git work tree, so no pull request can be opened');
   if (dirty.length > 0) throw new HttpError(409, `${dirty.join(', ')} has changes that are not committed; commit or stash them first (a pull request would carry them)`);
   const before = new Map(files.map((f) => [f, readFileSync(join(options.root, f))]));
-  const done = runEdit(options, r, true);
+  const done = await runEdit(options, r, true);
   if (done.result.written.length === 0) return editResponse(done);
   try {
     const pr = await options.propose(done.result, r.op);
@@ -269,18 +291,31 @@ async function applyEdit(options: PortalOptions, r: EditRequest): Promise<Record
   }
 }
 
-/** Live verdict for the set form: the normalised hostname and, with a resolver, FCrDNS. */
-async function checkName(body: Record<string, unknown>, resolver: DnsResolver | undefined): Promise<Record<string, unknown>> {
-  const host = normalizeHostname(text(body.host) ?? '');
+/**
+ * Live verdict for the set form: the normalised hostname, then the preview of `rdns set`
+ * (policy, ownership, and the forward check with the server's resolver), so the form can
+ * never call a name good that Write would refuse.
+ */
+async function checkName(options: PortalOptions, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const hostText = text(body.host) ?? '';
+  const host = normalizeHostname(hostText);
   const hostname = host.ok ? { ok: true, value: withoutTrailingDot(host.value) } : { ok: false, reason: host.reason };
-  const ip = parseIp(text(body.ip) ?? '');
-  if (!host.ok) return { hostname };
-  if (!ip.ok) return { hostname, fcrdns: { status: 'skipped', detail: 'no valid IP address yet' } };
-  if (!resolver) return { hostname, fcrdns: { status: 'skipped', detail: 'rdns serve --no-fcrdns' } };
-  const ipText = formatIp(ip.value);
-  const r = await checkFcrdns([{ ip: ip.value, ipText, ptr: host.value, source: 'record', file: '' }], resolver);
-  const one = r.results[0];
-  if (r.unreachable || !one) return { hostname, fcrdns: { status: 'timeout', detail: 'no DNS server answered' } };
-  const detail = one.status === 'pass' ? undefined : one.status === 'mismatch' ? `resolves to ${one.addresses.join(', ')}, not ${ipText}` : one.status === 'nxdomain' ? 'the name does not exist' : one.status === 'nodata' ? `no ${ip.value.version === 4 ? 'A' : 'AAAA'} record` : one.detail;
-  return { hostname, fcrdns: { status: one.status, addresses: one.addresses, ...(detail ? { detail } : {}) } };
+  if (!host.ok) return { ok: false, hostname };
+  if (!parseIp(text(body.ip) ?? '').ok) return { ok: false, hostname, fcrdns: { status: 'skipped', detail: 'no valid IP address yet' } };
+  const r = await setPtrChecked(options.root, text(body.ip)!, hostText, { apply: false, actor: options.actor, fcrdns: forwardCheck(options) });
+  const errors = r.diagnostics.filter((d) => d.severity === 'error').map(diagnosticJson);
+  const warnings = r.diagnostics.filter((d) => d.severity === 'warning').map(diagnosticJson);
+  return { ok: r.errors === 0, hostname, fcrdns: forwardVerdict(options, r), errors, warnings };
+}
+
+/** What the forward check said about the one name of a set preview. */
+function forwardVerdict(options: PortalOptions, r: ChangeResult): Record<string, unknown> {
+  if (!options.fcrdns) return { status: 'skipped', detail: 'rdns serve --no-fcrdns' };
+  const f = r.forward;
+  if (!f) return { status: 'skipped', detail: r.errors > 0 ? 'not asked: the change is refused before DNS' : 'no new name to check' };
+  if (f.checked === 0 && !f.unreachable) return { status: 'skipped', detail: 'no new name to check' };
+  if (f.unverified.length > 0) return { status: 'unverified', detail: 'DNS did not answer; saved unverified (--allow-unverified)' };
+  const d = f.diagnostics.find((x) => x.severity === 'error');
+  if (d) return { status: d.code === 'resolver.unreachable' ? 'unreachable' : d.code.replace(/^fcrdns\./, ''), detail: d.message };
+  return { status: 'pass' };
 }

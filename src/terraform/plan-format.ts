@@ -5,6 +5,7 @@
 import { cellText, code } from '../ci/comment.js';
 import { plural } from '../core/text.js';
 import { DRIFT_ADVICE } from '../render/live-check.js';
+import { apiCallsText, sumApiCalls, type ApiCalls } from './api-calls.js';
 import { hasChanges, type ChangedRecord, type DriftRecord, type PlannedRecord, type RecordChanges, type StackPlan } from './plan-summary.js';
 
 /** The result of `rdns plan`: one entry per planned stack, plus stacks head no longer has. */
@@ -31,10 +32,13 @@ export interface PlanTotals {
   readonly removed: number;
   readonly zonesCreated: number;
   readonly zonesDestroyed: number;
+  /** AWS API calls of all the plans; absent when a stack's were not counted. */
+  readonly apiCalls?: ApiCalls;
 }
 
 export function planTotals(r: PlanReport): PlanTotals {
   const sum = (f: (c: RecordChanges) => number): number => r.stacks.reduce((n, s) => n + f(s.records) + f(s.forward), 0);
+  const calls = r.stacks.length > 0 ? sumApiCalls(r.stacks.map((s) => s.apiCalls)) : undefined;
   return {
     stacks: r.stacks.length,
     withChanges: r.stacks.filter((s) => s.status === 'ok' && hasChanges(s)).length,
@@ -44,6 +48,7 @@ export function planTotals(r: PlanReport): PlanTotals {
     removed: sum((c) => c.removed.length),
     zonesCreated: r.stacks.filter((s) => s.zoneAction === 'create').length,
     zonesDestroyed: r.stacks.filter((s) => s.zoneAction === 'delete' || s.zoneAction === 'replace').length,
+    ...(calls ? { apiCalls: calls } : {}),
   };
 }
 
@@ -103,7 +108,9 @@ export function planText(r: PlanReport): string {
     if (s.migration) lines.push(`  ${migrationText(s.migration)}`);
   }
   for (const x of r.removed) lines.push(`${x.stack}  ${x.zone}  no longer rendered (was ${x.files.join(', ')}): planned above as the removal of its records; the hosted zone stays unless rdns plan --destroy-zones`);
-  lines.push(totalsLine(planTotals(r)));
+  const t = planTotals(r);
+  lines.push(totalsLine(t));
+  if (t.apiCalls) lines.push(`API calls: ${apiCallsText(t.apiCalls)}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -117,6 +124,7 @@ export function planMarkdown(r: PlanReport): string {
   const t = planTotals(r);
   const icon = t.errors > 0 ? '❌' : t.withChanges > 0 ? '📝' : '✅';
   const out: string[] = [PLAN_COMMENT_MARKER, `## ${icon} terraform plan — ${cellText(totalsLine(t))}`, ''];
+  if (t.apiCalls) out.push(`API calls of the plan: ${cellText(apiCallsText(t.apiCalls))}`, '');
   if (r.stacks.length === 0 && r.removed.length === 0) out.push(`No stack changes${r.changedSince ? ` since ${code(r.changedSince)}` : ''}: Terraform has nothing to do.`, '');
   const rows = r.stacks.filter((s) => s.status === 'error' || hasChanges(s));
   if (rows.length > 0) {

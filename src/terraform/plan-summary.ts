@@ -7,6 +7,7 @@
 import { ipOfPtrOwner } from '../core/reverse.js';
 import { driftOf, type DriftedRecord } from '../render/live-check.js';
 import { recordAddressOf } from '../render/record-address.js';
+import type { ApiCalls } from './api-calls.js';
 import { compareIp, formatIp, parseIp } from '../core/ip.js';
 
 /** One DNS record set as the plan shows it. */
@@ -59,6 +60,8 @@ export interface StackPlan {
    * forgotten without deleting anything): what the plan does to the state, not to Route53.
    */
   readonly migration?: { readonly moved: number; readonly imported: number; readonly released: readonly string[] };
+  /** The AWS API calls the plan made (its refresh and live checks), when counted. */
+  readonly apiCalls?: ApiCalls;
 }
 
 /** A record found changed outside git, with the address it answers for and its Terraform resource. */

@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import pLimit from 'p-limit';
 import { RdnsError } from '../core/errors.js';
 import { failedPlan, summarizePlan, type StackPlan } from './plan-summary.js';
+import { explainNoMatchingProvider } from './provider-versions.js';
+import { apiCallLog, type ApiCalls } from './api-calls.js';
 
 /** The saved plan inside each stack folder. */
 export const PLAN_FILE = 'tfplan';
@@ -25,21 +27,26 @@ export interface TerraformOptions {
   readonly parallel?: number;
   /** Called when a stack starts and ends, for progress output. */
   readonly progress?: (event: { stack: string; step: string; done: boolean }) => void;
+  /** Count the AWS API calls of each plan and apply from the provider's DEBUG log (default true; see api-calls.ts). */
+  readonly countApiCalls?: boolean;
 }
 
 interface Run {
   readonly code: number;
   readonly stdout: string;
   readonly stderr: string;
+  /** The AWS API calls the run made, when counted. */
+  readonly calls?: ApiCalls;
 }
 
 /** Runs terraform; a binary that cannot be started is an environment error (exit 2). */
-async function terraform(args: readonly string[], cwd: string | undefined, options: TerraformOptions): Promise<Run> {
+async function terraform(args: readonly string[], cwd: string | undefined, options: TerraformOptions, count = false): Promise<Run> {
   const binary = options.binary ?? 'terraform';
+  const log = count && options.countApiCalls !== false ? apiCallLog(options.env) : undefined;
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, {
       cwd,
-      env: { ...options.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' } as NodeJS.ProcessEnv,
+      env: { ...options.env, ...log?.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
@@ -47,13 +54,17 @@ async function terraform(args: readonly string[], cwd: string | undefined, optio
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e: NodeJS.ErrnoException) => {
+      log?.collect();
       reject(
         e.code === 'ENOENT'
           ? new RdnsError(`terraform not found (${binary})`, 2, 'install Terraform ≥ 1.5 and put it on PATH, or set RDNS_TERRAFORM to its path')
           : new RdnsError(`cannot run ${binary}: ${e.message}`, 2),
       );
     });
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code) => {
+      const calls = log?.collect();
+      resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), ...(calls ? { calls } : {}) });
+    });
   });
 }
 
@@ -131,7 +142,10 @@ export async function planStacks(targets: readonly PlanTarget[], options: PlanOp
   const planOne = async (t: PlanTarget): Promise<StackPlan> => {
     options.progress?.({ stack: t.stack, step: 'init', done: false });
     const init = await terraform(['init', '-input=false', '-no-color'], t.dir, options);
-    if (init.code !== 0) return done(t, failedPlan(t.stack, t.zone, `terraform init: ${message(init)}`));
+    if (init.code !== 0) {
+      const why = explainNoMatchingProvider(message(init), options.env, t.dir);
+      return done(t, failedPlan(t.stack, t.zone, `terraform init: ${why ? `${why}\n\nTerraform said: ` : ''}${message(init)}`));
+    }
     const refresh = options.refresh !== false;
     if (options.beforePlan) {
       const pulled = await pullState(t.dir, options);
@@ -141,18 +155,20 @@ export async function planStacks(targets: readonly PlanTarget[], options: PlanOp
     options.progress?.({ stack: t.stack, step: 'plan', done: false });
     // -detailed-exitcode: 0 no changes, 2 changes, 1 error. `terraform show -json` loads the
     // provider again (seconds), so it runs only for a plan that changes something.
-    const plan = await terraform(['plan', '-input=false', '-no-color', '-detailed-exitcode', `-lock=${options.lock === false ? 'false' : 'true'}`, ...(refresh ? [] : ['-refresh=false']), `-out=${PLAN_FILE}`], t.dir, options);
-    if (plan.code === 0) return done(t, summarizePlan(t.stack, t.zone, { resource_changes: [] }));
-    if (plan.code !== 2) return done(t, failedPlan(t.stack, t.zone, `terraform plan: ${message(plan)}`));
+    const plan = await terraform(['plan', '-input=false', '-no-color', '-detailed-exitcode', `-lock=${options.lock === false ? 'false' : 'true'}`, ...(refresh ? [] : ['-refresh=false']), `-out=${PLAN_FILE}`], t.dir, options, true);
+    // `show` reads the saved plan and makes no call: the plan's calls are the stack's.
+    const counted = (p: StackPlan): StackPlan => done(t, plan.calls ? { ...p, apiCalls: plan.calls } : p);
+    if (plan.code === 0) return counted(summarizePlan(t.stack, t.zone, { resource_changes: [] }));
+    if (plan.code !== 2) return counted(failedPlan(t.stack, t.zone, `terraform plan: ${message(plan)}`));
     const show = await terraform(['show', '-json', PLAN_FILE], t.dir, options);
-    if (show.code !== 0) return done(t, failedPlan(t.stack, t.zone, `terraform show: ${message(show)}`));
+    if (show.code !== 0) return counted(failedPlan(t.stack, t.zone, `terraform show: ${message(show)}`));
     let json: unknown;
     try {
       json = JSON.parse(show.stdout);
     } catch (e) {
-      return done(t, failedPlan(t.stack, t.zone, `terraform show -json printed no JSON: ${(e as Error).message}`));
+      return counted(failedPlan(t.stack, t.zone, `terraform show -json printed no JSON: ${(e as Error).message}`));
     }
-    return done(t, summarizePlan(t.stack, t.zone, json));
+    return counted(summarizePlan(t.stack, t.zone, json));
   };
   const done = (t: PlanTarget, p: StackPlan): StackPlan => {
     options.progress?.({ stack: t.stack, step: p.status === 'ok' ? 'planned' : 'failed', done: true });
@@ -170,6 +186,8 @@ export interface ApplyResult {
   readonly failed?: { readonly stack: string; readonly error: string };
   /** Stacks not applied because an earlier one failed. */
   readonly skipped: readonly string[];
+  /** The AWS API calls of each stack's apply (the failed one's too), where counted. */
+  readonly apiCalls: Readonly<Record<string, ApiCalls>>;
 }
 
 /**
@@ -178,17 +196,19 @@ export interface ApplyResult {
  */
 export async function applyStacks(targets: readonly PlanTarget[], options: TerraformOptions): Promise<ApplyResult> {
   const applied: string[] = [];
+  const apiCalls: Record<string, ApiCalls> = {};
   for (const [i, t] of targets.entries()) {
     options.progress?.({ stack: t.stack, step: 'apply', done: false });
     const fail = (error: string): ApplyResult => {
       options.progress?.({ stack: t.stack, step: 'failed', done: true });
-      return { applied, failed: { stack: t.stack, error }, skipped: targets.slice(i + 1).map((x) => x.stack) };
+      return { applied, failed: { stack: t.stack, error }, skipped: targets.slice(i + 1).map((x) => x.stack), apiCalls };
     };
     if (!existsSync(join(t.dir, PLAN_FILE))) return fail(`no saved plan in ${t.dir} (run rdns plan first)`);
-    const r = await terraform(['apply', '-input=false', '-no-color', '-auto-approve', PLAN_FILE], t.dir, options);
+    const r = await terraform(['apply', '-input=false', '-no-color', '-auto-approve', PLAN_FILE], t.dir, options, true);
+    if (r.calls) apiCalls[t.stack] = r.calls;
     if (r.code !== 0) return fail(message(r));
     options.progress?.({ stack: t.stack, step: 'applied', done: true });
     applied.push(t.stack);
   }
-  return { applied, skipped: [] };
+  return { applied, skipped: [], apiCalls };
 }

@@ -63,6 +63,8 @@ describe.skipIf(!have)('rdns check (built CLI) against BIND on loopback', () => 
 
   it('--format github prints workflow annotations', () => {
     const r = rdns(tempRepo({ 'zones/a.yaml': BAD }), 'check', '--resolver', server.address, '--format', 'github');
+    expect(r.status).toBe(1);
+    expect(r.stdout.split('\n')[1]).toMatch(/^::warning file=zones\/a\.yaml,line=7,col=3,title=fcrdns\.servfail::192\.0\.2\.32 → host\.broken\.test/);
     expect(r.stdout.split('\n')[0]).toMatch(/^::error file=zones\/a\.yaml,line=6,col=3,title=fcrdns\.nxdomain::192\.0\.2\.31 → missing\.example\.test/);
   });
 
@@ -117,14 +119,14 @@ describe('rdns check without a reachable resolver', () => {
     const silent = await silentServer();
     try {
       const root = tempRepo({ 'zones/a.yaml': GOOD });
-      const t0 = Date.now();
       const r = rdns(root, 'check', '--resolver', silent.address, '--timeout', '200', '--retries', '0');
       expect(r.status).toBe(2);
       expect(r.stdout).toMatch(/error resolver\.unreachable no DNS server answered \(127\.0\.0\.1:\d+\)/);
       const ro = rdns(root, 'check', '--resolver', silent.address, '--timeout', '200', '--retries', '0', '--report-only');
       expect(ro.status).toBe(0);
       expect(ro.stdout).toContain('resolver.unreachable');
-      expect(Date.now() - t0).toBeLessThan(10_000);
+      // Two runs, each giving up after a few silent questions.
+      expect(silent.queries()).toBeLessThan(40);
     } finally {
       await silent.close();
     }

@@ -122,15 +122,16 @@ describe.skipIf(!have)('checkFcrdns against BIND on loopback', () => {
 });
 
 describe('checkFcrdns when no server answers', () => {
-  it('reports one resolver.unreachable instead of a timeout per name, within a bounded time', async () => {
+  it('reports one resolver.unreachable instead of a timeout per name, after a few questions', async () => {
     const silent = await silentServer();
     try {
       const repo = loadRepository(tempRepo({ 'zones/v4.yaml': V4_BLOCK, 'zones/gen.yaml': DEFAULT_BLOCK.replace('192.0.2.0/30', '192.0.3.0/24').replace('192.0.2.3', '192.0.3.3') }));
       const { targets } = fcrdnsTargetsOfBlocks(repo.blocks);
       expect(targets.length).toBe(262);
-      const t0 = Date.now();
       const report = await checkFcrdns(targets, createDnsResolver({ servers: [silent.address], timeoutMs: 200, retries: 0 }));
-      expect(Date.now() - t0).toBeLessThan(5000);
+      // It gave up after one round of concurrent questions (64 in flight, fail-fast after 16
+      // silent ones) instead of asking about all 262 names.
+      expect(silent.queries()).toBeLessThanOrEqual(64 + 16);
       expect(report.unreachable).toBe(true);
       expect(report.diagnostics).toHaveLength(1);
       expect(report.diagnostics[0]).toMatchObject({ code: 'resolver.unreachable', severity: 'error' });

@@ -65,12 +65,15 @@ export async function startFixtureBind(): Promise<{ server: BindServer; deadPort
 }
 
 /** A UDP socket on 127.0.0.1 that reads queries and never answers. */
-export async function silentServer(): Promise<{ address: string; close: () => Promise<void> }> {
+export async function silentServer(): Promise<{ address: string; close: () => Promise<void>; queries: () => number }> {
   const sock: Socket = createSocket('udp4');
-  sock.on('message', () => undefined);
+  // It answers nothing, and counts what it was asked: a bounded run asks a bounded number of times
+  // (the tests count questions, never milliseconds: a busy machine must not fail them).
+  let queries = 0;
+  sock.on('message', () => void queries++);
   await new Promise<void>((res) => sock.bind(0, '127.0.0.1', () => res()));
   const { port } = sock.address();
-  return { address: `127.0.0.1:${port}`, close: () => new Promise<void>((res) => sock.close(() => res())) };
+  return { address: `127.0.0.1:${port}`, close: () => new Promise<void>((res) => sock.close(() => res())), queries: () => queries };
 }
 
 /** A temporary repository with the given files (path → content). */

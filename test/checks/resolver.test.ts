@@ -88,21 +88,23 @@ describe('a server that never answers', () => {
   });
   afterAll(async () => silent?.close());
 
-  it('times out within the configured bound', async () => {
+  it('times out after the configured tries', async () => {
     const r = createDnsResolver({ servers: [silent.address], timeoutMs: 200, retries: 1 });
-    const t0 = Date.now();
+    const before = silent.queries();
     const a = await r.lookup('mail.example.test', 'A');
     expect(a.outcome).toBe('timeout');
-    expect(Date.now() - t0).toBeLessThan(3000);
+    // Bounded by tries, not by a clock: one question and one retry.
+    expect(silent.queries() - before).toBe(2);
   });
 
   it('stops sending after many silent queries, so a run without network ends quickly', async () => {
     const r = createDnsResolver({ servers: [silent.address], timeoutMs: 200, retries: 0, concurrency: 8, failFastAfter: 8 });
-    const t0 = Date.now();
+    const before = silent.queries();
     const answers = await Promise.all(Array.from({ length: 500 }, (_, i) => r.lookup(`h${i}.example.test`, 'A')));
     expect(answers.every((a) => a.outcome === 'timeout')).toBe(true);
     expect(r.stats().queries).toBeLessThan(20);
     expect(r.stats().skipped).toBeGreaterThan(480);
-    expect(Date.now() - t0).toBeLessThan(5000);
+    // What reached the server: the few questions before it gave up, not 500 timeouts' worth.
+    expect(silent.queries() - before).toBeLessThan(20);
   });
 });

@@ -111,8 +111,12 @@ jobs:
     expect(head.with).toMatchObject({ 'fetch-depth': 0, 'persist-credentials': false });
     // Annotations and comment links are placed on the head's lines: check out the head, not the merge commit.
     expect(head.with).toMatchObject({ ref: '${{ github.event.pull_request.head.sha }}' });
-    expect(ci.steps!.some((s) => s.run === 'node ../.rdns-tool/dist/cli/main.js ci' && s.env?.GITHUB_TOKEN === '${{ github.token }}')).toBe(true);
+    expect(ci.steps!.some((s) => s.run === 'node ../.rdns-tool/dist/cli/main.js ci --base "$BASE_SHA"' && s.env?.GITHUB_TOKEN === '${{ github.token }}')).toBe(true);
     expect(ci.steps!.some((s) => s.run?.includes('main.js stacks --changed-since "$BASE_SHA"') && s.run.includes('--format json'))).toBe(true);
+    // The base is the event's commit, never a name a tag could shadow (issue 18, class 1).
+    const ciStep = ci.steps!.find((s) => s.run?.includes('main.js ci'))!;
+    expect(ciStep.run).toContain('main.js ci --base "$BASE_SHA"');
+    expect(ciStep.env).toMatchObject({ BASE_SHA: '${{ github.event.pull_request.base.sha }}' });
     const plan = wf.jobs.plan!;
     expect(plan.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
     expect(plan.if).toContain('github.event.pull_request.head.repo.full_name == github.repository');

@@ -46,7 +46,7 @@ describe('rdns bulk (the real process)', () => {
       expect.stringMatching(/^<stdin>:8:1: error record\.ip-invalid /),
       expect.stringMatching(/^<stdin>:9:15: error hostname\.invalid 198\.51\.100\.14: "mail" is a bare word/),
       expect.stringMatching(/^<stdin>:10:1: error edit\.no-block 192\.0\.2\.1 is in no block file/),
-      '<stdin>:11:19: error bulk.syntax column 19: unexpected third field "many"; expected "IP HOST" (or "IP default") separated by one space',
+      '<stdin>:11:19: error bulk.syntax column 19: unexpected third field "many"; expected "IP HOST" (or "IP default") separated by one space; a note as the third column needs a tab, comma or semicolon between the fields',
       'added   198.51.100.11  198-51-100-11.static.example.net (default) → eleven.example.com  zones/v4.yaml',
       'added   198.51.100.12  198-51-100-12.static.example.net (default) → twelve.example.com  zones/v4.yaml',
       'added   198.51.100.13  198-51-100-13.static.example.net (default) → thirteen.example.com  zones/v4.yaml',

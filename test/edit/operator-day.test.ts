@@ -131,8 +131,8 @@ describe('2. bulk counts that mean what they say', () => {
     const r = runCli(['bulk', '--no-fcrdns', '-'], { cwd: root, input });
     expect(r.status).toBe(1);
     const lines = r.stdout.split('\n');
-    expect(lines).toContain('<stdin>:1:28: error bulk.syntax column 28: unexpected third field "extra"; expected "IP HOST" (or "IP default") separated by one space');
-    expect(lines).toContain('<stdin>:2:11: error bulk.syntax column 11: the hostname is empty (two commas in a row, or a comma at the end of the line)');
+    expect(lines).toContain('<stdin>:1:28: error bulk.syntax column 28: unexpected third field "extra"; expected "IP HOST" (or "IP default") separated by one space; a note as the third column needs a tab, comma or semicolon between the fields');
+    expect(lines).toContain('<stdin>:2:11: error bulk.syntax the hostname is missing after 192.0.2.2 (the line ends with a comma); one field found, fields are separated by a space, tab, comma or semicolon');
     expect(lines).toContain('<stdin>:3:1: error bulk.syntax column 1: the address comes first: write "192.0.2.3 one.example.test"');
     expect(lines).toContain('<stdin>:4:1: error bulk.syntax column 1: a quoted field has no closing quote (")');
     expect(lines.find((l) => l.startsWith('<stdin>:5:11: error hostname.invalid'))).toBeDefined();

@@ -24,7 +24,7 @@ describe('resolveRevisions', () => {
     const mainTip = repo.commit('later on main', { 'zones/c.yaml': 'prefix: 203.0.113.0/24\n' });
     repo.checkout('feature');
     const r = await resolveRevisions(repo.root, { base: 'main', head: 'feature' });
-    expect(r).toMatchObject({ base: forkPoint, baseTip: mainTip, baseRef: 'main', head: featureTip, headCommit: featureTip, fetched: [] });
+    expect(r).toMatchObject({ base: forkPoint, baseTip: mainTip, baseRef: 'refs/heads/main', head: featureTip, headCommit: featureTip, fetched: [] });
   });
 
   it('compares with the work tree when no head is given', async () => {
@@ -51,7 +51,7 @@ describe('resolveRevisions', () => {
     origin.commit('feature', { 'zones/b.yaml': 'prefix: 198.51.100.0/24\n' });
     const clone = cloneGitRepo(origin, { branch: 'feature' });
     const r = await resolveRevisions(clone.root, { base: 'main' });
-    expect(r.baseRef).toBe('origin/main');
+    expect(r.baseRef).toBe('refs/remotes/origin/main');
     expect(r.base).toBe(origin.rev('main'));
   });
 
@@ -67,7 +67,7 @@ describe('resolveRevisions', () => {
     const clone = cloneGitRepo(origin, { depth: 1, branch: 'feature' });
     expect(await isShallow(clone.root)).toBe(true);
     const r = await resolveRevisions(clone.root, { base: 'main' });
-    expect(r.baseRef).toBe('origin/main');
+    expect(r.baseRef).toBe('refs/remotes/origin/main');
     expect(r.base).toBe(forkPoint);
     expect(r.fetched.length).toBeGreaterThan(0);
     expect(r.fetched[0]).toContain('refs/heads/main:refs/remotes/origin/main');

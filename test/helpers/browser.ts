@@ -1,21 +1,18 @@
 /**
  * A real headless Chromium for end-to-end tests, driven by playwright-core (Debian's
  * /usr/bin/chromium: the browser downloads of test tools do not work here). `.ci/run`
- * installs it. Under CI=true (or RDNS_REQUIRE_BROWSER=1, set by .ci/run) a missing browser fails the tests; elsewhere they are
- * skipped with a loud message saying how to install it.
+ * installs it. Under CI a missing browser fails the tests; elsewhere they are skipped with a loud
+ * message saying how to install it (require-tool.ts).
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { toolOrSkip } from './require-tool.js';
 
 export const CHROMIUM = process.env.RDNS_CHROMIUM || '/usr/bin/chromium';
 
 /** True when the browser tests can run; prints why not (and throws under CI) otherwise. */
 export function browserAvailable(): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  const message = `${CHROMIUM} is missing: the browser tests need Chromium (apt-get install -y chromium, or run .ci/run)`;
-  if (process.env.CI === 'true' || process.env.CI === '1' || process.env.RDNS_REQUIRE_BROWSER === '1') throw new Error(`${message}; under CI a missing browser is a failure, not a skip`);
-  process.stderr.write(`\n!!! SKIPPING BROWSER TESTS: ${message}\n\n`);
-  return false;
+  return toolOrSkip(existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing: the browser tests are SKIPPED (they need Chromium: apt-get install -y chromium, or run .ci/run)`);
 }
 
 /**

@@ -1,8 +1,7 @@
 /** Runs `rdns ci` as the pull_request workflow would: an event file, the Actions environment, the fake GitHub API. */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { RDNS_BIN } from './cli.js';
+import { cliEnv, runCliInProcess, spawnCli } from './cli.js';
 import type { GitRepo } from './git-repo.js';
 
 export interface CiRun {
@@ -20,23 +19,25 @@ export interface PullRequest {
   readonly token: string;
   /** The fake GitHub API's URL. */
   readonly apiUrl: string;
+  /** The event's `pull_request.base.sha` (default: the tip of the branch `main`, as GitHub sends it; null: none, as an older event). */
+  readonly baseSha?: string | null;
   /** More variables (undefined removes one). */
   readonly env?: Record<string, string | undefined>;
 }
 
-/** The environment of a pull_request job for PR #7 from branch `change` into `main`, with its event file written. */
-export function pullRequestEnv(pr: PullRequest): NodeJS.ProcessEnv {
+/** The variables a pull_request job sets for PR #7 from branch `change` into `main` (undefined: unset), with its event file written. */
+export function pullRequestVariables(pr: PullRequest): Record<string, string | undefined> {
   const event = join(pr.work, 'event.json');
+  const baseSha = pr.baseSha === undefined ? branchTip(pr.repo, 'main') : pr.baseSha;
   writeFileSync(
     event,
     JSON.stringify({
       action: 'synchronize',
       number: 7,
-      pull_request: { number: 7, user: { login: pr.author }, base: { ref: 'main' }, head: { sha: pr.repo.rev('HEAD'), ref: 'change' }, labels: (pr.labels ?? []).map((name) => ({ name })) },
+      pull_request: { number: 7, user: { login: pr.author }, base: { ref: 'main', ...(baseSha ? { sha: baseSha } : {}) }, head: { sha: pr.repo.rev('HEAD'), ref: 'change' }, labels: (pr.labels ?? []).map((name) => ({ name })) },
     }),
   );
-  const env: Record<string, string | undefined> = {
-    ...process.env,
+  return {
     CI: 'true',
     NO_COLOR: '1',
     GITHUB_ACTIONS: 'true',
@@ -50,23 +51,31 @@ export function pullRequestEnv(pr: PullRequest): NodeJS.ProcessEnv {
     GITHUB_STEP_SUMMARY: undefined,
     ...pr.env,
   };
-  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
-  return env as NodeJS.ProcessEnv;
 }
 
-/** `rdns ci ARGS` in the repository, asynchronously (the fake API lives in the test's process). */
-export function runCi(pr: PullRequest, args: readonly string[], timeoutMs: number): Promise<CiRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RDNS_BIN, 'ci', ...args], { cwd: pr.repo.root, env: pullRequestEnv(pr) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+/** The whole environment of that job: this process's, with the job's variables. */
+export function pullRequestEnv(pr: PullRequest): NodeJS.ProcessEnv {
+  return cliEnv(pullRequestVariables(pr));
+}
+
+/**
+ * `rdns ci ARGS` in the repository, in-process (runCliInProcess: the same output and exit code,
+ * no process start); `how: 'spawn'` runs the built CLI as a real process. Asynchronous either way:
+ * the fake API lives in the test's process.
+ */
+export function runCi(pr: PullRequest, args: readonly string[], timeoutMs: number, how: 'in-process' | 'spawn' = 'in-process'): Promise<CiRun> {
+  const options = { cwd: pr.repo.root, env: pullRequestVariables(pr), timeoutMs };
+  return how === 'in-process' ? runCliInProcess(['ci', ...args], options) : spawnCli(['ci', ...args], options);
+}
+
+/** The commit of branch `name` (local, else origin's): a fully qualified ref, which no tag can shadow. */
+function branchTip(repo: GitRepo, name: string): string | undefined {
+  for (const ref of [`refs/heads/${name}`, `refs/remotes/origin/${name}`]) {
+    try {
+      return repo.git('rev-parse', '--verify', '--quiet', `${ref}^{commit}`);
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
 }

@@ -4,6 +4,8 @@
  * provider configuration the tests render by hand.
  */
 export * from '../../src/dev/fake-route53.js';
+import type { FakeRoute53 } from '../../src/dev/fake-route53.js';
+import type { ApiCalls } from '../../src/terraform/api-calls.js';
 
 /** A port on 127.0.0.1 where nothing listens (connections are refused): the provider's STS/IAM endpoints. */
 export const DEAD_LOOPBACK_URL = 'http://127.0.0.1:9';
@@ -25,4 +27,17 @@ export function route53ProviderConfig(url: string): Record<string, unknown> {
     skip_region_validation: true,
     endpoints: [{ route53: url, sts: DEAD_LOOPBACK_URL, iam: DEAD_LOOPBACK_URL }],
   };
+}
+
+/**
+ * The stand-in's requests from number `since` on, in the form `rdns plan` / `rdns apply`
+ * report API calls (src/terraform/api-calls.ts): a test compares what rdns counted from the
+ * provider's log with what the stand-in answered.
+ */
+export function answeredCalls(fake: FakeRoute53, since = 0): ApiCalls {
+  const counts = fake.counts(since);
+  const byAction = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  const route53 = Object.entries(counts).reduce((n, [k, v]) => n + (k.includes(':') ? 0 : v), 0);
+  return { byAction, total, route53, retries: fake.throttled(since) };
 }

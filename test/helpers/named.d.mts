@@ -16,5 +16,5 @@ export interface BindServer {
 
 export function namedPath(): string | undefined;
 export function freePort(): Promise<number>;
-export function startBind(zones: readonly ZoneFile[], options?: { extraOptions?: string; extraConfig?: string }): Promise<BindServer>;
+export function startBind(zones: readonly ZoneFile[], options?: { extraOptions?: string; extraConfig?: string; /** The port to try first (another is used when it is taken). */ port?: number }): Promise<BindServer>;
 export function zoneText(apex: string, body: string, ttl?: number): string;

@@ -3,12 +3,13 @@
  * a filesystem mirror on this machine (nothing is downloaded), and one plugin cache is
  * shared by every test so a provider is unpacked once. Tests that need Terraform call
  * {@link terraformOrSkip}: outside CI a missing terraform or mirror skips with a loud
- * notice; under CI=true it fails.
+ * notice; under CI it fails (require-tool.ts).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { toolOrSkip } from './require-tool.js';
 
 /** The provider the tests use, and the one the mirror must hold. */
 export const AWS_PROVIDER_SOURCE = 'registry.terraform.io/hashicorp/aws';
@@ -64,11 +65,7 @@ export function terraformOrSkip(): boolean {
     missing.push(
       `a filesystem mirror of ${AWS_PROVIDER_SOURCE} (e.g. \`terraform providers mirror /opt/tf-plugins\` in a directory whose configuration requires hashicorp/aws ~> 5.100, run once with network access; or set RDNS_TF_MIRROR to a mirror directory)`,
     );
-  if (missing.length === 0) return true;
-  const msg = `Terraform tests are SKIPPED: missing ${missing.join(' and ')}.`;
-  if (process.env.CI) throw new Error(`${msg} (CI=true: a missing terraform or provider mirror is a failure, not a skip)`);
-  console.warn(`\n${'!'.repeat(78)}\n${msg}\n${'!'.repeat(78)}\n`);
-  return false;
+  return toolOrSkip(missing.length === 0 ? undefined : `Terraform tests are SKIPPED: missing ${missing.join(' and ')}.`);
 }
 
 /**

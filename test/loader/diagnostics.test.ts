@@ -66,6 +66,7 @@ const cases: Case[] = [
   { code: 'hostname.invalid', files: { 'zones/a.yaml': block('records:\n  198.51.100.22:\n    mail\n') }, at: { file: 'zones/a.yaml', line: 4, column: 5 }, message: /bare word/ },
   { code: 'hostname.invalid', files: { 'zones/a.yaml': block('ttl: x\nrecords:\n  198.51.100.22:\n    "mail"\n') }, at: { file: 'zones/a.yaml', line: 5, column: 5 }, message: /bare word/ },
   { code: 'hostname.denied', files: { 'zones/a.yaml': block('records:\n  198.51.100.9: dhcp-9.pool.example.com\n') }, at: { file: 'zones/a.yaml', line: 3, column: 3 } },
+  { code: 'hostname.reverse-target', files: { 'zones/a.yaml': block('records:\n  198.51.100.9:\n    ptr: mx.example.com.100.51.198.in-addr.arpa\n') }, at: { file: 'zones/a.yaml', line: 4, column: 10 }, message: /did you mean mx\.example\.com\?/ },
   {
     code: 'block.overlap',
     files: { 'zones/a.yaml': block(''), 'zones/b.yaml': '# a sub-block\nprefix: 198.51.100.128/25\n' },
@@ -143,6 +144,7 @@ const cases: Case[] = [
   { code: 'prefix.invalid', files: { 'zones/a.yaml': 'prefix: ::/64\n' }, at: { file: 'zones/a.yaml', line: 1, column: 9 }, message: /contains the IPv4-(mapped|compatible)/ },
   // "раypal": Cyrillic "р" and "а" among Latin letters, as a browser would flag it.
   { code: 'hostname.mixed-script', files: { 'zones/a.yaml': block('records:\n  198.51.100.1: раypal.example.com\n') }, at: { file: 'zones/a.yaml', line: 3, column: 3 }, message: /Latin and Cyrillic/ },
+  { code: 'hostname.confusable', files: { 'zones/a.yaml': block('records:\n  198.51.100.1: сосо.example.com\n') }, at: { file: 'zones/a.yaml', line: 3, column: 3 }, message: /Cyrillic letters that look like the Latin "coco"/ },
   { code: 'schema.invalid', files: { 'rdns.yaml': 'zones:\n  ipv4_boundary: 20\n', 'zones/a.yaml': block('') }, at: { file: 'rdns.yaml', line: 2, column: 18 } },
   // defaults.ttl applies to every record without its own TTL: it must be within policy.ttl.
   { code: 'config.invalid', files: { 'rdns.yaml': 'defaults:\n  ttl: 30\n', 'zones/a.yaml': block('') }, at: { file: 'rdns.yaml', line: 2, column: 8 }, message: /defaults\.ttl 30 is outside policy\.ttl 60–86400/ },

@@ -164,13 +164,33 @@ describe('rdns synth stays inside what it owns (the pull request is untrusted)',
     }
   });
 
-  it('rejects a backend.path that the next synth would delete or that leaves the repository', () => {
-    for (const path of ['cdktf.out/stacks/', 'cdktf.out', '../state', '/var/lib/rdns']) {
+  it('rejects a backend.path that is not an absolute folder outside the repository (state in the checkout could come from a pull request)', () => {
+    for (const path of ['cdktf.out/stacks/', 'state', '../state', '/var/lib/../rdns']) {
       const root = repo({ ...A, 'rdns.yaml': `backend: {type: local, path: "${path}"}\n` });
       const r = rdns(root, 'validate');
       expect(r.status, path).toBe(1);
-      expect(r.stdout, path).toMatch(/rdns\.yaml:1:\d+: error config\.invalid backend\.path/);
+      expect(r.stdout, path).toMatch(/rdns\.yaml:1:\d+: error config\.invalid backend\.path .* must be an absolute folder outside the repository/);
     }
+    const root = repo(A);
+    writeFileSync(join(root, 'rdns.yaml'), `backend: {type: local, path: "${root}/state"}\n`);
+    const r = rdns(root, 'synth');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain(`rdns: local Terraform state: ${root}/state is inside the repository, where a pull request could commit the state Terraform reads`);
+  });
+
+  it('keeps local state outside the checkout, one folder per checkout; a state file in the repository root is never read', () => {
+    const root = repo(A);
+    const home = join(root, '..', `${root.split('/').pop()}-state`);
+    temps.push(home);
+    // The old default: a pull request could commit this file, naming any provider.
+    writeFileSync(join(root, 'terraform.rdns-192-0-2-0-24.tfstate'), '{"version": 4, "resources": []}');
+    const r = spawnSync(process.execPath, [RDNS, '-C', root, 'synth'], { encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: '', RDNS_STATE_HOME: home } });
+    expect(r.status, r.stderr).toBe(0);
+    const path = (JSON.parse(readFileSync(join(root, 'cdktf.out', 'stacks', 'rdns-192-0-2-0-24', 'cdk.tf.json'), 'utf8')) as { terraform: { backend: { local: { path: string } } } }).terraform.backend.local.path;
+    const dir = readdirSync(home);
+    expect(dir).toHaveLength(1);
+    expect(path).toBe(join(home, dir[0]!, 'rdns-192-0-2-0-24.tfstate'));
+    expect(r.stderr).toContain(`rdns: warning: terraform.rdns-192-0-2-0-24.tfstate in the repository is not read (state in the checkout could come from a pull request); local state lives in ${join(home, dir[0]!)}: mv terraform.rdns-192-0-2-0-24.tfstate ${path}`);
   });
 });
 

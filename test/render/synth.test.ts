@@ -24,7 +24,7 @@ afterAll(() => {
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** Synthesizes a repository; returns every stack's cdk.tf.json text by stack name. */
-function synth(files: Record<string, string>): { stacks: Record<string, string>; outdir: string; root: string } {
+function synth(files: Record<string, string>): { stacks: Record<string, string>; outdir: string; root: string; stateDir: string } {
   const root = writeRepo(files);
   temps.push(root);
   const repo = loadRepository(root);
@@ -32,10 +32,12 @@ function synth(files: Record<string, string>): { stacks: Record<string, string>;
   const model = zoneContents(repo);
   expect(model.diagnostics).toEqual([]);
   const outdir = join(root, 'cdktf.out');
-  synthesize(zoneStacksOf(model), repo.config, { outdir, prune: true, root });
+  const stateDir = mkdtempSync(join(tmpdir(), 'rdns-state-'));
+  temps.push(stateDir);
+  synthesize(zoneStacksOf(model), repo.config, { outdir, prune: true, stateDir });
   const stacks: Record<string, string> = {};
   for (const name of readdirSync(join(outdir, 'stacks')).sort()) stacks[name] = readFileSync(join(outdir, 'stacks', name, 'cdk.tf.json'), 'utf8');
-  return { stacks, outdir, root };
+  return { stacks, outdir, root, stateDir };
 }
 
 /** The record resources of a stack: `aws_route53_record` name → body, and the reverse-zone sets (not A/AAAA) as before. */
@@ -182,20 +184,19 @@ describe('stacks and resources', () => {
     expect(tf.provider.aws).toEqual([{ region: 'eu-central-1' }]);
   });
 
-  it('uses local state per stack when rdns.yaml sets no backend, kept in the repository root where the next synth cannot delete it', () => {
-    const { stacks, outdir, root } = synth({ 'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: a.example.net\n' });
+  it('uses local state per stack when rdns.yaml sets no backend, kept outside the repository (where a pull request cannot put it) and outside cdktf.out', () => {
+    const { stacks, outdir, root, stateDir } = synth({ 'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: a.example.net\n' });
     const tf = JSON.parse(stacks['rdns-192-0-2-0-24']!) as Json;
-    // Terraform resolves a relative path from the stack folder (terraform -chdir=cdktf.out/stacks/<stack>).
-    expect(tf.terraform.backend).toEqual({ local: { path: '../../../terraform.rdns-192-0-2-0-24.tfstate' } });
-    const state = join(outdir, 'stacks', 'rdns-192-0-2-0-24', tf.terraform.backend.local.path as string);
-    expect(state).toBe(join(root, 'terraform.rdns-192-0-2-0-24.tfstate'));
+    expect(tf.terraform.backend).toEqual({ local: { path: join(stateDir, 'rdns-192-0-2-0-24.tfstate') } });
+    const state = tf.terraform.backend.local.path as string;
+    expect(state.startsWith(`${root}/`)).toBe(false);
     writeFileSync(state, '{"version": 4}');
     const repo = loadRepository(root);
-    synthesize(zoneStacksOf(zoneContents(repo)), repo.config, { outdir, prune: true, root });
+    synthesize(zoneStacksOf(zoneContents(repo)), repo.config, { outdir, prune: true, stateDir });
     expect(readFileSync(state, 'utf8')).toBe('{"version": 4}');
-    // backend.path: a folder of the repository.
-    const inFolder = synth({ 'rdns.yaml': 'backend: {type: local, path: state/}\n', 'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\n' });
-    expect((JSON.parse(inFolder.stacks['rdns-192-0-2-0-24']!) as Json).terraform.backend.local.path).toBe('../../../state/rdns-192-0-2-0-24.tfstate');
+    // backend.path: an absolute folder of the operator's choosing.
+    const inFolder = synth({ 'rdns.yaml': 'backend: {type: local, path: /var/lib/rdns/}\n', 'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\n' });
+    expect((JSON.parse(inFolder.stacks['rdns-192-0-2-0-24']!) as Json).terraform.backend.local.path).toBe('/var/lib/rdns/rdns-192-0-2-0-24.tfstate');
     expect(tf.terraform.required_providers.aws.version).toBe('~> 6.0');
     expect(tf.provider.aws).toEqual([{ region: 'us-east-1' }]);
   });
@@ -221,7 +222,7 @@ describe('one stack per reverse zone', () => {
     });
     expect(Object.keys(stacks)).toEqual(['rdns-192-0-2-0-24', 'rdns-192-0-3-0-24']);
     const second = JSON.parse(stacks['rdns-192-0-3-0-24']!) as Json;
-    expect(second.terraform.backend.local.path).toMatch(/terraform\.rdns-192-0-3-0-24\.tfstate$/);
+    expect(second.terraform.backend.local.path).toMatch(/\/rdns-192-0-3-0-24\.tfstate$/);
     const ptrs = reverseSets(second);
     expect(ptrs).toHaveLength(256);
     expect(ptrs.find((p) => p.name === '9.3.0.192.in-addr.arpa.')!.records).toEqual(['mail.example.org.']);

@@ -1,5 +1,6 @@
 // The portal's live verdict for the set form, against a real BIND on loopback: the
-// normalised hostname and whether it resolves back to the address (FCrDNS).
+// normalised hostname and the preview of rdns set, forward check included (FCrDNS):
+// `ok` is true only when Write would save the name.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDnsResolver } from '../../src/checks/resolver.js';
@@ -27,7 +28,7 @@ describe.skipIf(!bindOrSkip())('rdns serve: live hostname and FCrDNS verdict', (
   beforeAll(async () => {
     bind = await startBind([{ name: 'acme.example', text: zoneText('acme.example', 'web1 A 198.51.100.40\nwrong A 198.51.100.99\n') }]);
     const repo = createGitRepo(BLOCKS);
-    portal = await startPortal({ root: repo.root, port: 0, resolver: createDnsResolver({ servers: [bind.address], timeoutMs: 2000, retries: 1 }) });
+    portal = await startPortal({ root: repo.root, port: 0, fcrdns: { resolver: () => createDnsResolver({ servers: [bind.address], timeoutMs: 2000, retries: 1 }) } });
   }, 60_000);
   afterAll(async () => {
     await portal?.close();
@@ -35,10 +36,22 @@ describe.skipIf(!bindOrSkip())('rdns serve: live hostname and FCrDNS verdict', (
   });
 
   it.each([
-    ['WEB1.acme.example', { hostname: { ok: true, value: 'web1.acme.example' }, fcrdns: { status: 'pass', addresses: ['198.51.100.40'] } }],
-    ['wrong.acme.example', { hostname: { ok: true, value: 'wrong.acme.example' }, fcrdns: { status: 'mismatch', addresses: ['198.51.100.99'], detail: 'resolves to 198.51.100.99, not 198.51.100.40' } }],
-    ['gone.acme.example', { hostname: { ok: true, value: 'gone.acme.example' }, fcrdns: { status: 'nxdomain', addresses: [], detail: 'the name does not exist' } }],
-    ['bad_name.acme.example', { hostname: { ok: false, reason: expect.stringContaining('underscores are not allowed') } }],
+    ['WEB1.acme.example', { ok: true, hostname: { ok: true, value: 'web1.acme.example' }, fcrdns: { status: 'pass' }, errors: [], warnings: [] }],
+    [
+      'wrong.acme.example',
+      {
+        ok: false,
+        hostname: { ok: true, value: 'wrong.acme.example' },
+        fcrdns: { status: 'mismatch', detail: expect.stringContaining('wrong.acme.example resolves to 198.51.100.99, not to 198.51.100.40') },
+        errors: [expect.objectContaining({ code: 'fcrdns.mismatch', ip: '198.51.100.40' })],
+        warnings: [],
+      },
+    ],
+    [
+      'gone.acme.example',
+      { ok: false, hostname: { ok: true, value: 'gone.acme.example' }, fcrdns: { status: 'nxdomain', detail: expect.stringContaining('does not exist (NXDOMAIN)') }, errors: [expect.objectContaining({ code: 'fcrdns.nxdomain' })], warnings: [] },
+    ],
+    ['bad_name.acme.example', { ok: false, hostname: { ok: false, reason: expect.stringContaining('underscores are not allowed') } }],
   ])('%s', async (host, expected) => {
     const r = await post(portal, '/api/check', { ip: '198.51.100.40', host });
     expect(r.status).toBe(200);

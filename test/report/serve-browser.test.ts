@@ -2,54 +2,20 @@
 // counts and a preview before anything is written, then opens the pull request on the
 // local GitHub API stand-in; the work tree is left as it was. Plus the server's guards
 // against cross-site requests, checked with plain HTTP.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { RDNS_BIN } from '../helpers/cli.js';
 import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/github-api.js';
 import { browserAvailable, launchBrowser } from '../helpers/browser.js';
+import { raw, serve } from '../helpers/serve.js';
 import { BLOCKS } from './fixtures.js';
 
 const enabled = browserAvailable();
 const TOKEN = 'ghs_portaltoken1234567890';
-
-/** Starts `rdns serve` and resolves with its URL once it printed it. */
-function serve(cwd: string, args: readonly string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolveStart, reject) => {
-    const child = spawn(process.execPath, [RDNS_BIN, 'serve', '--port', '0', ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env } });
-    let out = '';
-    let err = '';
-    const timer = setTimeout(() => reject(new Error(`rdns serve printed no URL: ${out}${err}`)), 20_000);
-    child.stderr!.on('data', (b: Buffer) => (err += b.toString()));
-    child.stdout!.on('data', (b: Buffer) => {
-      out += b.toString();
-      const m = /open (http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolveStart({ child, url: m[1]! });
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`rdns serve exited with ${code}: ${out}${err}`)));
-  });
-}
-
-/** A raw HTTP request with exactly the headers given (fetch would add its own Origin rules). */
-function raw(url: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
-  return new Promise((resolveReq, reject) => {
-    const req = request(url, { method, headers }, (res) => {
-      let data = '';
-      res.on('data', (c: Buffer) => (data += c.toString()));
-      res.on('end', () => resolveReq({ status: res.statusCode ?? 0, body: data, headers: res.headers }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 describe.skipIf(!enabled)('rdns serve: the portal in Chromium', { timeout: 120_000 }, () => {
   let repo: GitRepo;

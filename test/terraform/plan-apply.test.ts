@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RDNS_BIN } from '../helpers/cli.js';
-import { startFakeRoute53, type FakeRoute53 } from '../helpers/fake-route53.js';
+import { answeredCalls, startFakeRoute53, type FakeRoute53 } from '../helpers/fake-route53.js';
+import { apiCallsText } from '../../src/terraform/api-calls.js';
 import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
 import { runTerraform, terraformEnv, terraformOrSkip } from '../helpers/terraform.js';
 
@@ -153,7 +154,7 @@ describe.skipIf(!haveTerraform)('rdns plan / rdns apply with the real Terraform'
     const applied = await rdns(repo.root, env, 'apply');
     expect(applied.status, applied.stderr).toBe(0);
     // More specific zones first.
-    expect(applied.stdout.split('\n').slice(0, 4)).toEqual(['applied      rdns-198-51-100-0-29', 'applied      rdns-192-0-2-0-24', 'applied      rdns-203-0-113-0-24', 'applied      rdns-2001-db8-100-48']);
+    expect(applied.stdout.split('\n').slice(0, 4).map((l) => l.replace(/ {2}\(\d+ Route 53 calls?\)$/, ''))).toEqual(['applied      rdns-198-51-100-0-29', 'applied      rdns-192-0-2-0-24', 'applied      rdns-203-0-113-0-24', 'applied      rdns-2001-db8-100-48']);
     expect(fake.recordSet('2.0.192.in-addr.arpa.', '10.2.0.192.in-addr.arpa.', 'PTR')?.values).toEqual(['mail.example.com.']);
     expect(fake.recordSet('2.0.192.in-addr.arpa.', '65.2.0.192.in-addr.arpa.', 'CNAME')?.values).toEqual(['65.64-28.2.0.192.in-addr.arpa.']);
     expect(fake.recordSet('example.net.', '198-51-100-7.pool.example.net.', 'A')?.values).toEqual(['198.51.100.7']);
@@ -171,6 +172,7 @@ describe.skipIf(!haveTerraform)('rdns plan / rdns apply with the real Terraform'
     repo.commit('applied state');
     const file = join(repo.root, 'zones/192.0.2.0_24.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('mail.example.com', 'mx1.example.com'));
+    const beforePlan = fake.requests.length;
     const r = await rdns(repo.root, env, 'plan', '--changed-since', 'HEAD');
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toBe(
@@ -178,14 +180,18 @@ describe.skipIf(!haveTerraform)('rdns plan / rdns apply with the real Terraform'
         'rdns-192-0-2-0-24  2.0.192.in-addr.arpa.',
         '  ~ 192.0.2.10           PTR   mail.example.com. → mx1.example.com.',
         '1 stack planned (1 with changes): 0 records added, 1 changed, 0 removed',
+        // The calls rdns counted from the provider's log are the calls the stand-in answered.
+        `API calls: ${apiCallsText(answeredCalls(fake, beforePlan))}`,
         '',
       ].join('\n'),
     );
     const md = await rdns(repo.root, env, 'plan', '--merge', 'cdktf.out/rdns-plan.json', '--format', 'markdown');
     expect(md.stdout).toContain('| ✏️ | `192.0.2.10` | PTR | `mail.example.com.` → `mx1.example.com.` |');
+    const beforeApply = fake.requests.length;
     const applied = await rdns(repo.root, env, 'apply');
     expect(applied.status, applied.stderr).toBe(0);
-    expect(applied.stdout).toBe('applied      rdns-192-0-2-0-24\n1 stack applied\n');
+    const calls = answeredCalls(fake, beforeApply);
+    expect(applied.stdout).toBe(`applied      rdns-192-0-2-0-24  (${calls.route53} Route 53 calls)\n1 stack applied\nAPI calls: ${apiCallsText(calls)}\n`);
     expect(fake.recordSet('2.0.192.in-addr.arpa.', '10.2.0.192.in-addr.arpa.', 'PTR')?.values).toEqual(['mx1.example.com.']);
     // A second apply finds no saved plan: the applied one is spent.
     expect((await rdns(repo.root, env, 'apply')).status).toBe(2);

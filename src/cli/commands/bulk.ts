@@ -26,7 +26,7 @@ function parseMax(v: string): number {
 function readInput(ctx: CliContext, file: string): string {
   let bytes: Buffer;
   try {
-    bytes = file === '-' ? readFileSync(0) : readFileSync(typedPath(ctx, file));
+    bytes = file === '-' ? ctx.readStdin() : readFileSync(typedPath(ctx, file));
   } catch (e) {
     throw new RdnsError(`cannot read ${file === '-' ? 'standard input' : file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2);
   }
@@ -76,6 +76,8 @@ export function registerBulk(program: Command, context: () => CliContext, setExi
       ctx.stdout(`${r.lines} lines: ${r.valid} valid (${toChange} to change, ${r.unchanged} unchanged), ${r.invalid} invalid${dns}, ${r.notYours} not yours${part}\n`);
     }
     setExit(changeExit(r, code));
-    if (opts.pr && opts.apply && r.written.length > 0) setExit(await openPullRequestFromCli(ctx, r, opts, 'bulk'));
+    // One pull request per run: a run that is one part of a larger input names its lines (title and branch).
+    const part = r.overCap || r.window.from > 1 ? `bulk lines ${r.window.from}–${r.window.to}` : 'bulk';
+    if (opts.pr && opts.apply && r.written.length > 0) setExit(await openPullRequestFromCli(ctx, r, opts, part));
   });
 }

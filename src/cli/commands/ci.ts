@@ -79,7 +79,7 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
   program
     .command('ci')
     .description('the pull-request job: validate, diff, ownership, change guards, FCrDNS of changed records; annotations, step summary, one sticky PR comment and a check run')
-    .option('--base <ref>', 'target branch or revision (default: GITHUB_BASE_REF, else the event\'s base branch)')
+    .option('--base <ref>', 'the target branch\'s commit or full ref (default: the event\'s pull_request.base.sha, else refs/remotes/origin/$GITHUB_BASE_REF); a name a tag could shadow is refused')
     .option('--head <ref>', 'head revision (default: the checked-out work tree)')
     .addOption(new Option('--format <format>', 'stdout: markdown = the PR comment body (default outside GitHub Actions), github = workflow-command annotations (default in Actions)').choices([...FORMATS, 'markdown']))
     .option('--resolver <host:port>', 'DNS server for FCrDNS (repeatable; default: the system resolvers)', collect, [])
@@ -92,13 +92,18 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
       const ctx = context();
       const gh = actionsEnv(ctx);
       const format: CiFormat = opts.format ?? (gh.inActions ? 'github' : 'markdown');
-      const base = opts.base ?? gh.baseRef ?? gh.pr?.baseRef;
-      if (!base) throw new RdnsError('no base revision to compare with', 2, 'pass --base main (in a pull_request workflow GITHUB_BASE_REF is set)');
+      // The base is the target branch's commit the event names; else its remote-tracking branch,
+      // fully qualified: a tag the author pushes (named `main`, `origin/main`) can shadow a bare name.
+      const branch = gh.baseRef ?? gh.pr?.baseRef;
+      const base = opts.base ?? gh.pr?.baseSha ?? (branch ? `refs/remotes/origin/${branch}` : undefined);
+      if (!base) throw new RdnsError('no base revision to compare with', 2, 'pass --base with the target branch\'s commit (in a pull_request workflow: the event\'s pull_request.base.sha)');
+      const baseName = opts.base ?? branch ?? base;
       // Built before any work, so a bad --resolver is a usage error at once.
       const resolver = opts.fcrdns ? resolverFromFlags({ resolver: opts.resolver, timeout: opts.timeout, retries: '1', concurrency: '64' }) : undefined;
       const { report, files, records, pullRequestHost } = await runPullRequestJob({
         root: ctx.root,
         base,
+        baseName,
         head: opts.head,
         author: opts.author,
         pr: gh.pr,
@@ -109,7 +114,7 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
       });
 
       const commentOptions: CommentOptions = {
-        baseRef: base,
+        baseRef: baseName,
         runUrl: gh.runUrl,
         ...(gh.repository && gh.pr?.headSha ? { links: { serverUrl: gh.serverUrl, repository: gh.repository, sha: gh.pr.headSha } } : {}),
       };

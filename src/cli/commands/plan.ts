@@ -7,11 +7,13 @@ import { plural } from '../../core/text.js';
 import { applyOrder, stackFingerprint, type ZoneStack } from '../../render/stacks.js';
 import { planJson, planMarkdown, planText, type PlanReport } from '../../terraform/plan-format.js';
 import { hasChanges, type StackPlan } from '../../terraform/plan-summary.js';
+import { apiCallsText, sumApiCalls } from '../../terraform/api-calls.js';
 import { applyStacks, planStacks, pluginCacheEnv, terraformVersion, type TerraformOptions } from '../../terraform/run-stacks.js';
 import type { CliContext } from '../context.js';
 import { repositoryPaths, typedPath } from '../paths.js';
 import { formatDiagnostics, summarize } from '../report.js';
 import { loadStacks } from './synth.js';
+import { localStateDir } from '../state-dir.js';
 
 /** What `rdns plan` leaves for `rdns apply`: the report and what each planned stack rendered from. */
 const PLAN_STATE = 'rdns-plan.json';
@@ -84,7 +86,7 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
       const tf = terraformOptions(ctx, outdir, opts.parallel);
       const version = await terraformVersion(tf);
       // Zones no longer rendered: planned as the removal of their records (the hosted zone stays unless --destroy-zones).
-      synthesize(input.stacks, input.repo.config, { outdir, prune: true, root: ctx.root, removed: input.removed.map((r) => r.stack) });
+      synthesize(input.stacks, input.repo.config, { outdir, prune: true, stateDir: localStateDir(ctx, input.repo.config), removed: input.removed.map((r) => r.stack) });
       const unsafe = checkSynthOutput(outdir);
       if (unsafe.length > 0) {
         ctx.stdout(formatDiagnostics('text', unsafe, summarize(unsafe, input.repo.fileCount, input.repo.recordCount), ctx.color));
@@ -156,13 +158,18 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
         tf,
       );
       const unchanged = saved.stacks.length - todo.length;
-      if (opts.format === 'json') ctx.stdout(`${JSON.stringify({ applied: result.applied, failed: result.failed, notApplied: result.skipped, unchanged }, null, 2)}\n`);
+      const counted = [...result.applied, ...(result.failed ? [result.failed.stack] : [])];
+      const calls = counted.length > 0 ? sumApiCalls(counted.map((s) => result.apiCalls[s])) : undefined;
+      const callsOf = (s: string): string => (result.apiCalls[s] ? `  (${plural(result.apiCalls[s].route53, 'Route 53 call')})` : '');
+      if (opts.format === 'json')
+        ctx.stdout(`${JSON.stringify({ applied: result.applied, failed: result.failed, notApplied: result.skipped, unchanged, apiCalls: result.apiCalls, ...(calls ? { totalApiCalls: calls } : {}) }, null, 2)}\n`);
       else {
         const lines = [
-          ...result.applied.map((s) => `applied      ${s}`),
+          ...result.applied.map((s) => `applied      ${s}${callsOf(s)}`),
           ...(result.failed ? [`FAILED       ${result.failed.stack}`, ...result.failed.error.split('\n').map((l) => `  ${l}`)] : []),
           ...result.skipped.map((s) => `not applied  ${s}`),
           `${plural(result.applied.length, 'stack')} applied${result.failed ? `, 1 failed, ${result.skipped.length} not applied` : ''}${unchanged ? `, ${unchanged} had no changes` : ''}`,
+          ...(calls ? [`API calls: ${apiCallsText(calls)}`] : []),
         ];
         ctx.stdout(`${lines.join('\n')}\n`);
       }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { resetPtr } from '../../edit/api.js';
 import type { Format } from '../report.js';
 import type { CliContext } from '../context.js';
-import { actorOf, changeFormatOption, ownerOptions, printChangeResult } from './set.js';
+import { actorOf, changeFormatOption, forwardCheckOf, forwardOptions, ownerOptions, printChangeResult, type ForwardFlags } from './set.js';
 import { checkPullRequestFlags, openPullRequestFromCli, prOptions, type PrFlags } from './pr-flow.js';
 
 /** `rdns reset IP`: remove the address's own record so the block default (or no PTR) applies. */
@@ -14,10 +14,14 @@ export function registerReset(program: Command, context: () => CliContext, setEx
     .option('--dry-run', 'show the change, write nothing')
     .option('--delete', 'in a block without default: remove the PTR entirely (the address is left without a PTR)')
     .addOption(changeFormatOption());
+  // The flags of rdns set, so one script can pass the same ones to both; they are checked,
+  // but a reset asks no DNS: it brings back the block's generic name (rdns check verifies those).
+  forwardOptions(reset);
   ownerOptions(reset);
   prOptions(reset);
-  reset.action(async (ip: string, opts: { dryRun?: boolean; delete?: boolean; format: Format; as?: string; team?: string[] } & PrFlags) => {
+  reset.action(async (ip: string, opts: { dryRun?: boolean; delete?: boolean; format: Format; as?: string; team?: string[] } & PrFlags & ForwardFlags) => {
     const ctx = context();
+    forwardCheckOf(opts);
     await checkPullRequestFlags(ctx, opts);
     const r = resetPtr(ctx.root, ip, { apply: !opts.dryRun, actor: actorOf(opts), allowDelete: opts.delete });
     setExit(printChangeResult(ctx, r, { format: opts.format, applied: !opts.dryRun }));

@@ -12,6 +12,7 @@ import type { CliContext } from '../context.js';
 import { repositoryPaths, typedPath } from '../paths.js';
 import { formatOption } from './validate.js';
 import { plural } from '../../core/text.js';
+import { localStateDir } from '../state-dir.js';
 
 export interface RenderInput {
   readonly repo: Repository;
@@ -112,7 +113,7 @@ export function registerSynth(program: Command, context: () => CliContext, setEx
       if (problem) throw new RdnsError(problem, 2, 'pass --out with a new folder inside the repository (default cdktf.out)');
       let stacks: StackInfo[];
       try {
-        stacks = synthesize(input.stacks, input.repo.config, { outdir, prune: true, root: ctx.root });
+        stacks = synthesize(input.stacks, input.repo.config, { outdir, prune: true, stateDir: localStateDir(ctx, input.repo.config) });
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         // A folder that cannot be written is the environment's problem, not an internal error.
