@@ -52,4 +52,34 @@ try {
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
+
+// Ownership of generic names (issue 18, item 6): a block default change in a /16 without owners,
+// where a customer's /17 keeps its own names (its allocation default wins), is checked by range;
+// the worst case compares the 32,768 addresses of the /17 (no name moves, so nothing stops early).
+const own = mkdtempSync(join(tmpdir(), 'rdns-bench-own-'));
+try {
+  const gitOwn = (...args) => execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: own, stdio: ['ignore', 'pipe', 'pipe'] });
+  const block16 = (def, acmeDefault) =>
+    `prefix: 10.200.0.0/16\ndefault: "${def}"\nallocations:\n  - prefix: 10.200.0.0/17\n    account: acme\n    owners: ["@acme"]\n${acmeDefault ? '    default: "vm{host}.acme.example"\n' : ''}`;
+  mkdirSync(join(own, 'zones'));
+  writeFileSync(join(own, 'rdns.yaml'), 'zones:\n  ipv4_boundary: 16\n  max_records: 100000\nguards:\n  max_changed_records: 1000000\n  max_delete_percent: 100\n');
+  gitOwn('init', '-q', '-b', 'main');
+  const run = (acmeDefault) => {
+    writeFileSync(join(own, 'zones', '10.200.0.0_16.yaml'), block16('{dashed}.static.example.net', acmeDefault));
+    gitOwn('add', '-A');
+    gitOwn('commit', '-q', '--allow-empty', '-m', 'base');
+    writeFileSync(join(own, 'zones', '10.200.0.0_16.yaml'), block16('{dashed}.dyn.example.net', acmeDefault));
+    gitOwn('add', '-A');
+    gitOwn('commit', '-q', '-m', 'new default');
+    return measure([RDNS, '-C', own, 'ci', '--base', 'HEAD~1', '--head', 'HEAD', '--author', 'mallory', '--no-fcrdns', '--no-publish', '--format', 'json']);
+  };
+  const kept = run(true);
+  const renamed = run(false);
+  const codes = (r) => (r.stdout ? JSON.parse(r.stdout).diagnostics.filter((d) => d.severity === 'error').map((d) => d.code).join(',') || 'none' : `exit ${r.status}`);
+  console.log(`rdns ci, /16 without owners, block default changed; the customer's /17 keeps its names: ${fmt(kept.seconds)} s wall (errors: ${codes(kept)})`);
+  console.log(`rdns ci, same, the /17 has no default of its own (its names move): ${fmt(renamed.seconds)} s wall (errors: ${codes(renamed)})`);
+  ok = report('rdns ci ownership of a /16 default change (worst case)', kept.seconds, 's', 10) && ok;
+} finally {
+  rmSync(own, { recursive: true, force: true });
+}
 process.exitCode = ok ? 0 : 1;

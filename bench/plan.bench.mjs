@@ -22,6 +22,9 @@
 // Zones 1–49 of (2) get their state by cloning the really applied zone 0 (state file and
 // stand-in records, names rewritten), so setting up costs one real apply, not fifty.
 //
+// BENCH_PLAN_ZONES (default 50) and BENCH_APPLY_SAMPLE (5) size part 2; BENCH_PLAN_PARTS=1,3 runs only
+// those parts (the setup of zone 0 always runs).
+//
 // Needs terraform (or RDNS_TERRAFORM) and a filesystem mirror of hashicorp/aws
 // (RDNS_TF_MIRROR, default /opt/tf-plugins) holding a version that "~> 5.100" accepts.
 import { randomUUID } from 'node:crypto';
@@ -46,6 +49,8 @@ if (spawnSync(terraformBin, ['version'], { env: { ...process.env, CHECKPOINT_DIS
 const BULK_ZONES = Number(process.env.BENCH_PLAN_ZONES ?? 50);
 const APPLY_SAMPLE = Math.min(BULK_ZONES, Number(process.env.BENCH_APPLY_SAMPLE ?? 5));
 const RATE = 5;
+// BENCH_PLAN_PARTS=1,3 runs only those parts (the setup always runs; part 2 clones zones only when it runs).
+const PARTS = new Set((process.env.BENCH_PLAN_PARTS ?? '1,2,3,4').split(',').map((p) => p.trim()));
 
 const work = mkdtempSync(join(tmpdir(), 'rdns-bench-plan-'));
 const cache = join(work, 'plugin-cache');
@@ -66,6 +71,8 @@ const env = {
   TF_PLUGIN_CACHE_DIR: cache,
   CHECKPOINT_DISABLE: '1',
   RDNS_TERRAFORM: timed,
+  // Local state: one folder per checkout under here (rdns keeps it outside the repository).
+  RDNS_STATE_HOME: join(work, 'state'),
   NO_COLOR: '1',
 };
 for (const k of ['TF_LOG', 'TF_LOG_PATH', 'TF_LOG_PROVIDER', 'TF_LOG_CORE']) delete process.env[k];
@@ -131,30 +138,31 @@ const zoneOf = (c) => `${c}.18.198.in-addr.arpa.`;
 /**
  * Rewrites text of zone `from` as zone `to`: every 198.18.<from> in dotted, dashed or
  * underscored form and reversed (<from>.18.198), as stack names, record names, values and
- * resource addresses carry it.
+ * resource addresses carry it, and the bench's own names (host-<from>-<d>).
  */
 function rewriteZone(text, from, to) {
   return text
+    .replace(new RegExp(`\\b(host|mail|bulk)-${from}-(?=[0-9])`, 'g'), `$1-${to}-`)
     .replace(new RegExp(`(198[._-]18[._-])${from}(?![0-9])`, 'g'), `$1${to}`)
     .replace(new RegExp(`(?<![0-9])${from}([._-]18[._-]198)`, 'g'), `${to}$1`);
 }
 
 /** Gives zone `to` the applied state of zone `from`: a stand-in zone with the same records renamed, and its state file. */
-function cloneAppliedZone(root, from, to) {
+function cloneAppliedZone(from, to) {
   const source = fake.zonesNamed(zoneOf(from))[0];
-  const zone = fake.createZone(zoneOf(to), { comment: source.comment });
+  const zone = fake.createZone(zoneOf(to), { comment: rewriteZone(source.comment, from, to), tags: Object.fromEntries([...source.tags].map(([k, v]) => [k, rewriteZone(v, from, to)])) });
   for (const set of source.records.values()) {
     if (set.name === source.name && (set.type === 'SOA' || set.type === 'NS')) continue;
     const copy = { ...set, name: rewriteZone(set.name, from, to), values: set.values.map((v) => rewriteZone(v, from, to)) };
     zone.records.set(recordKey(copy.name, copy.type, copy.setIdentifier), copy);
   }
-  const stateFile = readdirSync(root).find((f) => f.endsWith('.tfstate') && f.includes(stackOf(from)));
-  if (!stateFile) throw new Error(`bench: no state file of ${stackOf(from)} in ${root} (local backend)`);
-  let state = rewriteZone(readFileSync(join(root, stateFile), 'utf8'), from, to).replaceAll(source.id, zone.id);
+  const stateFile = readdirSync(env.RDNS_STATE_HOME, { recursive: true }).find((f) => f.endsWith(`${stackOf(from)}.tfstate`));
+  if (!stateFile) throw new Error(`bench: no state file of ${stackOf(from)} under ${env.RDNS_STATE_HOME} (local backend)`);
+  let state = rewriteZone(readFileSync(join(env.RDNS_STATE_HOME, stateFile), 'utf8'), from, to).replaceAll(source.id, zone.id);
   source.nameServers.forEach((ns, i) => (state = state.replaceAll(ns, zone.nameServers[i])));
   const parsed = JSON.parse(state);
   parsed.lineage = randomUUID();
-  writeFileSync(join(root, rewriteZone(stateFile, from, to)), `${JSON.stringify(parsed, null, 2)}\n`);
+  writeFileSync(join(env.RDNS_STATE_HOME, rewriteZone(stateFile, from, to)), `${JSON.stringify(parsed, null, 2)}\n`);
 }
 
 const figures = [];
@@ -167,10 +175,10 @@ try {
   // 198.18.0.0/15 is the benchmarking range (RFC 2544). A default for every address (65,536
   // PTRs) and every 16th address its own record (4,096).
   const records = [];
-  for (let c = 0; c < 256; c++) for (let d = 0; d < 256; d += 16) records.push(`  198.18.${c}.${d}: host-198-18-${c}-${d}.bench.example.net`);
+  for (let c = 0; c < 256; c++) for (let d = 0; d < 256; d += 16) records.push(`  198.18.${c}.${d}: host-${c}-${d}.bench.example.net`);
   const big = repo('big', `prefix: 198.18.0.0/16\nowners: []\ndefault: "{dashed}.static.example.net"\nrecords:\n${records.join('\n')}\n`);
   const small = repo('small', 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: one.example.net\n');
-  const tfVersion = JSON.parse(execFileSync(terraformBin, ['version', '-json'], { encoding: 'utf8', env: { ...process.env, CHECKPOINT_DISABLE: '1' } })).terraform_version;
+  const tfVersion = JSON.parse(execFileSync(terraformBin, ['version', '-json'], { encoding: 'utf8', env: { ...process.env, ...env } })).terraform_version;
   console.log(`terraform ${tfVersion}, hashicorp/aws from ${mirror}; stand-in unthrottled while setting up, ${RATE} requests/s while measuring`);
 
   console.log('setup: the one-PTR repository planned and applied from empty');
@@ -184,16 +192,19 @@ try {
   const noChange = await rdns('plan --stack of that zone again (no change expected)', big, ['plan', '--stack', stackOf(0), '--format', 'json']);
   if (noChange.json.summary.withChanges !== 0) throw new Error(`bench: the applied zone plans changes:\n${noChange.stdout}`);
 
-  console.log(`setup: zones 1–${BULK_ZONES - 1} applied by cloning zone 0 (state file and stand-in records)`);
-  for (let c = 1; c < BULK_ZONES; c++) cloneAppliedZone(big, 0, c);
-  const cloned = await rdns(`plan --stack of cloned zone ${BULK_ZONES - 1} (no change expected)`, big, ['plan', '--stack', stackOf(BULK_ZONES - 1), '--format', 'json']);
-  if (cloned.json.summary.withChanges !== 0 || cloned.json.summary.errors !== 0) throw new Error(`bench: a cloned zone does not plan clean:\n${cloned.stdout}`);
+  if (PARTS.has('2')) {
+    console.log(`setup: zones 1–${BULK_ZONES - 1} applied by cloning zone 0 (state file and stand-in records)`);
+    for (let c = 1; c < BULK_ZONES; c++) cloneAppliedZone(0, c);
+    const cloned = await rdns(`plan --stack of cloned zone ${BULK_ZONES - 1} (no change expected)`, big, ['plan', '--stack', stackOf(BULK_ZONES - 1), '--format', 'json']);
+    if (cloned.json.summary.withChanges !== 0 || cloned.json.summary.errors !== 0) throw new Error(`bench: a cloned zone does not plan clean:\n${cloned.stdout}`);
+  }
 
   fake.setRateLimit(RATE);
+  if (PARTS.has('1')) {
   console.log(`\n1. one PTR changed, its zone applied (pull-request plan: --changed-since HEAD), stand-in at ${RATE} requests/s`);
   edit(small, [['one.example.net', 'uno.example.net']]);
   const onePlan = await rdns('one-PTR repository: rdns plan', small, ['plan', '--changed-since', 'HEAD', '--format', 'json']);
-  edit(big, [['host-198-18-0-32.bench', 'mail-198-18-0-32.bench']]);
+  edit(big, [['host-0-32.bench', 'mail-0-32.bench']]);
   const bigPlan = await rdns('/16 repository: rdns plan', big, ['plan', '--changed-since', 'HEAD', '--format', 'json']);
   if (bigPlan.json.summary.changed !== 1 || bigPlan.json.summary.stacks !== 1) throw new Error(`bench: expected one changed PTR in one stack:\n${bigPlan.stdout}`);
   const noCount = await rdns('/16 repository: rdns plan without counting API calls (TF_LOG_CORE=off)', big, ['plan', '--changed-since', 'HEAD', '--format', 'json'], { extraEnv: { TF_LOG_CORE: 'off' } });
@@ -204,16 +215,18 @@ try {
   const oneApply = await rdns('one-PTR repository: rdns apply', small, ['apply', '--format', 'json']);
   await rdns('/16 repository: rdns plan again (the counted run\'s plan was replaced)', big, ['plan', '--changed-since', 'HEAD', '--format', 'json']);
   const bigApply = await rdns('/16 repository: rdns apply', big, ['apply', '--format', 'json']);
-  if (fake.recordSet(zoneOf(0), '32.0.18.198.in-addr.arpa.', 'PTR')?.values[0] !== 'mail-198-18-0-32.bench.example.net.') throw new Error('bench: the change was not applied');
+  if (fake.recordSet(zoneOf(0), '32.0.18.198.in-addr.arpa.', 'PTR')?.values[0] !== 'mail-0-32.bench.example.net.') throw new Error('bench: the change was not applied');
   figure(`1. apply, one PTR: /16 repository ${fmt(bigApply.cpuSeconds, 1)} s CPU all (${fmt(bigApply.tfCpuSeconds, 1)} s terraform+provider), ${fmt(bigApply.seconds, 1)} s wall, ${callText(bigApply.answered)}; one-PTR repository ${fmt(oneApply.cpuSeconds, 1)} s CPU, ${oneApply.route53} Route 53 calls`);
   report('   apply of a one-PTR change in the /16 repository (CPU s, all)', bigApply.cpuSeconds, 's', 10);
   report('   apply of a one-PTR change: Route 53 API calls', bigApply.route53, 'calls', 6);
   git(big, 'commit', '-qam', 'one PTR');
   git(small, 'commit', '-qam', 'one PTR');
+  }
 
+  if (PARTS.has('2')) {
   console.log(`\n2. ${BULK_ZONES * 10} PTRs changed over ${BULK_ZONES} applied zones (10 per zone), stand-in at ${RATE} requests/s`);
   const bulkEdits = [];
-  for (let c = 0; c < BULK_ZONES; c++) for (let d = 64; d < 224; d += 16) bulkEdits.push([`host-198-18-${c}-${d}.bench`, `bulk-198-18-${c}-${d}.bench`]);
+  for (let c = 0; c < BULK_ZONES; c++) for (let d = 64; d < 224; d += 16) bulkEdits.push([`host-${c}-${d}.bench`, `bulk-${c}-${d}.bench`]);
   edit(big, bulkEdits);
   const bulkPlan = await rdns(`rdns plan of ${BULK_ZONES} zones`, big, ['plan', '--changed-since', 'HEAD', '--format', 'json']);
   if (bulkPlan.json.summary.changed !== BULK_ZONES * 10) throw new Error(`bench: expected ${BULK_ZONES * 10} changed PTRs, got ${bulkPlan.json.summary.changed}`);
@@ -229,7 +242,9 @@ try {
   );
   report('   apply: Route 53 API calls per changed PTR', perRecord, 'calls', 3);
   git(big, 'checkout', '-q', '--', '.');
+  }
 
+  if (PARTS.has('3')) {
   console.log('\n3. the whole /16 from empty (256 zones × 256 PTRs), from zone 0 planned and applied in the setup');
   const zoneRecords = 256;
   const planCalls = emptyPlan.route53;
@@ -249,6 +264,9 @@ try {
     `3. 256-job matrix (one zone per job, each loading the /16): plan ≈ ${fmt((emptyPlan.cpuSeconds * 256) / 60, 0)} min CPU over all jobs, apply ≈ ${fmt((emptyApply.cpuSeconds * 256) / 60, 0)} min CPU; the same Route 53 calls share the account's ${RATE} requests/s: ≥ ${fmt(((planCalls + applyCalls) * 256) / RATE / 3600, 1)} h wall however many runners`,
   );
 
+  }
+
+  if (PARTS.has('4')) {
   console.log('\n4. drift: a PTR changed and one added outside git, in the applied one-PTR zone');
   const smallZone = fake.zonesNamed('2.0.192.in-addr.arpa.')[0];
   fake.setRateLimit(undefined);
@@ -265,6 +283,7 @@ try {
   figure(`4. drift, plan --refresh: exit ${refreshed.status}; shows the changed PTR: ${changedShown ? 'yes' : 'NO'}; shows the added PTR: ${addedShown ? 'yes' : 'NO'}`);
   if (drift.status === 0 || !changedSeen || !addedSeen) console.log(`   OVER TARGET: drift must fail the plan naming both\n${driftText.split('\n').slice(0, 30).join('\n')}`);
   if (!changedShown || !addedShown) console.log(`   OVER TARGET: the refreshed plan must show both\n${refreshed.stdout.split('\n').slice(0, 30).join('\n')}\n${refreshed.stderr.split('\n').slice(0, 10).join('\n')}`);
+  }
 
   console.log(`\nfigures (terraform ${tfVersion}):\n${figures.join('\n')}`);
   if (fake.unknownRequests().length > 0) console.log(`stand-in saw requests it does not implement:\n${fake.unknownRequests().map((r) => `${r.method} ${r.path}`).join('\n')}`);

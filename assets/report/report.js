@@ -12,8 +12,9 @@
     G: ['delegated', 'delegated'],
     F: ['fcrdns', 'FCrDNS failure'],
     X: ['drift', 'drift (DNS differs from git)'],
+    P: ['pending', 'not applied (git has it, DNS not yet)'],
   };
-  const ORDER = ['R', 'D', 'G', 'F', 'X', 'N'];
+  const ORDER = ['R', 'D', 'G', 'F', 'X', 'P', 'N'];
   const esc = (s) => String(s ?? '').replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
   const $ = (sel, root = document) => root.querySelector(sel);
   const main = $('main');
@@ -164,42 +165,70 @@
 
   // ---- overview ------------------------------------------------------------------------------------
   const num = (s) => BigInt(s).toLocaleString('en-US');
+  // IPv6 counts run to 30 digits: /64s (the unit of assignments) or powers of two, as rdns report prints them.
+  const big = (n) => (n > 1n << 20n && (n & (n - 1n)) === 0n ? `2^${n.toString(2).length - 1}` : n.toLocaleString('en-US'));
+  const plural = (n, one, many = `${one}s`) => `${n} ${String(n) === '1' ? one : many}`;
+  function addrs(s, v6) {
+    const n = BigInt(s);
+    const a = (x) => `${big(x)} address${x === 1n ? '' : 'es'}`;
+    if (!v6 || n < 1n << 64n) return a(n);
+    const per = 1n << 64n;
+    const q = n / per;
+    const r = n % per;
+    const u = (x) => `${big(x)} /64${x === 1n ? '' : 's'}`;
+    if (r === 0n) return u(q);
+    if (per - r <= 1n << 20n) return `${u(q + 1n)} less ${a(per - r)}`;
+    return r <= 1n << 20n ? `${u(q)} and ${a(r)}` : `about ${u(q)}`;
+  }
+  const count = (s, v6) => (v6 && BigInt(s) >= 1n << 20n ? addrs(s, true) : num(s));
   function bar(shares) {
     return `<div class="bar" role="img" aria-label="${ORDER.map((c) => `${STATES[c][1]} ${(shares[STATES[c][0]] * 100).toFixed(1)}%`).join(', ')}">${ORDER.filter((c) => c !== 'N')
       .map((c) => `<span class="s-${c}" style="width:${(shares[STATES[c][0]] * 100).toFixed(3)}%" title="${esc(STATES[c][1])}"></span>`)
       .join('')}</div>`;
   }
   function legend() {
-    const used = ORDER.filter((c) => data.findingsSource || (c !== 'F' && c !== 'X'));
+    const used = ORDER.filter((c) => data.findingsSource || (c !== 'F' && c !== 'X' && c !== 'P'));
     return `<ul class="legend" aria-label="legend">${used.map((c) => `<li><i class="s-${c}"></i>${esc(STATES[c][1])}</li>`).join('')}</ul>`;
   }
   function problems() {
     if (!data.problems.length) return '';
-    return `<div class="problems"><b>${data.problems.length} error(s) in the repository</b>: blocks that do not load are missing below (run <code>rdns validate</code>).<br>${data.problems.slice(0, 5).map((p) => `<div class="diag"><code>${esc(p.file || '')}${p.line ? `:${esc(p.line)}` : ''}</code> ${esc(p.code)} ${esc(p.message)}</div>`).join('')}</div>`;
+    return `<div class="problems"><b>${plural(data.problems.length, 'error')} in the repository</b>: blocks that do not load are missing below (run <code>rdns validate</code>).<br>${data.problems.slice(0, 5).map((p) => `<div class="diag"><code>${esc(p.file || '')}${p.line ? `:${esc(p.line)}` : ''}</code> ${esc(p.code)} ${esc(p.message)}</div>`).join('')}</div>`;
+  }
+  /** Routed space without a block file (rdns.yaml routed: or --routed), per routed prefix. */
+  function routedSpace() {
+    const r = data.routed;
+    if (!r) return '';
+    const gaps = r.routed.filter((x) => x.missing.length);
+    const head = `${r.routed.length - gaps.length} of ${r.routed.length} routed prefix${r.routed.length === 1 ? '' : 'es'} fully in block files`;
+    const rows = gaps.map((x) => `<tr><td class="mono">${esc(x.prefix)}</td><td class="mono">${num(x.covered)} of ${num(x.addresses)}</td><td class="mono">${x.missing.map(esc).join(', ')}</td></tr>`).join('');
+    const out = r.unrouted.map((u) => `<tr><td class="mono">${esc(u.block)}</td><td class="mono">${esc(u.file)}</td><td class="mono">${u.outside.map(esc).join(', ')}</td></tr>`).join('');
+    return `<div class="routed" id="routed"><h3>Routed space</h3><p class="muted">${esc(head)}.</p>${gaps.length ? `<table><thead><tr><th>routed prefix</th><th>addresses in block files</th><th>without a block file</th></tr></thead><tbody>${rows}</tbody></table>` : ''}${out ? `<table><thead><tr><th>block outside routed space</th><th>file</th><th>not routed</th></tr></thead><tbody>${out}</tbody></table>` : ''}</div>`;
   }
   function overview() {
     main.className = '';
-    const fam = (name, t) => (t.blocks ? `<p class="muted">${esc(name)}: ${num(t.addresses)} addresses in ${t.blocks} block${t.blocks === 1 ? '' : 's'}: ${ORDER.filter((c) => t[STATES[c][0]] !== '0').map((c) => `${num(t[STATES[c][0]])} ${esc(STATES[c][1])}`).join(', ')}.</p>` : '');
+    const fam = (name, t, v6) => (t.blocks ? `<p class="muted">${esc(name)}: ${addrs(t.addresses, v6)} in ${plural(t.blocks, 'block')}: ${ORDER.filter((c) => t[STATES[c][0]] !== '0').map((c) => `${count(t[STATES[c][0]], v6)} ${esc(STATES[c][1])}`).join(', ')}.</p>` : '');
     const rows = data.blocks.map((b, i) => `<tr>
         <td><a href="#b=${i}" class="mono">${esc(b.prefix)}</a></td>
         <td>${esc(b.description || '')}<br><span class="muted mono">${esc(b.file)}</span></td>
         <td>${b.owners.map((o) => `<code>${esc(o)}</code>`).join(' ')}</td>
-        <td class="mono">${num(b.size)}</td>
-        <td>${bar(b.shares)}<span class="muted">${ORDER.filter((c) => b.counts[STATES[c][0]] !== '0').map((c) => `${num(b.counts[STATES[c][0]])} ${esc(STATES[c][0])}`).join(' · ')}</span></td>
+        <td class="mono">${b.version === 6 ? addrs(b.size, true) : num(b.size)}</td>
+        <td>${bar(b.shares)}<span class="muted">${ORDER.filter((c) => b.counts[STATES[c][0]] !== '0').map((c) => `${count(b.counts[STATES[c][0]], b.version === 6)} ${esc(STATES[c][1])}`).join(' · ')}</span></td>
       </tr>`).join('');
-    main.innerHTML = `<section><h2>Blocks</h2>${problems()}
-      ${fam('IPv4', data.totals.v4)}${fam('IPv6', data.totals.v6)}
+    main.innerHTML = `<section><h2>Blocks</h2>${problems()}${routedSpace()}
+      ${fam('IPv4', data.totals.v4, false)}${fam('IPv6', data.totals.v6, true)}
       ${legend()}
       <table><thead><tr><th>block</th><th>description / file</th><th>owners</th><th>addresses</th><th style="width:34%">coverage</th></tr></thead><tbody>${rows}</tbody></table></section><aside></aside>`;
     showDetails(null);
   }
 
   // ---- block view ---------------------------------------------------------------------------------------
+  /** Every cell names its address, state and PTR (screen readers read aria-label, a pointer shows the title). */
   function cellsHtml(g) {
     let cells = '';
     for (let i = 0; i < 256; i++) {
       const st = g.states[i];
-      cells += st === '.' ? '<i class="s-o"></i>' : `<i class="s-${st}"></i>`;
+      const label = st === '.' ? `${g.base}${i}: outside the block` : `${g.base}${i}: ${STATES[st][1]}${g.ptrs[i] ? `, ${g.ptrs[i]}` : ''}`;
+      cells += `<i class="s-${st === '.' ? 'o' : st}" role="gridcell" aria-label="${esc(label)}" title="${esc(label)}"></i>`;
     }
     return cells;
   }
@@ -235,10 +264,10 @@
       : '';
     let body;
     if (b.version === 4) {
-      body = `<div class="grids">${b.grids.map((g, gi) => gridHtml(bi, g, gi, gi < FIRST_GRIDS)).join('')}</div>${b.gridsOmitted ? `<p class="muted">${b.gridsOmitted} /24s without records or allocations are not drawn.</p>` : ''}`;
+      body = `<div class="grids">${b.grids.map((g, gi) => gridHtml(bi, g, gi, gi < FIRST_GRIDS)).join('')}</div>${b.gridsOmitted ? `<p class="muted">${plural(b.gridsOmitted, '/24')} without records or allocations ${b.gridsOmitted === 1 ? 'is' : 'are'} not drawn.</p>` : ''}`;
     } else {
       body = `<p class="muted">Allocated prefixes and the /64s that hold records; every other address ${b.default ? `gets the generic name of <code>${esc(b.default)}</code>` : 'has no PTR'}.</p>
-        <table class="v6"><thead><tr><th>prefix</th><th>account</th><th>addresses with a PTR of their own or findings</th></tr></thead><tbody>${b.nets.map((n, ni) => `<tr><td class="mono">${esc(n.prefix)}${n.delegated ? ' <span class="state"><i class="s-G"></i>delegated</span>' : ''}</td><td>${esc(n.account || '')}</td><td class="addrs">${n.addresses.map((a, k) => `<button class="addr mono" data-b="${bi}" data-net="${ni}" data-k="${k}"><i class="s-${a.state}"></i>${esc(a.ip)}</button>`).join('') || '<span class="muted">none</span>'}</td></tr>`).join('')}</tbody></table>`;
+        <table class="v6"><thead><tr><th>prefix</th><th>account</th><th>addresses with a PTR of their own or findings</th></tr></thead><tbody>${b.nets.map((n, ni) => `<tr><td class="mono">${esc(n.prefix)}${n.delegated ? ' <span class="state"><i class="s-G"></i>delegated</span>' : ''}</td><td>${esc(n.account || '')}</td><td class="addrs">${n.addresses.map((a, k) => `<button class="addr mono" data-b="${bi}" data-net="${ni}" data-k="${k}" title="${esc(`${a.ip}: ${STATES[a.state][1]}${a.ptr ? `, ${a.ptr}` : ''}`)}"><i class="s-${a.state}" aria-hidden="true"></i>${esc(a.ip)}</button>`).join('') || '<span class="muted">none</span>'}</td></tr>`).join('')}</tbody></table>`;
     }
     main.innerHTML = `<section><p><a href="#">← all blocks</a></p><h2 class="mono">${esc(b.prefix)}</h2>
       <p>${esc(b.description || '')} <span class="muted">— <code>${esc(b.file)}</code>, owners ${b.owners.map((o) => `<code>${esc(o)}</code>`).join(' ') || 'none'}${b.default ? `, default <code>${esc(b.default)}</code>` : ''}</span></p>
@@ -251,7 +280,8 @@
       markSelected(focus, true);
       // Keyboard users continue from the address they looked up.
       const target = focus.g !== undefined ? document.querySelector(`.grid[data-g="${focus.g}"]`) : document.querySelector('.addr.sel');
-      if (target) target.focus({ preventScroll: true });
+      // (Not while Enter steps through search matches: the next Enter must reach the search box.)
+      if (target && !(stepping && document.activeElement === input)) target.focus({ preventScroll: true });
     }
   }
   function markSelected(loc, scroll) {
@@ -334,6 +364,15 @@
   const list = $('#results');
   let hits = [];
   let active = -1;
+  // Every match is collected (up to this hang guard) and Enter steps through them; the list shows the first SHOWN.
+  const MAX_HITS = 100000;
+  const SHOWN = 50;
+  let stepping = null; // {q, at}: the query whose matches Enter steps through, and the one shown
+  const status = document.createElement('span');
+  status.id = 'qstatus';
+  status.className = 'muted';
+  status.setAttribute('aria-live', 'polite');
+  input.insertAdjacentElement('afterend', status);
   function search(q) {
     q = q.trim().toLowerCase().replace(/\.$/, '');
     const out = [];
@@ -357,18 +396,18 @@
       return out;
     }
     // Hostnames (and partial addresses): substring over every PTR.
-    for (let b = 0; b < data.blocks.length && out.length < 50; b++) {
+    for (let b = 0; b < data.blocks.length && out.length < MAX_HITS; b++) {
       const block = data.blocks[b];
       if (block.prefix.startsWith(q)) out.push({ kind: 'block', label: block.prefix, sub: block.description || '', go: `#b=${b}` });
       for (const g of block.grids) {
-        for (let i = 0; i < 256 && out.length < 50; i++) {
+        for (let i = 0; i < 256 && out.length < MAX_HITS; i++) {
           const ptr = g.ptrs[i];
           const ipText = g.base + i;
           if ((ptr && ptr.includes(q)) || (g.states[i] !== '.' && q.length >= 4 && ipText.startsWith(q) && /\d\.\d/.test(q))) out.push({ kind: STATES[g.states[i]][0], label: ipText, sub: ptr, go: `#ip=${ipText}` });
         }
-        if (out.length >= 50) break;
+        if (out.length >= MAX_HITS) break;
       }
-      for (const n of block.nets) for (const a of n.addresses) if (out.length < 50 && ((a.ptr && a.ptr.includes(q)) || a.ip.startsWith(q))) out.push({ kind: STATES[a.state][0], label: a.ip, sub: a.ptr, go: `#ip=${encodeURIComponent(a.ip)}` });
+      for (const n of block.nets) for (const a of n.addresses) if (out.length < MAX_HITS && ((a.ptr && a.ptr.includes(q)) || a.ip.startsWith(q))) out.push({ kind: STATES[a.state][0], label: a.ip, sub: a.ptr, go: `#ip=${encodeURIComponent(a.ip)}` });
     }
     return out;
   }
@@ -376,10 +415,15 @@
     if (!hits.length) {
       list.hidden = !input.value.trim();
       list.innerHTML = input.value.trim() ? '<li class="muted" role="option">no match</li>' : '';
+      status.textContent = input.value.trim() ? 'no match' : '';
       return;
     }
     list.hidden = false;
-    list.innerHTML = hits.map((h, i) => `<li role="option" id="r${i}" aria-selected="${i === active}" data-i="${i}"><span class="kind">${esc(h.kind)}</span><span class="mono">${esc(h.label)}</span><span class="muted">${esc(h.sub || '')}</span></li>`).join('');
+    const from = Math.max(0, Math.min(active - SHOWN / 2, hits.length - SHOWN));
+    const shown = hits.slice(from, from + SHOWN);
+    list.innerHTML = shown.map((h, k) => { const i = from + k; return `<li role="option" id="r${i}" aria-selected="${i === active}" data-i="${i}"><span class="kind">${esc(h.kind)}</span><span class="mono">${esc(h.label)}</span><span class="muted">${esc(h.sub || '')}</span></li>`; }).join('') +
+      (hits.length > shown.length ? `<li class="muted" role="presentation">${plural(hits.length.toLocaleString('en-US'), 'match', 'matches')}: ↑↓ and Enter step through all of them</li>` : '');
+    status.textContent = plural(hits.length.toLocaleString('en-US'), 'match', 'matches');
     input.setAttribute('aria-activedescendant', active >= 0 ? `r${active}` : '');
   }
   function go(h) {
@@ -391,6 +435,7 @@
   let timer = 0;
   input.addEventListener('input', () => {
     clearTimeout(timer);
+    stepping = null;
     timer = setTimeout(() => {
       hits = search(input.value);
       active = hits.length ? 0 : -1;
@@ -404,13 +449,25 @@
       active = (active + (e.key === 'ArrowDown' ? 1 : -1) + hits.length) % hits.length;
       renderResults();
     } else if (e.key === 'Enter') {
+      // The first Enter opens the selected match; each further Enter (Shift+Enter: back) the next one, through every match.
       e.preventDefault();
       clearTimeout(timer);
-      hits = search(input.value);
-      go(hits[Math.max(0, active)] || hits[0]);
+      const q = input.value;
+      if (!stepping || stepping.q !== q) {
+        hits = search(q);
+        stepping = { q };
+        if (active < 0 || active >= hits.length) active = 0;
+      } else if (hits.length) active = (active + (e.shiftKey ? -1 : 1) + hits.length) % hits.length;
+      const h = hits[active];
+      go(h);
+      if (h) status.textContent = `match ${(active + 1).toLocaleString('en-US')} of ${hits.length.toLocaleString('en-US')}: ${h.label}`;
     } else if (e.key === 'Escape') {
       list.hidden = true;
-      input.blur();
+      // After stepping through matches, keyboard users continue from the address shown.
+      const sel = stepping && document.querySelector('.grid i.sel') ? document.querySelector('.grid i.sel').parentElement : document.querySelector('.addr.sel');
+      stepping = null;
+      if (sel) sel.focus({ preventScroll: true });
+      else input.blur();
     }
   });
   list.addEventListener('mousedown', (e) => {

@@ -4,6 +4,7 @@
  * escaped so a hostile PTR cannot break out of the table or inject markup.
  */
 import type { AuditReport } from './audit.js';
+import type { RoutedReport } from './routed.js';
 
 /** Long tables are cut here in Markdown; the JSON keeps every row. */
 export const MARKDOWN_ROW_LIMIT = 500;
@@ -49,8 +50,10 @@ export function auditMarkdown(r: AuditReport): string {
       [
         ['FCrDNS', `${s.fcrdnsPassed} of ${s.fcrdnsChecked} names resolve back (${s.records} records, ${s.generic} generic names)`],
         ['stale records', `${n(s.staleRecords, 'record')} whose name no longer resolves to the address`],
-        ['drift', `${s.driftChanged} changed outside git, ${s.driftNotApplied} not applied, ${n(s.driftStale, 'stale PTR')} in DNS, ${s.driftUnverifiable} unverifiable (${s.ptrRead} PTRs read)`],
+        ['drift', `${s.driftChanged} changed outside git, ${n(s.driftStale, 'stale PTR')} in DNS, ${s.driftUnverifiable} unverifiable (${n(s.ptrRead, 'PTR')} read)`],
+        ['not applied', s.driftNotApplied === 0 ? 'none: DNS serves every PTR git has' : `${n(s.driftNotApplied, 'PTR')} in git that DNS does not serve yet (an apply is due; not drift)`],
         ['delegation', `${s.zones - s.zonesWithProblems} of ${s.zones} reverse zones delegated correctly${resolverView(r.delegation)}`],
+        ...(r.routed ? [['routed space', routedSummary(r.routed)]] : []),
         ['findings', `${n(s.errors, 'error')}, ${n(s.warnings, 'warning')}`],
       ],
     ),
@@ -66,6 +69,14 @@ export function auditMarkdown(r: AuditReport): string {
     '',
   );
 
+  if (r.routed) {
+    out.push('## Routed space without a block file', '', 'Every routed address needs a PTR: routed prefixes (or parts) that no block file covers, and blocks outside every routed prefix.', '');
+    const gaps = r.routed.routed.filter((x) => x.missing.length > 0);
+    if (gaps.length === 0) out.push('None: every routed prefix is covered by block files.', '');
+    else out.push(...table(['routed prefix', 'addresses', 'in block files', 'without a block file', 'where'], gaps.map((x) => [x.prefix, x.addresses, x.covered, x.missing.join(', '), x.file ? where(x.file, x.line) : ''])), '');
+    if (r.routed.unrouted.length > 0) out.push(...table(['block outside routed space', 'file', 'not routed'], r.routed.unrouted.map((u) => [u.block, u.file, u.outside.join(', ')])), '');
+  }
+
   out.push('## FCrDNS failures', '');
   if (r.fcrdnsFailures.length === 0) out.push('None: every name resolves back to its address.', '');
   else out.push(...table(['address', 'PTR', 'from', 'result', 'resolves to', 'where'], r.fcrdnsFailures.map((f) => [f.ip, f.ptr, f.source, f.status, f.addresses.join(', '), where(f.file, f.line)])), '');
@@ -74,12 +85,18 @@ export function auditMarkdown(r: AuditReport): string {
   if (r.staleRecords.length === 0) out.push('None.', '');
   else out.push(...table(['address', 'PTR', 'result', 'resolves to', 'where'], r.staleRecords.map((f) => [f.ip, f.ptr, f.status, f.addresses.join(', '), where(f.file, f.line)])), '');
 
+  // Not applied (git is ahead of DNS: an apply is due) is apart from drift (DNS serves something git does not say).
+  const drift = r.drift.filter((d) => d.kind !== 'not-applied');
+  const pending = r.drift.filter((d) => d.kind === 'not-applied');
   out.push('## Drift between git and DNS', '');
-  if (r.drift.length === 0) out.push('None: DNS serves exactly the PTRs in git.', '');
+  if (drift.length === 0) out.push('None: DNS serves nothing that git does not say.', '');
   else {
     const label = { 'not-applied': 'not applied yet', changed: 'changed outside git', stale: 'stale in DNS', unverifiable: 'unverifiable' } as const;
-    out.push(...table(['address', 'drift', 'git', 'DNS', 'where'], r.drift.map((d) => [d.ip, label[d.kind], d.git ?? '(none)', d.live.length > 0 ? d.live.join(', ') : '(none)', where(d.file, d.line)])), '');
+    out.push(...table(['address', 'drift', 'git', 'DNS', 'where'], drift.map((d) => [d.ip, label[d.kind], d.git ?? '(none)', d.live.length > 0 ? d.live.join(', ') : '(none)', where(d.file, d.line)])), '');
   }
+  out.push('## Not applied yet', '', 'PTRs in git that DNS does not serve yet: the next apply publishes them.', '');
+  if (pending.length === 0) out.push('None.', '');
+  else out.push(...table(['address', 'git', 'where'], pending.map((d) => [d.ip, d.git ?? '', where(d.file, d.line)])), '');
 
   out.push('## Delegation of reverse zones', '');
   out.push(
@@ -90,6 +107,12 @@ export function auditMarkdown(r: AuditReport): string {
     '',
   );
   return `${out.join('\n')}\n`;
+}
+
+function routedSummary(r: RoutedReport): string {
+  const gaps = r.routed.filter((x) => x.missing.length > 0);
+  const covered = `${r.routed.length - gaps.length} of ${r.routed.length} routed ${r.routed.length === 1 ? 'prefix' : 'prefixes'} fully in block files`;
+  return `${covered}${gaps.length > 0 ? `; without a block file: ${gaps.flatMap((x) => x.missing).slice(0, 8).join(', ')}` : ''}${r.unrouted.length > 0 ? `; ${n(r.unrouted.length, 'block')} outside routed space` : ''}`;
 }
 
 /** The audit as JSON (every row, no cut). */

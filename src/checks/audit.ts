@@ -11,6 +11,7 @@ import { formatIp, formatPrefix, prefixContains, sizeOf, type IpAddress } from '
 import type { Block } from '../core/model.js';
 import { namingRangeOf } from '../core/generic-names.js';
 import { coverageOf } from './coverage.js';
+import { routedCoverage, type RoutedPrefix, type RoutedReport } from './routed.js';
 import { classlessZoneNameOf, reverseNameOf, reverseZonesOf, zoneCountOf, zoneNameOf, type ZoneLayout } from '../core/reverse.js';
 import { checkFcrdns, fcrdnsTargetsOfBlocks, GENERIC, type FcrdnsResult, type FcrdnsTarget } from './fcrdns.js';
 import { checkDelegation, type DirectOptions, type ZoneDelegation, type ZoneProbe } from './delegation.js';
@@ -41,6 +42,8 @@ export interface AuditOptions {
   readonly direct?: DirectOptions;
   /** Clock, for the report's timestamp. */
   readonly now?: () => Date;
+  /** The routed prefixes: routed space without a block file is reported (coverage.missing), blocks outside them too (coverage.unrouted). */
+  readonly routed?: readonly RoutedPrefix[];
 }
 
 export type DriftKind = 'not-applied' | 'changed' | 'stale' | 'unverifiable';
@@ -111,6 +114,8 @@ export interface AuditReport {
   readonly staleRecords: readonly StaleRecord[];
   readonly drift: readonly PtrDrift[];
   readonly coverage: readonly BlockCoverage[];
+  /** Per routed prefix the parts without a block file, and blocks outside every routed prefix (when routed prefixes were given). */
+  readonly routed?: RoutedReport;
   readonly delegation: readonly ZoneDelegation[];
   readonly diagnostics: readonly Diagnostic[];
 }
@@ -212,6 +217,9 @@ export async function runAudit(input: AuditInput, resolver: DnsResolver, options
     return scanned.has(b.file) ? { ...base, scanned: Number(size), live: liveCount.get(b.file) ?? 0 } : base;
   });
 
+  const routed = options.routed && options.routed.length > 0 ? routedCoverage(options.routed, input.blocks) : undefined;
+  if (routed) diagnostics.push(...routed.diagnostics);
+
   const failures = fcrdns.results.filter((r) => r.status !== 'pass');
   const staleRecords = failures
     .filter((r) => r.target.source === 'record' && (r.status === 'mismatch' || r.status === 'nxdomain' || r.status === 'nodata'))
@@ -244,6 +252,7 @@ export async function runAudit(input: AuditInput, resolver: DnsResolver, options
     staleRecords,
     drift,
     coverage,
+    ...(routed ? { routed: routed.report } : {}),
     delegation: delegation.map(({ diagnostics: _d, ...z }) => z),
     diagnostics,
   };

@@ -9,6 +9,10 @@ export interface PullRequestEvent extends PullRequestInfo {
   readonly baseSha?: string;
   /** Labels as they were when the event fired (stale on re-runs: read them live when possible). */
   readonly labels: readonly string[];
+  /** `opened`, `synchronize` (a push to the head branch), `labeled`, … */
+  readonly action?: string;
+  /** `pull_request.updated_at`: GitHub sets it to the time of the event (for `synchronize`, the push). */
+  readonly updatedAt?: string;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -27,5 +31,7 @@ export function pullRequestOfEvent(payload: unknown): PullRequestEvent | undefin
   const base = isObject(pr.base) && typeof pr.base.ref === 'string' ? pr.base.ref : undefined;
   const baseSha = isObject(pr.base) && typeof pr.base.sha === 'string' && /^[0-9a-f]{40}$/i.test(pr.base.sha) ? pr.base.sha : undefined;
   const labels = Array.isArray(pr.labels) ? pr.labels.flatMap((l) => (isObject(l) && typeof l.name === 'string' ? [l.name] : [])) : [];
-  return { number, author: user, labels, ...(head ? { headSha: head } : {}), ...(base ? { baseRef: base } : {}), ...(baseSha ? { baseSha } : {}) };
+  const action = typeof payload.action === 'string' ? payload.action : undefined;
+  const updatedAt = typeof pr.updated_at === 'string' && !Number.isNaN(Date.parse(pr.updated_at)) ? pr.updated_at : undefined;
+  return { number, author: user, labels, ...(head ? { headSha: head } : {}), ...(base ? { baseRef: base } : {}), ...(baseSha ? { baseSha } : {}), ...(action ? { action } : {}), ...(updatedAt ? { updatedAt } : {}) };
 }

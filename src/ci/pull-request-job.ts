@@ -12,12 +12,12 @@ import type { DnsResolver } from '../checks/resolver.js';
 import type { ChangeSet } from '../core/changeset.js';
 import { diag } from '../core/diagnostics.js';
 import { RdnsError } from '../core/errors.js';
-import type { Config } from '../core/model.js';
+import type { Config, TeamMembers } from '../core/model.js';
 import { diffRevisions, type RevisionDiff } from '../diff/diff-revisions.js';
 import { loadConfigAt, loadFilesAt, loadRepositoryAt, type RevisionModel } from '../git/load-revisions.js';
 import { changedFiles } from '../git/changed-files.js';
 import { readFilesAt } from '../git/read-files.js';
-import { resolveRevisions, type ResolvedRevisions } from '../git/revisions.js';
+import { commitDateOf, resolveRevisions, type ResolvedRevisions } from '../git/revisions.js';
 import { createGitHubClient, normaliseApiUrl, parseRepository } from '../github/client.js';
 import type { PullRequestHost } from '../github/host.js';
 import { createPullRequestHost } from '../github/octokit-host.js';
@@ -27,8 +27,9 @@ import { changedSettings, checkConfigChange } from '../policy/config-change.js';
 import { committedStateFindings } from '../policy/committed-state.js';
 import { checkGuards } from '../policy/guards.js';
 import { checkOwnership, type TeamMembership } from '../policy/ownership.js';
-import { renderFindings } from '../render/zone-records.js';
+import { renderFindings, sharedZoneFiles } from '../render/zone-records.js';
 import type { PullRequestEvent } from './github-event.js';
+import { forcePushes, headPushTime, labelApproval } from './label-approval.js';
 import { runCi, type CiReport, type CiSteps, type StepOutcome } from './run-ci.js';
 
 /** Who to ask GitHub as: the repository and the tokens of the job. */
@@ -61,8 +62,13 @@ export interface PullRequestJobOptions {
   readonly resolver?: DnsResolver;
   /** Talk to GitHub (labels, who added them, team membership); without it nothing is sent. */
   readonly github?: GitHubAccess;
-  /** Team membership from elsewhere (replaces the GitHub lookup). */
+  /** Team membership from elsewhere (replaces every other source). */
   readonly isTeamMember?: TeamMembership;
+  /**
+   * Offline team membership (`rdns ci --teams FILE`): a team listed here is answered from
+   * here; then the target branch's rdns.yaml `teams:`; only other teams are asked from GitHub.
+   */
+  readonly teams?: TeamMembers;
   /** Warnings of the GitHub client (retries, throttling). */
   readonly warn?: (message: string) => void;
 }
@@ -130,11 +136,32 @@ export async function runPullRequestJob(opts: PullRequestJobOptions): Promise<Pu
       // Whoever can push a branch can also label: the author's own label approves nothing, nor one nobody is known to have added.
       if (!labelUnverified && live.some(isApproval)) {
         try {
-          const by = host.labelAppliedBy ? await host.labelAppliedBy(pr.number, approval) : undefined;
-          if (!by) labelUnverified = 'its events do not say who added it';
-          else if (by.toLowerCase() === pr.author.toLowerCase()) {
+          // The label approves a commit, by a person (issue 18): who added it, their role, and when, against when the head was pushed.
+          const events = host.issueEvents ? await host.issueEvents(pr.number) : [];
+          const committed = await commitDateOf(root, pr.headSha ?? (await trusted()).revisions.headCommit);
+          const pushed = headPushTime([
+            committed ? { at: committed, source: 'the commit date' } : undefined,
+            ...forcePushes(events),
+            // The synchronize event is the push itself; GitHub stamps the pull request with its time.
+            pr.action === 'synchronize' && pr.updatedAt ? { at: pr.updatedAt, source: 'this push' } : undefined,
+          ]);
+          const roleOf = (login: string): Promise<string> => (host.roleOf ? host.roleOf(login) : Promise.reject(new Error('the GitHub host cannot read roles')));
+          const verdict = await labelApproval({ label: approval, author: pr.author, repository: gh?.repository ?? 'the repository', events, pushed, roleOf });
+          if (!verdict.approved && verdict.byAuthor) {
             live = live.filter((l) => !isApproval(l));
-            labelNotice = `"${approval}" was added by the author @${by}, and an author cannot approve their own change: someone else must add it`;
+            labelNotice = verdict.why;
+          } else if (!verdict.approved) {
+            labelUnverified = verdict.why;
+            // A new push drops the approval: take the label off, so no later run (a re-run, another label) counts it again.
+            const present = live.find(isApproval);
+            if (verdict.stale && pr.action === 'synchronize' && host.removeLabel && present) {
+              try {
+                await host.removeLabel(pr.number, present);
+                labelNotice = `"${present}" removed: a new push needs a new approval`;
+              } catch (e) {
+                labelNotice = `the "${present}" label of an earlier commit could not be removed (${(e as Error).message})`;
+              }
+            }
           }
         } catch (e) {
           labelUnverified = `who added it could not be read (${(e as Error).message})`;
@@ -144,11 +171,25 @@ export async function runPullRequestJob(opts: PullRequestJobOptions): Promise<Pu
     if (labelUnverified) live = live.filter((l) => !isApproval(l));
     return [...live, ...(opts.labels ?? [])];
   };
+  // Offline sources first: the operator's --teams file, then the target branch's rdns.yaml `teams:` (never the pull request's).
+  const offlineSources = new Set<string>();
   const isTeamMember: TeamMembership =
     opts.isTeamMember ??
     (async (org, team, login) => {
+      const key = `${org}/${team}`.replace(/^@/, '').toLowerCase();
+      const who = login.replace(/^@/, '').toLowerCase();
+      const fromFile = opts.teams?.[key];
+      if (fromFile) {
+        offlineSources.add('--teams');
+        return fromFile.includes(who);
+      }
+      const fromConfig = (await trusted()).config.teams[key];
+      if (fromConfig) {
+        offlineSources.add('teams: in rdns.yaml');
+        return fromConfig.includes(who);
+      }
       const { members } = await hosts();
-      if (!members) throw new RdnsError(`@${org}/${team} owns a changed address, and team membership can only be asked from GitHub`, 2, 'set GITHUB_TOKEN (or RDNS_ORG_TOKEN) and GITHUB_REPOSITORY');
+      if (!members) throw new RdnsError(`@${org}/${team} owns a changed address and is in no offline team list, so its membership can only be asked from GitHub`, 2, 'pass --teams FILE (team → members), add it to teams: in rdns.yaml, or set GITHUB_TOKEN (or RDNS_ORG_TOKEN) and GITHUB_REPOSITORY');
       return members.isTeamMember(org, team, login);
     });
 
@@ -186,9 +227,14 @@ export async function runPullRequestJob(opts: PullRequestJobOptions): Promise<Pu
     },
     ownership: async (cs) => {
       const config = configSettings ? await checkConfigChange({ settings: configSettings, owners: (await trusted()).config.owners, author, isTeamMember }) : undefined;
-      if (!author || !diff) return { diagnostics: config?.diagnostics ?? [], skipped: 'no pull-request author (pass --author LOGIN)' };
+      if (!author || !diff) {
+        // Said in every output format (text, json, github), not only in the comment's table.
+        const unchecked = !author ? [diag('ownership.unchecked', 'ownership not checked (no --author): pass --author LOGIN to check that the author may change every changed address')] : [];
+        return { diagnostics: [...(config?.diagnostics ?? []), ...unchecked], skipped: 'ownership not checked (no --author)' };
+      }
       const o = await ownershipStep(cs, diff, await baseTip(diff), author, isTeamMember);
-      return { diagnostics: [...(config?.diagnostics ?? []), ...o.diagnostics], note: [o.note, config?.note].filter(Boolean).join('; ') };
+      const offline = offlineSources.size > 0 ? `team membership from ${[...offlineSources].join(' and ')}` : undefined;
+      return { diagnostics: [...(config?.diagnostics ?? []), ...o.diagnostics], note: [o.note, offline, config?.note].filter(Boolean).join('; ') };
     },
     guards: async (cs) => {
       // The base's limits: a pull request must not lift the guard that judges it.
@@ -224,7 +270,10 @@ async function ownershipStep(cs: ChangeSet, diff: RevisionDiff, tip: RevisionMod
   // The tip's blocks first; a block file the target branch no longer has keeps its owners of the merge base.
   const tipFiles = new Set(tip.blocks.map((b) => b.file));
   const base = tip === diff.pair.base ? tip : { blocks: [...tip.blocks, ...diff.pair.base.blocks.filter((b) => !tipFiles.has(b.file))] };
-  const diagnostics = await checkOwnership({ author, changeSet: cs, base, head: diff.pair.head, isTeamMember: lookup, renames: diff.pair.renames });
+  // Zones shared at either side: a block's options for one concern every block in it.
+  const sharedZones = new Map<string, string[]>();
+  for (const side of [diff.pair.base, diff.pair.head]) for (const [zone, files] of sharedZoneFiles(side)) sharedZones.set(zone, [...new Set([...(sharedZones.get(zone) ?? []), ...files])]);
+  const diagnostics = await checkOwnership({ author, changeSet: cs, base, head: diff.pair.head, mergeBase: diff.pair.base, isTeamMember: lookup, renames: diff.pair.renames, sharedZones });
   const who = `@${author.replace(/^@/, '')}`;
   if (failures.length > 0) return { diagnostics, note: `team membership could not be read, counted as not a member: ${failures[0]}` };
   return { diagnostics, note: diagnostics.length === 0 ? `${who} may change every changed address` : `${who} changes addresses owned by others` };

@@ -180,3 +180,50 @@ export function mayCollide(x: NamedRange, y: NamedRange): boolean {
   if (cx.ok && cy.ok && cx.coversNetwork && cy.coversNetwork) return false;
   return !oneTemplate(x, y);
 }
+
+/**
+ * The first address of [lo, hi] whose generic name differs between two versions of a
+ * block (addresses with a record on either side aside: their records decide), or
+ * undefined when every name stays. Compared by range: when the same ranges with the same
+ * templates cover [lo, hi] on both sides, nothing is enumerated; otherwise only the
+ * addresses of the ranges that differ are compared, stopping at the first renamed one.
+ */
+export function firstRenamedAddress(before: Block, after: Block, lo: bigint, hi: bigint): bigint | undefined {
+  const keyOf = (r: NamedRange): string => `${r.kind} ${r.template} ${r.first} ${r.last} ${r.step ?? 1n}`;
+  const inSpan = (b: Block): NamedRange[] => namedRangesOf(b).filter((r) => countInRange(r, lo, hi) > 0n);
+  const x = inSpan(before);
+  const y = inSpan(after);
+  const kx = x.map(keyOf);
+  const ky = y.map(keyOf);
+  if (kx.length === ky.length && kx.every((k, i) => k === ky[i])) return undefined;
+  const setX = new Set(kx);
+  const setY = new Set(ky);
+  // A range that differs but is covered, within the span, by a more specific range both sides share names nothing there.
+  const shared = x.filter((r) => setY.has(keyOf(r)) && (r.step ?? 1n) === 1n);
+  const outranks = (s: NamedRange, r: NamedRange): boolean => s.prefix.length > r.prefix.length || (s.prefix.length === r.prefix.length && KIND_ORDER[s.kind] < KIND_ORDER[r.kind]);
+  const shadowed = (r: NamedRange): boolean => {
+    const from = lo > r.first ? lo : r.first;
+    const to = hi < r.last ? hi : r.last;
+    return shared.some((s) => outranks(s, r) && s.first <= from && s.last >= to);
+  };
+  const differing = [...x.filter((r) => !setY.has(keyOf(r))), ...y.filter((r) => !setX.has(keyOf(r)))].filter((r) => !shadowed(r));
+  const recorded = new Set<bigint>();
+  for (const b of [before, after]) for (const r of b.records) if (r.ip.value >= lo && r.ip.value <= hi) recorded.add(r.ip.value);
+  const version = before.prefix.version;
+  const seen = new Set<bigint>();
+  for (const r of differing) {
+    for (const v of addressesInRange(r, lo, hi)) {
+      if (recorded.has(v) || seen.has(v)) continue;
+      seen.add(v);
+      const ip: IpAddress = { version, value: v };
+      const rx = namingRangeOf(before, ip);
+      const ry = namingRangeOf(after, ip);
+      // Named by the same range with the same template on both sides: the same name, no need to render it.
+      if (rx && ry && sameRange(rx, ry)) continue;
+      if (genericPtrOf(before, ip)?.ptr !== genericPtrOf(after, ip)?.ptr) return v;
+    }
+  }
+  return undefined;
+}
+
+const sameRange = (x: NamedRange, y: NamedRange): boolean => x.kind === y.kind && x.template === y.template && x.first === y.first && x.last === y.last && (x.step ?? 1n) === (y.step ?? 1n);

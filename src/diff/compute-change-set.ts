@@ -224,7 +224,7 @@ function recordEffects(before: Block | undefined, after: Block | undefined): Pic
   const g0 = before ? genericCountOf(before) : 0;
   const g1 = after ? genericCountOf(after) : 0;
   // The block's, an allocation's or a pool's template: a change of any renames generic records.
-  const templatesOf = (b: Block | undefined): string => JSON.stringify([b?.default ?? '', (b?.allocations ?? []).map((a) => a.default ?? ''), (b?.pools ?? []).map((p) => [formatPrefix(p.prefix), p.offset, p.step, p.count, p.default])]);
+  const templatesOf = (b: Block | undefined): string => JSON.stringify([b?.default ?? '', (b?.allocations ?? []).map((a) => a.default ?? ''), (b?.pools ?? []).map((p) => [formatPrefix(p.prefix), String(p.offset ?? ''), String(p.step ?? ''), String(p.count ?? ''), p.default])]);
   const sameDefault = templatesOf(before) === templatesOf(after);
   if (!sameDefault || !before || !after) {
     if (g0 > 0 && g1 > 0) out.generic = { renamed: g0, removed: 0 };

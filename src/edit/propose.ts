@@ -29,6 +29,10 @@ export interface ProposeOptions {
   readonly remote?: string;
   readonly now?: Date;
   readonly warn?: (message: string) => void;
+  /** Running inside a CI job (advice on failures); default: a person's machine. */
+  readonly ci?: boolean;
+  /** Tests against a local GitHub stand-in turn GitHub's write pacing off. */
+  readonly throttle?: boolean;
 }
 
 export interface ProposedChange {
@@ -52,11 +56,11 @@ export async function proposeChange(root: string, result: ChangeResult, options:
   const more = result.changes.length > 100 ? `\n… and ${result.changes.length - 100} more` : '';
   const message = `${summary}\n\n${lines.join('\n')}${more}\n`;
   const pushed = await commitOnBranchAndPush(root, { files: result.written, branch, message, base: options.base, remote: options.remote });
-  const pr = await openPullRequest({ token: options.token, apiUrl: options.apiUrl, repo, head: pushed.branch, base: pushed.base, title: summary, body, warn: options.warn });
+  const pr = await openPullRequest({ token: options.token, apiUrl: options.apiUrl, repo, head: pushed.branch, base: pushed.base, title: summary, body, warn: options.warn, ci: options.ci, throttle: options.throttle });
   return { ...pushed, number: pr.number, url: pr.url };
 }
 
 /** Checks `--pr` settings (token, repository, push access) before anything is written. */
-export async function checkProposeAccess(options: Pick<ProposeOptions, 'token' | 'repository' | 'apiUrl' | 'warn'>): Promise<void> {
-  await checkPullRequestAccess({ token: options.token, apiUrl: options.apiUrl, repo: parseRepository(options.repository), warn: options.warn });
+export async function checkProposeAccess(options: Pick<ProposeOptions, 'token' | 'repository' | 'apiUrl' | 'warn' | 'ci'>): Promise<void> {
+  await checkPullRequestAccess({ token: options.token, apiUrl: options.apiUrl, repo: parseRepository(options.repository), warn: options.warn, ci: options.ci });
 }

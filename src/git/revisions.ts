@@ -115,3 +115,10 @@ export async function resolveRevisions(root: string, opts: ResolveOptions): Prom
   }
   return { base, baseTip, baseRef, head: opts.head ? headCommit : WORKTREE, headCommit, fetched };
 }
+
+/** The committer date of `rev` (ISO), or undefined when git does not know the revision. */
+export async function commitDateOf(root: string, rev: string): Promise<string | undefined> {
+  if (rev.startsWith('-')) return undefined;
+  const out = (await tryGit(root, ['show', '-s', '--format=%cI', `${rev}^{commit}`, '--']))?.trim();
+  return out && !Number.isNaN(Date.parse(out)) ? out : undefined;
+}

@@ -110,21 +110,54 @@ export function redact(text: string, token: string | undefined): string {
   return out.replace(/\b(token|bearer)\s+[A-Za-z0-9_.-]{8,}/gi, '$1 [REDACTED]');
 }
 
+/** Where a GitHub call was made from, for the hint of a failure. */
+export interface GitHubCallSite {
+  /** The API base URL asked (its host is named when it cannot be reached). */
+  readonly apiUrl?: string;
+  /** Inside a CI job (GitHub Actions): "re-run the job" is the advice there; elsewhere it means nothing. */
+  readonly ci?: boolean;
+}
+
 /**
  * Any failure of a GitHub call → an RdnsError (exit 2) whose message names the request
- * and GitHub's answer, with a hint for the usual causes, and never the token.
+ * and GitHub's answer, with a hint for the usual causes, and never the token. Without a
+ * `site`, the call is taken to run in CI (the pull-request job).
  */
-export function toGitHubError(e: unknown, what: string, token: string | undefined): RdnsError {
+export function toGitHubError(e: unknown, what: string, token: string | undefined, site?: GitHubCallSite): RdnsError {
   const err = e as { status?: number; message?: string; response?: { data?: { message?: string } } };
   const status = typeof err.status === 'number' ? err.status : undefined;
   const apiMessage = err.response?.data?.message ?? err.message ?? String(e);
+  // octokit reports a request that got no HTTP answer at all (DNS, refused, TLS, timeout) as a 500 without a response.
+  const unreachable = status === undefined || (status === 500 && err.response === undefined && (e as { name?: string }).name === 'HttpError');
+  const local = site !== undefined && site.ci !== true;
+  if (unreachable && local) {
+    let host = 'api.github.com';
+    try {
+      host = new URL(normaliseApiUrl(site.apiUrl)).host;
+    } catch {
+      // keep the default name
+    }
+    return new RdnsError(redact(`could not reach ${host}: ${apiMessage} (while ${what})`, token), 2, `check the network connection (a proxy or firewall?) and the API URL (GITHUB_API_URL, or github.api_url in rdns.yaml; now ${normaliseApiUrlSafe(site.apiUrl)})`);
+  }
   const hint =
     status === 401
       ? 'the token is invalid or expired: check GITHUB_TOKEN'
       : status === 403 || status === 404
-        ? 'the token lacks a permission (workflow permissions: pull-requests: write, checks: write; team membership needs a token with read:org / members: read)'
-        : status === undefined || status >= 500
-          ? 'GitHub (or github.api_url / GITHUB_API_URL) did not answer; re-run the job'
+        ? local
+          ? 'the token lacks a permission, or the repository name is wrong (a fine-grained token needs Contents and Pull requests: read and write on this repository)'
+          : 'the token lacks a permission (workflow permissions: pull-requests: write, checks: write; team membership needs a token with read:org / members: read)'
+        : unreachable || (status !== undefined && status >= 500)
+          ? local
+            ? `GitHub answered ${status ?? 'nothing'}: try again in a few minutes (https://www.githubstatus.com)`
+            : 'GitHub (or github.api_url / GITHUB_API_URL) did not answer; re-run the job'
           : undefined;
   return new RdnsError(redact(`GitHub API: ${what} failed${status ? ` (${status})` : ''}: ${apiMessage}`, token), 2, hint);
+}
+
+function normaliseApiUrlSafe(url: string | undefined): string {
+  try {
+    return normaliseApiUrl(url);
+  } catch {
+    return String(url);
+  }
 }

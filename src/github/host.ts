@@ -50,12 +50,29 @@ export interface PublishedCheckRun {
   readonly batches: number;
 }
 
+/** One event of a pull request's timeline as GitHub's issue events API gives it. */
+export interface IssueEvent {
+  /** `labeled`, `unlabeled`, `head_ref_force_pushed`, … */
+  readonly event: string;
+  readonly label?: string;
+  /** `type` is `User` for a person, `Bot` for an app or GitHub Actions. */
+  readonly actor?: { readonly login: string; readonly type?: string };
+  /** ISO time GitHub recorded the event. */
+  readonly at?: string;
+}
+
 /** What `rdns ci` needs from the pull request's host. */
 export interface PullRequestHost {
   /** Current label names of the pull request (read live: the event payload is stale on re-runs). */
   labels(pr: number): Promise<string[]>;
   /** Login of whoever added `label` to the pull request most recently (from its events); undefined when unknown. */
   labelAppliedBy?(pr: number, label: string): Promise<string | undefined>;
+  /** The pull request's issue events, oldest first: who added or removed which label when, force pushes. */
+  issueEvents?(pr: number): Promise<IssueEvent[]>;
+  /** The repository role of `login`: `admin`, `maintain`, `write`, `triage`, `read` or `none`. */
+  roleOf?(login: string): Promise<string>;
+  /** Removes a label from the pull request (a label that is already gone is no error). */
+  removeLabel?(pr: number, label: string): Promise<void>;
   /** Whether `login` is an active member of `org/team` (team slug). */
   isTeamMember(org: string, team: string, login: string): Promise<boolean>;
   /**

@@ -69,6 +69,41 @@ export function createPullRequestHost(client: GitHubClient, repo: RepoRef, token
         return added.at(-1)?.actor?.login ?? undefined;
       }),
 
+    issueEvents: (pr) =>
+      call(`GET /repos/${owner}/${name}/issues/${pr}/events`, async () => {
+        const events = await client.paginate(client.rest.issues.listEvents, { owner, repo: name, issue_number: pr, per_page: 100 });
+        return events.map((e) => {
+          const label = (e as { label?: { name?: string } }).label?.name;
+          return {
+            event: e.event,
+            ...(label !== undefined ? { label } : {}),
+            ...(e.actor ? { actor: { login: e.actor.login, ...(e.actor.type ? { type: e.actor.type } : {}) } } : {}),
+            ...(e.created_at ? { at: e.created_at } : {}),
+          };
+        });
+      }),
+
+    roleOf: (login) =>
+      call(`GET /repos/${owner}/${name}/collaborators/${login}/permission`, async () => {
+        try {
+          const res = await client.rest.repos.getCollaboratorPermissionLevel({ owner, repo: name, username: login });
+          // role_name is exact (triage, maintain); the legacy permission folds them into read and write.
+          return (res.data as { role_name?: string }).role_name ?? res.data.permission;
+        } catch (e) {
+          if ((e as { status?: number }).status === 404) return 'none';
+          throw e;
+        }
+      }),
+
+    removeLabel: (pr, label) =>
+      call(`DELETE /repos/${owner}/${name}/issues/${pr}/labels/${label}`, async () => {
+        try {
+          await client.rest.issues.removeLabel({ owner, repo: name, issue_number: pr, name: label });
+        } catch (e) {
+          if ((e as { status?: number }).status !== 404) throw e;
+        }
+      }),
+
     isTeamMember(org, team, login) {
       const key = `${org}/${team}/${login}`.toLowerCase();
       let answer = membership.get(key);

@@ -16,6 +16,8 @@ export interface PullRequestRequest {
   /** Tests against a local server turn GitHub's write pacing off. */
   readonly throttle?: boolean;
   readonly warn?: (message: string) => void;
+  /** Running inside a CI job: decides the advice when GitHub cannot be reached (default: a person's machine). */
+  readonly ci?: boolean;
 }
 
 export interface OpenedPullRequest {
@@ -30,7 +32,7 @@ export async function openPullRequest(req: PullRequestRequest): Promise<OpenedPu
     const res = await client.rest.pulls.create({ owner: req.repo.owner, repo: req.repo.repo, head: req.head, base: req.base, title: req.title.slice(0, 256), body: req.body.slice(0, 65_536), maintainer_can_modify: true });
     return { number: res.data.number, url: res.data.html_url };
   } catch (e) {
-    throw toGitHubError(e, `opening the pull request ${req.head} → ${req.base}`, req.token);
+    throw toGitHubError(e, `opening the pull request ${req.head} → ${req.base}`, req.token, { apiUrl: req.apiUrl, ci: req.ci });
   }
 }
 
@@ -39,16 +41,15 @@ export async function openPullRequest(req: PullRequestRequest): Promise<OpenedPu
  * wrong token, a mistyped repository or a token that may not push is reported while the
  * work tree is still untouched. Failures are RdnsErrors (exit 2) without the token.
  */
-export async function checkPullRequestAccess(req: Pick<PullRequestRequest, 'token' | 'apiUrl' | 'repo' | 'throttle' | 'warn'>): Promise<void> {
+export async function checkPullRequestAccess(req: Pick<PullRequestRequest, 'token' | 'apiUrl' | 'repo' | 'throttle' | 'warn' | 'ci'>): Promise<void> {
   const client = createGitHubClient({ token: req.token, baseUrl: req.apiUrl, throttle: req.throttle, warn: req.warn, retries: 1, retryBaseMs: 200 });
   let data: { permissions?: { push?: boolean } };
   try {
     data = (await client.rest.repos.get({ owner: req.repo.owner, repo: req.repo.repo })).data;
   } catch (e) {
-    const err = toGitHubError(e, `reading the repository ${req.repo.owner}/${req.repo.repo} (checked before writing anything)`, req.token);
-    throw err;
+    throw toGitHubError(e, `reading the repository ${req.repo.owner}/${req.repo.repo} (checked before writing anything)`, req.token, { apiUrl: req.apiUrl, ci: req.ci });
   }
   if (data.permissions && data.permissions.push === false) {
-    throw toGitHubError({ status: 403, message: `the token may read ${req.repo.owner}/${req.repo.repo} but not push to it (checked before writing anything)` }, 'checking push access', req.token);
+    throw toGitHubError({ status: 403, message: `the token may read ${req.repo.owner}/${req.repo.repo} but not push to it (checked before writing anything)` }, 'checking push access', req.token, { apiUrl: req.apiUrl, ci: req.ci });
   }
 }

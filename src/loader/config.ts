@@ -3,8 +3,9 @@
  * repository with only zones/ works.
  */
 import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
-import type { AllowRule, BackendSettings, Config, ZoneOptions } from '../core/model.js';
+import { teamMembersOf, type AllowRule, type BackendSettings, type Config, type ZoneOptions } from '../core/model.js';
 import { normalizeHostname } from '../core/hostname.js';
+import { formatPrefix, parsePrefix } from '../core/ip.js';
 import { decodeUtf8, parseYamlSource } from './yaml-source.js';
 import { validateSchema } from './schema.js';
 import { RepoFiles } from './repo-file.js';
@@ -37,12 +38,14 @@ export const DEFAULT_CONFIG: Config = {
   ttl: { min: 60, max: 86_400 },
   deny: DEFAULT_DENY.map((d) => ({ ...d })),
   allow: [],
+  routed: [],
   guards: { maxChangedRecords: 500, maxDeletePercent: 20, label: 'rdns/bulk-approved' },
   bulkMaxLines: 500,
   region: 'us-east-1',
   providerVersion: '~> 6.0',
   zones: {},
   backend: { type: 'local' },
+  teams: {},
 };
 
 export const CONFIG_FILE = 'rdns.yaml';
@@ -51,6 +54,7 @@ export const CONFIG_MAX_BYTES = 1024 * 1024;
 
 interface RawConfig {
   owners?: string[];
+  routed?: string[];
   defaults?: { ttl?: number };
   zones?: { ipv4_boundary?: 8 | 16 | 24; ipv6_boundary?: number; max_records?: number; max_zones_per_block?: number };
   limits?: { max_file_bytes?: number };
@@ -60,6 +64,7 @@ interface RawConfig {
   route53?: { region?: string; provider_version?: string; endpoint?: string; zones?: Record<string, { zone_id?: string; mode?: ZoneOptions['mode'] }> };
   backend?: { type: 'local'; path?: string } | { type: 's3'; bucket: string; key?: string; region?: string; use_lockfile?: boolean; dynamodb_table?: string; encrypt?: boolean };
   github?: { api_url?: string };
+  teams?: Record<string, string[]>;
 }
 
 /** A zone named under route53.zones in rdns.yaml, and where. */
@@ -122,6 +127,13 @@ export function parseConfig(bytes: Uint8Array, file: string): ParsedConfig {
     diagnostics.push(diag('config.invalid', `${rule}.pattern cannot be used: ${c.reason}`, source.valuePos(['policy', 'allow', i, 'pattern']), { value: pattern }));
     return [];
   });
+  const routed = (raw.routed ?? []).flatMap((text, i) => {
+    const pos = source.valuePos(['routed', i]);
+    const p = parsePrefix(text);
+    if (p.ok) return [{ prefix: formatPrefix(p.value), pos }];
+    diagnostics.push(diag('config.invalid', `routed[${i}]: ${p.reason}`, pos, { value: text }));
+    return [];
+  });
   const ttl = { min: raw.policy?.ttl?.min ?? d.ttl.min, max: raw.policy?.ttl?.max ?? d.ttl.max };
   if (ttl.min > ttl.max) diagnostics.push(diag('config.invalid', `policy.ttl.min (${ttl.min}) is greater than policy.ttl.max (${ttl.max})`, source.valuePos(['policy', 'ttl'])));
   else {
@@ -174,6 +186,7 @@ export function parseConfig(bytes: Uint8Array, file: string): ParsedConfig {
     ttl,
     deny,
     allow,
+    routed,
     guards: {
       maxChangedRecords: raw.guards?.max_changed_records ?? d.guards.maxChangedRecords,
       maxDeletePercent: raw.guards?.max_delete_percent ?? d.guards.maxDeletePercent,
@@ -186,6 +199,7 @@ export function parseConfig(bytes: Uint8Array, file: string): ParsedConfig {
     zones,
     backend,
     githubApiUrl: raw.github?.api_url,
+    teams: teamMembersOf(raw.teams),
   };
   return { config, diagnostics, zoneKeys };
 }

@@ -20,19 +20,41 @@ const NOTE = '# Allocation owners are not listed (CODEOWNERS works per file); `r
 // by the loader (file.name): GitHub's CODEOWNERS has no working escape for several of them.
 const patternOf = (file: string): string => `/${file}`;
 
-/** Files that decide every verdict of `rdns ci`: they belong to the owners of rdns.yaml. */
-export const POLICY_PATTERNS: readonly string[] = ['/rdns.yaml', '/schema/', '/.github/'];
+/**
+ * Files that decide every verdict of `rdns ci`, and after merge are the trusted tool and the
+ * apply job: they belong to the owners of rdns.yaml. Then every CODEOWNERS GitHub might read,
+ * and a catch-all for new files under zones/ (before the per-block lines, which win).
+ */
+export const POLICY_PATTERNS: readonly string[] = [
+  '/rdns.yaml',
+  '/schema/',
+  '/.github/',
+  '/src/',
+  '/package.json',
+  '/package-lock.json',
+  '/.npmrc',
+  '/tsconfig*.json',
+  '/cdktf.json',
+  '/scripts/',
+  '/.ci/',
+  '/CODEOWNERS',
+  '/docs/CODEOWNERS',
+  '/zones/',
+];
 
 /**
- * The generated lines: the owners of rdns.yaml (`configOwners`) for rdns.yaml, schema/ and
- * .github/, then `/zones/x.yaml @a @b` for every block with owners, sorted by file. A block
- * whose file name CODEOWNERS cannot express gets no line (the loader refuses such files).
+ * The generated lines: the owners of rdns.yaml (`configOwners`) for {@link POLICY_PATTERNS},
+ * then `/zones/x.yaml @a @b` for every block with owners, sorted by file (later lines win in
+ * CODEOWNERS, so a block's owners override the zones/ catch-all). With a catch-all, a block
+ * without owners gets a line without owners: anyone with write access may approve it, as
+ * `rdns ci` allows. A block whose file name CODEOWNERS cannot express gets no line (the
+ * loader refuses such files).
  */
 export function codeownersLines(blocks: readonly Block[], configOwners: readonly string[] = []): string[] {
   const policy = configOwners.length > 0 ? POLICY_PATTERNS.map((p) => `${p} ${[...new Set(configOwners)].join(' ')}`) : [];
   const perBlock = blocks
-    .filter((b) => b.owners.length > 0 && fileNameProblem(b.file) === undefined)
-    .map((b) => `${patternOf(b.file)} ${[...new Set(b.owners)].join(' ')}`)
+    .filter((b) => (b.owners.length > 0 || policy.length > 0) && fileNameProblem(b.file) === undefined)
+    .map((b) => [patternOf(b.file), ...new Set(b.owners)].join(' '))
     .sort();
   return [...policy, ...perBlock];
 }

@@ -7,16 +7,22 @@
  * - block owners may change anything in their block, its settings included;
  * - allocation owners may change the PTRs inside their allocation;
  * - a block without owners may be changed by anyone with write access, except its
- *   allocations that name owners; an allocation without owners falls back to its block's owners;
+ *   allocations that name owners — their records, their entries, and the generic names of
+ *   their addresses (a block, allocation or pool `default` that renames them); an allocation
+ *   without owners falls back to its block's owners;
  * - a move must be allowed where the record was and where it goes;
  * - a block whose records land in another reverse zone (a neighbour added or removed changes
  *   whether they share the parent zone) is changed too: its owners must agree;
+ * - a block's `zones:` options for a reverse zone it shares with other blocks concern all
+ *   their records: the owners of every block in the zone must agree;
  * - addresses in no block of the base (a new block file) are new space, governed by
  *   repository review (CODEOWNERS), not by this check.
  */
-import type { ChangeSet, RecordChange } from '../core/changeset.js';
+import type { BlockChange, ChangeSet, RecordChange } from '../core/changeset.js';
 import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
-import { formatPrefix, prefixContainsIp, type IpAddress } from '../core/ip.js';
+import { firstRenamedAddress, genericPtrOf } from '../core/generic-names.js';
+import { withoutTrailingDot } from '../core/hostname.js';
+import { formatIp, formatPrefix, prefixContainsIp, sizeOf, type IpAddress } from '../core/ip.js';
 import type { Allocation, Block } from '../core/model.js';
 import { ownerKey } from './owners.js';
 
@@ -32,6 +38,13 @@ export interface OwnershipInput {
   readonly isTeamMember: TeamMembership;
   /** Base path → head path of renamed block files. */
   readonly renames?: ReadonlyMap<string, string>;
+  /** Reverse zone → the block files sharing it (at base or head): a block's options for such a zone need all their owners. */
+  readonly sharedZones?: ReadonlyMap<string, readonly string[]>;
+  /**
+   * The revision the change set was measured from (the merge base), when owners come from a
+   * newer one (`base`, the target branch's tip): what a change renames is measured from here.
+   */
+  readonly mergeBase?: { readonly blocks: readonly Block[] };
 }
 
 /** The owners that decide about one address: its block and, when inside one, its allocation. */
@@ -123,7 +136,36 @@ export async function checkOwnership(input: OwnershipInput): Promise<Diagnostic[
       break;
     }
   }
+  // Generic names are records too: a block, allocation or pool `default` (or a new pool) that
+  // renames addresses of an allocation with owners is a change to those addresses, checked by range.
+  const mergeBaseByFile = new Map((input.mergeBase ?? input.base).blocks.map((b) => [b.file, b]));
   for (const b of input.changeSet.blockChanges) {
+    if (b.kind !== 'modified') continue;
+    const owning = baseByFile.get(b.oldFile ?? b.file);
+    const before = mergeBaseByFile.get(b.oldFile ?? b.file);
+    const after = headByFile.get(b.file);
+    // A block with owners: every settings change already needs them (below), and they may change every address.
+    if (!owning || !before || !after || owning.owners.length > 0) continue;
+    for (const a of owning.allocations) {
+      if (a.owners.length === 0) continue;
+      const scope: Scope = { block: owning, allocation: a };
+      if (await allowed(scope)) continue;
+      const v = firstRenamedAddress(before, after, a.prefix.network, a.prefix.network + sizeOf(a.prefix) - 1n);
+      if (v === undefined) continue;
+      const ip: IpAddress = { version: a.prefix.version, value: v };
+      const name = (blk: Block): string => withoutTrailingDot(genericPtrOf(blk, ip)?.ptr ?? '') || 'no PTR';
+      out.push(
+        diag(
+          'ownership.not-yours',
+          `not yours: this changes the generic name of ${formatIp(ip)} (${name(before)} → ${name(after)}) and the other addresses of its template in ${describeScope(scope)}; it may be changed by ${mayChange(scope).join(', ')} (${author} is not one of them)`,
+          b.pos,
+          { ip: formatIp(ip), value: b.fields.join(',') },
+        ),
+      );
+    }
+  }
+  for (const b of input.changeSet.blockChanges) {
+    out.push(...(await sharedZoneOptionFindings(b, baseByFile.get(b.oldFile ?? b.file), headByFile.get(b.file), input, isOwner, author)));
     if (b.kind === 'added') continue; // new space: see the module comment
     const before = baseByFile.get(b.oldFile ?? b.file);
     if (!before) continue;
@@ -155,6 +197,28 @@ export async function checkOwnership(input: OwnershipInput): Promise<Diagnostic[
         value: b.fields.join(',') || b.kind,
       }),
     );
+  }
+  return out;
+}
+
+/** `ownership.not-yours` for zone options a block changes for a zone it shares, per other block whose owners the author is not one of. */
+async function sharedZoneOptionFindings(b: BlockChange, before: Block | undefined, after: Block | undefined, input: OwnershipInput, isOwner: (owners: readonly string[]) => Promise<boolean>, author: string): Promise<Diagnostic[]> {
+  if (!input.sharedZones || b.kind === 'removed' || !after) return [];
+  const optionsOf = (blk: Block | undefined, zone: string): string => JSON.stringify(blk?.zones[zone] ?? {});
+  const zones = [...new Set([...Object.keys(after.zones), ...Object.keys(before?.zones ?? {})])].filter((z) => optionsOf(before, z) !== optionsOf(after, z));
+  const out: Diagnostic[] = [];
+  const baseByFile = new Map(input.base.blocks.map((x) => [x.file, x]));
+  const headByFile = new Map(input.head.blocks.map((x) => [x.file, x]));
+  for (const zone of zones) {
+    const others = (input.sharedZones.get(zone) ?? []).filter((f) => f !== b.file && f !== b.oldFile);
+    for (const file of others) {
+      // The neighbour's owners as the target branch knows them; a neighbour new in this pull request, as it declares them.
+      const other = baseByFile.get(file) ?? headByFile.get(file);
+      if (!other || other.owners.length === 0 || (await isOwner(other.owners))) continue;
+      out.push(
+        diag('ownership.not-yours', `not yours: zones: ${zone} in ${b.file} sets the options of a reverse zone shared with ${formatPrefix(other.prefix)} (${file}); it may be changed by ${other.owners.join(', ')} (${author} is not one of them)`, after.pos, { value: zone }),
+      );
+    }
   }
   return out;
 }

@@ -38,7 +38,7 @@ export function synthesize(stacks: readonly ZoneStackModel[], config: Config, op
   return stacks.map(stackInfoOf);
 }
 /** What synth and `rdns plan` write at the top of their output folder. */
-const OWN_ENTRIES = new Set(['manifest.json', 'stacks', 'rdns-plan.json', 'plugin-cache']);
+const OWN_ENTRIES = new Set(['manifest.json', 'stacks', 'rdns-plan.json', 'plugin-cache', 'terraform-data']);
 
 /**
  * Checks that `outdir` is a folder synth may write and empty: inside the repository `root`

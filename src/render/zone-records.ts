@@ -145,18 +145,8 @@ export function zoneContents(
  * it, or `classless: false`); Route53 must then hold one hosted zone, not one per file.
  */
 function sharedZonesOf(repo: { readonly blocks: readonly Block[]; readonly layouts: ReadonlyMap<string, ZoneLayout> }): Map<string, string[]> {
-  const byZone = new Map<string, string[]>();
-  for (const b of repo.blocks) {
-    const layout = repo.layouts.get(b.file);
-    if (!layout || layout.classless || layout.length >= b.prefix.length) continue;
-    const name = zoneNameOf(supernetOf({ version: b.prefix.version, value: b.prefix.network }, layout.length));
-    byZone.set(name, [...(byZone.get(name) ?? []), b.file]);
-  }
   const out = new Map<string, string[]>();
-  for (const group of byZone.values()) {
-    if (group.length < 2) continue;
-    for (const f of group) out.set(f, group.filter((o) => o !== f));
-  }
+  for (const group of sharedZoneFiles(repo).values()) for (const f of group) out.set(f, group.filter((o) => o !== f));
   return out;
 }
 
@@ -180,9 +170,7 @@ function mergeSharedZones(blocks: readonly BlockContents[], repo: { readonly con
     if (h.parts.length < 2) continue;
     const first = h.parts[0]!;
     const owner = repo.blocks.find((x) => x.file === first.file);
-    const options: ZoneOptions = { ...(repo.config.zones[name] ?? {}) };
-    // The holder's own block file wins over the others when they disagree.
-    for (const part of [...h.parts].reverse()) Object.assign(options, definedOf(repo.blocks.find((x) => x.file === part.file)?.zones[name]));
+    const options = sharedZoneOptions(name, h.parts.map((p) => p.file), repo, out);
     const records = h.parts.flatMap((p) => p.records).sort(byAddress);
     result[h.block]!.zones[h.zone] = { ...first, records, zoneId: options.zoneId, mode: options.mode ?? 'exclusive', sharedWith: h.parts.slice(1).map((p) => p.file) };
     for (const p of h.parts.slice(1)) dropped.add(p);
@@ -191,6 +179,57 @@ function mergeSharedZones(blocks: readonly BlockContents[], repo: { readonly con
     }
   }
   return result.map((b) => (b.zones.some((z) => dropped.has(z)) ? { ...b, zones: b.zones.filter((z) => !dropped.has(z)) } : b));
+}
+
+const OPTION_KEYS = [
+  ['zoneId', 'zone_id'],
+  ['mode', 'mode'],
+] as const;
+
+/**
+ * The options of a zone several blocks share. Such a zone is everyone's: rdns.yaml's
+ * `route53.zones` wins, and a block that sets an option differently (from rdns.yaml, or from
+ * an earlier block of the zone) is `zone.shared-options`, so no one block moves or takes over
+ * the others' records by its own `zones:` (ownership also asks every block's owners).
+ */
+function sharedZoneOptions(name: string, files: readonly string[], repo: { readonly config: Config; readonly blocks: readonly Block[] }, out: Diagnostic[]): ZoneOptions {
+  const fromConfig = definedOf(repo.config.zones[name]);
+  const options: Record<string, unknown> = {};
+  const setBy: Record<string, string> = {};
+  for (const file of files) {
+    const block = repo.blocks.find((x) => x.file === file);
+    const own = definedOf(block?.zones[name]) as Record<string, unknown>;
+    const others = files.filter((f) => f !== file);
+    for (const [key, label] of OPTION_KEYS) {
+      const value = own[key];
+      if (value === undefined) continue;
+      const configured = (fromConfig as Record<string, unknown>)[key];
+      if (configured !== undefined && configured !== value) {
+        out.push(diag('zone.shared-options', `zones: ${name} sets ${label} ${String(value)} for a reverse zone shared with ${others.join(', ')}, but rdns.yaml route53.zones sets ${String(configured)}: a shared zone's options are set in rdns.yaml only`, block?.pos, { value: name }));
+      } else if (configured === undefined && setBy[key] !== undefined && options[key] !== value) {
+        out.push(diag('zone.shared-options', `zones: ${name} sets ${label} ${String(value)} for a reverse zone shared with ${others.join(', ')}, which sets ${String(options[key])}: set a shared zone's options once, in rdns.yaml route53.zones`, block?.pos, { value: name }));
+      } else if (setBy[key] === undefined) {
+        options[key] = value;
+        setBy[key] = file;
+      }
+    }
+  }
+  return { ...(options as ZoneOptions), ...fromConfig };
+}
+
+/**
+ * Reverse zone → the block files that share it (two or more), for the blocks of `repo`: a
+ * block's options for such a zone concern the records of all of them.
+ */
+export function sharedZoneFiles(repo: { readonly blocks: readonly Block[]; readonly layouts: ReadonlyMap<string, ZoneLayout> }): Map<string, string[]> {
+  const byZone = new Map<string, string[]>();
+  for (const b of repo.blocks) {
+    const layout = repo.layouts.get(b.file);
+    if (!layout || layout.classless || layout.length >= b.prefix.length) continue;
+    const name = zoneNameOf(supernetOf({ version: b.prefix.version, value: b.prefix.network }, layout.length));
+    byZone.set(name, [...(byZone.get(name) ?? []), b.file]);
+  }
+  return new Map([...byZone].filter(([, files]) => files.length > 1));
 }
 
 const definedOf = (o: ZoneOptions | undefined): ZoneOptions => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as ZoneOptions;
@@ -401,5 +440,5 @@ function checkQuotas(block: Block, zones: readonly ZoneContents[], config: Confi
  * `rdns validate` and `rdns ci`: a repository that validates must also synthesize.
  */
 export function renderFindings(repo: Parameters<typeof zoneContents>[0]): Diagnostic[] {
-  return zoneContents(repo).diagnostics.filter((d) => d.code.startsWith('render.'));
+  return zoneContents(repo).diagnostics.filter((d) => d.code.startsWith('render.') || d.code === 'zone.shared-options');
 }

@@ -31,11 +31,14 @@ export const escapeTemplate = (text: string): string => text.replace(/\$\{/g, '$
 
 /**
  * Provider settings for a Route53-compatible API other than AWS (an emulator on loopback):
- * every call goes to `endpoint`, and the checks that would ask AWS (STS for the account,
- * the EC2 metadata service, the region list) are skipped. Static dummy keys: an emulator
- * accepts any signature, and no real credential is ever needed or written.
+ * the checks that would ask AWS (STS for the account, the EC2 metadata service, the region
+ * list) are skipped, with static dummy keys: an emulator accepts any signature, and no real
+ * credential is ever needed or written. The endpoint itself is not rendered: `rdns plan`
+ * and `rdns apply` pass it to Terraform as `AWS_ENDPOINT_URL_ROUTE_53` / `_STS`, because the
+ * provider's `endpoints` block (a set of 303 attributes) costs ≈ 5 s of CPU to validate,
+ * twice per plan. It still hashes into every stack's fingerprint (stacks.ts).
  */
-function emulatorSettings(endpoint: string): Record<string, unknown> {
+function emulatorSettings(): Record<string, unknown> {
   return {
     accessKey: 'rdns-emulator',
     secretKey: 'rdns-emulator',
@@ -43,7 +46,6 @@ function emulatorSettings(endpoint: string): Record<string, unknown> {
     skipRequestingAccountId: true,
     skipMetadataApiCheck: 'true',
     skipRegionValidation: true,
-    endpoints: [{ route53: endpoint, sts: endpoint }],
   };
 }
 
@@ -79,7 +81,7 @@ function mergeInto(tf: Record<string, unknown>, part: Record<string, unknown>): 
 
 /** The provider and the backend of a zone stack (its state: one per hosted zone, under the stack's name). */
 function addProviderAndBackend(stack: TerraformStack, name: string, config: Config, stateDir: string): void {
-  new AwsProvider(stack, 'aws', { region: config.region, ...(config.endpoint ? emulatorSettings(config.endpoint) : {}) });
+  new AwsProvider(stack, 'aws', { region: config.region, ...(config.endpoint ? emulatorSettings() : {}) });
   // The prebuilt provider pins its own exact version; the operator's constraint wins.
   stack.addOverride('terraform.required_providers.aws', { source: 'hashicorp/aws', version: config.providerVersion });
   const b = config.backend;

@@ -6,7 +6,8 @@
  */
 import { formatIp, parseIp } from '../core/ip.js';
 
-export type FindingKind = 'fcrdns' | 'drift';
+/** `drift`: DNS serves something else (changed outside git, stale); `not-applied`: git has a PTR DNS does not serve yet. */
+export type FindingKind = 'fcrdns' | 'drift' | 'not-applied';
 
 export interface AddressFinding {
   readonly kind: FindingKind;
@@ -24,6 +25,7 @@ export interface FindingsFile {
 
 const FCRDNS_FAIL = new Set(['fcrdns.mismatch', 'fcrdns.nxdomain', 'fcrdns.nodata']);
 const DRIFT = new Set(['drift.changed', 'drift.not-applied', 'drift.stale']);
+const RANK: Record<FindingKind, number> = { fcrdns: 0, drift: 1, 'not-applied': 2 };
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
 /** Parses the JSON text; returns a reason instead of throwing when it is neither an audit nor a check report. */
@@ -44,7 +46,7 @@ export function parseFindings(text: string): { ok: true; value: FindingsFile } |
     const key = formatIp(p.value);
     const list = byIp.get(key) ?? [];
     if (!list.some((x) => x.code === f.code)) list.push(f);
-    list.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === 'fcrdns' ? -1 : 1));
+    list.sort((a, b) => RANK[a.kind] - RANK[b.kind]);
     byIp.set(key, list);
   };
   const o = doc as Record<string, unknown>;
@@ -60,7 +62,8 @@ export function parseFindings(text: string): { ok: true; value: FindingsFile } |
       const kind = str(r.kind);
       if (!kind || !DRIFT.has(`drift.${kind}`)) continue;
       const live = Array.isArray(r.live) ? r.live.filter((a) => typeof a === 'string').join(', ') : '';
-      add(r.ip, { kind: 'drift', code: `drift.${kind}`, message: `DNS serves ${live || '(none)'}, git has ${str(r.git) ?? '(none)'}` });
+      if (kind === 'not-applied') add(r.ip, { kind: 'not-applied', code: 'drift.not-applied', message: `git has ${str(r.git) ?? '(none)'}, DNS serves no PTR yet (not applied)` });
+      else add(r.ip, { kind: 'drift', code: `drift.${kind}`, message: `DNS serves ${live || '(none)'}, git has ${str(r.git) ?? '(none)'}` });
     }
     return { ok: true, value: { byIp, source: `audit of ${str(o.generatedAt) ?? 'unknown date'}` } };
   }
@@ -69,7 +72,7 @@ export function parseFindings(text: string): { ok: true; value: FindingsFile } |
       const r = d as Record<string, unknown>;
       const code = str(r.code) ?? '';
       if (FCRDNS_FAIL.has(code)) add(r.ip, { kind: 'fcrdns', code, message: str(r.message) ?? code });
-      else if (DRIFT.has(code)) add(r.ip, { kind: 'drift', code, message: str(r.message) ?? code });
+      else if (DRIFT.has(code)) add(r.ip, { kind: code === 'drift.not-applied' ? 'not-applied' : 'drift', code, message: str(r.message) ?? code });
     }
     return { ok: true, value: { byIp, source: 'check findings' } };
   }

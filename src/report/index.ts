@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { RdnsError } from '../core/errors.js';
+import { routedOfConfig, type RoutedPrefix } from '../checks/routed.js';
 import { lastChanges } from '../git/last-change.js';
 import { loadRepositoryParallel } from '../loader/repository.js';
 import { parseFindings, type FindingsFile } from './findings.js';
@@ -27,7 +28,9 @@ export function readFindingsFile(path: string, shownAs = path): FindingsFile {
 }
 
 /** Everything the page shows for the repository at `root`. */
-export async function loadReportData(root: string, options: { paths?: readonly string[]; findings?: FindingsFile; now?: Date } = {}): Promise<ReportData> {
+export async function loadReportData(root: string, options: { paths?: readonly string[]; findings?: FindingsFile; now?: Date; routed?: readonly RoutedPrefix[] } = {}): Promise<ReportData> {
   const [repo, changes] = await Promise.all([loadRepositoryParallel(root, options.paths), lastChanges(root, options.paths)]);
-  return buildReportData({ repo, lastChanges: changes, findings: options.findings, now: options.now });
+  // Routed space is compared with every block file: only when the whole repository is shown; rdns.yaml's routed: unless given.
+  const routed = options.paths ? undefined : (options.routed ?? routedOfConfig(repo.config));
+  return buildReportData({ repo, lastChanges: changes, findings: options.findings, now: options.now, routed });
 }

@@ -5,6 +5,7 @@
  * compact enough to inline 65,536 addresses into one HTML page (grids are strings of
  * state letters and arrays of names, details are sparse).
  */
+import { routedCoverage, type RoutedPrefix, type RoutedReport } from '../checks/routed.js';
 import { compareIp, formatIp, formatPrefix, parseIp, prefixContainsIp, sizeOf, supernetOf, type IpAddress, type IpPrefix } from '../core/ip.js';
 import { withoutTrailingDot } from '../core/hostname.js';
 import type { Block, PtrRecord } from '../core/model.js';
@@ -92,6 +93,8 @@ export interface ReportData {
   readonly totals: { readonly v4: Totals; readonly v6: Totals };
   /** Findings of loading the repository (errors make some blocks missing). */
   readonly problems: { code: string; message: string; file?: string; line?: number }[];
+  /** Routed prefixes against the block files (when routed prefixes were given): the parts without a block file, and blocks outside them. */
+  readonly routed?: RoutedReport;
 }
 
 export type Totals = Record<AddressState, string> & { addresses: string; blocks: number };
@@ -101,9 +104,11 @@ export interface ReportInput {
   readonly lastChanges?: ReadonlyMap<string, FileChanges>;
   readonly findings?: FindingsFile;
   readonly now?: Date;
+  /** The routed prefixes (rdns.yaml `routed:` or --routed); compared with every block only when the whole repository is loaded. */
+  readonly routed?: readonly RoutedPrefix[];
 }
 
-const STATES: readonly AddressState[] = ['record', 'default', 'delegated', 'fcrdns', 'drift', 'none'];
+const STATES: readonly AddressState[] = ['record', 'default', 'delegated', 'fcrdns', 'drift', 'pending', 'none'];
 /** Blocks up to this many /24s draw all of them (a /16); larger ones only those with content. */
 const MAX_FULL_GRIDS = 256;
 const MAX_GRIDS = 4096;
@@ -153,6 +158,7 @@ export function buildReportData(input: ReportInput): ReportData {
     owners: ownerLists,
     totals: { v4: totalsOf(sums[4]), v6: totalsOf(sums[6]) },
     problems: repo.diagnostics.filter((d) => d.severity === 'error').slice(0, 200).map(problemOf),
+    ...(input.routed && input.routed.length > 0 ? { routed: routedCoverage(input.routed, repo.blocks).report } : {}),
   };
 }
 

@@ -60,6 +60,11 @@ export interface StackPlan {
    * forgotten without deleting anything): what the plan does to the state, not to Route53.
    */
   readonly migration?: { readonly moved: number; readonly imported: number; readonly released: readonly string[] };
+  /**
+   * How the stack was planned: `full` refresh of every resource, or `live-check` (the zone
+   * read once by its live check, `-refresh=false`). Absent in reports of older versions.
+   */
+  readonly refresh?: 'full' | 'live-check';
   /** The AWS API calls the plan made (its refresh and live checks), when counted. */
   readonly apiCalls?: ApiCalls;
 }

@@ -1,14 +1,20 @@
 /**
- * Runs the Terraform CLI over synthesized zone stacks: `init` + `plan -out` (several stacks
- * at once, bounded, one provider plugin cache) and `apply` of the saved plans in order,
+ * Runs the Terraform CLI over synthesized zone stacks: `init` (only when a stack's
+ * `terraform` block changed), `plan -out` (several stacks at once, bounded) and `apply` of
+ * the saved plans (independent zones at once, an RFC 2317 child before its parent),
  * stopping at the first failure. The only module that starts `terraform`.
+ *
+ * Each stack keeps its Terraform data (`TF_DATA_DIR`: installed providers, backend
+ * settings) and its dependency lock file in `<outdir>/terraform-data/<stack>/`, which synth
+ * does not replace, so a second plan of the same stack starts no `init` at all.
  *
  * The environment is passed in (the CLI reads process.env); Terraform's own output is kept
  * per stack and returned, never printed here.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import pLimit from 'p-limit';
 import { RdnsError } from '../core/errors.js';
 import { failedPlan, summarizePlan, type StackPlan } from './plan-summary.js';
@@ -17,14 +23,30 @@ import { apiCallLog, type ApiCalls } from './api-calls.js';
 
 /** The saved plan inside each stack folder. */
 export const PLAN_FILE = 'tfplan';
+/** Per-stack Terraform data under the output folder (outside stacks/, which synth replaces). */
+export const DATA_FOLDER = 'terraform-data';
+/** Terraform's dependency lock file, in the stack folder where Terraform looks for it. */
+const LOCK_FILE = '.terraform.lock.hcl';
+/** What the last successful init of a stack was for (inside its data folder). */
+const INIT_RECORD = 'rdns-init.json';
+/** The lock file as the last init wrote it, restored into the stack folder after each synth. */
+const SAVED_LOCK = 'dependency-lock.hcl';
+
+/**
+ * Per-record applies: the provider sleeps 10–30 s before it polls each change, so
+ * Terraform's default of 10 at a time makes a 256-record zone take minutes of waiting.
+ */
+export const APPLY_PARALLELISM = 32;
 
 export interface TerraformOptions {
   /** Terraform binary (default `terraform` on PATH). */
   readonly binary?: string;
-  /** Environment for Terraform (CLI config, credentials, plugin cache). */
+  /** Environment for Terraform (CLI config, credentials, plugin cache; see {@link terraformEnvironment}). */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Stacks planned at once (each runs its own provider: ~600 MB and one core while planning). */
+  /** Stacks planned or applied at once (each runs its own provider: ~600 MB and one core while planning). */
   readonly parallel?: number;
+  /** Folder of the per-stack Terraform data (default: beside each stack's folder, `../../terraform-data`). */
+  readonly dataDir?: string;
   /** Called when a stack starts and ends, for progress output. */
   readonly progress?: (event: { stack: string; step: string; done: boolean }) => void;
   /** Count the AWS API calls of each plan and apply from the provider's DEBUG log (default true; see api-calls.ts). */
@@ -39,14 +61,14 @@ interface Run {
   readonly calls?: ApiCalls;
 }
 
-/** Runs terraform; a binary that cannot be started is an environment error (exit 2). */
-async function terraform(args: readonly string[], cwd: string | undefined, options: TerraformOptions, count = false): Promise<Run> {
+/** Runs terraform; a binary that cannot be started is an environment error (exit 2). `count`: count its AWS API calls. */
+async function terraform(args: readonly string[], cwd: string | undefined, options: TerraformOptions, extraEnv: Record<string, string> = {}, count = false): Promise<Run> {
   const binary = options.binary ?? 'terraform';
   const log = count && options.countApiCalls !== false ? apiCallLog(options.env) : undefined;
   return new Promise((resolve, reject) => {
     const child = spawn(binary, args, {
       cwd,
-      env: { ...options.env, ...log?.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' } as NodeJS.ProcessEnv,
+      env: { ...options.env, ...extraEnv, ...log?.env, TF_IN_AUTOMATION: '1', TF_INPUT: '0', CHECKPOINT_DISABLE: '1' } as NodeJS.ProcessEnv,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
@@ -80,14 +102,25 @@ export async function terraformVersion(options: TerraformOptions): Promise<strin
 }
 
 /**
- * The provider plugin cache shared by all stacks: `TF_PLUGIN_CACHE_DIR` when set, else
- * `<outdir>/plugin-cache` (outside stacks/, so a synth keeps it).
+ * The environment rdns runs Terraform with:
+ * - the provider plugin cache shared by all stacks: `TF_PLUGIN_CACHE_DIR` when set, else
+ *   `<outdir>/plugin-cache` (outside stacks/, so a synth keeps it);
+ * - with `route53.endpoint` (an emulator), `AWS_ENDPOINT_URL_ROUTE_53` and
+ *   `AWS_ENDPOINT_URL_STS` instead of an `endpoints` block in the provider: that block is a
+ *   set of 303 attributes whose validation costs the provider ≈ 5 s of CPU, twice per plan.
+ *   The endpoint still hashes into every stack's fingerprint, so changing it re-plans.
  */
-export function pluginCacheEnv(env: Readonly<Record<string, string | undefined>>, outdir: string): Record<string, string | undefined> {
-  if (env.TF_PLUGIN_CACHE_DIR) return { ...env };
-  const dir = join(outdir, 'plugin-cache');
-  mkdirSync(dir, { recursive: true });
-  return { ...env, TF_PLUGIN_CACHE_DIR: dir };
+export function terraformEnvironment(env: Readonly<Record<string, string | undefined>>, outdir: string, settings: { endpoint?: string } = {}): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = { ...env };
+  if (!env.TF_PLUGIN_CACHE_DIR) {
+    out.TF_PLUGIN_CACHE_DIR = join(outdir, 'plugin-cache');
+    mkdirSync(out.TF_PLUGIN_CACHE_DIR, { recursive: true });
+  }
+  if (settings.endpoint) {
+    out.AWS_ENDPOINT_URL_ROUTE_53 = settings.endpoint;
+    out.AWS_ENDPOINT_URL_STS = settings.endpoint;
+  }
+  return out;
 }
 
 /** Terraform's message without the box drawing of its diagnostics. */
@@ -105,29 +138,203 @@ export interface PlanTarget {
   readonly dir: string;
 }
 
+/** The data folder of a stack: `<dataDir>/<stack>`, by default `<outdir>/terraform-data/<stack>`. */
+export function stackDataDir(t: PlanTarget, options: Pick<TerraformOptions, 'dataDir'>): string {
+  return join(options.dataDir ?? join(t.dir, '..', '..', DATA_FOLDER), t.stack);
+}
+
+/** The synthesized Terraform JSON of a stack. */
+function stackJson(t: PlanTarget): Record<string, unknown> {
+  return JSON.parse(readFileSync(join(t.dir, 'cdk.tf.json'), 'utf8')) as Record<string, unknown>;
+}
+
 /**
- * `terraform init` then `terraform plan -out=tfplan` in every stack, `parallel` at a time;
- * the first init runs alone so the plugin cache is filled once, not raced. Returns one
- * plan per stack in input order (failed stacks carry Terraform's message).
+ * True when the stack renders the live check of its zone: a `data "aws_route53_records"`
+ * with a postcondition, which reads the zone (one List call per 300 records) even under
+ * `-refresh=false` and fails the plan on a record changed or added outside git. Only such a
+ * stack may plan without a per-record refresh.
  */
+export function hasLiveCheck(tf: Record<string, unknown>): boolean {
+  const data = (tf.data as Record<string, Record<string, unknown>> | undefined)?.aws_route53_records;
+  if (!data) return false;
+  return Object.values(data).some((d) => {
+    const lifecycle = (d as { lifecycle?: unknown }).lifecycle;
+    const list = Array.isArray(lifecycle) ? lifecycle : [lifecycle];
+    return list.some((l) => {
+      const post = (l as { postcondition?: unknown } | undefined)?.postcondition;
+      return Array.isArray(post) ? post.length > 0 : Boolean(post);
+    });
+  });
+}
+
+/** What an init depends on: the stack's `terraform` block (required providers, backend) and the Terraform version. */
+function initKey(tf: Record<string, unknown>, version: string): string {
+  return createHash('sha256').update(JSON.stringify({ terraform: tf.terraform ?? null, version })).digest('hex');
+}
+
 /**
- * Called after `terraform init` with the stack's state (`terraform state pull`; undefined
- * when the stack has none yet) and whether the plan refreshes, before `terraform plan`:
- * writes what the state tells the plan (the live check's baseline, upgrade blocks). Returns
- * an error message to fail the stack.
+ * Terraform does not promise a concurrency-safe plugin cache: without a lock file, every
+ * `init` replaces the cache entry of the provider (measured: a new inode each time), so a
+ * second init running at that moment fails ("failed to compute a checksum … lstat
+ * …/plugin-cache/…/linux_amd64: no such file or directory"). So inits never overlap: one at
+ * a time within this process (a promise chain) and across processes sharing the cache (an
+ * exclusive lock file in the cache folder, taken over when its holder is gone); and only
+ * the first init of a provider configuration writes the cache (see {@link initStack}).
+ * Plans, which only read the installed provider, run in parallel.
  */
-export type BeforePlan = (target: PlanTarget, state: unknown, refresh: boolean) => string | undefined;
+class InitLock {
+  private tail: Promise<void> = Promise.resolve();
+
+  run<T>(cacheDir: string | undefined, job: () => Promise<T>): Promise<T> {
+    const next = this.tail.then(async () => {
+      const release = cacheDir ? await lockFile(join(cacheDir, '.rdns-init.lock')) : () => undefined;
+      try {
+        return await job();
+      } finally {
+        release();
+      }
+    });
+    this.tail = next.then(
+      () => undefined,
+      () => undefined,
+    );
+    return next;
+  }
+}
+
+const initLock = new InitLock();
+
+/**
+ * Runs `job` (a `terraform init` with `cacheDir` as its plugin cache) when no other init of
+ * this process, and no other process holding the same lock, is using that cache. For
+ * programs that run their own inits beside rdns's (the tests do).
+ */
+export const withPluginCacheLock = <T>(cacheDir: string | undefined, job: () => Promise<T>): Promise<T> => initLock.run(cacheDir, job);
+/** A lock left by a process that still runs is waited for this long before it counts as stale. */
+const STALE_LOCK_MS = 10 * 60_000;
+
+async function lockFile(path: string): Promise<() => void> {
+  mkdirSync(dirname(path), { recursive: true });
+  for (;;) {
+    try {
+      const fd = openSync(path, 'wx');
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return () => rmSync(path, { force: true });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new RdnsError(`cannot lock the Terraform plugin cache (${path}): ${(e as Error).message}`, 2);
+    }
+    if (staleLock(path)) {
+      rmSync(path, { force: true });
+      continue;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function staleLock(path: string): boolean {
+  try {
+    const pid = Number(readFileSync(path, 'utf8').trim());
+    if (Date.now() - statSync(path).mtimeMs > STALE_LOCK_MS) return true;
+    if (!Number.isInteger(pid) || pid <= 0) return false; // being written: wait
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code === 'ESRCH';
+    }
+  } catch {
+    return false; // gone already: the next open decides
+  }
+}
+
+export type InitOutcome = { readonly ran: boolean; readonly error?: string };
+
+/**
+ * Makes a stack ready to plan: when the stack's `terraform` block and the Terraform version
+ * are what its last init was for, restores the dependency lock file into the (freshly
+ * synthesized) stack folder and runs nothing; otherwise starts over with an empty data
+ * folder (as a fresh checkout would: a changed backend is a new backend, never a state
+ * migration) and runs `terraform init` under the plugin-cache lock.
+ *
+ * The plugin cache is written once per provider configuration: the first init of a
+ * configuration (no lock file) fills the cache and leaves its dependency lock file in the
+ * cache folder (`.rdns-locks/`); every later init of the same configuration starts with that
+ * lock file, so Terraform only verifies and links the cached provider (≈ 1 s more CPU for the
+ * checksum) and never replaces the cache entry that other stacks' plans are reading through.
+ * Without it an init replaced the entry while another stack planned ("there is no package
+ * for registry.terraform.io/hashicorp/aws 5.100.0 cached in …").
+ */
+export async function initStack(t: PlanTarget, version: string, options: TerraformOptions): Promise<InitOutcome> {
+  const data = stackDataDir(t, options);
+  const tf = stackJson(t);
+  const key = initKey(tf, version);
+  const record = join(data, INIT_RECORD);
+  const lock = join(t.dir, LOCK_FILE);
+  const saved = join(data, SAVED_LOCK);
+  try {
+    if ((JSON.parse(readFileSync(record, 'utf8')) as { key?: string }).key === key && existsSync(saved) && existsSync(join(data, 'providers'))) {
+      copyFileSync(saved, lock);
+      return { ran: false };
+    }
+  } catch {
+    // no record: init
+  }
+  rmSync(data, { recursive: true, force: true });
+  mkdirSync(data, { recursive: true });
+  const cache = options.env.TF_PLUGIN_CACHE_DIR || undefined;
+  const shared = join(cache ?? join(data, '..'), '.rdns-locks', `${providersKey(tf, version)}.hcl`);
+  const init = await initLock.run(cache, async () => {
+    if (existsSync(shared)) copyFileSync(shared, lock);
+    const r = await terraform(['init', '-input=false', '-no-color'], t.dir, options, { TF_DATA_DIR: data });
+    if (r.code === 0 && !existsSync(shared) && existsSync(lock)) {
+      mkdirSync(dirname(shared), { recursive: true });
+      copyFileSync(lock, shared);
+    }
+    return r;
+  });
+  if (init.code !== 0) {
+    const why = explainNoMatchingProvider(message(init), options.env, t.dir);
+    return { ran: true, error: `terraform init: ${why ? `${why}\n\nTerraform said: ` : ''}${message(init)}` };
+  }
+  if (existsSync(lock)) copyFileSync(lock, saved);
+  writeFileSync(record, `${JSON.stringify({ key })}\n`);
+  return { ran: true };
+}
+
+/** A provider configuration: the stack's required providers and the Terraform version. */
+function providersKey(tf: Record<string, unknown>, version: string): string {
+  const required = (tf.terraform as { required_providers?: unknown } | undefined)?.required_providers ?? null;
+  return createHash('sha256').update(JSON.stringify({ required, version })).digest('hex').slice(0, 32);
+}
 
 export interface PlanOptions extends TerraformOptions {
+  /** Take the state lock (default true; pull-request plans may not). */
   readonly lock?: boolean;
-  /** `terraform plan -refresh=…` (default true). */
-  readonly refresh?: boolean;
+  /**
+   * `full`: refresh every resource (rdns plan --refresh, the scheduled audit). `live-check`
+   * (default): `-refresh=false` where the stack renders the live check of its zone, a full
+   * refresh where it does not.
+   */
+  readonly refresh?: 'full' | 'live-check';
+  /** `terraform version`, part of what an init is recorded for. */
+  readonly version?: string;
+  /** Called for each stack after its init and before its plan: see {@link BeforePlan}. */
   readonly beforePlan?: BeforePlan;
 }
 
+/**
+ * Called after `terraform init` with the stack's state (`terraform state pull`: no provider
+ * started; undefined when the stack has none yet) and whether the plan refreshes, before
+ * `terraform plan`: a renderer writes what the state tells the plan (the live check's
+ * baseline, moved / import / removed blocks for an upgraded layout, the removal of a zone
+ * no longer rendered). Returns an error message to fail the stack.
+ */
+export type BeforePlan = (target: PlanTarget, state: unknown, refresh: boolean) => string | undefined;
+
 /** `terraform state pull`: the stack's state as JSON, undefined when there is none; an error message when it cannot be read. */
-async function pullState(dir: string, options: TerraformOptions): Promise<{ state?: unknown; error?: string }> {
-  const r = await terraform(['state', 'pull'], dir, options);
+export async function pullState(t: PlanTarget, options: TerraformOptions): Promise<{ state?: unknown; error?: string }> {
+  const r = await terraform(['state', 'pull'], t.dir, options, { TF_DATA_DIR: stackDataDir(t, options) });
   if (r.code !== 0) return { error: `terraform state pull: ${message(r)}` };
   if (!r.stdout.trim()) return {};
   try {
@@ -137,30 +344,34 @@ async function pullState(dir: string, options: TerraformOptions): Promise<{ stat
   }
 }
 
+/**
+ * `terraform init` (when needed) then `terraform plan -out=tfplan` in every stack,
+ * `parallel` at a time; inits never overlap (see {@link initStack}). `terraform show -json`
+ * (it loads the provider again: seconds) runs only where a plan has changes. Returns one
+ * plan per stack in input order (failed stacks carry Terraform's message).
+ */
 export async function planStacks(targets: readonly PlanTarget[], options: PlanOptions): Promise<StackPlan[]> {
   const limit = pLimit(Math.max(1, options.parallel ?? 2));
   const planOne = async (t: PlanTarget): Promise<StackPlan> => {
+    const env = { TF_DATA_DIR: stackDataDir(t, options) };
     options.progress?.({ stack: t.stack, step: 'init', done: false });
-    const init = await terraform(['init', '-input=false', '-no-color'], t.dir, options);
-    if (init.code !== 0) {
-      const why = explainNoMatchingProvider(message(init), options.env, t.dir);
-      return done(t, failedPlan(t.stack, t.zone, `terraform init: ${why ? `${why}\n\nTerraform said: ` : ''}${message(init)}`));
-    }
-    const refresh = options.refresh !== false;
+    const init = await initStack(t, options.version ?? '', options);
+    if (init.error) return done(t, failedPlan(t.stack, t.zone, init.error));
+    const refresh = options.refresh === 'full' || !hasLiveCheck(stackJson(t)) ? 'full' : 'live-check';
     if (options.beforePlan) {
-      const pulled = await pullState(t.dir, options);
-      const error = pulled.error ?? options.beforePlan(t, pulled.state, refresh);
+      const pulled = await pullState(t, options);
+      const error = pulled.error ?? options.beforePlan(t, pulled.state, refresh === 'full');
       if (error) return done(t, failedPlan(t.stack, t.zone, error));
     }
     options.progress?.({ stack: t.stack, step: 'plan', done: false });
-    // -detailed-exitcode: 0 no changes, 2 changes, 1 error. `terraform show -json` loads the
-    // provider again (seconds), so it runs only for a plan that changes something.
-    const plan = await terraform(['plan', '-input=false', '-no-color', '-detailed-exitcode', `-lock=${options.lock === false ? 'false' : 'true'}`, ...(refresh ? [] : ['-refresh=false']), `-out=${PLAN_FILE}`], t.dir, options, true);
+    // -detailed-exitcode: 0 no changes, 2 changes, 1 error.
+    const args = ['plan', '-input=false', '-no-color', '-detailed-exitcode', `-lock=${options.lock === false ? 'false' : 'true'}`, ...(refresh === 'live-check' ? ['-refresh=false'] : []), `-out=${PLAN_FILE}`];
+    const plan = await terraform(args, t.dir, options, env, true);
     // `show` reads the saved plan and makes no call: the plan's calls are the stack's.
-    const counted = (p: StackPlan): StackPlan => done(t, plan.calls ? { ...p, apiCalls: plan.calls } : p);
+    const counted = (p: StackPlan): StackPlan => done(t, { ...p, ...(p.status === 'ok' ? { refresh } : {}), ...(plan.calls ? { apiCalls: plan.calls } : {}) });
     if (plan.code === 0) return counted(summarizePlan(t.stack, t.zone, { resource_changes: [] }));
     if (plan.code !== 2) return counted(failedPlan(t.stack, t.zone, `terraform plan: ${message(plan)}`));
-    const show = await terraform(['show', '-json', PLAN_FILE], t.dir, options);
+    const show = await terraform(['show', '-json', PLAN_FILE], t.dir, options, env);
     if (show.code !== 0) return counted(failedPlan(t.stack, t.zone, `terraform show: ${message(show)}`));
     let json: unknown;
     try {
@@ -171,44 +382,92 @@ export async function planStacks(targets: readonly PlanTarget[], options: PlanOp
     return counted(summarizePlan(t.stack, t.zone, json));
   };
   const done = (t: PlanTarget, p: StackPlan): StackPlan => {
-    options.progress?.({ stack: t.stack, step: p.status === 'ok' ? 'planned' : 'failed', done: true });
+    options.progress?.({ stack: t.stack, step: p.status !== 'ok' ? 'failed' : p.refresh === 'live-check' ? 'planned (live check, -refresh=false)' : 'planned', done: true });
     return p;
   };
-  if (targets.length === 0) return [];
-  const first = await planOne(targets[0]!);
-  const rest = await Promise.all(targets.slice(1).map((t) => limit(() => planOne(t))));
-  return [first, ...rest];
+  return Promise.all(targets.map((t) => limit(() => planOne(t))));
 }
 
 export interface ApplyResult {
+  /** Stacks applied, in the order given. */
   readonly applied: readonly string[];
-  /** The stack whose apply failed, with Terraform's message. */
+  /** The first stack whose apply failed, with Terraform's message. */
   readonly failed?: { readonly stack: string; readonly error: string };
-  /** Stacks not applied because an earlier one failed. */
+  /** Other stacks that were already applying when the first failed, and failed too. */
+  readonly alsoFailed?: readonly { readonly stack: string; readonly error: string }[];
+  /** Stacks not applied because an earlier one failed (never started). */
   readonly skipped: readonly string[];
-  /** The AWS API calls of each stack's apply (the failed one's too), where counted. */
+  /** The AWS API calls of each stack's apply (the failed ones' too), where counted. */
   readonly apiCalls: Readonly<Record<string, ApiCalls>>;
 }
 
+/** True when `child` is a zone strictly inside `parent` (`0-25.113.0.203.in-addr.arpa.` in `113.0.203.in-addr.arpa.`). */
+export function zoneInside(child: string, parent: string): boolean {
+  const c = child.toLowerCase().replace(/\.?$/, '.');
+  const p = parent.toLowerCase().replace(/\.?$/, '.');
+  return c !== p && c.endsWith(`.${p}`);
+}
+
 /**
- * Applies the saved plan of each stack, one at a time in the given order, stopping at the
- * first failure: a half-applied change is reported as what was and was not applied.
+ * Applies the saved plan of each stack, `parallel` zones at once. A zone waits for every
+ * zone inside it (an RFC 2317 child before its parent, so the parent's CNAMEs never point
+ * at a zone that does not exist yet); other zones are independent. At the first failure no
+ * further stack starts: those already running finish, and the result says what was and was
+ * not applied. Each apply runs with `-parallelism={@link APPLY_PARALLELISM}`.
  */
 export async function applyStacks(targets: readonly PlanTarget[], options: TerraformOptions): Promise<ApplyResult> {
-  const applied: string[] = [];
+  const parallel = Math.max(1, options.parallel ?? 2);
+  const waitsFor = new Map(targets.map((t) => [t.stack, targets.filter((o) => zoneInside(o.zone, t.zone)).map((o) => o.stack)]));
+  const applied = new Set<string>();
+  const started = new Set<string>();
+  const failures: { stack: string; error: string }[] = [];
   const apiCalls: Record<string, ApiCalls> = {};
-  for (const [i, t] of targets.entries()) {
+  const applyOne = async (t: PlanTarget): Promise<void> => {
     options.progress?.({ stack: t.stack, step: 'apply', done: false });
-    const fail = (error: string): ApplyResult => {
+    let error: string | undefined;
+    if (!existsSync(join(t.dir, PLAN_FILE))) error = `no saved plan in ${t.dir} (run rdns plan first)`;
+    else {
+      try {
+        const r = await terraform(['apply', '-input=false', '-no-color', '-auto-approve', `-parallelism=${APPLY_PARALLELISM}`, PLAN_FILE], t.dir, options, { TF_DATA_DIR: stackDataDir(t, options) }, true);
+        if (r.calls) apiCalls[t.stack] = r.calls;
+        if (r.code !== 0) error = message(r);
+      } catch (e) {
+        error = (e as Error).message;
+      }
+    }
+    if (error !== undefined) {
+      failures.push({ stack: t.stack, error });
       options.progress?.({ stack: t.stack, step: 'failed', done: true });
-      return { applied, failed: { stack: t.stack, error }, skipped: targets.slice(i + 1).map((x) => x.stack), apiCalls };
+    } else {
+      applied.add(t.stack);
+      options.progress?.({ stack: t.stack, step: 'applied', done: true });
+    }
+  };
+  await new Promise<void>((resolve) => {
+    const running = new Set<string>();
+    const pump = (): void => {
+      if (failures.length === 0) {
+        for (const t of targets) {
+          if (running.size >= parallel) break;
+          if (started.has(t.stack) || !waitsFor.get(t.stack)!.every((s) => applied.has(s))) continue;
+          started.add(t.stack);
+          running.add(t.stack);
+          void applyOne(t).then(() => {
+            running.delete(t.stack);
+            pump();
+          });
+        }
+      }
+      if (running.size === 0) resolve();
     };
-    if (!existsSync(join(t.dir, PLAN_FILE))) return fail(`no saved plan in ${t.dir} (run rdns plan first)`);
-    const r = await terraform(['apply', '-input=false', '-no-color', '-auto-approve', PLAN_FILE], t.dir, options, true);
-    if (r.calls) apiCalls[t.stack] = r.calls;
-    if (r.code !== 0) return fail(message(r));
-    options.progress?.({ stack: t.stack, step: 'applied', done: true });
-    applied.push(t.stack);
-  }
-  return { applied, skipped: [], apiCalls };
+    pump();
+  });
+  const [failed, ...alsoFailed] = failures;
+  return {
+    applied: targets.filter((t) => applied.has(t.stack)).map((t) => t.stack),
+    ...(failed ? { failed } : {}),
+    ...(alsoFailed.length > 0 ? { alsoFailed } : {}),
+    skipped: targets.filter((t) => !started.has(t.stack)).map((t) => t.stack),
+    apiCalls,
+  };
 }

@@ -183,8 +183,32 @@ jobs:
     expect(plan.env).toMatchObject({ SINCE: '${{ steps.since.outputs.rev }}' });
   });
 
+  it('apply: after rdns apply, the changed PTRs are verified on the authoritative name servers and the verdict goes into the summary', () => {
+    const steps = load('apply.yml').jobs.apply!.steps!;
+    const applied = steps.findIndex((s) => s.run?.includes('node dist/cli/main.js apply'));
+    const served = steps.findIndex((s) => s.run?.includes('--authoritative'));
+    expect(served).toBeGreaterThan(applied);
+    const step = steps[served]!;
+    expect(step.run).toContain('node dist/cli/main.js check --changed-since "$SINCE" --authoritative --wait 300');
+    expect(step.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
+    expect(step.run).toContain('exit $status');
+    expect(step.env).toMatchObject({ SINCE: '${{ steps.since.outputs.rev }}' });
+  });
+
   it('apply: a manual run from another branch applies nothing', () => {
     expect(load('apply.yml').jobs.apply!.if).toBe("github.ref == 'refs/heads/main'");
+  });
+
+  it('audit: a daily plan with a full refresh, read-only, without the state lock, failing on drift', () => {
+    const drift = load('audit.yml').jobs.drift!;
+    expect(drift.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const steps = drift.steps!;
+    const plan = steps.findIndex((s) => s.run?.includes('npx rdns plan --refresh --no-lock --format json'));
+    const creds = steps.findIndex((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    expect(creds).toBeGreaterThan(0);
+    expect(steps[creds]!.with).toMatchObject({ 'role-to-assume': '${{ vars.RDNS_AWS_PLAN_ROLE_ARN }}' });
+    expect(plan).toBeGreaterThan(creds);
+    expect(steps[plan]!.run).toContain('s.withChanges > 0');
   });
 
   it('audit: scheduled, may only write issues', () => {

@@ -52,13 +52,21 @@ describe('rdns codeowners (the real process)', () => {
     expect(runCli(['validate'], { cwd: stale }).stdout).toMatch(/^docs\/CODEOWNERS:1:1: warning codeowners\.stale /m);
   });
 
-  it('makes the owners of rdns.yaml the code owners of rdns.yaml, schema/ and .github/ (the files that decide every verdict)', () => {
+  it('makes the owners of rdns.yaml the code owners of everything that judges: rdns.yaml, schema/, .github/, the tool (src/, package files, scripts, .ci/), every CODEOWNERS, and new files under zones/', () => {
     const root = writeRepo({ ...FILES, 'rdns.yaml': 'owners: ["@example-isp/admins", "@root-admin"]\n' });
     const w = runCli(['codeowners'], { cwd: root });
     expect(w.status).toBe(0);
     const text = readFileSync(join(root, '.github/CODEOWNERS'), 'utf8');
     expect(text).toContain('/rdns.yaml @example-isp/admins @root-admin\n/schema/ @example-isp/admins @root-admin\n/.github/ @example-isp/admins @root-admin\n');
     expect(text).toContain('/zones/a.yaml @example-isp/noc\n');
+    // The judge: after merge, src/, the lockfile, the build and CI scripts are the trusted tool and the apply job.
+    for (const p of ['/src/', '/package.json', '/package-lock.json', '/.npmrc', '/tsconfig*.json', '/cdktf.json', '/scripts/', '/.ci/', '/CODEOWNERS', '/docs/CODEOWNERS']) {
+      expect(text, p).toContain(`\n${p} @example-isp/admins @root-admin\n`);
+    }
+    // New files under zones/ (no line of their own yet) need the settings owners; the block lines come after the catch-all, so they win.
+    const lines = text.split('\n');
+    expect(lines.indexOf('/zones/ @example-isp/admins @root-admin')).toBeGreaterThan(0);
+    expect(lines.indexOf('/zones/ @example-isp/admins @root-admin')).toBeLessThan(lines.indexOf('/zones/a.yaml @example-isp/noc'));
     expect(runCli(['codeowners', '--check'], { cwd: root }).status).toBe(0);
     // Changing the owners of rdns.yaml makes the file stale.
     const changed = writeRepo({ ...FILES, 'rdns.yaml': 'owners: ["@someone-else"]\n', '.github/CODEOWNERS': text });

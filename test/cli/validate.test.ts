@@ -70,18 +70,21 @@ describe('rdns validate (the real process)', () => {
   });
 
   it('exits 0 with a clean tree given by path, and 2 for a path that does not exist', () => {
-    const root = writeRepo({ ...bad, 'other/ok.yaml': 'prefix: 203.0.113.0/24\n' });
-    expect(runCli(['validate', 'other'], { cwd: root }).status).toBe(0);
+    const root = writeRepo({ ...bad, 'other/ok.yaml': 'prefix: 203.0.113.0/24\nrecords:\n  203.0.113.1: gw.example.net\ndefault: "{dashed}.example.net"\n' });
+    // Only the path given is read: the errors of zones/ do not show.
+    expect(runCli(['validate', 'other'], { cwd: root })).toEqual({ status: 0, stdout: 'ok: 1 file, 1 record, 0 errors, 0 warnings\n', stderr: '' });
     const missing = runCli(['validate', 'nope/'], { cwd: root });
     expect(missing.status).toBe(2);
+    expect(missing.stdout).toBe('');
     expect(missing.stderr).toMatch(/nope\/: no such file or folder/);
   });
 
-  it('exits 2 on usage errors', () => {
+  it('exits 2 on usage errors, naming the mistake on stderr', () => {
     const root = writeRepo(bad);
-    expect(runCli(['validate', '--format', 'xml'], { cwd: root }).status).toBe(2);
-    expect(runCli(['validate', '--bogus'], { cwd: root }).status).toBe(2);
-    expect(runCli(['no-such-command'], { cwd: root }).status).toBe(2);
+    const usage = (error: string) => ({ status: 2, stdout: '', stderr: `error: ${error}\n(run rdns --help for usage)\n` });
+    expect(runCli(['validate', '--format', 'xml'], { cwd: root })).toEqual(usage("option '--format <format>' argument 'xml' is invalid. Allowed choices are text, json, github."));
+    expect(runCli(['validate', '--bogus'], { cwd: root })).toEqual(usage("unknown option '--bogus'"));
+    expect(runCli(['no-such-command'], { cwd: root })).toEqual(usage("unknown command 'no-such-command'"));
   });
 
   it('runs from another directory with -C', () => {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { bindOrSkip, freePort, startBind, zoneText, type BindServer } from '../helpers/bind.js';
-import { RDNS_BIN, runCli } from '../helpers/cli.js';
+import { RDNS_BIN, runCli, spawnCli } from '../helpers/cli.js';
 import { writeRepo } from '../helpers/repo-files.js';
 import { loadRepository } from '../../src/loader/repository.js';
 
@@ -240,11 +240,16 @@ describe('4. concurrent and unusual files lose nothing', () => {
     writeFileSync(lock, `999999999\n${hostname()}\n2026-01-01T00:00:00Z\n`);
     expect(runCli(['set', '192.0.2.60', 'a.example.test', '--no-fcrdns'], { cwd: root }).status).toBe(0);
     expect(read(root)).toContain('192.0.2.60: a.example.test');
-    // A lock held by a live process (this test runner) for the whole wait: refused, file untouched.
+    // A lock held by a live process (this test runner) for the whole wait: the edit is refused
+    // (after its wait for the holder), saying who holds the lock, and the file is untouched.
     writeFileSync(lock, `${process.pid}\n${hostname()}\n${new Date().toISOString()}\n`);
     const before = read(root);
-    const { lockFile } = await import('../../src/edit/file-lock.js');
-    expect(lockFile(join(root, FILE), { waitMs: 50 }).ok).toBe(false);
+    const held = await spawnCli(['set', '192.0.2.61', 'b.example.test', '--no-fcrdns'], { cwd: root, timeoutMs: 120_000 });
+    expect(held.status).toBe(1);
+    expect(held.stdout).toContain(`zones/192.0.2.0_24.yaml:1:1: error edit.locked not edited: another rdns is editing this file (pid ${process.pid} on ${hostname()} since `);
+    expect(held.stdout).toMatch(/; nothing was written, try again\n[^]*nothing written\n$/);
+    expect(read(root)).toBe(before);
+    expect(readFileSync(lock, 'utf8').split('\n')[0]).toBe(String(process.pid));
     const { rmSync } = await import('node:fs');
     rmSync(lock);
     expect(read(root)).toBe(before);

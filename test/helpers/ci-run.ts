@@ -19,6 +19,9 @@ export interface PullRequest {
   readonly token: string;
   /** The fake GitHub API's URL. */
   readonly apiUrl: string;
+  /** The event's action (default `synchronize`) and `pull_request.updated_at` (GitHub sets it to the time of the event). */
+  readonly action?: string;
+  readonly updatedAt?: string;
   /** The event's `pull_request.base.sha` (default: the tip of the branch `main`, as GitHub sends it; null: none, as an older event). */
   readonly baseSha?: string | null;
   /** More variables (undefined removes one). */
@@ -32,9 +35,9 @@ export function pullRequestVariables(pr: PullRequest): Record<string, string | u
   writeFileSync(
     event,
     JSON.stringify({
-      action: 'synchronize',
+      action: pr.action ?? 'synchronize',
       number: 7,
-      pull_request: { number: 7, user: { login: pr.author }, base: { ref: 'main', ...(baseSha ? { sha: baseSha } : {}) }, head: { sha: pr.repo.rev('HEAD'), ref: 'change' }, labels: (pr.labels ?? []).map((name) => ({ name })) },
+      pull_request: { number: 7, user: { login: pr.author }, ...(pr.updatedAt ? { updated_at: pr.updatedAt } : {}), base: { ref: 'main', ...(baseSha ? { sha: baseSha } : {}) }, head: { sha: pr.repo.rev('HEAD'), ref: 'change' }, labels: (pr.labels ?? []).map((name) => ({ name })) },
     }),
   );
   return {

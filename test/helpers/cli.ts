@@ -10,6 +10,9 @@
  *   user (uid), signals, a real terminal-less start. The vitest global setup builds dist/ first.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 // RDNS_TEST_BIN: another build (e.g. of an older commit, to see a new test fail there).
@@ -41,9 +44,31 @@ export function cliEnv(extra?: Record<string, string | undefined>): Record<strin
   return env as Record<string, string>;
 }
 
-/** `rdns ARGS` as a real process (the built dist/cli/main.js, or RDNS_TEST_BIN). */
+const CHECKOUT = fileURLToPath(new URL('../..', import.meta.url));
+let copyForOthers: string | undefined;
+
+/**
+ * The built CLI where any user can run it: another user (uid) cannot reach this checkout when it
+ * lives in a private folder (a clone in a 0700 mktemp -d, or in root's home). A copy, once per test
+ * file, in the temp folder: dist/, schema/, assets/, package.json, and node_modules as hard links
+ * (same file system: instant and no space; otherwise copied).
+ */
+export function binForOtherUsers(): string {
+  if (process.env.RDNS_TEST_BIN) return process.env.RDNS_TEST_BIN;
+  if (copyForOthers && existsSync(copyForOthers)) return copyForOthers;
+  const dir = mkdtempSync(join(tmpdir(), 'rdns-cli-copy-'));
+  spawnSync('chmod', ['755', dir]);
+  for (const part of ['dist', 'schema', 'assets', 'package.json']) cpSync(join(CHECKOUT, part), join(dir, part), { recursive: true });
+  const linked = spawnSync('cp', ['-al', join(CHECKOUT, 'node_modules'), join(dir, 'node_modules')]);
+  if (linked.status !== 0) cpSync(join(CHECKOUT, 'node_modules'), join(dir, 'node_modules'), { recursive: true });
+  copyForOthers = join(dir, 'dist', 'cli', 'main.js');
+  return copyForOthers;
+}
+
+/** `rdns ARGS` as a real process (the built dist/cli/main.js, or RDNS_TEST_BIN; as another user, a copy it can read). */
 export function runCli(args: readonly string[], options: CliOptions): CliResult {
-  const r = spawnSync(process.execPath, [RDNS_BIN, ...args], {
+  const otherUser = options.uid !== undefined && options.uid !== process.getuid?.();
+  const r = spawnSync(process.execPath, [otherUser ? binForOtherUsers() : RDNS_BIN, ...args], {
     cwd: options.cwd,
     env: cliEnv(options.env),
     input: options.input,
@@ -62,7 +87,8 @@ export function runCli(args: readonly string[], options: CliOptions): CliResult 
  */
 export function spawnCli(args: readonly string[], options: CliOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RDNS_BIN, ...args], {
+    const otherUser = options.uid !== undefined && options.uid !== process.getuid?.();
+    const child = spawn(process.execPath, [otherUser ? binForOtherUsers() : RDNS_BIN, ...args], {
       cwd: options.cwd,
       env: cliEnv(options.env),
       ...(options.uid !== undefined ? { uid: options.uid, gid: options.gid ?? options.uid } : {}),

@@ -36,6 +36,14 @@ export interface FakeCheckRun {
   annotations: Record<string, unknown>[];
 }
 
+export interface FakeIssueEvent {
+  event: 'labeled' | 'unlabeled' | 'head_ref_force_pushed';
+  label?: string;
+  actor: string;
+  actorType?: 'User' | 'Bot';
+  at?: string;
+}
+
 type Handler = (req: RecordedRequest, params: string[]) => { status: number; body?: unknown; headers?: Record<string, string> };
 
 export interface FakeGitHub {
@@ -44,8 +52,14 @@ export interface FakeGitHub {
   readonly requests: RecordedRequest[];
   /** Label names per pull request number. */
   readonly labels: Map<number, string[]>;
-  /** Issue events per pull request number (`labeled` / `unlabeled`, with who did it). */
-  readonly labelEvents: Map<number, { event: 'labeled' | 'unlabeled'; label: string; actor: string }[]>;
+  /**
+   * Issue events per pull request number: `labeled` / `unlabeled` with who did it (a `User`
+   * unless `actorType` says `Bot`) and when (`at`, ISO time; default: when it is served),
+   * and `head_ref_force_pushed`.
+   */
+  readonly labelEvents: Map<number, FakeIssueEvent[]>;
+  /** Repository role per login (lower case): `admin`, `maintain`, `write`, `triage`, `read`; absent: `none`. */
+  readonly permissions: Map<string, string>;
   /** Active members per `org/team` (lower case), e.g. `example-isp/noc` → ['alice']. */
   readonly teams: Map<string, string[]>;
   /** Comments per issue / pull request number. */
@@ -67,6 +81,7 @@ export async function startFakeGitHub(options: { token?: string | readonly strin
   const labels = new Map<number, string[]>();
   const teams = new Map<string, string[]>();
   const labelEvents: FakeGitHub['labelEvents'] = new Map();
+  const permissions = new Map<string, string>();
   const comments = new Map<number, FakeComment[]>();
   const checkRuns: FakeCheckRun[] = [];
   const failures: { method: string; path: RegExp; status: number; times: number }[] = [];
@@ -106,7 +121,37 @@ export async function startFakeGitHub(options: { token?: string | readonly strin
     {
       method: 'GET',
       path: /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/events$/,
-      handler: (r, [n]) => page(r, (labelEvents.get(Number(n)) ?? []).map((e, i) => ({ id: i + 1, event: e.event, actor: { login: e.actor }, label: { name: e.label } }))),
+      handler: (r, [n]) =>
+        page(
+          r,
+          (labelEvents.get(Number(n)) ?? []).map((e, i) => ({
+            id: i + 1,
+            event: e.event,
+            actor: { login: e.actor, type: e.actorType ?? 'User' },
+            ...(e.label !== undefined ? { label: { name: e.label } } : {}),
+            created_at: e.at ?? new Date().toISOString(),
+          })),
+        ),
+    },
+    {
+      // GitHub's legacy `permission` folds maintain into write and triage into read; `role_name` is exact.
+      method: 'GET',
+      path: /^\/repos\/[^/]+\/[^/]+\/collaborators\/([^/]+)\/permission$/,
+      handler: (_r, [user]) => {
+        const role = permissions.get(user!.toLowerCase()) ?? 'none';
+        const legacy = role === 'maintain' ? 'write' : role === 'triage' ? 'read' : role;
+        return { status: 200, body: { permission: legacy, role_name: role, user: { login: user } } };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: /^\/repos\/[^/]+\/[^/]+\/issues\/(\d+)\/labels\/([^/]+)$/,
+      handler: (_r, [n, name]) => {
+        const list = labels.get(Number(n)) ?? [];
+        if (!list.includes(name!)) return { status: 404, body: { message: 'Label does not exist' } };
+        labels.set(Number(n), list.filter((l) => l !== name));
+        return { status: 200, body: labels.get(Number(n))!.map((l, i) => ({ id: i + 1, name: l })) };
+      },
     },
     {
       // A team the token can see (GitHub answers 404 alike for a missing team and one the token may not read).
@@ -214,6 +259,7 @@ export async function startFakeGitHub(options: { token?: string | readonly strin
     requests,
     labels,
     labelEvents,
+    permissions,
     teams,
     comments,
     checkRuns,

@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { withPluginCacheLock } from '../../src/terraform/run-stacks.js';
 import { toolOrSkip } from './require-tool.js';
 
 /** The provider the tests use, and the one the mirror must hold. */
@@ -115,9 +116,17 @@ export interface TerraformResult {
 /**
  * Runs `terraform ARGS` in `cwd` with `env` added to the process environment (use
  * {@link terraformEnv}), without a shell; resolves with its exit status and output (it
- * never rejects on a non-zero exit). Killed after `timeoutMs` (default 10 minutes).
+ * never rejects on a non-zero exit). Killed after `timeoutMs` (default 10 minutes). An
+ * `init` waits for the plugin-cache lock that `rdns plan` takes too, so tests that run
+ * Terraform themselves beside rdns never race in the shared cache.
  */
 export function runTerraform(cwd: string, args: readonly string[], env: Record<string, string>, timeoutMs = 600_000): Promise<TerraformResult> {
+  // Terraform's plugin cache is not safe for concurrent inits: take the lock rdns takes.
+  if (args[0] === 'init') return withPluginCacheLock(env.TF_PLUGIN_CACHE_DIR, () => spawnTerraform(cwd, args, env, timeoutMs));
+  return spawnTerraform(cwd, args, env, timeoutMs);
+}
+
+function spawnTerraform(cwd: string, args: readonly string[], env: Record<string, string>, timeoutMs: number): Promise<TerraformResult> {
   const bin = terraformPath();
   if (!bin) return Promise.reject(new Error('terraform is not installed (see terraformOrSkip)'));
   const started = Date.now();

@@ -67,9 +67,11 @@ describe('rdns history (a real git repository)', () => {
     ]);
   });
 
-  it('outside a git repository: exit 2', () => {
+  it('outside a git repository: exit 2, saying why and what to do', () => {
     const r = runCli(['history', '198.51.100.7'], { cwd: '/' });
     expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('rdns: / is not inside a git repository\nhint: run rdns from a clone of the zones repository (git clone …), or pass -C DIR\n');
   });
 
   it.each([

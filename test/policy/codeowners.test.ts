@@ -20,6 +20,14 @@ describe('codeowners', () => {
     expect(codeownersLines(blocks({ 'zones/x\n.github\t@mallory\tx.yaml': 'prefix: 192.0.2.0/24\nowners: ["@noc"]\n' }))).toEqual([]);
   });
 
+  it('with owners of rdns.yaml: the judge and a zones/ catch-all first, then the blocks (later lines win), a block without owners un-owned', () => {
+    const lines = codeownersLines(REPO, ['@admins']);
+    expect(lines.slice(0, 3)).toEqual(['/rdns.yaml @admins', '/schema/ @admins', '/.github/ @admins']);
+    expect(lines).toContain('/src/ @admins');
+    expect(lines).toContain('/package-lock.json @admins');
+    expect(lines.slice(-4)).toEqual(['/zones/ @admins', '/zones/a.yaml @example-isp/noc', '/zones/b.yaml @example-isp/noc @alice', '/zones/nobody.yaml']);
+  });
+
   it('keeps hand-written rules and replaces only its own section', () => {
     const manual = '# team rules\n/src/ @example-isp/dev\n';
     const first = renderCodeowners(REPO, manual);

@@ -31,8 +31,8 @@ describe.skipIf(!enabled)('rdns report in Chromium', { timeout: 90_000 }, () => 
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(
       'wrote site/index.html\n' +
-        '  IPv4: 2 blocks, 512 addresses, 3 own records, 190 default, 64 delegated, 253 without PTR, 1 FCrDNS failures, 1 drift\n' +
-        '  IPv6: 1 block, 1,208,925,819,614,629,174,706,176 addresses, 2 own records, 0 default, 0 delegated, 1,208,925,819,614,629,174,706,174 without PTR, 0 FCrDNS failures, 0 drift\n',
+        '  IPv4: 2 blocks, 512 addresses: 3 own records, 190 default, 64 delegated, 253 without PTR, 1 FCrDNS failure, 1 drift, 0 not applied\n' +
+        '  IPv6: 1 block, 65,536 /64s: 2 own records, 0 default, 0 delegated, 65,536 /64s less 2 addresses without PTR, 0 FCrDNS failures, 0 drift, 0 not applied\n',
     );
     ({ browser, close } = await launchBrowser());
     page = await browser.newPage();
@@ -69,7 +69,7 @@ describe.skipIf(!enabled)('rdns report in Chromium', { timeout: 90_000 }, () => 
     // Unverifiable drift is no finding to colour.
     expect(await cellState('192.0.2.1')).toBe('s-R');
     const legend = await page.$$eval('.legend li', (l) => l.map((x) => x.textContent));
-    expect(legend).toEqual(['own record', 'default (generic name)', 'delegated', 'FCrDNS failure', 'drift (DNS differs from git)', 'no PTR']);
+    expect(legend).toEqual(['own record', 'default (generic name)', 'delegated', 'FCrDNS failure', 'drift (DNS differs from git)', 'not applied (git has it, DNS not yet)', 'no PTR']);
   });
 
   it('shows PTR, source, owners, note and the last change of an address', async () => {

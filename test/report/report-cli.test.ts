@@ -12,7 +12,7 @@ describe('rdns report (CLI)', () => {
     const out = mkdtempSync(join(tmpdir(), 'rdns-report-'));
     const r = runCli(['report', '--out', out], { cwd: PROJECT });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^wrote .*index\.html\n {2}IPv4: 3 blocks, 640 addresses, 11 own records, 629 default, 0 delegated, 0 without PTR\n {2}IPv6: 1 block, /);
+    expect(r.stdout).toMatch(/^wrote .*index\.html\n {2}IPv4: 3 blocks, 640 addresses: 11 own records, 629 default, 0 delegated, 0 without PTR\n {2}IPv6: 1 block, 65,536 \/64s: 4 own records, 0 default, 0 delegated, 65,536 \/64s less 4 addresses without PTR\n/);
     const html = readFileSync(join(out, 'index.html'), 'utf8');
     // Nothing fetched from anywhere: no src=/href= to another origin, no @import, and a CSP that forbids it.
     expect(html).not.toMatch(/(src|href)\s*=\s*["']?(https?:)?\/\//i);

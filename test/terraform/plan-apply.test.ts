@@ -1,19 +1,25 @@
 /**
  * `rdns plan` and `rdns apply` with the real Terraform and hashicorp/aws provider, against
- * a Route53 stand-in on loopback (route53.endpoint): every rendering feature plans and
+ * a Route53 stand-in on loopback (route53.endpoint, passed to the provider as
+ * AWS_ENDPOINT_URL_ROUTE_53 as in production-like config): every rendering feature plans and
  * applies, a second plan shows no changes, and one edited PTR plans as exactly that change.
  * Kept to a few PTRs per stack: a provider start alone costs seconds (TERRAFORM-COST.md).
+ *
+ * The tests are independent (each its own Route53 stand-in and repository) and run at
+ * once: most of an apply's wall time is the provider waiting before it polls a change.
+ * They share one plugin cache, which every init takes a lock on (rdns's and the helper's).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { initStack } from '../../src/terraform/run-stacks.js';
 import { RDNS_BIN } from '../helpers/cli.js';
 import { answeredCalls, startFakeRoute53, type FakeRoute53 } from '../helpers/fake-route53.js';
 import { apiCallsText } from '../../src/terraform/api-calls.js';
 import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
-import { runTerraform, terraformEnv, terraformOrSkip } from '../helpers/terraform.js';
+import { runTerraform, terraformEnv, terraformOrSkip, terraformPath } from '../helpers/terraform.js';
 
 const haveTerraform = terraformOrSkip();
 
@@ -54,12 +60,10 @@ interface PlanJson {
   summary: { stacks: number; withChanges: number; errors: number; added: number; changed: number; removed: number };
 }
 
-const config = (endpoint: string, adopted: string): string => `route53:
+const config = (endpoint: string, adopted?: string): string => `route53:
   provider_version: "~> 5.100"
   endpoint: ${endpoint}
-  zones:
-    113.0.203.in-addr.arpa: { zone_id: ${adopted} }
-`;
+${adopted ? `  zones:\n    113.0.203.in-addr.arpa.: { zone_id: ${adopted} }\n` : ''}`;
 
 const BLOCKS = {
   // RFC 2317 as parent: a customer's /28 delegated with NS + one CNAME per address.
@@ -98,25 +102,32 @@ records:
 `,
 };
 
-describe.skipIf(!haveTerraform)('rdns plan / rdns apply with the real Terraform', () => {
-  let fake: FakeRoute53;
-  let repo: GitRepo;
+describe.skipIf(!haveTerraform)('rdns plan / rdns apply with the real Terraform', { concurrent: true }, () => {
   let env: Record<string, string>;
   let tfDir: string;
+  const fakes: FakeRoute53[] = [];
 
-  beforeAll(async () => {
-    fake = await startFakeRoute53();
+  beforeAll(() => {
     tfDir = mkdtempSync(join(tmpdir(), 'rdns-tf-'));
     env = terraformEnv(tfDir);
-    const adopted = fake.createZone('113.0.203.in-addr.arpa.');
-    repo = createGitRepo({ 'rdns.yaml': config(fake.url, adopted.id), ...BLOCKS });
   });
   afterAll(async () => {
-    await fake?.close();
+    await Promise.all(fakes.map((f) => f.close()));
     if (tfDir) rmSync(tfDir, { recursive: true, force: true });
   });
+  /** A Route53 stand-in of this test's own, closed after the file. */
+  const route53 = async (): Promise<FakeRoute53> => {
+    const fake = await startFakeRoute53();
+    fakes.push(fake);
+    return fake;
+  };
+  /** A repository of `blocks` whose rdns.yaml points at `fake` and adopts `adopted` (113.0.203.in-addr.arpa.) when given. */
+  const repoOf = (fake: FakeRoute53, blocks: Record<string, string>, adopted?: string): GitRepo =>
+    createGitRepo({ 'rdns.yaml': config(fake.url, adopted), ...blocks });
 
   it('fails the stack whose forward zone does not exist (exit 1, Terraform\'s message on stderr); Terraform missing is exit 2', async () => {
+    const fake = await route53();
+    const repo = repoOf(fake, { 'zones/198.51.100.0_29.yaml': BLOCKS['zones/198.51.100.0_29.yaml'] });
     const r = await rdns(repo.root, env, 'plan', '--stack', 'rdns-198-51-100-0-29', '--format', 'json');
     expect(r.status, r.stderr).toBe(1);
     const plan = JSON.parse(r.stdout) as PlanJson;
@@ -129,8 +140,12 @@ describe.skipIf(!haveTerraform)('rdns plan / rdns apply with the real Terraform'
   }, 900_000);
 
   it('plans every stack in PTR terms (json and markdown), applies them, and then plans no changes', async () => {
+    const fake = await route53();
+    const adopted = fake.createZone('113.0.203.in-addr.arpa.');
     fake.createZone('example.net.');
-    const r = await rdns(repo.root, env, 'plan', '--format', 'json');
+    const repo = repoOf(fake, BLOCKS, adopted.id);
+    // Four stacks at once, each with its first init (the inits take turns in the plugin cache).
+    const r = await rdns(repo.root, env, 'plan', '--parallel', '4', '--format', 'json');
     expect(r.status, r.stderr).toBe(0);
     const plan = JSON.parse(r.stdout) as PlanJson;
     const by = new Map(plan.stacks.map((s) => [s.stack, s]));
@@ -145,15 +160,19 @@ describe.skipIf(!haveTerraform)('rdns plan / rdns apply with the real Terraform'
     expect(classless.records.added.map((a) => `${a.ip} ${a.values.join()}`)).toContain('198.51.100.2 198-51-100-2.pool.example.net.');
     expect(classless.forward.added.map((a) => a.name)).toHaveLength(7);
     expect(by.get('rdns-2001-db8-100-48')!.records.added.map((a) => a.ip)).toEqual(['2001:db8:100::1', '2001:db8:100::53']);
+    // The emulator endpoint reaches Terraform through the environment, not the provider block.
+    const tf = JSON.parse(readFileSync(join(repo.root, 'cdktf.out/stacks/rdns-192-0-2-0-24/cdk.tf.json'), 'utf8')) as { provider: { aws: Record<string, unknown>[] } };
+    expect(tf.provider.aws[0]).not.toHaveProperty('endpoints');
+    expect(tf.provider.aws[0]).toMatchObject({ skip_credentials_validation: true, skip_requesting_account_id: true });
 
     const md = await rdns(repo.root, env, 'plan', '--merge', 'cdktf.out/rdns-plan.json', '--format', 'markdown');
     expect(md.status).toBe(0);
     expect(md.stdout).toMatch(/^<!-- rdns-gitops:plan -->\n## 📝 terraform plan — 4 stacks planned \(4 with changes\)/);
     expect(md.stdout).toContain('| `0-29.100.51.198.in-addr.arpa.` | `rdns-198-51-100-0-29` | create | 15 | 0 | 0 |');
 
-    const applied = await rdns(repo.root, env, 'apply');
+    const applied = await rdns(repo.root, env, 'apply', '--parallel', '4');
     expect(applied.status, applied.stderr).toBe(0);
-    // More specific zones first.
+    // Reported in apply order: more specific zones first.
     expect(applied.stdout.split('\n').slice(0, 4).map((l) => l.replace(/ {2}\(\d+ Route 53 calls?\)$/, ''))).toEqual(['applied      rdns-198-51-100-0-29', 'applied      rdns-192-0-2-0-24', 'applied      rdns-203-0-113-0-24', 'applied      rdns-2001-db8-100-48']);
     expect(fake.recordSet('2.0.192.in-addr.arpa.', '10.2.0.192.in-addr.arpa.', 'PTR')?.values).toEqual(['mail.example.com.']);
     expect(fake.recordSet('2.0.192.in-addr.arpa.', '65.2.0.192.in-addr.arpa.', 'CNAME')?.values).toEqual(['65.64-28.2.0.192.in-addr.arpa.']);
@@ -161,14 +180,20 @@ describe.skipIf(!haveTerraform)('rdns plan / rdns apply with the real Terraform'
     expect(fake.recordSet('113.0.203.in-addr.arpa.', '5.113.0.203.in-addr.arpa.', 'PTR')?.values).toEqual(['api.example.org.']);
 
     // What Route53 gives back reads as what git says: no perpetual diff (trailing dots, case, TTL, \057).
-    const again = await rdns(repo.root, env, 'plan', '--format', 'json');
+    // A full refresh, and no init: the stacks' terraform blocks did not change.
+    const again = await rdns(repo.root, env, 'plan', '--refresh', '--format', 'json');
     expect(again.status, again.stderr).toBe(0);
     const second = JSON.parse(again.stdout) as PlanJson;
     expect(second.summary).toMatchObject({ stacks: 4, withChanges: 0, errors: 0, added: 0, changed: 0, removed: 0 });
     expect(fake.unknownRequests()).toEqual([]);
   }, 1_500_000);
 
-  it('plans one edited PTR as exactly that change, in its one stack, and applies it', async () => {
+  it('plans one edited PTR as exactly that change, in its one stack, applies it, and refuses a plan the block files moved past', async () => {
+    const fake = await route53();
+    // Two PTRs are enough here (the delegation's records are the test above's).
+    const repo = repoOf(fake, { 'zones/192.0.2.0_24.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: gw.example.com\n  192.0.2.10: mail.example.com\n' });
+    expect((await rdns(repo.root, env, 'plan')).status).toBe(0);
+    expect((await rdns(repo.root, env, 'apply')).status).toBe(0);
     repo.commit('applied state');
     const file = join(repo.root, 'zones/192.0.2.0_24.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('mail.example.com', 'mx1.example.com'));
@@ -195,17 +220,40 @@ describe.skipIf(!haveTerraform)('rdns plan / rdns apply with the real Terraform'
     expect(fake.recordSet('2.0.192.in-addr.arpa.', '10.2.0.192.in-addr.arpa.', 'PTR')?.values).toEqual(['mx1.example.com.']);
     // A second apply finds no saved plan: the applied one is spent.
     expect((await rdns(repo.root, env, 'apply')).status).toBe(2);
+
+    // A plan that the block files moved past is refused, and nothing reaches Route53.
+    writeFileSync(file, readFileSync(file, 'utf8').replace('gw.example.com', 'gw2.example.com'));
+    expect((await rdns(repo.root, env, 'plan', '--stack', 'rdns-192-0-2-0-24')).status).toBe(0);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('gw2.example.com', 'gw3.example.com'));
+    const stale = await rdns(repo.root, env, 'apply');
+    expect(stale.status).toBe(1);
+    expect(stale.stderr).toContain('the saved plan is out of date for rdns-192-0-2-0-24');
+    expect(fake.recordSet('2.0.192.in-addr.arpa.', '1.2.0.192.in-addr.arpa.', 'PTR')?.values).toEqual(['gw.example.com.']);
   }, 900_000);
 
-  it('refuses to apply a plan that the block files moved past', async () => {
-    const file = join(repo.root, 'zones/203.0.113.0_24.yaml');
-    writeFileSync(file, readFileSync(file, 'utf8').replace('api.example.org', 'api2.example.org'));
-    expect((await rdns(repo.root, env, 'plan', '--stack', 'rdns-203-0-113-0-24')).status).toBe(0);
-    writeFileSync(file, readFileSync(file, 'utf8').replace('api2.example.org', 'api3.example.org'));
-    const r = await rdns(repo.root, env, 'apply');
-    expect(r.status).toBe(1);
-    expect(r.stderr).toContain('the saved plan is out of date for rdns-203-0-113-0-24');
-    expect(fake.recordSet('113.0.203.in-addr.arpa.', '5.113.0.203.in-addr.arpa.', 'PTR')?.values).toEqual(['api.example.org.']);
+  it('runs many stacks\' inits at once without racing in the plugin cache, repeatedly (the CI failure: "lstat …/plugin-cache…: no such file")', async () => {
+    const fake = await route53();
+    const blocks = Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`zones/10.0.${i}.0_24.yaml`, `prefix: 10.0.${i}.0/24\nowners: []\nrecords:\n  10.0.${i}.1: h${i}.example.com\n`]));
+    const repo = repoOf(fake, blocks);
+    const cache = mkdtempSync(join(tfDir, 'race-cache-'));
+    const raceEnv = { ...env, TF_PLUGIN_CACHE_DIR: cache };
+    // rdns plan --parallel 4 from an empty cache: four stacks, four first inits, plans beside inits.
+    const r = await rdns(repo.root, raceEnv, 'plan', '--parallel', '4', '--format', 'json');
+    expect(r.status, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as PlanJson).summary).toMatchObject({ stacks: 4, withChanges: 4, errors: 0, added: 4 });
+    // Then the inits alone, all at once, two more rounds from a new empty cache each time.
+    const stacks = readdirSync(join(repo.root, 'cdktf.out', 'stacks'));
+    expect(stacks).toHaveLength(4);
+    for (let round = 0; round < 2; round++) {
+      rmSync(join(repo.root, 'cdktf.out', 'terraform-data'), { recursive: true, force: true });
+      const roundCache = mkdtempSync(join(tfDir, `race-cache-${round}-`));
+      const outcomes = await Promise.all(
+        stacks.map((stack) =>
+          initStack({ stack, zone: '', dir: join(repo.root, 'cdktf.out', 'stacks', stack) }, 'test', { binary: terraformPath(), env: { ...process.env, ...env, TF_PLUGIN_CACHE_DIR: roundCache } }),
+        ),
+      );
+      expect(outcomes).toEqual(stacks.map(() => ({ ran: true })));
+    }
   }, 900_000);
 
   it('S3 backend stacks validate with -backend=false', async () => {
@@ -213,11 +261,14 @@ describe.skipIf(!haveTerraform)('rdns plan / rdns apply with the real Terraform'
       'rdns.yaml': 'route53:\n  provider_version: "~> 5.100"\nbackend:\n  type: s3\n  bucket: rdns-state\n  key: rdns/\n',
       'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: a.example.com\n',
     });
-    expect((await rdns(s3.root, env, 'synth')).status).toBe(0);
+    // Its own plugin cache: a bare `terraform init` without a lock file replaces the cache
+    // entry, under the plans of the tests running beside this one.
+    const s3env = { ...env, TF_PLUGIN_CACHE_DIR: mkdtempSync(join(tfDir, 's3-cache-')) };
+    expect((await rdns(s3.root, s3env, 'synth')).status).toBe(0);
     const dir = join(s3.root, 'cdktf.out', 'stacks', 'rdns-192-0-2-0-24');
-    const init = await runTerraform(dir, ['init', '-backend=false', '-input=false', '-no-color'], env);
+    const init = await runTerraform(dir, ['init', '-backend=false', '-input=false', '-no-color'], s3env);
     expect(init.status, init.stderr).toBe(0);
-    const validate = await runTerraform(dir, ['validate', '-no-color'], env);
+    const validate = await runTerraform(dir, ['validate', '-no-color'], s3env);
     expect(validate.status, validate.stderr + validate.stdout).toBe(0);
     expect(JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')).terraform.backend.s3).toMatchObject({ bucket: 'rdns-state', key: 'rdns/rdns-192-0-2-0-24.tfstate', use_lockfile: true });
   }, 900_000);

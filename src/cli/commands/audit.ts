@@ -13,6 +13,7 @@ import { repositoryPaths, typedPath } from '../paths.js';
 import { addResolverOptions, progressReporter, resolverFromFlags, type ResolverFlags } from './check.js';
 import { formatOption } from './validate.js';
 import { UnsafeWriteError, writeFileAtomic } from '../../edit/atomic-write.js';
+import { routedOption, routedPrefixes } from '../routed-input.js';
 
 /** `rdns audit [PATH...]`: the scheduled full check, written to reports/audit.md and reports/audit.json. */
 export function registerAudit(program: Command, context: () => CliContext, setExit: (code: number) => void): void {
@@ -21,10 +22,11 @@ export function registerAudit(program: Command, context: () => CliContext, setEx
     .description('full audit: FCrDNS of every PTR, live PTRs against git (drift), coverage, stale records, delegation of reverse zones')
     .argument('[paths...]', 'block files or folders (default: zones/)')
     .option('--out <dir>', 'folder for audit.md and audit.json (default: reports/ of the repository)')
+    .addOption(routedOption())
     .option('--ns-port <port>', 'port of the authoritative servers asked directly for delegations (53; another only in test labs)', '53');
   addResolverOptions(cmd)
     .addOption(formatOption())
-    .action(async (typed: string[], opts: ResolverFlags & { format: Format; out?: string; nsPort: string }) => {
+    .action(async (typed: string[], opts: ResolverFlags & { format: Format; out?: string; nsPort: string; routed?: string }) => {
       const ctx = context();
       const resolver = resolverFromFlags(opts);
       const paths = repositoryPaths(ctx, typed);
@@ -33,7 +35,10 @@ export function registerAudit(program: Command, context: () => CliContext, setEx
       const port = /^\d{1,5}$/.test(opts.nsPort) && Number(opts.nsPort) >= 1 && Number(opts.nsPort) <= 65535 ? Number(opts.nsPort) : undefined;
       if (port === undefined) throw new RdnsError(`--ns-port ${opts.nsPort}: expected a port number from 1 to 65535`, 2);
       const querier = createDirectQuerier({ timeoutMs: Number(opts.timeout), retries: Number(opts.retries) });
-      const report = await runAudit(repo, resolver, { strict: opts.strict, onProgress: progress.update, direct: { querier, port } });
+      // Routed space is compared with every block file: only a whole-repository audit can say what has none.
+      const routed = routedPrefixes(ctx, opts.routed, repo.config);
+      repo.diagnostics.push(...routed.diagnostics);
+      const report = await runAudit(repo, resolver, { strict: opts.strict, onProgress: progress.update, direct: { querier, port }, ...(paths.length === 0 ? { routed: routed.prefixes } : {}) });
       progress.stop();
       const outDir = opts.out ? typedPath(ctx, opts.out) : join(ctx.root, 'reports');
       try {

@@ -2,13 +2,12 @@ import type { Command } from 'commander';
 import { RdnsError } from '../../core/errors.js';
 import type { ChangeResult } from '../../edit/api.js';
 import { proposeChange } from '../../edit/propose.js';
-import { loadConfig } from '../../loader/config.js';
 import { readFindingsFile } from '../../report/index.js';
 import { startPortal } from '../../serve/portal-server.js';
 import type { CliContext } from '../context.js';
 import { typedPath } from '../paths.js';
 import { actorOf, forwardCheckOf, forwardOptions, ownerOptions, type ForwardFlags } from './set.js';
-import { prOptions, type PrFlags } from './pr-flow.js';
+import { prOptions, pullRequestSettings, type PrFlags } from './pr-flow.js';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -30,12 +29,8 @@ export function registerServe(program: Command, context: () => CliContext, setEx
     const findings = opts.audit ? readFindingsFile(typedPath(ctx, opts.audit), opts.audit) : undefined;
     let propose: ((r: ChangeResult, verb: string) => ReturnType<typeof proposeChange>) | undefined;
     if (opts.pr) {
-      const token = ctx.env.GITHUB_TOKEN;
-      const repository = ctx.env.GITHUB_REPOSITORY;
-      if (!token) throw new RdnsError('--pr needs a GitHub token', 2, 'set GITHUB_TOKEN (a token that may push and open pull requests)');
-      if (!repository) throw new RdnsError('--pr needs the repository', 2, 'set GITHUB_REPOSITORY=owner/name');
-      const apiUrl = ctx.env.GITHUB_API_URL || loadConfig(ctx.root).config.githubApiUrl;
-      propose = (r, verb) => proposeChange(ctx.root, r, { token, repository, apiUrl, base: opts.base, verb, warn: (m) => ctx.stderr(`rdns: ${m}\n`) });
+      const settings = await pullRequestSettings(ctx, 'the portal did not start');
+      propose = (r, verb) => proposeChange(ctx.root, r, { ...settings, base: opts.base, verb, warn: (m) => ctx.stderr(`rdns: ${m}\n`) });
     }
     // Checked once now (a bad --resolver is a usage error at start), then one resolver per request.
     const fcrdns = forwardCheckOf(opts) ? { resolver: () => forwardCheckOf(opts)!.resolver, allowUnverified: opts.allowUnverified } : undefined;

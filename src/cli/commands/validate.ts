@@ -7,6 +7,8 @@ import type { CliContext } from '../context.js';
 import { repositoryPaths } from '../paths.js';
 import { codeownersDiagnostics } from './codeowners.js';
 import { coverageFindings } from '../../checks/coverage.js';
+import { routedCoverage } from '../../checks/routed.js';
+import { routedOption, routedPrefixes } from '../routed-input.js';
 
 export const formatOption = (): Option => new Option('--format <format>', 'output format').choices(FORMATS as string[]).default('text');
 
@@ -17,13 +19,18 @@ export function registerValidate(program: Command, context: () => CliContext, se
     .description('check block files: schema, hostname policy, duplicates, overlaps, IPs outside their block, templates')
     .argument('[paths...]', 'block files or folders (default: zones/)')
     .addOption(formatOption())
-    .action(async (typed: string[], opts: { format: Format }) => {
+    .addOption(routedOption())
+    .action(async (typed: string[], opts: { format: Format; routed?: string }) => {
       const ctx = context();
       const paths = repositoryPaths(ctx, typed);
       const repo = await loadRepositoryParallel(ctx.root, paths.length > 0 ? paths : undefined);
       repo.diagnostics.push(...renderFindings(repo), ...coverageFindings(repo.blocks));
       // Only a whole-repository run knows every block's owners.
       if (paths.length === 0) repo.diagnostics.push(...codeownersDiagnostics(ctx.root, repo.blocks, repo.config.owners));
+      // Routed space without a block file: only a whole-repository run knows every block.
+      const routed = routedPrefixes(ctx, opts.routed, repo.config);
+      repo.diagnostics.push(...routed.diagnostics);
+      if (paths.length === 0) repo.diagnostics.push(...routedCoverage(routed.prefixes, repo.blocks).diagnostics);
       sortDiagnostics(repo.diagnostics);
       const summary = summarize(repo.diagnostics, repo.fileCount, repo.recordCount);
       ctx.stdout(formatDiagnostics(opts.format, repo.diagnostics, summary, ctx.color));
