@@ -22,12 +22,14 @@ export interface DirectAnswer {
   readonly aa: boolean;
   /** NS names (lower case, trailing dot) owned by the asked name, from the answer or the authority section. */
   readonly ns: readonly string[];
+  /** PTR questions: the PTR names in the answer (lower case, trailing dot). */
+  readonly values?: readonly string[];
   readonly detail?: string;
 }
 
 /** Asks `server:port` for `name`/`type` with recursion off. */
 export interface AuthoritativeQuerier {
-  query(server: string, port: number, name: string, type: 'NS' | 'SOA'): Promise<DirectAnswer>;
+  query(server: string, port: number, name: string, type: 'NS' | 'SOA' | 'PTR'): Promise<DirectAnswer>;
 }
 
 const fqdn = (n: string): string => `${n.toLowerCase().replace(/\.$/, '')}.`;
@@ -36,7 +38,7 @@ const fqdn = (n: string): string => `${n.toLowerCase().replace(/\.$/, '')}.`;
 export function createDirectQuerier(options: { timeoutMs?: number; retries?: number } = {}): AuthoritativeQuerier {
   const timeoutMs = options.timeoutMs ?? 2000;
   const tries = (options.retries ?? 1) + 1;
-  const once = (server: string, port: number, name: string, type: 'NS' | 'SOA'): Promise<DirectAnswer> =>
+  const once = (server: string, port: number, name: string, type: 'NS' | 'SOA' | 'PTR'): Promise<DirectAnswer> =>
     new Promise((resolveAnswer) => {
       const id = randomInt(0, 65536);
       const socket = createSocket(server.includes(':') ? 'udp6' : 'udp4');
@@ -88,7 +90,8 @@ function classify(p: dnsPacket.Packet, name: string): DirectAnswer {
   if (rcode === 'REFUSED') return { outcome: 'refused', aa, ns: [] };
   if (rcode !== 'NOERROR') return { outcome: 'error', aa, ns: [], detail: rcode };
   const answerNs = nsOf(p.answers);
-  if ((p.answers ?? []).some((r) => fqdn(r.name) === name)) return { outcome: 'answer', aa, ns: answerNs };
+  const ptrs = [...new Set((p.answers ?? []).filter((r) => r.type === 'PTR' && fqdn(r.name) === name).map((r) => safeName(String((r as { data?: unknown }).data))))].sort();
+  if ((p.answers ?? []).some((r) => fqdn(r.name) === name)) return { outcome: 'answer', aa, ns: answerNs, ...(ptrs.length > 0 ? { values: ptrs } : {}) };
   const referral = nsOf(p.authorities);
   if (!aa && referral.length > 0) return { outcome: 'referral', aa, ns: referral };
   return { outcome: 'nodata', aa, ns: [] };

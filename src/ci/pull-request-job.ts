@@ -12,7 +12,7 @@ import type { DnsResolver } from '../checks/resolver.js';
 import type { ChangeSet } from '../core/changeset.js';
 import { diag } from '../core/diagnostics.js';
 import { RdnsError } from '../core/errors.js';
-import type { Config } from '../core/model.js';
+import type { Config, TeamMembers } from '../core/model.js';
 import { diffRevisions, type RevisionDiff } from '../diff/diff-revisions.js';
 import { loadConfigAt, loadFilesAt, loadRepositoryAt, type RevisionModel } from '../git/load-revisions.js';
 import { changedFiles } from '../git/changed-files.js';
@@ -27,7 +27,7 @@ import { changedSettings, checkConfigChange } from '../policy/config-change.js';
 import { committedStateFindings } from '../policy/committed-state.js';
 import { checkGuards } from '../policy/guards.js';
 import { checkOwnership, type TeamMembership } from '../policy/ownership.js';
-import { renderFindings } from '../render/zone-records.js';
+import { renderFindings, sharedZoneFiles } from '../render/zone-records.js';
 import type { PullRequestEvent } from './github-event.js';
 import { forcePushes, headPushTime, labelApproval } from './label-approval.js';
 import { runCi, type CiReport, type CiSteps, type StepOutcome } from './run-ci.js';
@@ -62,8 +62,13 @@ export interface PullRequestJobOptions {
   readonly resolver?: DnsResolver;
   /** Talk to GitHub (labels, who added them, team membership); without it nothing is sent. */
   readonly github?: GitHubAccess;
-  /** Team membership from elsewhere (replaces the GitHub lookup). */
+  /** Team membership from elsewhere (replaces every other source). */
   readonly isTeamMember?: TeamMembership;
+  /**
+   * Offline team membership (`rdns ci --teams FILE`): a team listed here is answered from
+   * here; then the target branch's rdns.yaml `teams:`; only other teams are asked from GitHub.
+   */
+  readonly teams?: TeamMembers;
   /** Warnings of the GitHub client (retries, throttling). */
   readonly warn?: (message: string) => void;
 }
@@ -166,11 +171,25 @@ export async function runPullRequestJob(opts: PullRequestJobOptions): Promise<Pu
     if (labelUnverified) live = live.filter((l) => !isApproval(l));
     return [...live, ...(opts.labels ?? [])];
   };
+  // Offline sources first: the operator's --teams file, then the target branch's rdns.yaml `teams:` (never the pull request's).
+  const offlineSources = new Set<string>();
   const isTeamMember: TeamMembership =
     opts.isTeamMember ??
     (async (org, team, login) => {
+      const key = `${org}/${team}`.replace(/^@/, '').toLowerCase();
+      const who = login.replace(/^@/, '').toLowerCase();
+      const fromFile = opts.teams?.[key];
+      if (fromFile) {
+        offlineSources.add('--teams');
+        return fromFile.includes(who);
+      }
+      const fromConfig = (await trusted()).config.teams[key];
+      if (fromConfig) {
+        offlineSources.add('teams: in rdns.yaml');
+        return fromConfig.includes(who);
+      }
       const { members } = await hosts();
-      if (!members) throw new RdnsError(`@${org}/${team} owns a changed address, and team membership can only be asked from GitHub`, 2, 'set GITHUB_TOKEN (or RDNS_ORG_TOKEN) and GITHUB_REPOSITORY');
+      if (!members) throw new RdnsError(`@${org}/${team} owns a changed address and is in no offline team list, so its membership can only be asked from GitHub`, 2, 'pass --teams FILE (team → members), add it to teams: in rdns.yaml, or set GITHUB_TOKEN (or RDNS_ORG_TOKEN) and GITHUB_REPOSITORY');
       return members.isTeamMember(org, team, login);
     });
 
@@ -208,9 +227,14 @@ export async function runPullRequestJob(opts: PullRequestJobOptions): Promise<Pu
     },
     ownership: async (cs) => {
       const config = configSettings ? await checkConfigChange({ settings: configSettings, owners: (await trusted()).config.owners, author, isTeamMember }) : undefined;
-      if (!author || !diff) return { diagnostics: config?.diagnostics ?? [], skipped: 'no pull-request author (pass --author LOGIN)' };
+      if (!author || !diff) {
+        // Said in every output format (text, json, github), not only in the comment's table.
+        const unchecked = !author ? [diag('ownership.unchecked', 'ownership not checked (no --author): pass --author LOGIN to check that the author may change every changed address')] : [];
+        return { diagnostics: [...(config?.diagnostics ?? []), ...unchecked], skipped: 'ownership not checked (no --author)' };
+      }
       const o = await ownershipStep(cs, diff, await baseTip(diff), author, isTeamMember);
-      return { diagnostics: [...(config?.diagnostics ?? []), ...o.diagnostics], note: [o.note, config?.note].filter(Boolean).join('; ') };
+      const offline = offlineSources.size > 0 ? `team membership from ${[...offlineSources].join(' and ')}` : undefined;
+      return { diagnostics: [...(config?.diagnostics ?? []), ...o.diagnostics], note: [o.note, offline, config?.note].filter(Boolean).join('; ') };
     },
     guards: async (cs) => {
       // The base's limits: a pull request must not lift the guard that judges it.
@@ -246,7 +270,10 @@ async function ownershipStep(cs: ChangeSet, diff: RevisionDiff, tip: RevisionMod
   // The tip's blocks first; a block file the target branch no longer has keeps its owners of the merge base.
   const tipFiles = new Set(tip.blocks.map((b) => b.file));
   const base = tip === diff.pair.base ? tip : { blocks: [...tip.blocks, ...diff.pair.base.blocks.filter((b) => !tipFiles.has(b.file))] };
-  const diagnostics = await checkOwnership({ author, changeSet: cs, base, head: diff.pair.head, mergeBase: diff.pair.base, isTeamMember: lookup, renames: diff.pair.renames });
+  // Zones shared at either side: a block's options for one concern every block in it.
+  const sharedZones = new Map<string, string[]>();
+  for (const side of [diff.pair.base, diff.pair.head]) for (const [zone, files] of sharedZoneFiles(side)) sharedZones.set(zone, [...new Set([...(sharedZones.get(zone) ?? []), ...files])]);
+  const diagnostics = await checkOwnership({ author, changeSet: cs, base, head: diff.pair.head, mergeBase: diff.pair.base, isTeamMember: lookup, renames: diff.pair.renames, sharedZones });
   const who = `@${author.replace(/^@/, '')}`;
   if (failures.length > 0) return { diagnostics, note: `team membership could not be read, counted as not a member: ${failures[0]}` };
   return { diagnostics, note: diagnostics.length === 0 ? `${who} may change every changed address` : `${who} changes addresses owned by others` };

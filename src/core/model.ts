@@ -153,4 +153,19 @@ export interface Config {
   readonly zones: Readonly<Record<string, ZoneOptions>>;
   readonly backend: BackendSettings;
   readonly githubApiUrl?: string;
+  /** Team membership without GitHub (`teams:`): `org/team` (lower case) → member logins (lower case, no @). */
+  readonly teams: TeamMembers;
+}
+
+/** `org/team` (lower case, no @) → its members' logins (lower case, no @). */
+export type TeamMembers = Readonly<Record<string, readonly string[]>>;
+
+/** Normalises a `teams:` mapping as written (`@Org/Team: ["@Alice"]`) to {@link TeamMembers}. */
+export function teamMembersOf(raw: Readonly<Record<string, readonly string[]>> | undefined): TeamMembers {
+  const out: Record<string, string[]> = {};
+  for (const [team, members] of Object.entries(raw ?? {})) {
+    const key = team.replace(/^@/, '').toLowerCase();
+    out[key] = [...new Set([...(out[key] ?? []), ...(members ?? []).map((m) => m.replace(/^@/, '').toLowerCase())])];
+  }
+  return out;
 }

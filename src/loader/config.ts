@@ -3,7 +3,7 @@
  * repository with only zones/ works.
  */
 import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
-import type { AllowRule, BackendSettings, Config, ZoneOptions } from '../core/model.js';
+import { teamMembersOf, type AllowRule, type BackendSettings, type Config, type ZoneOptions } from '../core/model.js';
 import { normalizeHostname } from '../core/hostname.js';
 import { formatPrefix, parsePrefix } from '../core/ip.js';
 import { decodeUtf8, parseYamlSource } from './yaml-source.js';
@@ -45,6 +45,7 @@ export const DEFAULT_CONFIG: Config = {
   providerVersion: '~> 6.0',
   zones: {},
   backend: { type: 'local' },
+  teams: {},
 };
 
 export const CONFIG_FILE = 'rdns.yaml';
@@ -63,6 +64,7 @@ interface RawConfig {
   route53?: { region?: string; provider_version?: string; endpoint?: string; zones?: Record<string, { zone_id?: string; mode?: ZoneOptions['mode'] }> };
   backend?: { type: 'local'; path?: string } | { type: 's3'; bucket: string; key?: string; region?: string; use_lockfile?: boolean; dynamodb_table?: string; encrypt?: boolean };
   github?: { api_url?: string };
+  teams?: Record<string, string[]>;
 }
 
 /** A zone named under route53.zones in rdns.yaml, and where. */
@@ -197,6 +199,7 @@ export function parseConfig(bytes: Uint8Array, file: string): ParsedConfig {
     zones,
     backend,
     githubApiUrl: raw.github?.api_url,
+    teams: teamMembersOf(raw.teams),
   };
   return { config, diagnostics, zoneKeys };
 }

@@ -11,15 +11,16 @@ import type { YamlSource } from './yaml-source.js';
 /** The folder holding block.schema.json and config.schema.json (shipped with the package). */
 export const SCHEMA_DIR = fileURLToPath(new URL('../../schema/', import.meta.url));
 
-let compiled: { block: ValidateFunction; config: ValidateFunction } | undefined;
+let compiled: { block: ValidateFunction; config: ValidateFunction; teams: ValidateFunction } | undefined;
 
-function validators(): { block: ValidateFunction; config: ValidateFunction } {
+function validators(): { block: ValidateFunction; config: ValidateFunction; teams: ValidateFunction } {
   if (!compiled) {
     const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, verbose: true });
     const read = (name: string): object => JSON.parse(readFileSync(`${SCHEMA_DIR}${name}`, 'utf8')) as object;
     ajv.addSchema(read('block.schema.json'), 'block.schema.json');
     ajv.addSchema(read('config.schema.json'), 'config.schema.json');
-    compiled = { block: ajv.getSchema('block.schema.json')!, config: ajv.getSchema('config.schema.json')! };
+    ajv.addSchema(read('teams.schema.json'), 'teams.schema.json');
+    compiled = { block: ajv.getSchema('block.schema.json')!, config: ajv.getSchema('config.schema.json')!, teams: ajv.getSchema('teams.schema.json')! };
   }
   return compiled;
 }
@@ -27,20 +28,24 @@ function validators(): { block: ValidateFunction; config: ValidateFunction } {
 const unescape = (seg: string): string => seg.replace(/~1/g, '/').replace(/~0/g, '~');
 const pathOf = (pointer: string): string[] => (pointer === '' ? [] : pointer.slice(1).split('/').map(unescape));
 
-/** Validates `source.data` against the block or config schema; diagnostics point at the YAML. */
-export function validateSchema(kind: 'block' | 'config', source: YamlSource): Diagnostic[] {
+/** Validates `source.data` against the block, config or teams schema; diagnostics point at the YAML. */
+export function validateSchema(kind: 'block' | 'config' | 'teams', source: YamlSource): Diagnostic[] {
   const validate = validators()[kind];
   if (validate(source.data)) return [];
   const errors = (validate.errors ?? []) as ErrorObject[];
   // A failed `oneOf` reports every branch; keep the branch errors only when they are all there is.
-  const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if');
+  // A bad key under `propertyNames` comes as the key's own error (with propertyName) plus a summary: keep the first.
+  const specific = errors.filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if' && e.keyword !== 'propertyNames');
   const out: Diagnostic[] = [];
   const seen = new Set<string>();
   for (const e of specific.length > 0 ? specific : errors) {
     const path = pathOf(e.instancePath);
     const where = path.length > 0 ? path.join('.') : 'the file';
     let d: Diagnostic;
-    if (e.keyword === 'additionalProperties') {
+    const badKey = (e as ErrorObject & { propertyName?: string }).propertyName;
+    if (badKey !== undefined) {
+      d = diag('schema.invalid', `the key "${badKey}" in ${where} ${e.message ?? 'is invalid'}`, source.keyPos([...path, badKey]), { value: badKey });
+    } else if (e.keyword === 'additionalProperties') {
       const key = String((e.params as { additionalProperty: string }).additionalProperty);
       const known = Object.keys((e.parentSchema as { properties?: Record<string, unknown> } | undefined)?.properties ?? {});
       const near = closest(key, known);

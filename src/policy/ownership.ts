@@ -13,10 +13,12 @@
  * - a move must be allowed where the record was and where it goes;
  * - a block whose records land in another reverse zone (a neighbour added or removed changes
  *   whether they share the parent zone) is changed too: its owners must agree;
+ * - a block's `zones:` options for a reverse zone it shares with other blocks concern all
+ *   their records: the owners of every block in the zone must agree;
  * - addresses in no block of the base (a new block file) are new space, governed by
  *   repository review (CODEOWNERS), not by this check.
  */
-import type { ChangeSet, RecordChange } from '../core/changeset.js';
+import type { BlockChange, ChangeSet, RecordChange } from '../core/changeset.js';
 import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
 import { firstRenamedAddress, genericPtrOf } from '../core/generic-names.js';
 import { withoutTrailingDot } from '../core/hostname.js';
@@ -36,6 +38,8 @@ export interface OwnershipInput {
   readonly isTeamMember: TeamMembership;
   /** Base path → head path of renamed block files. */
   readonly renames?: ReadonlyMap<string, string>;
+  /** Reverse zone → the block files sharing it (at base or head): a block's options for such a zone need all their owners. */
+  readonly sharedZones?: ReadonlyMap<string, readonly string[]>;
   /**
    * The revision the change set was measured from (the merge base), when owners come from a
    * newer one (`base`, the target branch's tip): what a change renames is measured from here.
@@ -161,6 +165,7 @@ export async function checkOwnership(input: OwnershipInput): Promise<Diagnostic[
     }
   }
   for (const b of input.changeSet.blockChanges) {
+    out.push(...(await sharedZoneOptionFindings(b, baseByFile.get(b.oldFile ?? b.file), headByFile.get(b.file), input, isOwner, author)));
     if (b.kind === 'added') continue; // new space: see the module comment
     const before = baseByFile.get(b.oldFile ?? b.file);
     if (!before) continue;
@@ -192,6 +197,28 @@ export async function checkOwnership(input: OwnershipInput): Promise<Diagnostic[
         value: b.fields.join(',') || b.kind,
       }),
     );
+  }
+  return out;
+}
+
+/** `ownership.not-yours` for zone options a block changes for a zone it shares, per other block whose owners the author is not one of. */
+async function sharedZoneOptionFindings(b: BlockChange, before: Block | undefined, after: Block | undefined, input: OwnershipInput, isOwner: (owners: readonly string[]) => Promise<boolean>, author: string): Promise<Diagnostic[]> {
+  if (!input.sharedZones || b.kind === 'removed' || !after) return [];
+  const optionsOf = (blk: Block | undefined, zone: string): string => JSON.stringify(blk?.zones[zone] ?? {});
+  const zones = [...new Set([...Object.keys(after.zones), ...Object.keys(before?.zones ?? {})])].filter((z) => optionsOf(before, z) !== optionsOf(after, z));
+  const out: Diagnostic[] = [];
+  const baseByFile = new Map(input.base.blocks.map((x) => [x.file, x]));
+  const headByFile = new Map(input.head.blocks.map((x) => [x.file, x]));
+  for (const zone of zones) {
+    const others = (input.sharedZones.get(zone) ?? []).filter((f) => f !== b.file && f !== b.oldFile);
+    for (const file of others) {
+      // The neighbour's owners as the target branch knows them; a neighbour new in this pull request, as it declares them.
+      const other = baseByFile.get(file) ?? headByFile.get(file);
+      if (!other || other.owners.length === 0 || (await isOwner(other.owners))) continue;
+      out.push(
+        diag('ownership.not-yours', `not yours: zones: ${zone} in ${b.file} sets the options of a reverse zone shared with ${formatPrefix(other.prefix)} (${file}); it may be changed by ${other.owners.join(', ')} (${author} is not one of them)`, after.pos, { value: zone }),
+      );
+    }
   }
   return out;
 }

@@ -7,7 +7,7 @@
  * Pure (no cdktf, no I/O): synth, export, FCrDNS checks and audits all read this one
  * model, so what Terraform publishes and what `rdns export` prints cannot drift apart.
  */
-import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
+import { diag, type Diagnostic } from '../core/diagnostics.js';
 import {
   type IpAddress,
   type IpPrefix,
@@ -135,9 +135,8 @@ export function zoneContents(
     blocks.push(blockContents(block, layout, repo.config, diagnostics));
   }
   const merged = mergeSharedZones(blocks, repo, diagnostics);
-  const batched = merged.map((b) => fitChangeBatch(b, repo.blocks.find((x) => x.file === b.file)?.pos, diagnostics));
   const holdsSelected = (b: BlockContents): boolean => b.zones.some((z) => (z.sharedWith ?? []).some((f) => files!.has(f)));
-  return { blocks: files ? batched.filter((b) => files.has(b.file) || holdsSelected(b)) : batched, diagnostics };
+  return { blocks: files ? merged.filter((b) => files.has(b.file) || holdsSelected(b)) : merged, diagnostics };
 }
 
 /**
@@ -146,18 +145,8 @@ export function zoneContents(
  * it, or `classless: false`); Route53 must then hold one hosted zone, not one per file.
  */
 function sharedZonesOf(repo: { readonly blocks: readonly Block[]; readonly layouts: ReadonlyMap<string, ZoneLayout> }): Map<string, string[]> {
-  const byZone = new Map<string, string[]>();
-  for (const b of repo.blocks) {
-    const layout = repo.layouts.get(b.file);
-    if (!layout || layout.classless || layout.length >= b.prefix.length) continue;
-    const name = zoneNameOf(supernetOf({ version: b.prefix.version, value: b.prefix.network }, layout.length));
-    byZone.set(name, [...(byZone.get(name) ?? []), b.file]);
-  }
   const out = new Map<string, string[]>();
-  for (const group of byZone.values()) {
-    if (group.length < 2) continue;
-    for (const f of group) out.set(f, group.filter((o) => o !== f));
-  }
+  for (const group of sharedZoneFiles(repo).values()) for (const f of group) out.set(f, group.filter((o) => o !== f));
   return out;
 }
 
@@ -181,9 +170,7 @@ function mergeSharedZones(blocks: readonly BlockContents[], repo: { readonly con
     if (h.parts.length < 2) continue;
     const first = h.parts[0]!;
     const owner = repo.blocks.find((x) => x.file === first.file);
-    const options: ZoneOptions = { ...(repo.config.zones[name] ?? {}) };
-    // The holder's own block file wins over the others when they disagree.
-    for (const part of [...h.parts].reverse()) Object.assign(options, definedOf(repo.blocks.find((x) => x.file === part.file)?.zones[name]));
+    const options = sharedZoneOptions(name, h.parts.map((p) => p.file), repo, out);
     const records = h.parts.flatMap((p) => p.records).sort(byAddress);
     result[h.block]!.zones[h.zone] = { ...first, records, zoneId: options.zoneId, mode: options.mode ?? 'exclusive', sharedWith: h.parts.slice(1).map((p) => p.file) };
     for (const p of h.parts.slice(1)) dropped.add(p);
@@ -192,6 +179,57 @@ function mergeSharedZones(blocks: readonly BlockContents[], repo: { readonly con
     }
   }
   return result.map((b) => (b.zones.some((z) => dropped.has(z)) ? { ...b, zones: b.zones.filter((z) => !dropped.has(z)) } : b));
+}
+
+const OPTION_KEYS = [
+  ['zoneId', 'zone_id'],
+  ['mode', 'mode'],
+] as const;
+
+/**
+ * The options of a zone several blocks share. Such a zone is everyone's: rdns.yaml's
+ * `route53.zones` wins, and a block that sets an option differently (from rdns.yaml, or from
+ * an earlier block of the zone) is `zone.shared-options`, so no one block moves or takes over
+ * the others' records by its own `zones:` (ownership also asks every block's owners).
+ */
+function sharedZoneOptions(name: string, files: readonly string[], repo: { readonly config: Config; readonly blocks: readonly Block[] }, out: Diagnostic[]): ZoneOptions {
+  const fromConfig = definedOf(repo.config.zones[name]);
+  const options: Record<string, unknown> = {};
+  const setBy: Record<string, string> = {};
+  for (const file of files) {
+    const block = repo.blocks.find((x) => x.file === file);
+    const own = definedOf(block?.zones[name]) as Record<string, unknown>;
+    const others = files.filter((f) => f !== file);
+    for (const [key, label] of OPTION_KEYS) {
+      const value = own[key];
+      if (value === undefined) continue;
+      const configured = (fromConfig as Record<string, unknown>)[key];
+      if (configured !== undefined && configured !== value) {
+        out.push(diag('zone.shared-options', `zones: ${name} sets ${label} ${String(value)} for a reverse zone shared with ${others.join(', ')}, but rdns.yaml route53.zones sets ${String(configured)}: a shared zone's options are set in rdns.yaml only`, block?.pos, { value: name }));
+      } else if (configured === undefined && setBy[key] !== undefined && options[key] !== value) {
+        out.push(diag('zone.shared-options', `zones: ${name} sets ${label} ${String(value)} for a reverse zone shared with ${others.join(', ')}, which sets ${String(options[key])}: set a shared zone's options once, in rdns.yaml route53.zones`, block?.pos, { value: name }));
+      } else if (setBy[key] === undefined) {
+        options[key] = value;
+        setBy[key] = file;
+      }
+    }
+  }
+  return { ...(options as ZoneOptions), ...fromConfig };
+}
+
+/**
+ * Reverse zone → the block files that share it (two or more), for the blocks of `repo`: a
+ * block's options for such a zone concern the records of all of them.
+ */
+export function sharedZoneFiles(repo: { readonly blocks: readonly Block[]; readonly layouts: ReadonlyMap<string, ZoneLayout> }): Map<string, string[]> {
+  const byZone = new Map<string, string[]>();
+  for (const b of repo.blocks) {
+    const layout = repo.layouts.get(b.file);
+    if (!layout || layout.classless || layout.length >= b.prefix.length) continue;
+    const name = zoneNameOf(supernetOf({ version: b.prefix.version, value: b.prefix.network }, layout.length));
+    byZone.set(name, [...(byZone.get(name) ?? []), b.file]);
+  }
+  return new Map([...byZone].filter(([, files]) => files.length > 1));
 }
 
 const definedOf = (o: ZoneOptions | undefined): ZoneOptions => Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) as ZoneOptions;
@@ -381,36 +419,6 @@ function optionsOf(zone: string, block: Block, config: Config): ZoneOptions {
   return { ...(config.zones[zone] ?? {}), ...(block.zones[zone] ?? {}) };
 }
 
-/** Route53 takes at most this many record values, and this many characters of values, in one ChangeResourceRecordSets request. */
-export const MAX_BATCH_VALUES = 1000;
-export const MAX_BATCH_CHARS = 32_000;
-
-/**
- * aws_route53_records_exclusive sends every change of an apply in one request (measured with
- * hashicorp/aws 5.100.0: it never splits), and Route53 counts an UPSERT twice. A zone whose
- * records could not all be replaced in one request (more than half the limits) is rendered
- * per record instead, one request per record set, so every change to it can apply.
- */
-function fitChangeBatch(block: BlockContents, pos: SourcePos | undefined, out: Diagnostic[]): BlockContents {
-  let changed = false;
-  const zones = block.zones.map((z) => {
-    if (z.delegatedTo || z.mode !== 'exclusive') return z;
-    const chars = z.records.reduce((n, r) => n + r.value.length, 0);
-    if (2 * z.records.length <= MAX_BATCH_VALUES && 2 * chars <= MAX_BATCH_CHARS) return z;
-    out.push(
-      diag(
-        'render.change-batch',
-        `reverse zone ${z.zone} holds ${z.records.length} record values (${chars} characters): aws_route53_records_exclusive sends all changes of an apply in one Route53 request, which takes at most ${MAX_BATCH_VALUES} values and ${MAX_BATCH_CHARS} characters (a changed value counts twice), so the zone is rendered with mode: per-record (one request per record set; records added outside git are not removed)`,
-        pos,
-        { value: z.zone },
-      ),
-    );
-    changed = true;
-    return { ...z, mode: 'per-record' as const };
-  });
-  return changed ? { ...block, zones } : block;
-}
-
 /** Route53 quotas: records per hosted zone, length of a value. Checked before anything is rendered. */
 function checkQuotas(block: Block, zones: readonly ZoneContents[], config: Config, out: Diagnostic[]): void {
   for (const z of zones) {
@@ -428,9 +436,9 @@ function checkQuotas(block: Block, zones: readonly ZoneContents[], config: Confi
 
 /**
  * What only rendering finds (delegations DNS cannot express, forward names outside their
- * zone, zone options for a zone the block did not get, Route53 batch limits), for
+ * zone, zone options for a zone the block did not get), for
  * `rdns validate` and `rdns ci`: a repository that validates must also synthesize.
  */
 export function renderFindings(repo: Parameters<typeof zoneContents>[0]): Diagnostic[] {
-  return zoneContents(repo).diagnostics.filter((d) => d.code.startsWith('render.'));
+  return zoneContents(repo).diagnostics.filter((d) => d.code.startsWith('render.') || d.code === 'zone.shared-options');
 }

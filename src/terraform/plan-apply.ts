@@ -13,7 +13,7 @@ import { plural } from '../core/text.js';
 import { applyOrder, stackFingerprint, type StackChanges, type ZoneStack } from '../render/stacks.js';
 import type { PlanReport } from './plan-format.js';
 import { hasChanges } from './plan-summary.js';
-import { applyStacks, planStacks, terraformVersion, type ApplyResult, type TerraformOptions } from './run-stacks.js';
+import { applyStacks, planStacks, terraformVersion, type ApplyResult, type BeforePlan, type TerraformOptions } from './run-stacks.js';
 
 /** What `rdns plan` leaves for `rdns apply`: the report and what each planned stack rendered from. */
 export const PLAN_STATE = 'rdns-plan.json';
@@ -40,6 +40,14 @@ export interface PlanRepositoryInput {
   /** `full`: refresh every resource; `live-check` (default): `-refresh=false` where the zone's live check runs. */
   readonly refresh?: 'full' | 'live-check';
   readonly terraform: TerraformOptions;
+  /**
+   * Called per stack between init and plan with its state (see {@link BeforePlan}); default:
+   * the renderer's preparation (the live check's baseline, an upgrade's moved/import/removed
+   * blocks, the removal of a zone no longer rendered).
+   */
+  readonly beforePlan?: BeforePlan;
+  /** Zones no longer rendered: destroy their hosted zones too (default: remove their records, keep the zone). */
+  readonly destroyZones?: boolean;
   /** One line of progress (stderr in the CLI). */
   readonly notice?: (line: string) => void;
 }
@@ -57,17 +65,28 @@ export type PlanOutcome =
  */
 export async function planRepository(input: PlanRepositoryInput): Promise<PlanOutcome> {
   // cdktf takes a while to load: only when something is planned.
-  const { synthesize, checkSynthOutput, outdirProblem } = await import('../render/synth.js');
+  const { synthesize, checkSynthOutput, checkStackOutput, outdirProblem, writeStackPreparation } = await import('../render/synth.js');
+  const { prepareFromState, prepareRemoval } = await import('../render/state-migration.js');
   const problem = outdirProblem(input.root, input.outdir);
   if (problem) throw new RdnsError(problem, 2, 'pass --out with a new folder inside the repository (default cdktf.out)');
   const version = await terraformVersion(input.terraform);
-  synthesize(input.stacks, input.config, { outdir: input.outdir, prune: true, stateDir: input.stateDir });
+  // Zones no longer rendered: planned as the removal of their records (the hosted zone stays unless destroyZones).
+  synthesize(input.stacks, input.config, { outdir: input.outdir, prune: true, stateDir: input.stateDir, removed: input.removed.map((r) => r.stack) });
   const unsafe = checkSynthOutput(input.outdir);
   if (unsafe.length > 0) return { kind: 'unsafe', diagnostics: unsafe };
-  if (input.stacks.length > 0) input.notice?.(`terraform ${version}: planning ${plural(input.stacks.length, 'stack')} (${input.terraform.parallel ?? 2} at a time)`);
+  const targets = [...input.stacks.map((s) => ({ stack: s.stack, zone: s.zone.zone })), ...input.removed.map((r) => ({ stack: r.stack, zone: r.zone }))];
+  if (targets.length > 0) input.notice?.(`terraform ${version}: planning ${plural(targets.length, 'stack')} (${input.terraform.parallel ?? 2} at a time)`);
+  const models = new Map(input.stacks.map((s) => [s.stack, s]));
+  // What each stack's state says (last applied records, an earlier layout to upgrade from), written before its plan.
+  const prepare: BeforePlan = (t, state, refresh) => {
+    const model = models.get(t.stack);
+    writeStackPreparation(t.dir, model ? prepareFromState(state, model) : prepareRemoval(state, Boolean(input.destroyZones)), refresh);
+    const bad = checkStackOutput(input.outdir, t.stack);
+    return bad.length > 0 ? bad.map((d) => d.message).join('\n') : undefined;
+  };
   const plans = await planStacks(
-    input.stacks.map((s) => ({ stack: s.stack, zone: s.zone.zone, dir: join(input.outdir, 'stacks', s.stack) })),
-    { ...input.terraform, lock: input.lock, refresh: input.refresh, version },
+    targets.map((s) => ({ ...s, dir: join(input.outdir, 'stacks', s.stack) })),
+    { ...input.terraform, lock: input.lock, refresh: input.refresh, version, beforePlan: input.beforePlan ?? prepare },
   );
   const report: PlanReport = { stacks: plans, removed: input.removed, ...(input.changedSince ? { changedSince: input.changedSince } : {}) };
   const saved: SavedPlan = { ...report, fingerprints: Object.fromEntries(input.stacks.map((s) => [s.stack, stackFingerprint(s, input.config)])) };
@@ -113,21 +132,34 @@ export async function applyRepository(input: ApplyRepositoryInput): Promise<Appl
   if (failed.length > 0) throw new RdnsError(`the saved plan has ${plural(failed.length, 'failed stack')} (${failed.map((s) => s.stack).join(', ')}); nothing applied`, 1, 'fix the error and run rdns plan again');
   const current = new Map<string, ZoneStack>(input.stacks.map((s) => [s.stack, s]));
   const todo = saved.stacks.filter((s) => hasChanges(s));
-  // The plan must be of what the repository holds now: a later edit would otherwise be half-applied.
+  // Stacks planned as the removal of a zone that is no longer rendered.
+  const removals = new Set(saved.removed.map((r) => r.stack));
+  // The plan must be of what the repository holds now: a later edit would otherwise be half-applied
+  // (and a zone planned for removal must still be gone).
   const stale = todo.filter((s) => {
     const now = current.get(s.stack);
+    if (removals.has(s.stack)) return now !== undefined;
     return !now || stackFingerprint(now, input.config) !== saved.fingerprints[s.stack];
   });
   if (stale.length > 0) throw new RdnsError(`the saved plan is out of date for ${stale.map((s) => s.stack).join(', ')}: the block files changed since rdns plan`, 1, 'run rdns plan again, review it, then apply');
-  const ordered = applyOrder(todo.map((s) => ({ ...s, zone: current.get(s.stack)!.zone })));
+  // Zones no longer rendered go last: what replaces them (a zone their records moved into) exists first.
+  const ordered = [
+    ...applyOrder(todo.filter((s) => !removals.has(s.stack)).map((s) => ({ ...s, zone: current.get(s.stack)!.zone }))).map((s) => ({ stack: s.stack, zone: s.zone.zone })),
+    ...todo.filter((s) => removals.has(s.stack)).map((s) => ({ stack: s.stack, zone: s.zone })),
+  ];
   if (ordered.length > 0) {
     await terraformVersion(input.terraform);
     input.notice?.(`applying ${plural(ordered.length, 'stack')} (${input.terraform.parallel ?? 2} at a time): ${ordered.map((s) => s.stack).join(', ')}`);
   }
-  const result = await applyStacks(
-    ordered.map((s) => ({ stack: s.stack, zone: s.zone.zone, dir: join(input.outdir, 'stacks', s.stack) })),
-    input.terraform,
-  );
+  const targets = ordered.map((s) => ({ ...s, dir: join(input.outdir, 'stacks', s.stack) }));
+  const rendered = await applyStacks(targets.filter((t) => !removals.has(t.stack)), input.terraform);
+  const gone = targets.filter((t) => removals.has(t.stack));
+  // Removals only once every rendered zone is applied; after a failure they are not applied either.
+  let result: ApplyResult = { ...rendered, skipped: [...rendered.skipped, ...gone.map((t) => t.stack)] };
+  if (!rendered.failed && gone.length > 0) {
+    const r = await applyStacks(gone, input.terraform);
+    result = { ...r, applied: [...rendered.applied, ...r.applied], apiCalls: { ...rendered.apiCalls, ...r.apiCalls } };
+  }
   // Applied plans are spent: a second apply must not find them.
   if (!result.failed) rmSync(statePath, { force: true });
   return { ...result, unchanged: saved.stacks.length - todo.length };

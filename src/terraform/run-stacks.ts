@@ -319,23 +319,29 @@ export interface PlanOptions extends TerraformOptions {
   readonly refresh?: 'full' | 'live-check';
   /** `terraform version`, part of what an init is recorded for. */
   readonly version?: string;
-  /**
-   * Called for each stack after its init and before its plan: a renderer may read what the
-   * stack's state holds (`state()`: `terraform state list`, no provider started) and rewrite
-   * the stack's cdk.tf.json (moved / removed / import blocks for an upgraded layout, or the
-   * removal of a zone no longer rendered). Throwing fails that stack's plan with the message.
-   */
-  readonly beforePlan?: (target: PlanTarget, tools: { readonly state: () => Promise<string[]> }) => Promise<void>;
+  /** Called for each stack after its init and before its plan: see {@link BeforePlan}. */
+  readonly beforePlan?: BeforePlan;
 }
 
-/** The resource addresses in a stack's state (`terraform state list`; empty when there is no state yet). */
-export async function stateAddresses(t: PlanTarget, options: TerraformOptions): Promise<string[]> {
-  const r = await terraform(['state', 'list', '-no-color'], t.dir, options, { TF_DATA_DIR: stackDataDir(t, options) });
-  if (r.code !== 0) {
-    if (/No state file was found/i.test(r.stderr + r.stdout)) return [];
-    throw new RdnsError(`terraform state list: ${message(r)}`, 1);
+/**
+ * Called after `terraform init` with the stack's state (`terraform state pull`: no provider
+ * started; undefined when the stack has none yet) and whether the plan refreshes, before
+ * `terraform plan`: a renderer writes what the state tells the plan (the live check's
+ * baseline, moved / import / removed blocks for an upgraded layout, the removal of a zone
+ * no longer rendered). Returns an error message to fail the stack.
+ */
+export type BeforePlan = (target: PlanTarget, state: unknown, refresh: boolean) => string | undefined;
+
+/** `terraform state pull`: the stack's state as JSON, undefined when there is none; an error message when it cannot be read. */
+export async function pullState(t: PlanTarget, options: TerraformOptions): Promise<{ state?: unknown; error?: string }> {
+  const r = await terraform(['state', 'pull'], t.dir, options, { TF_DATA_DIR: stackDataDir(t, options) });
+  if (r.code !== 0) return { error: `terraform state pull: ${message(r)}` };
+  if (!r.stdout.trim()) return {};
+  try {
+    return { state: JSON.parse(r.stdout) };
+  } catch (e) {
+    return { error: `terraform state pull printed no JSON: ${(e as Error).message}` };
   }
-  return r.stdout.split('\n').map((l) => l.trim()).filter(Boolean);
 }
 
 /**
@@ -351,14 +357,12 @@ export async function planStacks(targets: readonly PlanTarget[], options: PlanOp
     options.progress?.({ stack: t.stack, step: 'init', done: false });
     const init = await initStack(t, options.version ?? '', options);
     if (init.error) return done(t, failedPlan(t.stack, t.zone, init.error));
-    if (options.beforePlan) {
-      try {
-        await options.beforePlan(t, { state: () => stateAddresses(t, options) });
-      } catch (e) {
-        return done(t, failedPlan(t.stack, t.zone, (e as Error).message));
-      }
-    }
     const refresh = options.refresh === 'full' || !hasLiveCheck(stackJson(t)) ? 'full' : 'live-check';
+    if (options.beforePlan) {
+      const pulled = await pullState(t, options);
+      const error = pulled.error ?? options.beforePlan(t, pulled.state, refresh === 'full');
+      if (error) return done(t, failedPlan(t.stack, t.zone, error));
+    }
     options.progress?.({ stack: t.stack, step: 'plan', done: false });
     // -detailed-exitcode: 0 no changes, 2 changes, 1 error.
     const args = ['plan', '-input=false', '-no-color', '-detailed-exitcode', `-lock=${options.lock === false ? 'false' : 'true'}`, ...(refresh === 'live-check' ? ['-refresh=false'] : []), `-out=${PLAN_FILE}`];

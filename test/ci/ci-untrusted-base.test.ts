@@ -4,7 +4,7 @@
  * test is an attack that passed before (issue 18), run as the pull_request workflow runs it
  * (test/helpers/ci-run.ts) in a real git repository against the local GitHub stand-in.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
@@ -148,6 +148,59 @@ describe('rdns ci on a hostile pull request, round two', () => {
       expect(r.status, r.stdout).toBe(1);
       expect(r.stdout).toMatch(/title=ownership\.not-yours::not yours: 198\.51\.100\.22 .*@example-isp\/noc \(@mallory is not one of them\)/);
       expect(r.stdout).toMatch(/title=ownership\.not-yours::not yours: 198\.51\.100\.23 .*@example-isp\/noc/);
+    });
+  });
+
+  describe('4. shared zones are everyone\'s', () => {
+    const NOC = 'zones/203.0.113.0_25.yaml';
+    const CUSTOMER = 'zones/203.0.113.128_25.yaml';
+    const ZONE = '113.0.203.in-addr.arpa';
+    const shared = (config = CONFIG): Record<string, string> => ({
+      'rdns.yaml': config,
+      [NOC]: 'prefix: 203.0.113.0/25\nowners: ["@example-isp/noc"]\nrecords:\n  203.0.113.5: api.example.org\n',
+      [CUSTOMER]: 'prefix: 203.0.113.128/25\nowners: ["@mallory"]\nrecords:\n  203.0.113.130: www.mallory.example\n',
+    });
+    const grab = `zones:\n  ${ZONE}: {zone_id: Z9999999999MALLORYXYZ, mode: per-record}\n`;
+
+    it('zone options a block sets for a zone it shares need the owners of every block in it', async () => {
+      const base = shared();
+      const repo = pullRequest({ [CUSTOMER]: base[CUSTOMER]!.replace('records:', `${grab}records:`) }, base);
+      const r = await ci(repo, 'mallory');
+      expect(r.status, r.stdout).toBe(1);
+      expect(r.stdout).toMatch(
+        /title=ownership\.not-yours::not yours: zones: 113\.0\.203\.in-addr\.arpa\. in zones\/203\.0\.113\.128_25\.yaml sets the options of a reverse zone shared with 203\.0\.113\.0\/25 \(zones\/203\.0\.113\.0_25\.yaml\); it may be changed by @example-isp\/noc \(@mallory is not one of them\)/,
+      );
+      // The owners of every block in the zone may.
+      gh.teams.set('example-isp/noc', ['alice', 'mallory']);
+      expect((await ci(repo, 'mallory')).status).toBe(0);
+    });
+
+    it('rdns.yaml route53.zones wins over a block\'s options for a shared zone, and a block that disagrees is an error', async () => {
+      const base = shared(`${CONFIG}route53:\n  zones:\n    ${ZONE}: {zone_id: Z0123456789ABCDEFGHIJ}\n`);
+      const repo = pullRequest({ [CUSTOMER]: base[CUSTOMER]!.replace('records:', `${grab}records:`) }, base);
+      gh.teams.set('example-isp/noc', ['alice', 'mallory']);
+      const r = await ci(repo, 'mallory');
+      expect(r.status, r.stdout).toBe(1);
+      expect(r.stdout).toMatch(/title=zone\.shared-options::zones: 113\.0\.203\.in-addr\.arpa\. sets zone_id Z9999999999MALLORYXYZ for a reverse zone shared with zones\/203\.0\.113\.0_25\.yaml, but rdns\.yaml route53\.zones sets Z0123456789ABCDEFGHIJ/);
+      const synth = runCli(['synth'], { cwd: repo.root, env: { CDKTF_OUTDIR: undefined } });
+      expect(synth.status).toBe(1);
+      // Agreeing with rdns.yaml, the block renders; the zone is the one rdns.yaml names.
+      repo.write({ [CUSTOMER]: base[CUSTOMER]!.replace('records:', `zones:\n  ${ZONE}: {zone_id: Z0123456789ABCDEFGHIJ}\nrecords:`) });
+      const ok = runCli(['synth'], { cwd: repo.root, env: { CDKTF_OUTDIR: undefined } });
+      expect(ok.status, ok.stdout + ok.stderr).toBe(0);
+      const tf = JSON.parse(readFileSync(join(repo.root, 'cdktf.out/stacks/rdns-203-0-113-0-24/cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, { zone_id?: string }>> };
+      expect(JSON.stringify(tf)).toContain('Z0123456789ABCDEFGHIJ');
+      expect(JSON.stringify(tf)).not.toContain('MALLORY');
+    });
+
+    it('two blocks that disagree on a shared zone\'s options are an error, not "the first file wins"', async () => {
+      const base = shared();
+      base[NOC] = base[NOC]!.replace('records:', `zones:\n  ${ZONE}: {zone_id: Z0123456789ABCDEFGHIJ}\nrecords:`);
+      const repo = pullRequest({ [CUSTOMER]: base[CUSTOMER]!.replace('records:', `${grab}records:`) }, base);
+      gh.teams.set('example-isp/noc', ['alice', 'mallory']);
+      const r = await ci(repo, 'mallory');
+      expect(r.status, r.stdout).toBe(1);
+      expect(r.stdout).toMatch(/title=zone\.shared-options::zones: 113\.0\.203\.in-addr\.arpa\. sets zone_id Z9999999999MALLORYXYZ for a reverse zone shared with zones\/203\.0\.113\.0_25\.yaml, which sets Z0123456789ABCDEFGHIJ/);
     });
   });
 

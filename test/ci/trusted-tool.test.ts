@@ -42,7 +42,7 @@ describe('the trusted tool of the pull-request jobs', () => {
 
     // The attack: every command exits 0, whatever it found; plus a record that must fail.
     git(repo, 'checkout', '-qb', 'attack');
-    const main = join(repo, 'src/cli/main.ts');
+    const main = join(repo, 'src/cli/program.ts');
     const source = readFileSync(main, 'utf8');
     expect(source).toContain('    return exitCode;\n');
     writeFileSync(main, source.replace('    return exitCode;\n', '    return 0;\n'));

@@ -183,6 +183,18 @@ jobs:
     expect(plan.env).toMatchObject({ SINCE: '${{ steps.since.outputs.rev }}' });
   });
 
+  it('apply: after rdns apply, the changed PTRs are verified on the authoritative name servers and the verdict goes into the summary', () => {
+    const steps = load('apply.yml').jobs.apply!.steps!;
+    const applied = steps.findIndex((s) => s.run?.includes('node dist/cli/main.js apply'));
+    const served = steps.findIndex((s) => s.run?.includes('--authoritative'));
+    expect(served).toBeGreaterThan(applied);
+    const step = steps[served]!;
+    expect(step.run).toContain('node dist/cli/main.js check --changed-since "$SINCE" --authoritative --wait 300');
+    expect(step.run).toContain('>> "$GITHUB_STEP_SUMMARY"');
+    expect(step.run).toContain('exit $status');
+    expect(step.env).toMatchObject({ SINCE: '${{ steps.since.outputs.rev }}' });
+  });
+
   it('apply: a manual run from another branch applies nothing', () => {
     expect(load('apply.yml').jobs.apply!.if).toBe("github.ref == 'refs/heads/main'");
   });

@@ -24,7 +24,7 @@ case "$1" in
   init) [ -e .terraform.lock.hcl ] && ARGS="$ARGS with-lock-file"; log start; sleep 0.2; echo 'lock' > .terraform.lock.hcl; mkdir -p "$TF_DATA_DIR/providers"; log end; exit 0;;
   plan) log start; barrier plan; log end; [ -e changes ] && exit 2; exit 0;;
   show) echo '{"resource_changes":[]}'; exit 0;;
-  state) log start; [ -e state ] && cat state; exit 0;;
+  state) log start; [ -e state.json ] && cat state.json; exit 0;;
   apply) log start; barrier apply; log end; [ -e fail ] && { echo "Error: apply of $stack failed" >&2; exit 1; }; exit 0;;
 esac
 exit 3
@@ -120,18 +120,19 @@ describe('planStacks', () => {
     expect(planArgs()).toEqual({ checked: false, unchecked: false });
   });
 
-  it('lets a renderer read the state addresses of each stack after its init and rewrite the stack before its plan', async () => {
-    const { out, targets } = outdir(['a', 'b']);
-    writeFileSync(join(targets[0]!.dir, 'state'), 'aws_route53_records_exclusive.records_a\naws_route53_zone.zone_a\n');
-    const seen: Record<string, string[]> = {};
+  it('hands each stack\'s state and its refresh mode to the renderer after init and before plan; an error fails only that stack', async () => {
+    const check = { data: { aws_route53_records: { live: { lifecycle: { postcondition: [{ condition: 'true', error_message: 'x' }] } } } } };
+    const { out, targets } = outdir(['a', 'b'], (name) => ({ terraform: {}, ...(name === 'a' ? check : {}) }));
+    writeFileSync(join(targets[0]!.dir, 'state.json'), '{"version":4,"resources":[{"type":"aws_route53_records_exclusive","name":"records_a"}]}');
+    const seen: Record<string, [unknown, boolean]> = {};
     const plans = await planStacks(targets, {
       ...options(out),
-      beforePlan: async (t, { state }) => {
-        seen[t.stack] = await state();
-        if (t.stack === 'b') throw new Error('cannot migrate b');
+      beforePlan: (t, state, refresh) => {
+        seen[t.stack] = [state, refresh];
+        return t.stack === 'b' ? 'cannot migrate b' : undefined;
       },
     });
-    expect(seen).toEqual({ a: ['aws_route53_records_exclusive.records_a', 'aws_route53_zone.zone_a'], b: [] });
+    expect(seen).toEqual({ a: [{ version: 4, resources: [{ type: 'aws_route53_records_exclusive', name: 'records_a' }] }, false], b: [undefined, true] });
     expect(plans.map((p) => [p.stack, p.status, p.error])).toEqual([
       ['a', 'ok', undefined],
       ['b', 'error', 'cannot migrate b'],

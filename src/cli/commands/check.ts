@@ -1,4 +1,6 @@
 import { Option, type Command } from 'commander';
+import { checkServed, servedSummary } from '../../checks/served.js';
+import { createDirectQuerier } from '../../checks/direct-query.js';
 import { SingleBar } from 'cli-progress';
 import { fcrdnsTargetsOfBlocks, checkFcrdns, type FcrdnsTarget } from '../../checks/fcrdns.js';
 import { createDnsResolver, parseServer, type DnsResolver } from '../../checks/resolver.js';
@@ -94,10 +96,14 @@ export function registerCheck(program: Command, context: () => CliContext, setEx
     .command('check')
     .description('FCrDNS: every PTR name must resolve (A/AAAA) back to its IP')
     .argument('[paths...]', 'block files or folders (default: zones/)')
-    .option('--changed-since <ref>', 'only the PTRs added or changed since this git revision');
+    .option('--changed-since <ref>', 'only the PTRs added or changed since this git revision')
+    .option('--authoritative', "instead of FCrDNS: ask each authoritative name server of the PTRs' zones directly whether it serves them (after an apply)")
+    .option('--wait <seconds>', 'with --authoritative: ask again every --interval seconds until all serve them, at most this long', '0')
+    .option('--interval <seconds>', 'with --authoritative: seconds between rounds', '5')
+    .option('--ns-port <port>', 'with --authoritative: port of the name servers (53; another only in test labs)', '53');
   addResolverOptions(cmd)
     .addOption(formatOption())
-    .action(async (typed: string[], opts: ResolverFlags & { format: Format; changedSince?: string }) => {
+    .action(async (typed: string[], opts: ResolverFlags & { format: Format; changedSince?: string; authoritative?: boolean; wait: string; interval: string; nsPort: string }) => {
       const ctx = context();
       const resolver = resolverFromFlags(opts);
       const paths = repositoryPaths(ctx, typed);
@@ -113,6 +119,26 @@ export function registerCheck(program: Command, context: () => CliContext, setEx
         targets = t.targets;
         diagnostics = [...repo.diagnostics, ...t.diagnostics];
         files = repo.fileCount;
+      }
+      if (opts.authoritative) {
+        const num = (v: string, flag: string, max: number): number => {
+          if (!/^\d{1,6}$/.test(v) || Number(v) > max) throw new RdnsError(`${flag} ${v}: expected a whole number from 0 to ${max}`, 2);
+          return Number(v);
+        };
+        const port = num(opts.nsPort, '--ns-port', 65535);
+        const querier = createDirectQuerier({ timeoutMs: Number(opts.timeout), retries: Number(opts.retries) });
+        const served = await checkServed(targets, resolver, querier, {
+          port,
+          waitMs: num(opts.wait, '--wait', 86_400) * 1000,
+          intervalMs: Math.max(1, num(opts.interval, '--interval', 3600)) * 1000,
+          onRound: (round, pending) => ctx.stderr(`rdns check --authoritative: round ${round}, ${pending} answer${pending === 1 ? '' : 's'} still missing\n`),
+        });
+        const line = servedSummary(served);
+        if (opts.format === 'json') ctx.stdout(`${JSON.stringify({ served, summary: line }, null, 2)}\n`);
+        else if (opts.format === 'github' && (served.lagging.length > 0 || served.unresolved.length > 0)) ctx.stdout(`::error title=rdns check --authoritative::${line}\n`);
+        else ctx.stdout(`${line}\n`);
+        setExit(served.lagging.length > 0 || served.unresolved.length > 0 ? 1 : 0);
+        return;
       }
       const progress = progressReporter(ctx, 'rdns check', true);
       const report = await checkFcrdns(targets, resolver, { strict: opts.strict, onProgress: progress.update });

@@ -11,6 +11,9 @@ import { FORMATS, formatDiagnostics, summarize, type Format } from '../report.js
 import type { CliContext } from '../context.js';
 import { resolverFromFlags } from './check.js';
 import { collect } from '../options.js';
+import { typedPath } from '../paths.js';
+import type { TeamMembers } from '../../core/model.js';
+import { parseTeamsFile } from '../../loader/teams-file.js';
 
 type CiFormat = Format | 'markdown';
 
@@ -24,6 +27,22 @@ interface CiFlags {
   publish: boolean;
   author?: string;
   label: string[];
+  teams?: string;
+}
+
+/** `--teams FILE`: team → members, read and checked before any work (a mistake is a usage error naming line and column). */
+function readTeams(ctx: CliContext, file: string): TeamMembers {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(typedPath(ctx, file));
+  } catch (e) {
+    throw new RdnsError(`--teams ${file}: cannot read it: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, 2);
+  }
+  const r = parseTeamsFile(bytes, file);
+  if (r.diagnostics.length > 0) {
+    throw new RdnsError(`--teams ${file} is not a team list:\n${r.diagnostics.map((d) => `  ${d.file ?? file}:${d.line ?? 1}:${d.column ?? 1}: ${d.code} ${d.message}`).join('\n')}`, 2, 'write one team a line with its members: "example-isp/noc: [alice, bob]" (schema/teams.schema.json)');
+  }
+  return r.teams;
 }
 
 
@@ -88,8 +107,10 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
     .option('--no-publish', 'do not comment on the pull request or create a check run')
     .option('--author <login>', 'check ownership as this GitHub user (default: the pull request\'s author)')
     .option('--label <name>', 'treat the pull request as carrying this label (repeatable; added to the labels read from GitHub)', collect, [])
+    .option('--teams <file>', 'team membership without GitHub: a YAML/JSON file of "org/team: [login, …]" (teams it lists are not asked from GitHub)')
     .action(async (opts: CiFlags) => {
       const ctx = context();
+      const teams = opts.teams !== undefined ? readTeams(ctx, opts.teams) : undefined;
       const gh = actionsEnv(ctx);
       const format: CiFormat = opts.format ?? (gh.inActions ? 'github' : 'markdown');
       // The base is the target branch's commit the event names; else its remote-tracking branch,
@@ -108,6 +129,7 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
         author: opts.author,
         pr: gh.pr,
         labels: opts.label,
+        ...(teams ? { teams } : {}),
         resolver,
         github: { repository: gh.repository, token: gh.token, orgToken: gh.orgToken, apiUrl: gh.apiUrl },
         warn: (m) => ctx.stderr(`rdns: ${m}\n`),

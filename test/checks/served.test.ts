@@ -1,0 +1,82 @@
+/**
+ * Closing the loop after apply (issue 20, item 12): `rdns check --changed-since REV
+ * --authoritative --wait N` asks the zone's authoritative name servers directly, polls
+ * within a bounded wait, and says "served by all N name servers" or who lags. Against BIND
+ * on loopback whose zone changes while the check waits (driven by the check's own round
+ * messages, not by the clock).
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bindOrSkip, startBind, zoneText, type BindServer } from '../helpers/bind.js';
+import { RDNS_BIN } from '../helpers/cli.js';
+import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
+
+const FORWARD = zoneText('example.test', 'ns1 IN A 127.0.0.1\nmail IN A 192.0.2.25').replace(/ns1\.example\.net\./g, 'ns1.example.test.');
+const reverse = (serial: number, ptr: string): string =>
+  zoneText('2.0.192.in-addr.arpa', `25 IN PTR ${ptr}\n1 IN PTR gw1.example.test.`).replace(/ns1\.example\.net\./g, 'ns1.example.test.').replace(' 1 3600 600', ` ${serial} 3600 600`);
+const BLOCK = (ptr: string): string => `prefix: 192.0.2.0/24\nowners: ["@noc"]\nrecords:\n  192.0.2.1: gw1.example.test\n  192.0.2.25: ${ptr}\n`;
+
+function run(root: string, args: string[], onStderr?: (text: string) => void): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [RDNS_BIN, '-C', root, 'check', ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      onStderr?.(stderr);
+    });
+    // A hang guard only: the check's own --wait bounds the run.
+    const guard = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(guard);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
+describe.skipIf(!bindOrSkip())('rdns check --authoritative (BIND on loopback)', { timeout: 150_000 }, () => {
+  let server: BindServer & { dir?: string };
+  let repo: GitRepo;
+  let base = '';
+  beforeAll(async () => {
+    server = await startBind([
+      { name: 'example.test', text: FORWARD },
+      { name: '2.0.192.in-addr.arpa', text: reverse(1, 'old-mx.example.test.') },
+    ]);
+    repo = createGitRepo({ 'zones/192.0.2.0_24.yaml': BLOCK('old-mx.example.test') });
+    base = repo.rev('HEAD');
+    repo.commit('mail on .25', { 'zones/192.0.2.0_24.yaml': BLOCK('mail.example.test') });
+  }, 60_000);
+  afterAll(async () => server?.stop());
+
+  const args = (): string[] => ['--changed-since', base, '--authoritative', '--resolver', server.address, '--ns-port', String(server.port), '--timeout', '1000'];
+
+  it('names the lagging server and address when the zone does not serve the change within the wait', async () => {
+    const r = await run(repo.root, [...args(), '--wait', '0']);
+    expect(r.stdout).toBe('not served everywhere after 1 round: ns1.example.test (127.0.0.1) does not serve 192.0.2.25 → mail.example.test (answers old-mx.example.test.)\n');
+    expect(r.status).toBe(1);
+    const json = JSON.parse((await run(repo.root, [...args(), '--wait', '0', '--format', 'json'])).stdout);
+    expect(json.served.lagging).toEqual([{ server: 'ns1.example.test.', address: '127.0.0.1', zone: '2.0.192.in-addr.arpa.', addresses: [{ ip: '192.0.2.25', want: 'mail.example.test.', got: 'old-mx.example.test.' }] }]);
+  });
+
+  it('polls until the name server serves the change (the zone is reloaded after the first round)', async () => {
+    let reloaded = false;
+    const r = await run(repo.root, [...args(), '--wait', '60', '--interval', '1'], (stderr) => {
+      if (reloaded || !stderr.includes('round 1, 1 answer still missing')) return;
+      reloaded = true;
+      // The apply reaches the server: a new serial and the new PTR, then BIND reloads its zones.
+      const zoneFile = readFileSync(join(server.dir!, 'named.conf'), 'utf8').match(/zone "2\.0\.192\.in-addr\.arpa\." \{ type primary; file "([^"]+)"/)![1]!;
+      writeFileSync(zoneFile, reverse(2, 'mail.example.test.'));
+      const pid = Number(readFileSync(join(server.dir!, 'named.pid'), 'utf8').trim());
+      process.kill(pid, 'SIGHUP');
+    });
+    expect(reloaded).toBe(true);
+    expect(r.stdout).toBe('1 changed PTR served by all 1 name server\n');
+    expect(r.status).toBe(0);
+    expect(r.stderr).toMatch(/round 1, 1 answer still missing\n(?:.*\n)*.*round \d+, 0 answers still missing\n/);
+  });
+});
