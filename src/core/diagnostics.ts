@@ -73,7 +73,6 @@ export const DIAGNOSTIC_CODES = {
   'render.delegation': ['error', 'an allocation with `delegate_to` cannot be delegated in DNS: neither below a /24 (RFC 2317) nor on an octet/nibble boundary, inside an RFC 2317 block, or covering a whole zone'],
   'render.forward-zone': ['error', 'a generic name of `default` does not end in the block\'s `forward.zone`, so its A/AAAA record cannot be published there'],
   'render.value': ['error', 'a rendered record name or value is not a valid DNS name or is longer than 255 characters, or the synthesized JSON contains Terraform template syntax the renderer did not write'],
-  'render.change-batch': ['warning', 'an exclusive zone holds more record values than one Route53 change request can replace (1,000 values, 32,000 characters, a changed value counting twice): it is rendered with `mode: per-record`'],
   'render.unknown-zone': ['error', 'a block file\'s `zones:` names the reverse zone the block could have but did not get (its own RFC 2317 zone or the shared parent, decided from the whole repository), so its settings (a `zone_id` to adopt) would be ignored'],
   'config.invalid': ['error', 'rdns.yaml has an invalid setting (e.g. a deny pattern that is not RE2 syntax: backreferences and lookaround cannot run in linear time)'],
   'edit.no-block': ['error', '`rdns set/reset/bulk`: the address is in no block file (or only in one that does not load)'],

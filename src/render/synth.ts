@@ -3,12 +3,14 @@
  * layout `npx cdktf synth` produces, so `cdktf plan|deploy <stack>` and plain
  * `terraform -chdir=cdktf.out/stacks/<stack>` both work on it.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { App } from 'cdktf';
 import { diag, type Diagnostic } from '../core/diagnostics.js';
 import type { Config } from '../core/model.js';
-import { ZoneStack } from './zone-stack.js';
+import { LIVE_CHECK_EXPRESSIONS } from './live-check.js';
+import type { StackPreparation } from './state-migration.js';
+import { RemovedZoneStack, ZoneStack } from './zone-stack.js';
 import { stackInfoOf, type StackInfo, type ZoneStack as ZoneStackModel } from './stacks.js';
 
 export interface SynthOptions {
@@ -16,6 +18,8 @@ export interface SynthOptions {
   readonly outdir: string;
   /** Remove stacks of an earlier synth that this one does not produce (off for partial synths). */
   readonly prune?: boolean;
+  /** Stacks of zones no longer rendered: written with no records, so a plan removes what their state holds. */
+  readonly removed?: readonly string[];
   /**
    * Absolute folder of local Terraform state (`<stack>.tfstate`) when rdns.yaml sets no
    * `backend.path`: outside the repository, so that Terraform never reads a state file a
@@ -29,6 +33,7 @@ export function synthesize(stacks: readonly ZoneStackModel[], config: Config, op
   if (options.prune) pruneStacks(options.outdir);
   const app = new App({ outdir: options.outdir, stackTraces: false, skipValidation: true });
   for (const s of stacks) new ZoneStack(app, s, config, resolve(options.stateDir));
+  for (const name of options.removed ?? []) new RemovedZoneStack(app, name, config, resolve(options.stateDir));
   app.synth();
   return stacks.map(stackInfoOf);
 }
@@ -70,8 +75,10 @@ function pruneStacks(outdir: string): void {
   for (const name of stacksOfManifest(outdir)) rmSync(join(outdir, 'stacks', name), { recursive: true, force: true });
 }
 
-// Interpolations we write ourselves: references between our own resources and for_each.
-const OWN_INTERPOLATION = /^\$\{(?:(?:aws_route53_zone|data\.aws_route53_zone)\.[A-Za-z0-9_]+\.(?:zone_id|name_servers)|each\.value\.(?:name|type|ttl|records))\}$/;
+// Interpolations we write ourselves: references between our own resources.
+const OWN_INTERPOLATION = /^\$\{(?:aws_route53_zone|data\.aws_route53_zone)\.[A-Za-z0-9_]+\.(?:zone_id|name_servers)\}$/;
+// The live check's expressions are constant text (live-check.ts): allowed only verbatim, as whole JSON strings.
+const OWN_EXPRESSIONS = LIVE_CHECK_EXPRESSIONS.map((e) => JSON.stringify(e));
 
 /**
  * Scans synthesized stacks for Terraform template syntax that we did not write:
@@ -81,14 +88,41 @@ export function checkSynthOutput(outdir: string): Diagnostic[] {
   const out: Diagnostic[] = [];
   const stacks = join(outdir, 'stacks');
   if (!existsSync(stacks)) return out;
-  for (const name of readdirSync(stacks)) {
-    const file = join(stacks, name, 'cdk.tf.json');
-    if (!existsSync(file)) continue;
-    const text = readFileSync(file, 'utf8');
-    for (const m of text.matchAll(/(?<![$%])[$%]\{[^"}]*\}?/g)) {
-      if (OWN_INTERPOLATION.test(m[0])) continue;
-      out.push(diag('render.value', `stack ${name}: unexpected Terraform template syntax ${JSON.stringify(m[0])} in the output`, undefined, { value: m[0] }));
-    }
+  for (const name of readdirSync(stacks)) out.push(...checkStackOutput(outdir, name));
+  return out;
+}
+
+/** checkSynthOutput for one stack folder (its synth output and the files written from its state). */
+export function checkStackOutput(outdir: string, name: string): Diagnostic[] {
+  return ['cdk.tf.json', PREPARATION_FILES.variables, PREPARATION_FILES.migration].flatMap((f) => scanFile(name, join(outdir, 'stacks', name, f)));
+}
+
+function scanFile(name: string, file: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  if (!existsSync(file)) return out;
+  let text = readFileSync(file, 'utf8');
+  for (const e of OWN_EXPRESSIONS) text = text.split(e).join('""');
+  for (const m of text.matchAll(/(?<![$%])[$%]\{[^"}]*\}?/g)) {
+    if (OWN_INTERPOLATION.test(m[0])) continue;
+    out.push(diag('render.value', `stack ${name}: unexpected Terraform template syntax ${JSON.stringify(m[0])} in the output`, undefined, { value: m[0] }));
   }
   return out;
+}
+
+/** The files `writeStackPreparation` adds to a stack folder (replaced by the next synth). */
+export const PREPARATION_FILES = { variables: 'rdns-state.auto.tfvars.json', migration: 'rdns-migration.tf.json' } as const;
+
+/**
+ * Writes what the stack's state tells its next plan into the stack folder: the applied set
+ * and whether the plan refreshes (`rdns-state.auto.tfvars.json`, read by Terraform on its
+ * own), and the upgrade's moved/import/removed blocks (`rdns-migration.tf.json`) when there
+ * are any. Values are literal JSON, checked like the synth output.
+ */
+export function writeStackPreparation(dir: string, prep: StackPreparation, refreshed: boolean): void {
+  const variables = join(dir, PREPARATION_FILES.variables);
+  if (prep.applied) writeFileSync(variables, `${JSON.stringify({ rdns_applied: prep.applied, rdns_refreshed: refreshed }, null, 2)}\n`);
+  else rmSync(variables, { force: true });
+  const migration = join(dir, PREPARATION_FILES.migration);
+  if (prep.migration) writeFileSync(migration, `${JSON.stringify(prep.migration, null, 2)}\n`);
+  else rmSync(migration, { force: true });
 }

@@ -7,7 +7,7 @@
  * Pure (no cdktf, no I/O): synth, export, FCrDNS checks and audits all read this one
  * model, so what Terraform publishes and what `rdns export` prints cannot drift apart.
  */
-import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
+import { diag, type Diagnostic } from '../core/diagnostics.js';
 import {
   type IpAddress,
   type IpPrefix,
@@ -137,9 +137,8 @@ export function zoneContents(
     blocks.push(blockContents(block, layout, repo.config, diagnostics));
   }
   const merged = mergeSharedZones(blocks, repo, diagnostics);
-  const batched = merged.map((b) => fitChangeBatch(b, repo.blocks.find((x) => x.file === b.file)?.pos, diagnostics));
   const holdsSelected = (b: BlockContents): boolean => b.zones.some((z) => (z.sharedWith ?? []).some((f) => files!.has(f)));
-  return { blocks: files ? batched.filter((b) => files.has(b.file) || holdsSelected(b)) : batched, diagnostics };
+  return { blocks: files ? merged.filter((b) => files.has(b.file) || holdsSelected(b)) : merged, diagnostics };
 }
 
 /**
@@ -425,36 +424,6 @@ function optionsOf(zone: string, block: Block, config: Config): ZoneOptions {
   return { ...(config.zones[zone] ?? {}), ...(block.zones[zone] ?? {}) };
 }
 
-/** Route53 takes at most this many record values, and this many characters of values, in one ChangeResourceRecordSets request. */
-export const MAX_BATCH_VALUES = 1000;
-export const MAX_BATCH_CHARS = 32_000;
-
-/**
- * aws_route53_records_exclusive sends every change of an apply in one request (measured with
- * hashicorp/aws 5.100.0: it never splits), and Route53 counts an UPSERT twice. A zone whose
- * records could not all be replaced in one request (more than half the limits) is rendered
- * per record instead, one request per record set, so every change to it can apply.
- */
-function fitChangeBatch(block: BlockContents, pos: SourcePos | undefined, out: Diagnostic[]): BlockContents {
-  let changed = false;
-  const zones = block.zones.map((z) => {
-    if (z.delegatedTo || z.mode !== 'exclusive') return z;
-    const chars = z.records.reduce((n, r) => n + r.value.length, 0);
-    if (2 * z.records.length <= MAX_BATCH_VALUES && 2 * chars <= MAX_BATCH_CHARS) return z;
-    out.push(
-      diag(
-        'render.change-batch',
-        `reverse zone ${z.zone} holds ${z.records.length} record values (${chars} characters): aws_route53_records_exclusive sends all changes of an apply in one Route53 request, which takes at most ${MAX_BATCH_VALUES} values and ${MAX_BATCH_CHARS} characters (a changed value counts twice), so the zone is rendered with mode: per-record (one request per record set; records added outside git are not removed)`,
-        pos,
-        { value: z.zone },
-      ),
-    );
-    changed = true;
-    return { ...z, mode: 'per-record' as const };
-  });
-  return changed ? { ...block, zones } : block;
-}
-
 /** Route53 quotas: records per hosted zone, length of a value. Checked before anything is rendered. */
 function checkQuotas(block: Block, zones: readonly ZoneContents[], config: Config, out: Diagnostic[]): void {
   for (const z of zones) {
@@ -472,7 +441,7 @@ function checkQuotas(block: Block, zones: readonly ZoneContents[], config: Confi
 
 /**
  * What only rendering finds (delegations DNS cannot express, forward names outside their
- * zone, zone options for a zone the block did not get, Route53 batch limits), for
+ * zone, zone options for a zone the block did not get), for
  * `rdns validate` and `rdns ci`: a repository that validates must also synthesize.
  */
 export function renderFindings(repo: Parameters<typeof zoneContents>[0]): Diagnostic[] {

@@ -40,8 +40,14 @@ export interface PlanRepositoryInput {
   /** `full`: refresh every resource; `live-check` (default): `-refresh=false` where the zone's live check runs. */
   readonly refresh?: 'full' | 'live-check';
   readonly terraform: TerraformOptions;
-  /** Called per stack between init and plan with its state (see {@link BeforePlan}). */
+  /**
+   * Called per stack between init and plan with its state (see {@link BeforePlan}); default:
+   * the renderer's preparation (the live check's baseline, an upgrade's moved/import/removed
+   * blocks, the removal of a zone no longer rendered).
+   */
   readonly beforePlan?: BeforePlan;
+  /** Zones no longer rendered: destroy their hosted zones too (default: remove their records, keep the zone). */
+  readonly destroyZones?: boolean;
   /** One line of progress (stderr in the CLI). */
   readonly notice?: (line: string) => void;
 }
@@ -59,17 +65,28 @@ export type PlanOutcome =
  */
 export async function planRepository(input: PlanRepositoryInput): Promise<PlanOutcome> {
   // cdktf takes a while to load: only when something is planned.
-  const { synthesize, checkSynthOutput, outdirProblem } = await import('../render/synth.js');
+  const { synthesize, checkSynthOutput, checkStackOutput, outdirProblem, writeStackPreparation } = await import('../render/synth.js');
+  const { prepareFromState, prepareRemoval } = await import('../render/state-migration.js');
   const problem = outdirProblem(input.root, input.outdir);
   if (problem) throw new RdnsError(problem, 2, 'pass --out with a new folder inside the repository (default cdktf.out)');
   const version = await terraformVersion(input.terraform);
-  synthesize(input.stacks, input.config, { outdir: input.outdir, prune: true, stateDir: input.stateDir });
+  // Zones no longer rendered: planned as the removal of their records (the hosted zone stays unless destroyZones).
+  synthesize(input.stacks, input.config, { outdir: input.outdir, prune: true, stateDir: input.stateDir, removed: input.removed.map((r) => r.stack) });
   const unsafe = checkSynthOutput(input.outdir);
   if (unsafe.length > 0) return { kind: 'unsafe', diagnostics: unsafe };
-  if (input.stacks.length > 0) input.notice?.(`terraform ${version}: planning ${plural(input.stacks.length, 'stack')} (${input.terraform.parallel ?? 2} at a time)`);
+  const targets = [...input.stacks.map((s) => ({ stack: s.stack, zone: s.zone.zone })), ...input.removed.map((r) => ({ stack: r.stack, zone: r.zone }))];
+  if (targets.length > 0) input.notice?.(`terraform ${version}: planning ${plural(targets.length, 'stack')} (${input.terraform.parallel ?? 2} at a time)`);
+  const models = new Map(input.stacks.map((s) => [s.stack, s]));
+  // What each stack's state says (last applied records, an earlier layout to upgrade from), written before its plan.
+  const prepare: BeforePlan = (t, state, refresh) => {
+    const model = models.get(t.stack);
+    writeStackPreparation(t.dir, model ? prepareFromState(state, model) : prepareRemoval(state, Boolean(input.destroyZones)), refresh);
+    const bad = checkStackOutput(input.outdir, t.stack);
+    return bad.length > 0 ? bad.map((d) => d.message).join('\n') : undefined;
+  };
   const plans = await planStacks(
-    input.stacks.map((s) => ({ stack: s.stack, zone: s.zone.zone, dir: join(input.outdir, 'stacks', s.stack) })),
-    { ...input.terraform, lock: input.lock, refresh: input.refresh, version, beforePlan: input.beforePlan },
+    targets.map((s) => ({ ...s, dir: join(input.outdir, 'stacks', s.stack) })),
+    { ...input.terraform, lock: input.lock, refresh: input.refresh, version, beforePlan: input.beforePlan ?? prepare },
   );
   const report: PlanReport = { stacks: plans, removed: input.removed, ...(input.changedSince ? { changedSince: input.changedSince } : {}) };
   const saved: SavedPlan = { ...report, fingerprints: Object.fromEntries(input.stacks.map((s) => [s.stack, stackFingerprint(s, input.config)])) };

@@ -4,13 +4,14 @@
  */
 import { cellText, code } from '../ci/comment.js';
 import { plural } from '../core/text.js';
+import { DRIFT_ADVICE } from '../render/live-check.js';
 import { apiCallsText, sumApiCalls, type ApiCalls } from './api-calls.js';
-import { hasChanges, type ChangedRecord, type PlannedRecord, type RecordChanges, type StackPlan } from './plan-summary.js';
+import { hasChanges, type ChangedRecord, type DriftRecord, type PlannedRecord, type RecordChanges, type StackPlan } from './plan-summary.js';
 
 /** The result of `rdns plan`: one entry per planned stack, plus stacks head no longer has. */
 export interface PlanReport {
   readonly stacks: readonly StackPlan[];
-  /** Stacks of the base revision that the head no longer produces (destroy them by hand). */
+  /** Stacks of the base revision that the head no longer produces (planned in `stacks` as the removal of their records). */
   readonly removed: readonly { readonly stack: string; readonly zone: string; readonly files: readonly string[] }[];
   /** Revision the stacks were selected against (`--changed-since`), if any. */
   readonly changedSince?: string;
@@ -65,10 +66,28 @@ function totalsLine(t: PlanTotals): string {
   return `${plural(t.stacks, 'stack')} planned (${t.withChanges} with changes${t.errors ? `, ${t.errors} failed` : ''}): ${parts.join(', ')}`;
 }
 
+const zoneActionText = (a: NonNullable<StackPlan['zoneAction']>): string => (a === 'release' ? 'kept in Route53, no longer managed' : a);
+
+/** `192.0.2.10 PTR changed outside git: Route53 has x., git has y.` */
+export function driftText(d: DriftRecord): string {
+  const what =
+    d.kind === 'changed' ? `changed outside git: Route53 has ${d.route53}, git has ${d.git}` : d.kind === 'added' ? `added outside git: Route53 has ${d.route53}, git has none` : `deleted outside git: git has ${d.git}`;
+  return `${label(d).padEnd(20)} ${d.type.padEnd(5)} ${what}${d.address ? ` (${d.address})` : ''}`;
+}
+
+function migrationText(m: NonNullable<StackPlan['migration']>): string {
+  const parts = [`${plural(m.moved, 'record')} moved`, `${m.imported.toLocaleString('en-US')} imported`, ...m.released.map((r) => `${r} released`)];
+  return `upgrade of the state: ${parts.join(', ')} (nothing deleted or re-created in Route53)`;
+}
+
 /** `+ 198.51.100.7  PTR h7.example.net.` lines per stack. */
 export function planText(r: PlanReport): string {
   const lines: string[] = [];
   for (const s of r.stacks) {
+    if (s.status === 'error' && s.drift) {
+      lines.push(`${s.stack}  ${s.zone}  FAILED: the hosted zone differs from git`, ...s.drift.map((d) => `  ! ${driftText(d)}`), `  ${DRIFT_ADVICE}`);
+      continue;
+    }
     if (s.status === 'error') {
       lines.push(`${s.stack}  ${s.zone}  FAILED`, ...s.error!.split('\n').map((l) => `  ${l}`));
       continue;
@@ -77,7 +96,7 @@ export function planText(r: PlanReport): string {
       lines.push(`${s.stack}  ${s.zone}  no changes`);
       continue;
     }
-    lines.push(`${s.stack}  ${s.zone}${s.zoneAction ? `  zone: ${s.zoneAction}` : ''}`);
+    lines.push(`${s.stack}  ${s.zone}${s.zoneAction ? `  zone: ${zoneActionText(s.zoneAction)}` : ''}`);
     const put = (c: RecordChanges, tag: string): void => {
       for (const a of c.added) lines.push(`  + ${label(a).padEnd(20)} ${a.type.padEnd(5)} ${values(a.values)}${tag}`);
       for (const x of c.changed) lines.push(`  ~ ${label(x).padEnd(20)} ${x.type.padEnd(5)} ${changeText(x)}${tag}`);
@@ -86,8 +105,9 @@ export function planText(r: PlanReport): string {
     put(s.records, '');
     put(s.forward, '  (forward)');
     for (const o of s.other) lines.push(`  ! ${o.address}: ${o.actions.join(', ')}`);
+    if (s.migration) lines.push(`  ${migrationText(s.migration)}`);
   }
-  for (const x of r.removed) lines.push(`${x.stack}  ${x.zone}  no longer rendered (was ${x.files.join(', ')}): its zone is kept (prevent_destroy); destroy the stack by hand if the zone must go`);
+  for (const x of r.removed) lines.push(`${x.stack}  ${x.zone}  no longer rendered (was ${x.files.join(', ')}): planned above as the removal of its records; the hosted zone stays unless rdns plan --destroy-zones`);
   const t = planTotals(r);
   lines.push(totalsLine(t));
   if (t.apiCalls) lines.push(`API calls: ${apiCallsText(t.apiCalls)}`);
@@ -114,7 +134,7 @@ export function planMarkdown(r: PlanReport): string {
       out.push(
         s.status === 'error'
           ? `| ${code(s.zone)} | ${code(s.stack)} | ❌ plan failed | | | |`
-          : `| ${code(s.zone)} | ${code(s.stack)} | ${s.zoneAction ?? ''} | ${n((c) => c.added.length)} | ${n((c) => c.changed.length)} | ${n((c) => c.removed.length)} |`,
+          : `| ${code(s.zone)} | ${code(s.stack)} | ${s.zoneAction ? zoneActionText(s.zoneAction) : ''} | ${n((c) => c.added.length)} | ${n((c) => c.changed.length)} | ${n((c) => c.removed.length)} |`,
       );
     }
     out.push('');
@@ -123,6 +143,15 @@ export function planMarkdown(r: PlanReport): string {
   if (unchanged > 0) out.push(`${plural(unchanged, 'stack')} planned with no changes.`, '');
   for (const s of rows) {
     out.push(`<details${rows.length <= 5 ? ' open' : ''}><summary>${cellText(s.zone)} (${cellText(s.stack)})</summary>`, '');
+    if (s.status === 'error' && s.drift) {
+      out.push('The hosted zone differs from git:', '', '| | address | type | |', '|---|---|---|---|');
+      for (const d of s.drift.slice(0, MAX_ROWS_PER_ZONE)) {
+        const text = d.kind === 'changed' ? `changed outside git: Route53 has ${code(d.route53 ?? '')}, git has ${code(d.git ?? '')}` : d.kind === 'added' ? `added outside git: ${code(d.route53 ?? '')}` : `deleted outside git (git has ${code(d.git ?? '')})`;
+        out.push(`| ⚠️ | ${code(label(d))} | ${d.type} | ${text} |`);
+      }
+      out.push('', cellText(DRIFT_ADVICE), '</details>', '');
+      continue;
+    }
     if (s.status === 'error') {
       out.push('```', s.error!.replace(/```/g, "'''"), '```', '</details>', '');
       continue;
@@ -142,9 +171,10 @@ export function planMarkdown(r: PlanReport): string {
       out.push('');
     }
     for (const o of s.other) out.push(`- ⚠️ ${code(o.address)}: ${o.actions.join(', ')}`);
+    if (s.migration) out.push(`- ${cellText(migrationText(s.migration))}`);
     out.push('</details>', '');
   }
-  for (const x of r.removed) out.push(`- ⚠️ stack ${code(x.stack)} (${code(x.zone)}) is no longer rendered: its hosted zone is kept (prevent_destroy); destroy the stack by hand if the zone must go.`);
+  for (const x of r.removed) out.push(`- ⚠️ stack ${code(x.stack)} (${code(x.zone)}) is no longer rendered (was ${x.files.map(code).join(', ')}): planned as the removal of its records; the hosted zone stays unless \`rdns plan --destroy-zones\`.`);
   let body = `${out.join('\n').trimEnd()}\n`;
   if (body.length > MAX_COMMENT_CHARS) body = `${body.slice(0, MAX_COMMENT_CHARS)}\n\n…(cut at ${MAX_COMMENT_CHARS.toLocaleString('en-US')} characters: see the job summary)\n`;
   return body;

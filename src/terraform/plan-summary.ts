@@ -5,6 +5,8 @@
  * zone is created or destroyed, and what else Terraform would touch. Pure: no I/O.
  */
 import { ipOfPtrOwner } from '../core/reverse.js';
+import { driftOf, type DriftedRecord } from '../render/live-check.js';
+import { recordAddressOf } from '../render/record-address.js';
 import type { ApiCalls } from './api-calls.js';
 import { compareIp, formatIp, parseIp } from '../core/ip.js';
 
@@ -38,8 +40,11 @@ export interface StackPlan {
   readonly zone: string;
   /** `ok`: planned (maybe with no changes); `error`: Terraform failed (see `error`). */
   readonly status: 'ok' | 'error';
-  /** The hosted zone itself: created, destroyed or replaced; absent when untouched. */
-  readonly zoneAction?: 'create' | 'delete' | 'replace';
+  /**
+   * The hosted zone itself: created, destroyed or replaced; `release`: a zone no longer
+   * rendered leaves the state but stays in Route53. Absent when untouched.
+   */
+  readonly zoneAction?: 'create' | 'delete' | 'replace' | 'release';
   /** Reverse records (PTR, and NS/CNAME of delegations). */
   readonly records: RecordChanges;
   /** Forward A/AAAA records of generic names. */
@@ -48,6 +53,13 @@ export interface StackPlan {
   readonly other: readonly { readonly address: string; readonly actions: readonly string[] }[];
   /** Terraform's own message when status is `error`. */
   readonly error?: string;
+  /** Records the live check found changed, deleted or added outside git (the plan failed on them). */
+  readonly drift?: readonly DriftRecord[];
+  /**
+   * An upgrade from an earlier layout (state moved, records imported, the old resource
+   * forgotten without deleting anything): what the plan does to the state, not to Route53.
+   */
+  readonly migration?: { readonly moved: number; readonly imported: number; readonly released: readonly string[] };
   /**
    * How the stack was planned: `full` refresh of every resource, or `live-check` (the zone
    * read once by its live check, `-refresh=false`). Absent in reports of older versions.
@@ -57,12 +69,22 @@ export interface StackPlan {
   readonly apiCalls?: ApiCalls;
 }
 
+/** A record found changed outside git, with the address it answers for and its Terraform resource. */
+export interface DriftRecord extends DriftedRecord {
+  readonly ip?: string;
+  readonly address?: string;
+}
+
 interface ResourceChange {
   address: string;
   mode?: string;
   type: string;
-  change: { actions: string[]; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null };
+  previous_address?: string;
+  change: { actions: string[]; before?: Record<string, unknown> | null; after?: Record<string, unknown> | null; importing?: unknown };
 }
+
+/** The live check's resource (live-check.ts): its creation is no change to the zone. */
+const LIVE_CHECK = 'terraform_data.rdns_live_check';
 
 const EMPTY: RecordChanges = { added: [], changed: [], removed: [] };
 
@@ -73,8 +95,18 @@ export function summarizePlan(stack: string, zone: string, planJson: unknown): S
   const records = new Collector();
   const forward = new Collector();
   const other: { address: string; actions: string[] }[] = [];
+  const migration = { moved: 0, imported: 0, released: [] as string[] };
   for (const c of changes) {
     const actions = c.change.actions;
+    if (c.address === LIVE_CHECK) continue;
+    if (c.change.importing) migration.imported++;
+    if (c.previous_address && c.previous_address !== c.address) migration.moved++;
+    if (actions.length === 1 && actions[0] === 'forget') {
+      // removed { lifecycle { destroy = false } }: out of the state, untouched in Route53.
+      if (c.type === 'aws_route53_zone') zoneAction = 'release';
+      else migration.released.push(c.address);
+      continue;
+    }
     if (actions.length === 1 && (actions[0] === 'no-op' || actions[0] === 'read')) continue;
     const before = c.change.before ?? undefined;
     const after = c.change.after ?? undefined;
@@ -92,17 +124,22 @@ export function summarizePlan(stack: string, zone: string, planJson: unknown): S
       other.push({ address: c.address, actions });
     }
   }
-  return { stack, zone, status: 'ok', ...(zoneAction ? { zoneAction } : {}), records: records.result(), forward: forward.result(), other };
+  const migrated = migration.moved + migration.imported + migration.released.length > 0;
+  return { stack, zone, status: 'ok', ...(zoneAction ? { zoneAction } : {}), records: records.result(), forward: forward.result(), other, ...(migrated ? { migration } : {}) };
 }
 
-/** The plan of a stack Terraform could not plan. */
+/** The plan of a stack Terraform could not plan; a failed live check is read into `drift`, in PTR terms. */
 export function failedPlan(stack: string, zone: string, error: string): StackPlan {
-  return { stack, zone, status: 'error', records: EMPTY, forward: EMPTY, other: [], error };
+  const drift: DriftRecord[] = driftOf(error).map((d) => {
+    const ip = ipOfPtrOwner(d.name);
+    return { ...d, ...(ip ? { ip: formatIp(ip) } : {}), ...(d.kind !== 'added' ? { address: recordAddressOf(d.type, d.name) } : {}) };
+  });
+  return { stack, zone, status: 'error', records: EMPTY, forward: EMPTY, other: [], error, ...(drift.length ? { drift: drift.sort(byName) } : {}) };
 }
 
-/** True when the plan would change anything. */
+/** True when the plan would change anything (Route53, or the state: an upgrade's moves and imports are applied too). */
 export const hasChanges = (p: StackPlan): boolean =>
-  p.zoneAction !== undefined || p.other.length > 0 || [p.records, p.forward].some((r) => r.added.length + r.changed.length + r.removed.length > 0);
+  p.zoneAction !== undefined || p.other.length > 0 || p.migration !== undefined || [p.records, p.forward].some((r) => r.added.length + r.changed.length + r.removed.length > 0);
 
 /** Route53 returns names lower case with a trailing dot; the plan may show either. */
 const fqdn = (name: string): string => {

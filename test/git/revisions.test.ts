@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { RdnsError } from '../../src/core/errors.js';
 import { WORKTREE } from '../../src/git/changed-files.js';
+import { resolveRevision } from '../../src/git/resolve-revision.js';
 import { isShallow, resolveRevisions } from '../../src/git/revisions.js';
 import { cloneGitRepo, createGitRepo } from '../helpers/git-repo.js';
 
@@ -103,5 +104,35 @@ describe('resolveRevisions', () => {
     const repo = createGitRepo({ 'zones/a.yaml': 'prefix: 192.0.2.0/24\n' });
     const e = await rejection(resolveRevisions(repo.root, { base: 'no-such-branch' }));
     expect(e.message).toContain('no-such-branch');
+  });
+});
+
+describe('resolveRevision: one name, one ref', () => {
+  it('takes a full SHA, a full ref, an abbreviated SHA, a suffix, and a tag that shadows no branch', async () => {
+    const repo = createGitRepo({ 'zones/a.yaml': 'prefix: 192.0.2.0/24\n' });
+    const first = repo.rev('HEAD');
+    const second = repo.commit('two', { 'zones/b.yaml': 'prefix: 198.51.100.0/24\n' });
+    repo.git('tag', 'v1', first);
+    expect(await resolveRevision(repo.root, second)).toEqual({ commit: second, ref: second });
+    expect(await resolveRevision(repo.root, 'refs/heads/main')).toEqual({ commit: second, ref: 'refs/heads/main' });
+    expect(await resolveRevision(repo.root, second.slice(0, 10))).toEqual({ commit: second, ref: second });
+    expect(await resolveRevision(repo.root, 'main~1')).toEqual({ commit: first, ref: 'refs/heads/main' });
+    expect(await resolveRevision(repo.root, 'HEAD^')).toEqual({ commit: first, ref: 'HEAD^' });
+    expect(await resolveRevision(repo.root, 'v1')).toEqual({ commit: first, ref: 'refs/tags/v1' });
+    expect(await resolveRevision(repo.root, 'refs/heads/nope')).toBeUndefined();
+    expect(await resolveRevision(repo.root, 'nope')).toBeUndefined();
+  });
+
+  it('refuses a name that is a branch and a tag, and one that is not a revision', async () => {
+    const repo = createGitRepo({ 'zones/a.yaml': 'prefix: 192.0.2.0/24\n' });
+    const first = repo.rev('HEAD');
+    repo.commit('two', { 'zones/b.yaml': 'prefix: 198.51.100.0/24\n' });
+    repo.git('tag', 'main', first);
+    const e = await rejection(resolveRevision(repo.root, 'main'));
+    expect(e.message).toMatch(/^the revision "main" is ambiguous: it names refs\/tags\/main \(\w{7}\) and refs\/heads\/main \(\w{7}\)$/);
+    expect(e.hint).toContain('refs/heads/main');
+    expect((await rejection(resolveRevision(repo.root, '--upload-pack=x'))).message).toBe('"--upload-pack=x" is not a revision');
+    // Fully qualified, each is what it says.
+    expect((await resolveRevision(repo.root, 'refs/tags/main'))?.commit).toBe(first);
   });
 });

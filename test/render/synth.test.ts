@@ -12,6 +12,7 @@ import { loadRepository } from '../../src/loader/repository.js';
 import { zoneContents } from '../../src/render/zone-records.js';
 import { checkSynthOutput, synthesize } from '../../src/render/synth.js';
 import { zoneStacksOf } from '../../src/render/stacks.js';
+import { LIVE_CHECK_EXPRESSIONS } from '../../src/render/live-check.js';
 import { FIXTURE, writeRepo } from './fixture.js';
 
 const GOLDEN = join(import.meta.dirname, 'golden');
@@ -39,6 +40,10 @@ function synth(files: Record<string, string>): { stacks: Record<string, string>;
   return { stacks, outdir, root, stateDir };
 }
 
+/** The record resources of a stack: `aws_route53_record` name → body, and the reverse-zone sets (not A/AAAA) as before. */
+const recordsOf = (tf: Json): Record<string, Json> => (tf.resource.aws_route53_record ?? {}) as Record<string, Json>;
+const reverseSets = (tf: Json): Json[] => Object.values(recordsOf(tf)).filter((r) => r.type !== 'A' && r.type !== 'AAAA');
+
 const fixture = synth(FIXTURE);
 const parsed = (stack: string): Json => JSON.parse(fixture.stacks[stack]!) as Json;
 
@@ -64,32 +69,35 @@ describe('stacks and resources', () => {
     expect(Object.keys(manifest.stacks as Json).sort()).toEqual(Object.keys(fixture.stacks));
   });
 
-  it('creates a hosted zone and holds every PTR in one aws_route53_records_exclusive', () => {
+  it('creates a hosted zone and renders every record set as its own literal aws_route53_record, named from its owner name', () => {
     const tf = parsed('rdns-198-51-100-0-24');
     expect(tf.resource.aws_route53_zone).toEqual({
       zone_198_51_100_0_24: expect.objectContaining({ name: '100.51.198.in-addr.arpa', lifecycle: { prevent_destroy: true } }),
     });
-    const ex = tf.resource.aws_route53_records_exclusive.records_198_51_100_0_24;
-    expect(ex.zone_id).toBe('${aws_route53_zone.zone_198_51_100_0_24.zone_id}');
-    const sets = ex.resource_record_set as Json[];
+    expect(tf.resource.aws_route53_records_exclusive).toBeUndefined();
+    const records = recordsOf(tf);
     // 224 PTRs (the delegated /27 excluded), 32 CNAMEs, one NS set with both servers.
-    expect(sets).toHaveLength(224 + 32 + 1);
-    expect(sets).toContainEqual({ name: '22.100.51.198.in-addr.arpa.', type: 'PTR', ttl: 7200, resource_records: [{ value: 'mail.example.com.' }] });
-    expect(sets).toContainEqual({ name: '23.100.51.198.in-addr.arpa.', type: 'PTR', ttl: 7200, resource_records: [{ value: '198-51-100-23.static.example.net.' }] });
+    expect(reverseSets(tf)).toHaveLength(224 + 32 + 1);
+    expect(records['ptr_22_100_51_198_in-addr_arpa']).toEqual({
+      zone_id: '${aws_route53_zone.zone_198_51_100_0_24.zone_id}',
+      name: '22.100.51.198.in-addr.arpa.',
+      type: 'PTR',
+      ttl: 7200,
+      records: ['mail.example.com.'],
+    });
+    expect(records['ptr_23_100_51_198_in-addr_arpa']).toMatchObject({ name: '23.100.51.198.in-addr.arpa.', records: ['198-51-100-23.static.example.net.'] });
+    // Literal blocks: no for_each, no count.
+    expect(Object.values(records).some((r) => 'for_each' in r || 'count' in r)).toBe(false);
     expect(tf.output.name_servers_198_51_100_0_24.value).toBe('${aws_route53_zone.zone_198_51_100_0_24.name_servers}');
   });
 
   it('renders RFC 2317 delegations as NS for the child zone and a CNAME per address in the parent', () => {
-    const sets = parsed('rdns-198-51-100-0-24').resource.aws_route53_records_exclusive.records_198_51_100_0_24.resource_record_set as Json[];
-    expect(sets).toContainEqual({
-      name: '64-27.100.51.198.in-addr.arpa.',
-      type: 'NS',
-      ttl: 7200,
-      resource_records: [{ value: 'ns1.globex.example.' }, { value: 'ns2.globex.example.' }],
-    });
+    const tf = parsed('rdns-198-51-100-0-24');
+    const sets = reverseSets(tf);
+    expect(recordsOf(tf)['ns_64-27_100_51_198_in-addr_arpa']).toMatchObject({ name: '64-27.100.51.198.in-addr.arpa.', type: 'NS', ttl: 7200, records: ['ns1.globex.example.', 'ns2.globex.example.'] });
     const cnames = sets.filter((s) => s.type === 'CNAME');
     expect(cnames.map((s) => s.name)).toEqual(Array.from({ length: 32 }, (_, i) => `${64 + i}.100.51.198.in-addr.arpa.`));
-    expect(cnames[6]).toEqual({ name: '70.100.51.198.in-addr.arpa.', type: 'CNAME', ttl: 7200, resource_records: [{ value: '70.64-27.100.51.198.in-addr.arpa.' }] });
+    expect(recordsOf(tf)['cname_70_100_51_198_in-addr_arpa']).toMatchObject({ name: '70.100.51.198.in-addr.arpa.', type: 'CNAME', ttl: 7200, records: ['70.64-27.100.51.198.in-addr.arpa.'] });
     // The delegated addresses' PTRs are the customer's: none of them is published here.
     expect(sets.some((s) => s.type === 'PTR' && s.name === '70.100.51.198.in-addr.arpa.')).toBe(false);
   });
@@ -97,9 +105,8 @@ describe('stacks and resources', () => {
   it('gives a block whose /24 is not owned its own classless zone in the "-" form', () => {
     const tf = parsed('rdns-203-0-113-0-25');
     expect(tf.resource.aws_route53_zone.zone_203_0_113_0_25.name).toBe('0-25.113.0.203.in-addr.arpa');
-    const sets = tf.resource.aws_route53_records_exclusive.records_203_0_113_0_25.resource_record_set as Json[];
-    expect(sets).toHaveLength(128);
-    expect(sets[5]).toEqual({ name: '5.0-25.113.0.203.in-addr.arpa.', type: 'PTR', ttl: 3600, resource_records: [{ value: 'api.example.org.' }] });
+    expect(reverseSets(tf)).toHaveLength(128);
+    expect(recordsOf(tf)['ptr_5_0-25_113_0_203_in-addr_arpa']).toMatchObject({ name: '5.0-25.113.0.203.in-addr.arpa.', type: 'PTR', ttl: 3600, records: ['api.example.org.'] });
     expect(JSON.stringify(tf)).not.toContain('\\\\057');
   });
 
@@ -107,46 +114,56 @@ describe('stacks and resources', () => {
     const tf = parsed('rdns-192-0-2-0-24');
     expect(tf.resource.aws_route53_zone).toBeUndefined();
     expect(tf.output).toBeUndefined();
-    expect(tf.resource.aws_route53_records_exclusive.records_192_0_2_0_24.zone_id).toBe('Z0123456789ABCDEFGHIJ');
-    expect(tf.resource.aws_route53_records_exclusive.records_192_0_2_0_24.resource_record_set).toEqual([
-      { name: '1.2.0.192.in-addr.arpa.', type: 'PTR', ttl: 3600, resource_records: [{ value: 'gw1.pop1.example.net.' }] },
-      { name: '25.2.0.192.in-addr.arpa.', type: 'PTR', ttl: 300, resource_records: [{ value: 'mx1.example.net.' }] },
-    ]);
+    // An adopted zone may hold these names already (filled by records_exclusive, another tool, rdns import): taken over.
+    expect(recordsOf(tf)).toEqual({
+      'ptr_1_2_0_192_in-addr_arpa': { zone_id: 'Z0123456789ABCDEFGHIJ', name: '1.2.0.192.in-addr.arpa.', type: 'PTR', ttl: 3600, records: ['gw1.pop1.example.net.'], allow_overwrite: true },
+      'ptr_25_2_0_192_in-addr_arpa': { zone_id: 'Z0123456789ABCDEFGHIJ', name: '25.2.0.192.in-addr.arpa.', type: 'PTR', ttl: 300, records: ['mx1.example.net.'], allow_overwrite: true },
+    });
+    expect(tf.data.aws_route53_records.live.zone_id).toBe('Z0123456789ABCDEFGHIJ');
+    expect(tf.resource.terraform_data).toBeUndefined();
   });
 
-  it('renders mode: per-record as one aws_route53_record instance per PTR, keyed by name', () => {
+  it('renders mode: per-record with the same literal blocks; only the live check differs (records added outside git are left alone)', () => {
     const tf = parsed('rdns-2001-db8-100-48');
-    expect(tf.resource.aws_route53_records_exclusive).toBeUndefined();
-    const rec = tf.resource.aws_route53_record.records_2001_db8_100_48;
-    expect(rec.zone_id).toBe('${aws_route53_zone.zone_2001_db8_100_48.zone_id}');
-    expect(rec.name).toBe('${each.value.name}');
-    expect(rec.records).toBe('${each.value.records}');
-    expect(rec.for_each).toEqual({
-      'PTR 1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.': {
-        name: '1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.',
-        type: 'PTR',
-        ttl: 3600,
-        records: ['gw1.dc1.example.net.'],
-      },
-      'PTR 5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.0.0.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.': {
-        name: '5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.0.0.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.',
-        type: 'PTR',
-        ttl: 3600,
-        records: ['smtp.acme.example.'],
-      },
+    expect(Object.keys(recordsOf(tf))).toEqual([
+      'ptr_1_0_0_0_0_0_0_0_0_0_0_0_0_0_0_0_0_0_0_0_0_0_1_0_8_b_d_0_1_0_0_2_ip6_arpa',
+      'ptr_5_2_0_0_0_0_0_0_0_0_0_0_0_0_0_0_0_2_0_0_0_0_1_0_8_b_d_0_1_0_0_2_ip6_arpa',
+    ]);
+    expect(tf.locals.rdns_exclusive).toBe(false);
+    expect(parsed('rdns-198-51-100-0-24').locals.rdns_exclusive).toBe(true);
+    expect(tf.locals.rdns_rendered).toEqual({
+      'PTR 1.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.': 'gw1.dc1.example.net.',
+      'PTR 5.2.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.0.0.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa.': 'smtp.acme.example.',
     });
+  });
+
+  it('checks the live zone on every plan: one data source read and a precondition that fails the plan', () => {
+    const tf = parsed('rdns-198-51-100-0-24');
+    expect(tf.data.aws_route53_records.live.zone_id).toBe('${aws_route53_zone.zone_198_51_100_0_24.zone_id}');
+    expect(tf.locals.rdns_apex).toBe('100.51.198.in-addr.arpa');
+    expect(tf.locals.rdns_rendered['NS 64-27.100.51.198.in-addr.arpa.']).toBe('ns1.globex.example. ns2.globex.example.');
+    expect(Object.keys(tf.locals.rdns_rendered as Json)).toHaveLength(257);
+    const check = tf.data.aws_route53_records.live.lifecycle.postcondition[0];
+    expect(check.condition).toMatch(/^\$\{length\(var\.rdns_applied == null \? \[\] : concat\(/);
+    expect(check.error_message).toMatch(/^rdns\.drift: /);
+    expect(tf.variable.rdns_applied).toMatchObject({ type: 'map(string)', default: null });
   });
 
   it('publishes forward A records of generic names into the forward zone (looked up by name)', () => {
     const tf = parsed('rdns-198-51-100-0-24');
     expect(tf.data.aws_route53_zone.forward_zone_static_example_net).toMatchObject({ name: 'static.example.net', private_zone: false });
-    const fwd = tf.resource.aws_route53_record.forward_static_example_net;
-    expect(fwd.zone_id).toBe('${data.aws_route53_zone.forward_zone_static_example_net.zone_id}');
-    expect(Object.keys(fwd.for_each as Json)).toHaveLength(223);
-    expect(fwd.for_each['A 198-51-100-23.static.example.net.']).toEqual({ name: '198-51-100-23.static.example.net.', type: 'A', ttl: 7200, records: ['198.51.100.23'] });
+    const fwd = Object.values(recordsOf(tf)).filter((r) => r.type === 'A');
+    expect(fwd).toHaveLength(223);
+    expect(recordsOf(tf)['a_198-51-100-23_static_example_net']).toEqual({
+      zone_id: '${data.aws_route53_zone.forward_zone_static_example_net.zone_id}',
+      name: '198-51-100-23.static.example.net.',
+      type: 'A',
+      ttl: 7200,
+      records: ['198.51.100.23'],
+    });
     // The forward zone is shared with records rdns did not create: a name already published
     // there (say www.example.net by another team) fails the apply instead of being taken over.
-    expect(fwd.allow_overwrite).toBeUndefined();
+    expect(fwd.some((r) => 'allow_overwrite' in r)).toBe(false);
   });
 
   it('takes over records that already exist in an adopted per-record zone; a zone created here has none to take over', () => {
@@ -154,10 +171,10 @@ describe('stacks and resources', () => {
       'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\nzones:\n  2.0.192.in-addr.arpa: {zone_id: Z0123456789ABCDEFGHIJ, mode: per-record}\nrecords:\n  192.0.2.1: a.example.net\n',
       'zones/b.yaml': 'prefix: 198.51.100.0/24\nowners: []\nzones:\n  100.51.198.in-addr.arpa: {mode: per-record}\nrecords:\n  198.51.100.1: b.example.net\n',
     });
-    const adopted = (JSON.parse(stacks['rdns-192-0-2-0-24']!) as Json).resource.aws_route53_record.records_192_0_2_0_24;
+    const adopted = recordsOf(JSON.parse(stacks['rdns-192-0-2-0-24']!) as Json)['ptr_1_2_0_192_in-addr_arpa']!;
     expect(adopted.zone_id).toBe('Z0123456789ABCDEFGHIJ');
     expect(adopted.allow_overwrite).toBe(true);
-    expect((JSON.parse(stacks['rdns-198-51-100-0-24']!) as Json).resource.aws_route53_record.records_198_51_100_0_24.allow_overwrite).toBeUndefined();
+    expect(recordsOf(JSON.parse(stacks['rdns-198-51-100-0-24']!) as Json)['ptr_1_100_51_198_in-addr_arpa']!.allow_overwrite).toBeUndefined();
   });
 
   it('takes backend, region and provider constraint from rdns.yaml (S3 with native locking, state key per stack)', () => {
@@ -194,7 +211,7 @@ describe('a reverse zone shared by two block files', () => {
     expect(Object.keys(stacks)).toEqual(['rdns-203-0-113-0-24']);
     const tf = JSON.parse(stacks['rdns-203-0-113-0-24']!) as Json;
     expect(Object.values(tf.resource.aws_route53_zone).map((z) => (z as Json).name)).toEqual(['113.0.203.in-addr.arpa']);
-    expect(tf.resource.aws_route53_records_exclusive.records_203_0_113_0_24.resource_record_set.map((s: Json) => s.name)).toEqual(['5.113.0.203.in-addr.arpa.', '130.113.0.203.in-addr.arpa.']);
+    expect(reverseSets(tf).map((s: Json) => s.name as string).sort()).toEqual(['130.113.0.203.in-addr.arpa.', '5.113.0.203.in-addr.arpa.']);
   });
 });
 
@@ -206,14 +223,14 @@ describe('one stack per reverse zone', () => {
     expect(Object.keys(stacks)).toEqual(['rdns-192-0-2-0-24', 'rdns-192-0-3-0-24']);
     const second = JSON.parse(stacks['rdns-192-0-3-0-24']!) as Json;
     expect(second.terraform.backend.local.path).toMatch(/\/rdns-192-0-3-0-24\.tfstate$/);
-    const ptrs = second.resource.aws_route53_records_exclusive.records_192_0_3_0_24.resource_record_set as Json[];
+    const ptrs = reverseSets(second);
     expect(ptrs).toHaveLength(256);
-    expect(ptrs.find((p) => p.name === '9.3.0.192.in-addr.arpa.')!.resource_records).toEqual([{ value: 'mail.example.org.' }]);
+    expect(ptrs.find((p) => p.name === '9.3.0.192.in-addr.arpa.')!.records).toEqual(['mail.example.org.']);
     // Forward A records only for the generic names of this zone's addresses (255: .9 has its own PTR).
-    const fwd = second.resource.aws_route53_record.forward_example_net.for_each as Json;
-    expect(Object.keys(fwd)).toHaveLength(255);
-    expect(Object.values(fwd).every((r) => (r as Json).records[0].startsWith('192.0.3.'))).toBe(true);
-    expect(second.resource.aws_route53_record.forward_example_net.allow_overwrite).toBeUndefined();
+    const fwd = Object.values(recordsOf(second)).filter((r) => r.type === 'A');
+    expect(fwd).toHaveLength(255);
+    expect(fwd.every((r) => (r.records[0] as string).startsWith('192.0.3.'))).toBe(true);
+    expect(fwd.some((r) => 'allow_overwrite' in r)).toBe(false);
   });
   it('changes nothing when a block file is reordered, reformatted and renamed', () => {
     const shuffled = { ...FIXTURE };
@@ -261,8 +278,14 @@ records:
     expect(text).not.toContain('passwd');
     expect(text).not.toContain('endfor');
     expect(text).not.toContain('${evil}');
-    // The only interpolations are our own references.
-    expect(text.match(/\$\{[^}]*\}/g)).toEqual(['${aws_route53_zone.zone_192_0_2_0_24.name_servers}', '${aws_route53_zone.zone_192_0_2_0_24.zone_id}']);
+    // The only interpolations are our own references and the live check's constant expressions.
+    const own = new Set(LIVE_CHECK_EXPRESSIONS.map((e) => JSON.stringify(e)));
+    const tf = JSON.parse(text) as Json;
+    const post = tf.data.aws_route53_records.live.lifecycle.postcondition[0] as Json;
+    expect(own.has(JSON.stringify(post.condition)) && own.has(JSON.stringify(post.error_message))).toBe(true);
+    let rest = text;
+    for (const e of own) rest = rest.split(e).join('""');
+    expect([...new Set(rest.match(/\$\{[^}]*\}/g))].sort()).toEqual(['${aws_route53_zone.zone_192_0_2_0_24.name_servers}', '${aws_route53_zone.zone_192_0_2_0_24.zone_id}']);
     expect(checkSynthOutput(outdir)).toEqual([]);
   });
 

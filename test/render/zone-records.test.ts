@@ -152,23 +152,13 @@ describe('zoneContents diagnostics', () => {
     expect([...typo.repo.diagnostics, ...typo.model.diagnostics].map((d) => d.code)).toEqual(['zone.unknown']);
   });
 
-  it('renders a zone per record when one Route53 change request could not replace all its records (1,000 values, 32,000 characters, a change counting twice)', () => {
+  it('keeps a large zone in the mode it was given: every record set is its own change request, so no Route53 batch limit applies', () => {
     const records = (n: number): string => Array.from({ length: n }, (_, i) => `  2001:db8::${(i + 1).toString(16)}: h${i}.example.net`).join('\n');
-    const { model } = load({ 'zones/a.yaml': `prefix: 2001:db8::/48\nowners: []\nrecords:\n${records(501)}\n` });
-    expect(model.diagnostics.map((d) => [d.code, d.severity, d.value])).toEqual([['render.change-batch', 'warning', '0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa.']]);
-    expect(model.diagnostics[0]!.message).toContain('501 record values');
-    expect(model.blocks[0]!.zones[0]!.mode).toBe('per-record');
-    // 500 values can all be replaced in one request (1,000 with UPSERT counted twice): exclusive.
-    const fits = load({ 'zones/a.yaml': `prefix: 2001:db8::/48\nowners: []\nrecords:\n${records(500)}\n` });
-    expect(fits.model.diagnostics).toEqual([]);
-    expect(fits.model.blocks[0]!.zones[0]!.mode).toBe('exclusive');
-    // Per-record mode sends one request per record set: nothing to warn about.
-    const perRecord = load({ 'zones/a.yaml': `prefix: 2001:db8::/48\nowners: []\nzones:\n  0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa: {mode: per-record}\nrecords:\n${records(1001)}\n` });
-    expect(perRecord.model.diagnostics).toEqual([]);
-    // 256 long generic names: renaming them all would exceed the 32,000 characters of one request.
-    const long = load({ 'zones/b.yaml': `prefix: 198.51.100.0/24\nowners: []\ndefault: "{dashed}.${'a'.repeat(30)}.${'b'.repeat(20)}.example.net"\n` });
-    expect(long.model.diagnostics.map((d) => d.code)).toEqual(['render.change-batch']);
-    expect(long.model.blocks[0]!.zones[0]!.mode).toBe('per-record');
+    const { model } = load({ 'zones/a.yaml': `prefix: 2001:db8::/48\nowners: []\nrecords:\n${records(1001)}\n` });
+    expect(model.diagnostics).toEqual([]);
+    expect(model.blocks[0]!.zones[0]!.mode).toBe('exclusive');
+    const shared = load({ 'zones/a.yaml': `prefix: 2001:db8::/48\nowners: []\nzones:\n  0.0.0.0.8.b.d.0.1.0.0.2.ip6.arpa: {mode: per-record}\nrecords:\n${records(3)}\n` });
+    expect(shared.model.blocks[0]!.zones[0]!.mode).toBe('per-record');
   });
 
   it('limits the result to the given block files', () => {

@@ -52,10 +52,11 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
     .option('--out <dir>', 'output folder (default cdktf.out)')
     .option('--parallel <n>', 'stacks planned at once (default: cores, at most 4)')
     .option('--refresh', 'refresh every record from Route53 (default: -refresh=false where the zone\'s live check reads it)')
+    .option('--destroy-zones', 'for zones no longer rendered, destroy the hosted zone too (default: remove their records, keep the zone)')
     .option('--no-lock', 'plan without taking the state lock (read-only pull-request plans)')
     .option('--merge <file...>', 'print the JSON reports of earlier `rdns plan --format json` runs (matrix jobs) as one, without planning')
     .addOption(new Option('--format <format>', 'output format').choices(['text', 'json', 'markdown']).default('text'))
-    .action(async (typed: string[], opts: { changedSince?: string; stack?: string[]; out?: string; parallel?: string; refresh?: boolean; lock: boolean; merge?: string[]; format: PlanFormat }) => {
+    .action(async (typed: string[], opts: { changedSince?: string; stack?: string[]; out?: string; parallel?: string; refresh?: boolean; destroyZones?: boolean; lock: boolean; merge?: string[]; format: PlanFormat }) => {
       const ctx = context();
       if (opts.merge) {
         const merged = mergePlanReports(opts.merge.map((f) => typedPath(ctx, f)));
@@ -75,6 +76,7 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
         changedSince: opts.changedSince,
         lock: opts.lock,
         refresh: opts.refresh ? 'full' : 'live-check',
+        destroyZones: opts.destroyZones,
         terraform: terraformOptions(ctx, outdir, opts.parallel, input.repo.config.endpoint),
         notice: (line) => ctx.stderr(`${line}\n`),
       });
