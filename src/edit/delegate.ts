@@ -22,6 +22,7 @@ import { renderFindings, zoneContents, type ZoneContents, type ZoneRecord } from
 import { UnsafeWriteError, writeFileAtomic } from './atomic-write.js';
 import { lockFile } from './file-lock.js';
 import { yamlScalar } from './record-edit.js';
+import { plural } from '../core/text.js';
 
 export interface DelegateOptions {
   /** Write the file (default true); false = preview. */
@@ -361,7 +362,7 @@ export function formatHandoff(h: Handoff, file: string): string {
   const lines = [
     '',
     `The customer serves the zone ${child} on ${h.nameServers.map(withoutTrailingDot).join(', ')}${h.contact ? ` (SOA contact ${h.contact})` : ''}:`,
-    `  rdns export --zone ${child} --out-dir DIR    ${h.childZone.records.length} PTR${h.childZone.records.length === 1 ? '' : 's'}, ${h.movedRecords} of them records kept in ${file}`,
+    `  rdns export --zone ${child} --out-dir DIR    ${plural(h.childZone.records.length, 'PTR')}; ${plural(h.movedRecords, 'record')} of the range kept in ${file}`,
     `We publish in ${withoutTrailingDot(h.parent)} (rdns plan, then apply):`,
     ...h.parentRecords.map((r) => `  ${r.name} ${r.ttl} IN ${r.type} ${r.value}`),
     'Check once both are live:',

@@ -59,7 +59,7 @@ describe('rdns delegate', () => {
     expect(read(r)).toContain('    owners: ["@acme-corp"]\n    delegate_to: [ns1.acme.example, ns2.acme.example]\n    contact: "hostmaster@acme.example"\n\n  # globex: second floor\n');
     expect(out.stdout).toContain(`delegated 198.51.100.32/28 (account acme) to ns1.acme.example, ns2.acme.example  ${FILE}\nwrote ${FILE}\n`);
     expect(out.stdout).toContain('The customer serves the zone 32-28.100.51.198.in-addr.arpa on ns1.acme.example, ns2.acme.example (SOA contact hostmaster@acme.example)');
-    expect(out.stdout).toContain('16 PTRs, 2 of them records kept in zones/198.51.100.0_24.yaml');
+    expect(out.stdout).toContain('16 PTRs; 2 records of the range kept in zones/198.51.100.0_24.yaml');
     // What the ISP publishes in its /24: the NS set and one CNAME per address of the /28.
     expect(out.stdout).toContain('We publish in 100.51.198.in-addr.arpa (rdns plan, then apply):\n  32-28.100.51.198.in-addr.arpa. 3600 IN NS ns1.acme.example.\n  32-28.100.51.198.in-addr.arpa. 3600 IN NS ns2.acme.example.\n');
     const cnames = out.stdout.split('\n').filter((l) => / IN CNAME /.test(l));
@@ -146,6 +146,32 @@ describe('rdns delegate', () => {
       expect(u.status, args.join(' ')).toBe(2);
     }
     expect(r.git('status', '--porcelain')).toBe('');
+  });
+
+  it('sends a delegated allocation to new servers in place (a CRLF file keeps its line ends and the comment); a flow-style file is refused untouched', async () => {
+    const crlf = 'prefix: 192.0.2.0/24\r\nallocations:\r\n  - prefix: 192.0.2.64/26 # c\r\n    account: c\r\n    delegate_to: [ns9.c.example]   # old\r\n    owners: ["@c"]\r\n';
+    const r = createGitRepo({ 'zones/c.yaml': crlf });
+    const out = await rdns(r, 'delegate', '192.0.2.64/26', '--to', 'ns1.c.example');
+    expect(out.status).toBe(0);
+    expect(readFileSync(join(r.root, 'zones/c.yaml'), 'utf8')).toBe(crlf.replace('[ns9.c.example]', '[ns1.c.example]'));
+    const flow = '{prefix: 198.51.100.0/24, allocations: [{prefix: 198.51.100.0/28, account: f}]}\n';
+    const f = createGitRepo({ 'zones/f.yaml': flow });
+    const refused = await rdns(f, 'delegate', '198.51.100.0/28', '--to', 'ns1.f.example');
+    expect(refused.status).toBe(1);
+    expect(refused.stdout).toContain('zones/f.yaml:1:1: error edit.unsafe not edited (the file is left as it was): allocation 198.51.100.0/28 is written in flow style');
+    expect(readFileSync(join(f.root, 'zones/f.yaml'), 'utf8')).toBe(flow);
+  });
+
+  it('IPv6: a nibble-aligned allocation is an NS delegation of its own ip6.arpa zone; off the nibble boundary it is refused', async () => {
+    const r = createGitRepo({ 'zones/v6.yaml': 'prefix: 2001:db8:100::/48\nallocations:\n  - prefix: 2001:db8:100:4000::/52\n    account: v6c\n  - prefix: 2001:db8:100:8000::/50\n    account: odd\nrecords:\n  2001:db8:100:4000::1: a.v6c.example\n' });
+    const ok = await rdns(r, 'delegate', '2001:db8:100:4000::/52', '--to', 'ns1.v6c.example');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toContain('We publish in 0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa (rdns plan, then apply):\n  4.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa. 3600 IN NS ns1.v6c.example.\nCheck once both are live:');
+    const child = await rdns(r, 'export', '--zone', '4.0.0.1.0.8.b.d.0.1.0.0.2.ip6.arpa');
+    expect(child.stdout).toContain('IN PTR a.v6c.example.');
+    const odd = await rdns(r, 'delegate', '2001:db8:100:8000::/50', '--to', 'ns1.v6c.example');
+    expect(odd.status).toBe(1);
+    expect(odd.stdout).toContain('zones/v6.yaml:6:13: error delegate.boundary allocation 2001:db8:100:8000::/50 cannot be delegated: /50 is not on a nibble boundary');
   });
 
   it('a contact in the block file that is no e-mail address is allocation.contact with its line and column', async () => {
