@@ -18,10 +18,10 @@ import type { Allocation, Block } from '../core/model.js';
 import { loadBlockFile } from '../loader/block-file.js';
 import { RepoFiles } from '../loader/repo-file.js';
 import { loadRepository, type Repository } from '../loader/repository.js';
-import { renderFindings, zoneContents, type ZoneContents, type ZoneRecord } from '../render/zone-records.js';
+import { zoneContents, type ZoneContents, type ZoneRecord } from '../render/zone-records.js';
 import { UnsafeWriteError, writeFileAtomic } from './atomic-write.js';
 import { lockFile } from './file-lock.js';
-import { yamlScalar } from './record-edit.js';
+import { textWithRecordsWhere, yamlScalar } from './record-edit.js';
 import { plural } from '../core/text.js';
 
 export interface DelegateOptions {
@@ -212,11 +212,17 @@ export function editAllocation(text: string, prefix: string, edit: AllocationEdi
     splices.push({ from: lineStartOf(text, k.range[0]), to: lineEndOf(text, pairEnd(pair)), text: '' });
   }
   splices.sort((a, b) => b.from - a.from);
+  // The records are never touched: the read-back below compares the files without them
+  // (a 65,536-record file is then read back in milliseconds, not seconds).
+  const records = doc.get('records', true) as { range?: [number, number, number] } | undefined;
+  if (records?.range && splices.some((sp) => sp.from < records.range![2] && sp.to > records.range![0])) return { ok: false, reason: 'the edit would touch the records' };
   let out = text;
   for (const s of splices) out = out.slice(0, s.from) + s.text + out.slice(s.to);
   // Read back: the document must be the old one with exactly these keys changed.
-  const before = doc.toJS() as Record<string, unknown>;
-  const after = parseDocument(out, { uniqueKeys: false, strict: true });
+  const none = (t: string): string | undefined => textWithRecordsWhere(t, () => false);
+  const [lightBefore, lightAfter] = [none(text), none(out)];
+  const before = (lightBefore !== undefined && lightAfter !== undefined ? parseDocument(lightBefore, { uniqueKeys: false }).toJS() : doc.toJS()) as Record<string, unknown>;
+  const after = parseDocument(lightBefore !== undefined && lightAfter !== undefined ? lightAfter : out, { uniqueKeys: false, strict: true });
   if (after.errors.length > 0) return { ok: false, reason: `the edited file would not parse (${after.errors[0]!.message.split('\n')[0]})` };
   const allocations = (before.allocations as Record<string, unknown>[]).map((a, i) => {
     if (i !== index) return a;
@@ -259,13 +265,15 @@ function writeEdited(root: string, file: string, change: (text: string) => { ok:
 }
 
 /** The repository as it would be with `file` holding `text`: its block, findings, and zones. */
-function withText(repo: Repository, file: string, text: string): { diagnostics: Diagnostic[]; zones: ZoneContents[] } {
-  const loaded = loadBlockFile(new TextEncoder().encode(text), file, repo.config);
+function withText(repo: Repository, file: string, text: string, p: IpPrefix): { diagnostics: Diagnostic[]; zones: ZoneContents[] } {
+  // Only the range's records matter to the delegation (the others are unchanged and were checked by the load).
+  const light = textWithRecordsWhere(text, (ip) => prefixContainsText(p, ip)) ?? text;
+  const loaded = loadBlockFile(new TextEncoder().encode(light), file, repo.config);
   if (!loaded.block) return { diagnostics: loaded.diagnostics, zones: [] };
   const next = { ...repo, blocks: repo.blocks.map((b) => (b.file === file ? loaded.block! : b)) };
-  const render = zoneContents(next);
+  const render = zoneContents(next, new Set([file]));
   return {
-    diagnostics: [...loaded.diagnostics, ...renderFindings(next).filter((d) => d.file === file)],
+    diagnostics: [...loaded.diagnostics, ...render.diagnostics.filter((d) => d.file === file && (d.code.startsWith('render.') || d.code === 'zone.shared-options'))],
     zones: render.blocks.filter((b) => b.file === file).flatMap((b) => b.zones),
   };
 }
@@ -311,7 +319,7 @@ export function delegatePrefix(root: string, prefixText: string, nameServers: re
       const r = editAllocation(text, prefix, { set, remove: [], expect });
       if (!r.ok) return r;
       // Refuse an edit that would make the file fail where it did not (the rules of rdns validate and synth).
-      const next = withText(repo, block.file, r.text);
+      const next = withText(repo, block.file, r.text, p);
       zones = next.zones;
       findings = next.diagnostics.filter((d) => d.severity === 'error' && !before.includes(`${d.code} ${d.message}`));
       return findings.length > 0 ? { ok: false, reason: findings.map((d) => `${d.line}:${d.column}: ${d.code} ${d.message}`).join('; ') } : r;
