@@ -169,7 +169,13 @@ const cases: Case[] = [
     code: 'record.delegated',
     files: { 'zones/a.yaml': block('allocations:\n  - prefix: 198.51.100.32/28\n    delegate_to: [ns1.cust.example]\nrecords:\n  198.51.100.33: a.cust.example\n') },
     at: { file: 'zones/a.yaml', line: 6, column: 3 },
-    message: /never be published/,
+    message: /not published by this repository; it is in the child zone `rdns export` prints for the customer/,
+  },
+  {
+    code: 'allocation.contact',
+    files: { 'zones/a.yaml': block('allocations:\n  - prefix: 198.51.100.32/28\n    contact: "jane doe@acme.example"\n') },
+    at: { file: 'zones/a.yaml', line: 4, column: 14 },
+    message: /contact: "jane doe@acme.example": the part before @ may hold only letters, digits/,
   },
   { code: 'forward.not-generic', files: { 'zones/a.yaml': block('default: "h{host}.example.net"\nforward: { zone: example.net }\n') }, at: { file: 'zones/a.yaml', line: 3, column: 1 }, message: /encodes only part of the address/ },
   {
