@@ -100,11 +100,6 @@ const edit = (root, pairs) => {
   writeFileSync(f, text);
 };
 
-const sumCalls = (list) => {
-  const byAction = {};
-  for (const c of list) for (const [k, n] of Object.entries(c?.byAction ?? {})) byAction[k] = (byAction[k] ?? 0) + n;
-  return byAction;
-};
 const route53Of = (byAction) => Object.entries(byAction).reduce((n, [k, v]) => n + (k.includes(':') ? 0 : v), 0);
 const callText = (byAction) => `${route53Of(byAction)} Route 53 (${Object.entries(byAction).filter(([k]) => !k.includes(':')).sort().map(([k, n]) => `${k} ${n}`).join(', ')})`;
 
@@ -124,7 +119,8 @@ async function rdns(label, root, args, { allowFail = false, extraEnv = {} } = {}
   } catch {
     // text output
   }
-  const agree = reported === undefined ? '' : JSON.stringify(sumCalls([{ byAction: reported }])) === JSON.stringify(sumCalls([{ byAction: answered }])) ? ', rdns reported the same' : `, rdns REPORTED ${callText(reported)}`;
+  const sorted = (c) => JSON.stringify(Object.entries(c).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const agree = reported === undefined ? '' : sorted(reported) === sorted(answered) ? ', rdns reported the same' : `, rdns REPORTED ${callText(reported)}`;
   console.log(
     `  ${label}: ${fmt(r.seconds, 1)} s wall, CPU ${fmt(r.cpuSeconds, 1)} s all / ${fmt(out.tfCpuSeconds, 1)} s terraform+provider, ${fmt(r.rssMb, 0)} MB peak RSS (largest process); API calls ${callText(answered)}${out.throttled ? `, ${out.throttled} throttled` : ''}${agree}`,
   );

@@ -41,6 +41,8 @@ export interface GitHubAccess {
   readonly orgToken?: string;
   /** The API URL (GitHub Enterprise); default the target branch's `github.api_url`, never the pull request's. */
   readonly apiUrl?: string;
+  /** The n-th retry of a failed GitHub request waits n² × this many ms (default 1000). */
+  readonly retryBaseMs?: number;
 }
 
 export interface PullRequestJobOptions {
@@ -108,7 +110,7 @@ export async function runPullRequestJob(opts: PullRequestJobOptions): Promise<Pu
     (clients ??= (async () => {
       if (!repoRef || !gh) return {};
       const baseUrl = gh.apiUrl ?? (await trusted()).config.githubApiUrl;
-      const hostFor = (token: string): PullRequestHost => createPullRequestHost(createGitHubClient({ token, baseUrl, warn: (m) => opts.warn?.(m) }), repoRef, token);
+      const hostFor = (token: string): PullRequestHost => createPullRequestHost(createGitHubClient({ token, baseUrl, warn: (m) => opts.warn?.(m), ...(gh.retryBaseMs !== undefined ? { retryBaseMs: gh.retryBaseMs } : {}) }), repoRef, token);
       const api = gh.token ? hostFor(gh.token) : undefined;
       // GITHUB_TOKEN cannot read organisation teams; RDNS_ORG_TOKEN (read:org) can.
       return { api, members: gh.orgToken ? hostFor(gh.orgToken) : api };

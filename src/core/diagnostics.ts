@@ -55,6 +55,7 @@ export const DIAGNOSTIC_CODES = {
   'block.overlap': ['error', 'two block files cover overlapping prefixes'],
   'allocation.outside-block': ['error', 'an allocation is not inside its block'],
   'allocation.overlap': ['error', 'two allocations of a block overlap'],
+  'allocation.contact': ['error', 'an allocation\'s `contact` (the SOA mailbox of its delegated child zone) is not an e-mail address `local@domain`'],
   'owner.invalid': ['error', 'an owner is not a GitHub `@user` or `@org/team`'],
   'template.invalid': ['error', 'a `default` template has an unknown placeholder or gives invalid hostnames'],
   'template.collision': ['error', 'a `default` template would give several addresses the same name'],
@@ -79,6 +80,8 @@ export const DIAGNOSTIC_CODES = {
   'edit.unsafe': ['error', 'the block file cannot be edited safely (two records for one address, a file that does not parse, a flow-style edit that would not read back); it is left untouched'],
   'edit.no-default': ['error', '`rdns reset` (or `IP default`) in a block without `default`: the address would have no PTR at all; refused unless `--delete`'],
   'edit.locked': ['error', 'another `rdns` process is editing the block file; nothing was written (retry; a lock older than a minute or of a finished process is taken over)'],
+  'delegate.no-allocation': ['error', '`rdns delegate/undelegate`: no allocation of the block file has exactly this prefix (add the allocation, with its account, first)'],
+  'delegate.boundary': ['error', '`rdns delegate`: the prefix cannot be delegated in DNS (not below a /24 for RFC 2317 nor on an octet/nibble boundary, a whole reverse zone, or inside a classless block)'],
   'bulk.syntax': ['error', 'a `rdns bulk` line is not `IP HOST` (space, tab, comma or semicolon separated, optionally quoted); the column of the wrong field is given'],
   'bulk.duplicate': ['error', 'the same address is asked for with different values on several `rdns bulk` lines (any notation); all of them are refused'],
   'bulk.over-cap': ['warning', 'more `rdns bulk` change lines than the per-run cap (the smaller of `bulk.max_lines` and `guards.max_changed_records`, default 500, or `--max`): every line is checked and counted, a run applies only the window of change lines it names; `--from N` continues, and with `--pr` each run opens its own pull request'],
@@ -116,7 +119,7 @@ export const DIAGNOSTIC_CODES = {
   'guard.label-unverified': ['warning', '`rdns ci`: the approval label does not count because GitHub could not confirm it (labels or label events unreadable, or no one named as having added it)'],
   'forward.not-generic': ['error', '`forward` publishes A/AAAA for the block\'s `default` names, but the default does not encode the whole address (e.g. `{dashed}`), so the names would not be generic ones of the block'],
   'forward.duplicate': ['error', 'two addresses (in one block or two) would publish the same forward name'],
-  'record.delegated': ['error', 'a record inside an allocation with `delegate_to`: the customer\'s name servers answer for it, so it would never be published'],
+  'record.delegated': ['warning', 'a record inside an allocation with `delegate_to`: the customer\'s name servers answer for it, so this repository does not publish it; it is part of the child zone `rdns export` prints for the customer (`rdns delegate` keeps the range\'s records there; `rdns undelegate` publishes them again)'],
   'edit.delegated': ['error', '`rdns set/reset/bulk`: the address is inside an allocation delegated to the customer\'s name servers (`delegate_to`); its PTR is set there'],
 } as const satisfies Record<string, readonly [Severity, string]>;
 

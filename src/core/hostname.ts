@@ -63,6 +63,23 @@ function shown(raw: string): string {
   return printable(cut.join(''));
 }
 
+/**
+ * A contact mailbox (`hostmaster@acme.example`) as the SOA RNAME (`hostmaster.acme.example.`;
+ * a dot in the local part is escaped, `jane\\.doe.acme.example.`, RFC 1035 §8). The local part
+ * is letters, digits and `. _ + -` (no leading, trailing or double dot); the domain a hostname.
+ */
+export function contactMailbox(raw: string): Parsed<{ email: string; rname: string }> {
+  const at = raw.lastIndexOf('@');
+  if (at <= 0) return { ok: false, reason: `"${shown(raw)}" is not an e-mail address (local@domain)` };
+  const local = raw.slice(0, at);
+  if (local.length > 64 || !/^[A-Za-z0-9_+-]+(?:\.[A-Za-z0-9_+-]+)*$/.test(local)) {
+    return { ok: false, reason: `"${shown(raw)}": the part before @ may hold only letters, digits and . _ + - (at most 64, no leading, trailing or double dot)` };
+  }
+  const domain = normalizeHostname(raw.slice(at + 1));
+  if (!domain.ok) return { ok: false, reason: `"${shown(raw)}": ${domain.reason}` };
+  return { ok: true, value: { email: `${local}@${withoutTrailingDot(domain.value)}`, rname: `${local.replace(/\./g, '\\.')}.${domain.value}` } };
+}
+
 /** `mail.example.com.` → `mail.example.com` (for display and YAML). */
 export const withoutTrailingDot = (fqdn: string): string => (fqdn.endsWith('.') ? fqdn.slice(0, -1) : fqdn);
 

@@ -26,6 +26,8 @@ export interface Allocation {
   readonly owners: readonly string[];
   /** RFC 2317: name servers of the customer that serve this allocation's PTRs. */
   readonly delegateTo?: readonly string[];
+  /** The customer's contact (`hostmaster@acme.example`): the SOA mailbox of the delegated child zone. */
+  readonly contact?: { readonly email: string; readonly rname: string };
   /** Generic name template for the allocation's addresses without a record (wins over the block's). */
   readonly default?: string;
   readonly pos: SourcePos;

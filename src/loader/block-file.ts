@@ -5,7 +5,7 @@
  */
 import { domainToASCII } from 'node:url';
 import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
-import { confusableLabel, mixedScriptLabel, normalizeHostname, reverseTargetOf, withoutTrailingDot } from '../core/hostname.js';
+import { confusableLabel, contactMailbox, mixedScriptLabel, normalizeHostname, reverseTargetOf, withoutTrailingDot } from '../core/hostname.js';
 import { compareIp, comparePrefix, formatIp, formatPrefix, ipv4EmbeddedProblem, parseIp, parsePrefix, prefixContains, prefixContainsIp, sizeOf, type IpPrefix } from '../core/ip.js';
 import type { Allocation, Block, Config, Pool, PtrRecord, ZoneOptions } from '../core/model.js';
 import { describeRange, firstSharedAddress, namedRange } from '../core/generic-names.js';
@@ -39,7 +39,7 @@ interface RawBlock {
   classless?: boolean;
   zones?: Record<string, { zone_id?: string; mode?: ZoneOptions['mode'] }>;
   forward?: { zone: string; zone_id?: string };
-  allocations?: { prefix: string; account?: string; description?: string; owners?: string[]; delegate_to?: string[]; default?: string }[];
+  allocations?: { prefix: string; account?: string; description?: string; owners?: string[]; delegate_to?: string[]; contact?: string; default?: string }[];
   pools?: { prefix: string; offset?: number; step?: number; count?: number; default: string; description?: string }[];
   records?: Record<string, string | RawRecordObject> | null;
 }
@@ -102,12 +102,12 @@ function buildBlock(raw: RawBlock, source: YamlSource, file: string, config: Con
   const allocations = buildAllocations(raw, block, source, diagnostics);
   const pools = buildPools(raw, block, source, diagnostics);
   const records = buildRecords(raw, block, source, config, diagnostics);
-  // The customer's name servers answer for a delegated allocation: a record here is never published.
+  // The customer's name servers answer for a delegated allocation: a record here is the child zone's (rdns delegate keeps them), not ours to publish.
   for (const a of allocations) {
     if (!a.delegateTo || a.delegateTo.length === 0) continue;
     for (const r of records) {
       if (!prefixContainsIp(a.prefix, r.ip)) continue;
-      const why = `${r.ipText} is inside allocation ${formatPrefix(a.prefix)}, delegated to ${a.delegateTo.map(withoutTrailingDot).join(', ')}: those name servers answer for it, so this record would never be published; set the PTR there and remove this line`;
+      const why = `${r.ipText} is inside allocation ${formatPrefix(a.prefix)}, delegated to ${a.delegateTo.map(withoutTrailingDot).join(', ')}: those name servers answer for it, so this record is not published by this repository; it is in the child zone \`rdns export\` prints for the customer (change the PTR there; \`rdns undelegate\` publishes it again)`;
       diagnostics.push(diag('record.delegated', why, r.pos, { ip: r.ipText, value: r.ptr }));
     }
   }
@@ -200,13 +200,19 @@ function buildAllocations(raw: RawBlock, block: IpPrefix, source: YamlSource, ou
       if (h.ok) delegateTo.push(h.value);
       else out.push(diag('hostname.invalid', `delegate_to: ${h.reason}`, source.valuePos(['allocations', i, 'delegate_to', j]), { value: ns }));
     });
+    let contact: Allocation['contact'];
+    if (a.contact !== undefined) {
+      const c = contactMailbox(String(a.contact));
+      if (c.ok) contact = c.value;
+      else out.push(diag('allocation.contact', `allocation ${formatPrefix(p.value)} contact: ${c.reason}`, source.valuePos(['allocations', i, 'contact']), { value: String(a.contact) }));
+    }
     let template: string | undefined;
     if (a.default !== undefined) {
       const t = checkTemplate(a.default, p.value);
       if (t.ok) template = a.default;
       else out.push(diag(t.code, `allocation ${formatPrefix(p.value)} default template: ${t.reason}`, source.valuePos(['allocations', i, 'default']), { value: a.default }));
     }
-    list.push({ prefix: p.value, account: a.account, description: a.description, owners, delegateTo: a.delegate_to ? delegateTo : undefined, default: template, pos });
+    list.push({ prefix: p.value, account: a.account, description: a.description, owners, delegateTo: a.delegate_to ? delegateTo : undefined, ...(contact ? { contact } : {}), default: template, pos });
   });
   const sorted = [...list].sort((x, y) => comparePrefix(x.prefix, y.prefix));
   for (let i = 1; i < sorted.length; i++) {

@@ -57,10 +57,14 @@ export function formatZoneFile(zone: ZoneContents, apex?: ApexOptions): string {
   // A delegated child zone is served by the customer's servers: its apex must name the
   // servers the parent delegates to, or resolvers that follow the zone's own NS set go
   // to servers that are not authoritative for it (and audit reports delegation.mismatch).
-  const nameServers = zone.delegatedTo && zone.delegatedTo.length > 0 ? zone.delegatedTo : apex?.nameServers;
-  if (apex && nameServers && nameServers.length > 0) {
+  const delegated = zone.delegatedTo && zone.delegatedTo.length > 0 ? zone.delegatedTo : undefined;
+  const nameServers = delegated ?? apex?.nameServers;
+  // The customer's zone carries the customer's contact (the allocation's `contact`, else
+  // hostmaster at the domain of their first name server), never the ISP's --hostmaster.
+  const hostmaster = delegated ? (zone.contact ?? `hostmaster.${delegated[0]!.slice(delegated[0]!.indexOf('.') + 1)}`) : apex?.hostmaster;
+  if ((apex || zone.contact) && nameServers && nameServers.length > 0) {
     // Refresh/retry/expire/minimum as RFC 1912 suggests; the minimum is the negative-caching TTL.
-    lines.push(`@ ${ttl} IN SOA ${nameServers[0]} ${apex.hostmaster} ${apex.serial} 3600 600 1209600 300`);
+    lines.push(`@ ${ttl} IN SOA ${nameServers[0]} ${hostmaster} ${apex?.serial ?? 1} 3600 600 1209600 300`);
     for (const ns of nameServers) lines.push(`@ ${ttl} IN NS ${ns}`);
   }
   if (zone.classless && zone.parent && !zone.delegatedTo) {

@@ -61,6 +61,8 @@ export interface ZoneContents {
    * NS and CNAMEs in the parent; this content is what the customer's servers should serve.
    */
   readonly delegatedTo?: readonly string[];
+  /** Delegated child zone: the customer's SOA mailbox as a name (`hostmaster.acme.example.`), from the allocation's `contact`. */
+  readonly contact?: string;
   /** Existing Route53 hosted zone to adopt instead of creating one. */
   readonly zoneId?: string;
   readonly mode: ZoneMode;
@@ -245,6 +247,8 @@ interface Delegation {
   readonly child: string;
   /** RFC 2317: the parent answers with a CNAME per address into the child zone. */
   readonly cnames: boolean;
+  /** The allocation's contact as SOA RNAME. */
+  readonly contact?: string;
 }
 
 function blockContents(block: Block, layout: ZoneLayout, config: Config, out: Diagnostic[]): BlockContents {
@@ -330,6 +334,7 @@ function blockContents(block: Block, layout: ZoneLayout, config: Config, out: Di
         classless: d.cnames,
         parent: d.cnames ? zone.name : undefined,
         delegatedTo: d.nameServers,
+        ...(d.contact ? { contact: d.contact } : {}),
         mode: 'exclusive',
         records: (childRecords.get(d) ?? []).sort(byAddress),
       });
@@ -397,8 +402,8 @@ function delegationsOf(block: Block, layout: ZoneLayout, out: Diagnostic[]): Del
     };
     if (layout.classless) fail('its block already is an RFC 2317 classless zone; delegate the block from the upstream /24 instead');
     else if (p.length <= zoneLength) fail(`it covers a whole reverse zone (/${zoneLength}); remove the block's zone from this repository instead`);
-    else if (p.version === 4 && p.length > 24) list.push({ prefix: p, nameServers: a.delegateTo, child: classlessZoneNameOf(p), cnames: true });
-    else if (p.length % step === 0) list.push({ prefix: p, nameServers: a.delegateTo, child: zoneNameOf(p), cnames: false });
+    else if (p.version === 4 && p.length > 24) list.push({ prefix: p, nameServers: a.delegateTo, child: classlessZoneNameOf(p), cnames: true, contact: a.contact?.rname });
+    else if (p.length % step === 0) list.push({ prefix: p, nameServers: a.delegateTo, child: zoneNameOf(p), cnames: false, contact: a.contact?.rname });
     else fail(`/${p.length} is not on a${p.version === 4 ? 'n octet' : ' nibble'} boundary and RFC 2317 only covers IPv4 below a /24`);
   }
   return list;

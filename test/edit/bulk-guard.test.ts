@@ -2,26 +2,17 @@
 // guards.max_changed_records is split into runs that each stay within it, each `--pr` run
 // opens its own pull request, and `rdns ci` accepts each branch (it would refuse one branch
 // with everything). Real git (a bare origin), the local GitHub stand-in, the real CLI.
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RDNS_BIN, type CliResult } from '../helpers/cli.js';
+import { spawnCli, type CliResult } from '../helpers/cli.js';
 import { createGitRepo } from '../helpers/git-repo.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/github-api.js';
 
-function rdns(args: readonly string[], cwd: string, env: Record<string, string> = {}, input?: string): Promise<CliResult> {
-  return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, [RDNS_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', GITHUB_EVENT_PATH: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('close', (status) => resolveRun({ status, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
+const rdns = (args: readonly string[], cwd: string, env: Record<string, string> = {}, input?: string): Promise<CliResult> =>
+  spawnCli(args, { cwd, env: { GITHUB_ACTIONS: '', GITHUB_EVENT_PATH: '', ...env }, ...(input !== undefined ? { input } : {}) });
 
 const TOKEN = 'ghs_guardtoken1234567890';
 const CONFIG = 'guards:\n  max_changed_records: 20\n';

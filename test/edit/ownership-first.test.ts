@@ -2,10 +2,9 @@
 // "not yours" and its name is never looked up — the resolver here is a UDP socket that
 // counts every query it receives (and answers none, so a lookup would also show as a
 // timeout). `rdns reset` takes the forward-check flags of `rdns set`.
-import { spawn } from 'node:child_process';
 import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RDNS_BIN } from '../helpers/cli.js';
+import { spawnCli } from '../helpers/cli.js';
 import { writeRepo } from '../helpers/repo-files.js';
 
 const BLOCK = `prefix: 198.51.100.0/24
@@ -20,17 +19,7 @@ records:
 `;
 
 /** The CLI as a child process, without blocking this process's event loop (the socket must keep counting). */
-function rdns(args: readonly string[], cwd: string, input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, [RDNS_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('close', (status) => resolveRun({ status, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
+const rdns = (args: readonly string[], cwd: string, input?: string) => spawnCli(args, { cwd, ...(input !== undefined ? { input } : {}) });
 
 describe('ownership before DNS', { timeout: 60_000 }, () => {
   let dns: Socket;

@@ -2,27 +2,18 @@
 // the origin remote (https and ssh forms; the push goes to a local bare repository through
 // git's pushInsteadOf, so the URL stays what the user cloned), and a GitHub API that cannot
 // be reached is named ("could not reach HOST: …") with nothing written — not "re-run the job".
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RDNS_BIN, type CliResult } from '../helpers/cli.js';
+import { spawnCli, type CliResult } from '../helpers/cli.js';
 import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
 import { startFakeGitHub, type FakeGitHub } from '../helpers/github-api.js';
 
-function rdns(args: readonly string[], cwd: string, env: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolveRun) => {
-    const child = spawn(process.execPath, [RDNS_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', GITHUB_ACTIONS: '', GITHUB_REPOSITORY: '', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('close', (status) => resolveRun({ status, stdout, stderr }));
-    child.stdin.end();
-  });
-}
+const rdns = (args: readonly string[], cwd: string, env: Record<string, string>): Promise<CliResult> =>
+  spawnCli(args, { cwd, env: { GITHUB_ACTIONS: '', GITHUB_REPOSITORY: '', ...env } });
 
 const TOKEN = 'ghp_laptoptoken1234567890';
 const FILE = 'zones/198.51.100.0_24.yaml';

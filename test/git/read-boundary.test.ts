@@ -31,7 +31,9 @@ function ci(repo: GitRepo, head?: string): { status: number | null; stdout: stri
   return { status: r.status, stdout: r.stdout, diagnostics };
 }
 
-const placed = (ds: readonly Diagnostic[]): string[] => [...new Set(ds.map((d) => `${d.file}:${d.line}:${d.column} ${d.code}`))].sort();
+// Run without --author, so every run also says ownership was not checked (no file): not about the boundary.
+const placed = (ds: readonly Diagnostic[]): string[] =>
+  [...new Set(ds.filter((d) => d.code !== 'ownership.unchecked').map((d) => `${d.file}:${d.line}:${d.column} ${d.code}`))].sort();
 
 function branchWithLink(): { repo: GitRepo; secret: string } {
   const outside = writeRepo({ 'secret.yaml': 'prefix: 192.0.2.0/24\naws_secret_access_key: wJalrXUtnFEMI-K7MDENG\n' });

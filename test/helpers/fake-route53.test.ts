@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { route53ProviderConfig, startFakeRoute53, type FakeRoute53 } from './fake-route53.js';
+import { route53EndpointEnv, route53ProviderConfig, startFakeRoute53, type FakeRoute53 } from './fake-route53.js';
 import { runTerraform, terraformEnv, terraformOrSkip, type TerraformResult } from './terraform.js';
 
 // --- Route 53 semantics at the HTTP level (no Terraform needed) ---------------------------
@@ -246,7 +246,7 @@ function mainTf(url: string, ptr10: string): Record<string, unknown> {
   const ptr = (last: number, host: string) => ({ name: `${last}.${REVERSE}.`, type: 'PTR', ttl: 3600, resource_records: [{ value: host }] });
   return {
     terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: '~> 5.100' } } },
-    provider: { aws: [route53ProviderConfig(url)] },
+    provider: { aws: [route53ProviderConfig()] },
     data: { aws_route53_zone: { forward: { name: FORWARD, private_zone: false } } },
     resource: {
       aws_route53_zone: {
@@ -308,7 +308,7 @@ describe.skipIf(!haveTerraform)('fake Route 53 driven by the real Terraform and 
   beforeAll(async () => {
     fake = await startFakeRoute53();
     dir = mkdtempSync(join(tmpdir(), 'rdns-fake-route53-'));
-    env = terraformEnv(dir);
+    env = { ...terraformEnv(dir), ...route53EndpointEnv(fake.url) };
     fake.createZone(FORWARD, { comment: 'forward zone, managed elsewhere' });
   });
   afterAll(async () => {
@@ -396,10 +396,10 @@ describe.skipIf(!haveTerraform)('aws_route53_records_exclusive with a change lar
     const fake = await startFakeRoute53({ maxRecordsPerBatch: limit });
     const dir = mkdtempSync(join(tmpdir(), 'rdns-fake-route53-big-'));
     try {
-      const env = terraformEnv(dir);
+      const env = { ...terraformEnv(dir), ...route53EndpointEnv(fake.url) };
       const config = {
         terraform: { required_providers: { aws: { source: 'hashicorp/aws', version: '~> 5.100' } } },
-        provider: { aws: [route53ProviderConfig(fake.url)] },
+        provider: { aws: [route53ProviderConfig()] },
         resource: {
           aws_route53_zone: { big: { name: ZONE } },
           aws_route53_records_exclusive: {

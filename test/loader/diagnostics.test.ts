@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DIAGNOSTIC_CODES, type Diagnostic } from '../../src/core/diagnostics.js';
 import { loadRepository } from '../../src/loader/repository.js';
+import { renderFindings } from '../../src/render/zone-records.js';
 import { writeRepo } from '../helpers/repo-files.js';
 
 interface Case {
@@ -15,6 +16,8 @@ interface Case {
   at: { file: string; line: number; column: number };
   message?: RegExp;
   setup?: (root: string) => void;
+  /** Found when the blocks are rendered (what `rdns validate` and `rdns ci` also report), not by the loader alone. */
+  render?: true;
 }
 
 const block = (body: string, prefix = '198.51.100.0/24'): string => `prefix: ${prefix}\n${body}`;
@@ -126,6 +129,18 @@ const cases: Case[] = [
     at: { file: 'zones/a.yaml', line: 4, column: 3 },
     message: /"0\/25\.113\.0\.203\.in-addr\.arpa\." is not a reverse zone of 203\.0\.113\.0\/25 \(113\.0\.203\.in-addr\.arpa\., 0-25\.113\.0\.203\.in-addr\.arpa\.\); RFC 2317 zones are named with "-"/,
   },
+  // Two /25 blocks share 100.51.198.in-addr.arpa: one block cannot override rdns.yaml's options for it.
+  {
+    code: 'zone.shared-options',
+    files: {
+      'rdns.yaml': 'route53:\n  zones:\n    100.51.198.in-addr.arpa: { mode: exclusive }\n',
+      'zones/a.yaml': 'prefix: 198.51.100.0/25\nzones:\n  100.51.198.in-addr.arpa: { mode: per-record }\n',
+      'zones/b.yaml': 'prefix: 198.51.100.128/25\n',
+    },
+    render: true,
+    at: { file: 'zones/a.yaml', line: 1, column: 9 },
+    message: /sets mode per-record for a reverse zone shared with zones\/b\.yaml, but rdns\.yaml route53\.zones sets exclusive/,
+  },
   { code: 'config.invalid', files: { 'rdns.yaml': 'policy:\n  deny_extra: ["(unclosed"]\n', 'zones/a.yaml': block('') }, at: { file: 'rdns.yaml', line: 2, column: 16 } },
   // rdns.yaml's route53.zones names a zone no block has: its zone_id would be ignored.
   {
@@ -154,7 +169,13 @@ const cases: Case[] = [
     code: 'record.delegated',
     files: { 'zones/a.yaml': block('allocations:\n  - prefix: 198.51.100.32/28\n    delegate_to: [ns1.cust.example]\nrecords:\n  198.51.100.33: a.cust.example\n') },
     at: { file: 'zones/a.yaml', line: 6, column: 3 },
-    message: /never be published/,
+    message: /not published by this repository; it is in the child zone `rdns export` prints for the customer/,
+  },
+  {
+    code: 'allocation.contact',
+    files: { 'zones/a.yaml': block('allocations:\n  - prefix: 198.51.100.32/28\n    contact: "jane doe@acme.example"\n') },
+    at: { file: 'zones/a.yaml', line: 4, column: 14 },
+    message: /contact: "jane doe@acme.example": the part before @ may hold only letters, digits/,
   },
   { code: 'forward.not-generic', files: { 'zones/a.yaml': block('default: "h{host}.example.net"\nforward: { zone: example.net }\n') }, at: { file: 'zones/a.yaml', line: 3, column: 1 }, message: /encodes only part of the address/ },
   {
@@ -172,7 +193,8 @@ describe('loader diagnostics: code and exact position', () => {
   it.each(cases.map((c) => [c.code, c] as const))('%s', (code, c) => {
     const root = writeRepo(c.files);
     c.setup?.(root);
-    const { diagnostics } = loadRepository(root);
+    const repo = loadRepository(root);
+    const diagnostics = c.render ? [...repo.diagnostics, ...renderFindings(repo)] : repo.diagnostics;
     const hit = diagnostics.find((d: Diagnostic) => d.code === code);
     expect(hit, JSON.stringify(diagnostics, null, 1)).toBeDefined();
     expect({ file: hit?.file, line: hit?.line, column: hit?.column }).toEqual(c.at);

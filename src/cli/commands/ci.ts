@@ -59,6 +59,8 @@ interface ActionsEnv {
   readonly stepSummary?: string;
   readonly baseRef?: string;
   readonly inActions: boolean;
+  /** RDNS_GITHUB_RETRY_BASE_MS: the wait before GitHub retries (n² × this many ms). */
+  readonly retryBaseMs?: number;
 }
 
 function actionsEnv(ctx: CliContext): ActionsEnv {
@@ -90,7 +92,14 @@ function actionsEnv(ctx: CliContext): ActionsEnv {
     stepSummary: env.GITHUB_STEP_SUMMARY || undefined,
     baseRef: env.GITHUB_BASE_REF || undefined,
     inActions: env.GITHUB_ACTIONS === 'true',
+    retryBaseMs: retryBaseOf(env.RDNS_GITHUB_RETRY_BASE_MS),
   };
+}
+
+function retryBaseOf(text: string | undefined): number | undefined {
+  if (!text) return undefined;
+  if (!/^\d{1,6}$/.test(text)) throw new RdnsError(`RDNS_GITHUB_RETRY_BASE_MS must be a number of milliseconds, not "${text}"`, 2);
+  return Number(text);
 }
 
 /** `rdns ci`: the pull-request job. */
@@ -131,7 +140,7 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
         labels: opts.label,
         ...(teams ? { teams } : {}),
         resolver,
-        github: { repository: gh.repository, token: gh.token, orgToken: gh.orgToken, apiUrl: gh.apiUrl },
+        github: { repository: gh.repository, token: gh.token, orgToken: gh.orgToken, apiUrl: gh.apiUrl, retryBaseMs: gh.retryBaseMs },
         warn: (m) => ctx.stderr(`rdns: ${m}\n`),
       });
 
