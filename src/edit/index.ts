@@ -5,3 +5,4 @@ export { editRecords, type RecordEdit, type TopLevelEdit, type EditResult } from
 export { writeFileAtomic } from './atomic-write.js';
 export { proposeChange, type ProposeOptions, type ProposedChange } from './propose.js';
 export { changeSummary, markdownTable } from './change-report.js';
+export { delegatePrefix, undelegatePrefix, formatHandoff, type DelegateOptions, type DelegationResult, type Handoff } from './delegate.js';

@@ -97,6 +97,20 @@ describe('rdns delegate', () => {
     expect(parent.stdout).toContain('22.100.51.198.in-addr.arpa. 3600 IN PTR mail.example.com.\n');
   });
 
+  it('--dry-run prints the hand-off and writes nothing; --format json gives it as data', async () => {
+    const r = repo();
+    const dry = await rdns(r, 'delegate', '198.51.100.64/27', '--to', 'ns1.globex.example', '--dry-run');
+    expect(dry.status).toBe(0);
+    expect(dry.stdout).toContain('delegated 198.51.100.64/27 (account globex) to ns1.globex.example  zones/198.51.100.0_24.yaml\npreview only: nothing written\n');
+    expect(dry.stdout).toContain('64-27.100.51.198.in-addr.arpa. 3600 IN NS ns1.globex.example.');
+    expect(read(r)).toBe(BLOCK);
+    const json = await rdns(r, 'delegate', '198.51.100.64/27', '--to', 'ns1.globex.example', '--format', 'json');
+    expect(json.status).toBe(0);
+    const data = JSON.parse(json.stdout) as { changed: boolean; written: string[]; handoff: { child: string; parent: string; nameServers: string[]; parentRecords: { type: string }[]; childRecords: number; movedRecords: number } };
+    expect(data).toMatchObject({ changed: true, written: [FILE], handoff: { child: '64-27.100.51.198.in-addr.arpa.', parent: '100.51.198.in-addr.arpa.', nameServers: ['ns1.globex.example.'], childRecords: 32, movedRecords: 1 } });
+    expect(data.handoff.parentRecords.filter((x) => x.type === 'CNAME')).toHaveLength(32);
+  });
+
   it('undelegate removes delegate_to: the records are published in the parent zone again', async () => {
     const r = repo();
     await rdns(r, 'delegate', '198.51.100.32/28', '--to', 'ns1.acme.example');
