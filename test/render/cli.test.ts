@@ -35,7 +35,7 @@ describe('rdns synth', () => {
     const r = rdns(root, 'synth');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^rdns-198-51-100-0-24 +100\.51\.198\.in-addr\.arpa\. +zones\/198\.51\.100\.0_24\.yaml +258 records \(\+223 forward\), 225 resources/m);
+    expect(r.stdout).toMatch(/^rdns-198-51-100-0-24 +100\.51\.198\.in-addr\.arpa\. +zones\/198\.51\.100\.0_24\.yaml +258 records \(\+223 forward\), 482 resources, 483 refresh reads/m);
     expect(r.stdout).toMatch(/synthesized 4 stacks, 390 records into cdktf\.out\/\n$/);
     expect(readdirSync(join(root, 'cdktf.out', 'stacks')).sort()).toEqual(['rdns-192-0-2-0-24', 'rdns-198-51-100-0-24', 'rdns-2001-db8-100-48', 'rdns-203-0-113-0-25']);
     // Same bytes as the in-process synth that the golden files pin.
@@ -85,7 +85,7 @@ describe('rdns synth', () => {
     const m = rdns(root, 'stacks', '--changed-since', 'main', '--format', 'json');
     expect(m.status).toBe(0);
     expect(JSON.parse(m.stdout)).toEqual({
-      include: [{ job: 1, stack: 'rdns-203-0-113-0-25', stacks: 'rdns-203-0-113-0-25', files: ['zones/203.0.113.0_25.yaml'], zones: ['0-25.113.0.203.in-addr.arpa.'], records: 128, resources: 2 }],
+      include: [{ job: 1, stack: 'rdns-203-0-113-0-25', stacks: 'rdns-203-0-113-0-25', files: ['zones/203.0.113.0_25.yaml'], zones: ['0-25.113.0.203.in-addr.arpa.'], records: 128, resources: 130 }],
     });
     const none = rdns(root, 'stacks', '--changed-since', 'HEAD', '--format', 'json');
     expect(JSON.parse(none.stdout)).toEqual({ include: [] });
