@@ -144,13 +144,14 @@ describe('rdns ci (built CLI) on a hostile pull request', () => {
       expect((await ci(repo, 'mallory')).status).toBe(0);
     });
 
-    it('adding delegate_to is a change: the comment shows the delegation, the guards count its addresses, and a record left inside is an error', async () => {
+    it('adding delegate_to is a change: the comment shows the delegation, the guards count its addresses, and a record left inside is flagged where it stands (it moves to the customer\'s child zone)', async () => {
       const delegation = '    delegate_to: [ns1.acme.example, ns2.acme.example]\n';
       const repo = pullRequest({ [BLOCK]: blockFile(BASE_RECORDS, delegation) });
       const r = await ci(repo, 'alice');
       expect(r.status).toBe(1);
       const line = lineOf(repo, BLOCK, '198.51.100.34:');
-      expect(r.stdout).toMatch(new RegExp(`^::error file=zones/198\\.51\\.100\\.0_24\\.yaml,line=${line},col=3,title=record\\.delegated::198\\.51\\.100\\.34 is inside allocation 198\\.51\\.100\\.32/28, delegated to ns1\\.acme\\.example`, 'm'));
+      // A warning since rdns delegate: the record stays in the file and is published in the customer's child zone.
+      expect(r.stdout).toMatch(new RegExp(`^::warning file=zones/198\\.51\\.100\\.0_24\\.yaml,line=${line},col=3,title=record\\.delegated::198\\.51\\.100\\.34 is inside allocation 198\\.51\\.100\\.32/28, delegated to ns1\\.acme\\.example.*child zone`, 'm'));
       expect(r.stdout).toMatch(/title=guard\.too-many-changes::16 records change/);
       const body = comment();
       expect(body).not.toContain('No PTR changes');

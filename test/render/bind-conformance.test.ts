@@ -134,11 +134,11 @@ describe.skipIf(!have)('exported zones served by BIND 9 answer like the YAML', (
     expect(parent).toContain('64-27.100.51.198.in-addr.arpa. 7200 IN NS ns2.globex.example.');
   });
 
-  it('gives the customer zone the NS set the parent delegates to (not the --ns servers)', () => {
+  it('gives the customer zone the NS set the parent delegates to (not the --ns servers) and the customer\'s SOA contact (not the ISP\'s hostmaster)', () => {
     expect(dig(server.port, ['64-27.100.51.198.in-addr.arpa.', 'NS']).sort()).toEqual([
       '64-27.100.51.198.in-addr.arpa. 7200 NS ns1.globex.example.',
       '64-27.100.51.198.in-addr.arpa. 7200 NS ns2.globex.example.',
     ]);
-    expect(dig(server.port, ['64-27.100.51.198.in-addr.arpa.', 'SOA'])[0]).toMatch(/^64-27\.100\.51\.198\.in-addr\.arpa\. 7200 SOA ns1\.globex\.example\. hostmaster\.example\.net\. 2026112301 /);
+    expect(dig(server.port, ['64-27.100.51.198.in-addr.arpa.', 'SOA'])[0]).toMatch(/^64-27\.100\.51\.198\.in-addr\.arpa\. 7200 SOA ns1\.globex\.example\. hostmaster\.globex\.example\. 2026112301 /);
   });
 });
