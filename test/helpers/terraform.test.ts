@@ -59,11 +59,13 @@ describe('test harness: offline Terraform settings', () => {
     expect(env).toEqual({
       TF_CLI_CONFIG_FILE: join(dir, 'work', 'terraform.rc'),
       TF_PLUGIN_CACHE_DIR: join(dir, 'cache'),
+      TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: 'true',
       CHECKPOINT_DISABLE: '1',
       TF_IN_AUTOMATION: '1',
     });
     const rc = readFileSync(env.TF_CLI_CONFIG_FILE!, 'utf8');
     expect(rc).toContain(`plugin_cache_dir = ${JSON.stringify(join(dir, 'cache'))}`);
+    expect(rc).toContain('plugin_cache_may_break_dependency_lock_file = true'); // a lockless init never rewrites the filled cache
     expect(rc).toMatch(/provider_installation \{\s+filesystem_mirror \{\s+path\s+= "[^"]+\/mirror"\s+include = \["registry.terraform.io\/hashicorp\/aws"\]/);
     expect(rc).not.toContain('direct'); // nothing may be downloaded
   });

@@ -81,6 +81,18 @@ export function sharedPluginCacheDir(): string {
 }
 
 /**
+ * A `terraform init` without a dependency lock file (the tests' own inits of hand-written
+ * configurations) re-installs the provider into the plugin cache by default, replacing the
+ * cache entry under any plan that is reading it at that moment ("there is no package for
+ * registry.terraform.io/hashicorp/aws 5.100.0 cached in .terraform/providers": a CI run of
+ * main failed that way in synth-validate.test.ts). With this setting an init links the
+ * cached package when the cache has it and never rewrites it; only the first init of a
+ * process writes the cache, under the init lock. (rdns itself never inits without a lock
+ * file once the cache is filled: see initStack in src/terraform/run-stacks.ts.)
+ */
+export const CACHE_READ_ONLY_ONCE_FILLED = { TF_PLUGIN_CACHE_MAY_BREAK_DEPENDENCY_LOCK_FILE: 'true' } as const;
+
+/**
  * Writes `<dir>/terraform.rc` (provider installation from the mirror only, shared plugin
  * cache) and returns the environment variables to run terraform with. Throws when there is
  * no mirror (call {@link terraformOrSkip} first).
@@ -94,6 +106,7 @@ export function terraformEnv(dir: string): Record<string, string> {
   writeFileSync(
     rc,
     `plugin_cache_dir = ${JSON.stringify(cache)}
+plugin_cache_may_break_dependency_lock_file = true
 provider_installation {
   filesystem_mirror {
     path    = ${JSON.stringify(mirror)}
@@ -102,7 +115,7 @@ provider_installation {
 }
 `,
   );
-  return { TF_CLI_CONFIG_FILE: rc, TF_PLUGIN_CACHE_DIR: cache, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
+  return { TF_CLI_CONFIG_FILE: rc, TF_PLUGIN_CACHE_DIR: cache, ...CACHE_READ_ONLY_ONCE_FILLED, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
 }
 
 export interface TerraformResult {

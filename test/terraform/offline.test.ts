@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiCalls } from '../../src/terraform/api-calls.js';
 import { RDNS_BIN } from '../helpers/cli.js';
 import { createGitRepo } from '../helpers/git-repo.js';
-import { providerMirror, sharedPluginCacheDir, terraformOrSkip } from '../helpers/terraform.js';
+import { CACHE_READ_ONLY_ONCE_FILLED, providerMirror, sharedPluginCacheDir, terraformOrSkip } from '../helpers/terraform.js';
 
 const haveTerraform = terraformOrSkip();
 const SCRIPT = fileURLToPath(new URL('../../scripts/fake-route53.mjs', import.meta.url));
@@ -50,7 +50,7 @@ const rdns = (cwd: string, env: Record<string, string | undefined>, ...args: str
 function mirrorConfig(dir: string): Record<string, string> {
   const rc = join(dir, 'terraform.rc');
   writeFileSync(rc, `provider_installation {\n  filesystem_mirror {\n    path    = ${JSON.stringify(providerMirror())}\n    include = ["registry.terraform.io/hashicorp/aws"]\n  }\n}\n`);
-  return { TF_CLI_CONFIG_FILE: rc, TF_PLUGIN_CACHE_DIR: sharedPluginCacheDir() };
+  return { TF_CLI_CONFIG_FILE: rc, TF_PLUGIN_CACHE_DIR: sharedPluginCacheDir(), ...CACHE_READ_ONLY_ONCE_FILLED };
 }
 
 const BLOCK = `prefix: 192.0.2.0/24
