@@ -183,3 +183,22 @@ describe('client', () => {
     expect(redact('authorization: token ghp_abcdefghijkl', undefined)).toBe('authorization: token [REDACTED]');
   });
 });
+
+describe('write spacing (the throttling plugin)', () => {
+  it('with writeGapMs, writes made at once reach GitHub one at a time, in order, at least the gap apart; reads are not held back', async () => {
+    const arrived: [string, number][] = [];
+    gh.route('POST', /\/issues\/7\/comments$/, (req) => {
+      arrived.push([(req.body as { body: string }).body, performance.now()]);
+      return { status: 201, body: { id: arrived.length, body: (req.body as { body: string }).body, user: { login: 'github-actions[bot]', type: 'Bot' } } };
+    });
+    const client = createGitHubClient({ token: TOKEN, baseUrl: gh.url, writeGapMs: 40 });
+    const post = (body: string) => client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: 'example-isp', repo: 'rdns', issue_number: 7, body });
+    const read = client.request('GET /repos/{owner}/{repo}/issues/{issue_number}/labels', { owner: 'example-isp', repo: 'rdns', issue_number: 7 });
+    await Promise.all([post('one'), post('two'), post('three'), read]);
+    expect(arrived.map(([body]) => body)).toEqual(['one', 'two', 'three']);
+    // A lower bound only (the limiter's promise): a busy machine makes the gaps longer, never shorter.
+    const gaps = arrived.slice(1).map(([, at], i) => at - arrived[i]![1]);
+    for (const gap of gaps) expect(gap).toBeGreaterThanOrEqual(39);
+    expect(gh.log().filter((l) => l.startsWith('GET'))).toEqual(['GET /repos/example-isp/rdns/issues/7/labels']);
+  });
+});

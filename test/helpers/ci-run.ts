@@ -54,6 +54,8 @@ export function pullRequestVariables(pr: PullRequest): Record<string, string | u
     GITHUB_STEP_SUMMARY: undefined,
     // Retries as in production (same count), waiting 10·n² ms instead of 1 000·n² (14 s per failed call).
     RDNS_GITHUB_RETRY_BASE_MS: '10',
+    // Writes still one at a time, 10 ms apart instead of GitHub's 1 s and 3 s between comments (each run waited 3 s for the last one's comment).
+    RDNS_GITHUB_WRITE_GAP_MS: '10',
     ...pr.env,
   };
 }
