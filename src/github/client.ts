@@ -44,21 +44,29 @@ export interface GitHubClientOptions {
 }
 
 /** A write limiter of the throttling plugin (a Bottleneck group: one write at a time, a minimum gap between their starts). */
-type WriteLimiter = NonNullable<Extract<NonNullable<ConstructorParameters<typeof Octokit>[0]>['throttle'], { onRateLimit: unknown }>['write']>;
+export type WriteLimiter = NonNullable<Extract<NonNullable<ConstructorParameters<typeof Octokit>[0]>['throttle'], { onRateLimit: unknown }>['write']>;
+
+/** The clock of {@link spacedWrites} (tests pass their own). */
+export interface WriteClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: WriteClock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
 /**
  * A write limiter of the plugin with a gap of `gapMs` instead of its 1 s (3 s for writes that
  * notify): writes wait their turn, and each starts `gapMs` after the one before it started. Its
  * own, not the plugin's groups, which every client of the process shares.
  */
-function spacedWrites(gapMs: number): WriteLimiter {
+export function spacedWrites(gapMs: number, clock: WriteClock = REAL_CLOCK): WriteLimiter {
   let queue: Promise<unknown> = Promise.resolve();
-  let nextStart = 0;
+  let nextStart = -Infinity;
   const schedule = <T>(_options: unknown, job: () => Promise<T>): Promise<T> => {
     const run = queue.then(async () => {
-      const wait = nextStart - Date.now();
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-      nextStart = Date.now() + gapMs;
+      const wait = nextStart - clock.now();
+      if (wait > 0) await clock.sleep(wait);
+      nextStart = clock.now() + gapMs;
       return job();
     });
     queue = run.catch(() => undefined);
