@@ -75,7 +75,8 @@ const env = {
   RDNS_STATE_HOME: join(work, 'state'),
   NO_COLOR: '1',
 };
-for (const k of ['TF_LOG', 'TF_LOG_PATH', 'TF_LOG_PROVIDER', 'TF_LOG_CORE']) delete process.env[k];
+// rdns's own defaults: no operator log settings (calls are counted from the provider's log), no operator retry mode.
+for (const k of ['TF_LOG', 'TF_LOG_PATH', 'TF_LOG_PROVIDER', 'TF_LOG_CORE', 'AWS_RETRY_MODE']) delete process.env[k];
 const CONFIG = 'route53:\n  provider_version: "~> 5.100"\n';
 
 const git = (root, ...args) => execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.net', '-c', 'commit.gpgsign=false', ...args], { cwd: root, encoding: 'utf8' });
