@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { snapshotUpdate } from './test/helpers/require-tool.js';
+import { TerraformFirstSequencer } from './test/helpers/sequencer.js';
 
 export default defineConfig({
   test: {
@@ -11,6 +12,8 @@ export default defineConfig({
     pool: 'forks',
     // Every core runs a test file (vitest's default leaves one idle: on 2 cores, one file at a time).
     maxWorkers: Math.max(2, availableParallelism()),
+    // The Terraform files (the critical path) start first, also in a fresh clone without vitest's cache.
+    sequence: { sequencer: TerraformFirstSequencer },
     // Builds dist/ when stale, refuses to rewrite expectations under CI, owns the run's temp folder.
     globalSetup: ['test/helpers/global-setup.ts'],
     // Each file's own TMPDIR, removed after it.

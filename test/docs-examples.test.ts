@@ -1,7 +1,7 @@
 /**
  * Issue 11, item 8 ("the README's examples are re-run and match"): every example in
  * README.md and docs/*.md that is marked `<!-- example: SETUP -->` on the line before its
- * fenced block is run again here, command by command, with the built `rdns`, and what it
+ * fenced block is run again here, command by command, with `rdns` (in-process), and what it
  * prints must be exactly what the block shows.
  *
  * SETUP names one of the repositories below, each a fresh git repository in a temp folder
@@ -25,7 +25,7 @@ import { cpSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { runCli } from './helpers/cli.js';
+import { runCliInProcess } from './helpers/cli.js';
 import { createGitRepo, type GitRepo } from './helpers/git-repo.js';
 
 vi.setConfig({ testTimeout: 180_000 });
@@ -36,8 +36,9 @@ const DATE = '2026-11-23T16:31:00+00:00';
 /** Variables that would make rdns behave as in a CI job or pick up a real GitHub. */
 const QUIET_ENV: Record<string, string | undefined> = { TZ: 'UTC', CI: undefined, GITHUB_ACTIONS: undefined, GITHUB_BASE_REF: undefined, GITHUB_EVENT_PATH: undefined, GITHUB_REPOSITORY: undefined, GITHUB_TOKEN: undefined, GITHUB_STEP_SUMMARY: undefined, GITHUB_API_URL: undefined, RDNS_ORG_TOKEN: undefined };
 
-const rdns = (repo: GitRepo, ...args: string[]) => {
-  const r = runCli(args, { cwd: repo.root, env: QUIET_ENV });
+/** `rdns ARGS` of a setup, in this process (test/helpers/cli.ts); it must succeed. */
+const rdns = async (repo: GitRepo, ...args: string[]): Promise<void> => {
+  const r = await runCliInProcess(args, { cwd: repo.root, env: QUIET_ENV });
   if (r.status !== 0) throw new Error(`setup: rdns ${args.join(' ')} exited ${r.status}\n${r.stdout}${r.stderr}`);
 };
 
@@ -58,35 +59,35 @@ function bundled(): GitRepo {
 }
 
 /** The repositories an example can name; the docs say in words what each one holds. */
-const SETUPS: Record<string, () => GitRepo> = {
+const SETUPS: Record<string, () => GitRepo | Promise<GitRepo>> = {
   bundled,
   /** Three more commits: bob sets web1 and mx1 (#7), carol provisions vm50, dave moves vm50 to acme (#12). */
-  history: () => {
+  history: async () => {
     const repo = bundled();
-    rdns(repo, 'set', '198.51.100.40', 'web1.example.com', '--no-fcrdns');
-    rdns(repo, 'set', '198.51.100.22', 'mx1.example.com', '--ttl', '300', '--no-fcrdns');
+    await rdns(repo, 'set', '198.51.100.40', 'web1.example.com', '--no-fcrdns');
+    await rdns(repo, 'set', '198.51.100.22', 'mx1.example.com', '--ttl', '300', '--no-fcrdns');
     commitAs(repo, 'bob', 'web1 and mx1 (#7)');
-    rdns(repo, 'set', '198.51.100.50', 'vm50.customers.example.net', '--no-fcrdns');
+    await rdns(repo, 'set', '198.51.100.50', 'vm50.customers.example.net', '--no-fcrdns');
     commitAs(repo, 'carol', 'provisioning batch');
-    rdns(repo, 'set', '198.51.100.50', 'vm50.acme.example', '--no-fcrdns');
+    await rdns(repo, 'set', '198.51.100.50', 'vm50.acme.example', '--no-fcrdns');
     commitAs(repo, 'dave', 'vm50 moves to acme (#12)');
     return repo;
   },
   /** Uncommitted edits of four PTRs of 198.51.100.0/24 since `main`. */
-  diff: () => {
+  diff: async () => {
     const repo = bundled();
-    rdns(repo, 'set', '198.51.100.22', 'mx1.example.com', '--no-fcrdns');
-    rdns(repo, 'set', '198.51.100.23', 'mx2.example.com', '--no-fcrdns');
-    rdns(repo, 'set', '198.51.100.35', 'www.acme.example', '--ttl', '600', '--no-fcrdns');
-    rdns(repo, 'reset', '198.51.100.70');
+    await rdns(repo, 'set', '198.51.100.22', 'mx1.example.com', '--no-fcrdns');
+    await rdns(repo, 'set', '198.51.100.23', 'mx2.example.com', '--no-fcrdns');
+    await rdns(repo, 'set', '198.51.100.35', 'www.acme.example', '--ttl', '600', '--no-fcrdns');
+    await rdns(repo, 'reset', '198.51.100.70');
     return repo;
   },
   /** A branch `change` that changed one PTR of zones/203.0.113.0_25.yaml, with `origin/main` at the example. */
-  branch: () => {
+  branch: async () => {
     const repo = bundled();
     repo.git('update-ref', 'refs/remotes/origin/main', 'main');
     repo.git('checkout', '-q', '-b', 'change');
-    rdns(repo, 'set', '203.0.113.5', 'api2.example.org', '--no-fcrdns');
+    await rdns(repo, 'set', '203.0.113.5', 'api2.example.org', '--no-fcrdns');
     commitAs(repo, 'bob', 'api moves to api2');
     return repo;
   },
@@ -124,7 +125,7 @@ function words(text: string): string[] {
 }
 
 /** Runs one `$` line of an example in `repo`; returns what a terminal would show and the exit status. */
-function run(repo: GitRepo, line: string, lastStatus: number): { output: string; status: number } {
+async function run(repo: GitRepo, line: string, lastStatus: number): Promise<{ output: string; status: number }> {
   let command = line;
   const echoExit = command.endsWith('; echo "exit $?"');
   if (echoExit) command = command.slice(0, -'; echo "exit $?"'.length);
@@ -135,7 +136,7 @@ function run(repo: GitRepo, line: string, lastStatus: number): { output: string;
   let stderr = '';
   let status = 0;
   if (argv[0] === 'rdns') {
-    const r = runCli(argv.slice(1), { cwd: repo.root, env: QUIET_ENV });
+    const r = await runCliInProcess(argv.slice(1), { cwd: repo.root, env: QUIET_ENV });
     ({ stdout, stderr } = r);
     status = r.status ?? -1;
   } else if (argv[0] === 'git') {
@@ -162,14 +163,14 @@ function run(repo: GitRepo, line: string, lastStatus: number): { output: string;
 }
 
 /** Runs every `$` line of the transcript in a fresh repository of its setup and returns the transcript as it really is. */
-function rerun(example: Example): string {
-  const repo = SETUPS[example.setup]!();
+async function rerun(example: Example): Promise<string> {
+  const repo = await SETUPS[example.setup]!();
   try {
     const real: string[] = [];
     let status = 0;
     for (const line of example.transcript.split('\n')) {
       if (!line.startsWith('$ ')) continue;
-      const r = run(repo, line.slice(2), status);
+      const r = await run(repo, line.slice(2), status);
       status = r.status;
       // The temp folder is the one variable part; no example prints it today.
       const output = r.output.replaceAll(repo.root, '.').replace(/\n$/, '');
@@ -194,8 +195,8 @@ describe('the documented examples, re-run on the bundled example repository', ()
     }
   });
 
-  it.each(examples.map((e) => [e.where, e] as const))('%s prints what it shows', (_where, example) => {
-    const real = rerun(example);
+  it.each(examples.map((e) => [e.where, e] as const))('%s prints what it shows', async (_where, example) => {
+    const real = await rerun(example);
     // RDNS_UPDATE_DOCS=1: write the real output into the docs (after a deliberate change of output or data), then read the diff.
     if (process.env.RDNS_UPDATE_DOCS === '1' && real !== example.transcript) {
       const file = join(root, example.where.slice(0, example.where.lastIndexOf(':')));
@@ -213,9 +214,9 @@ describe('the documented examples, re-run on the bundled example repository', ()
     expect(real).toBe(example.transcript);
   });
 
-  it('a drifted example fails: another output than the real one does not match', () => {
+  it('a drifted example fails: another output than the real one does not match', async () => {
     const e: Example = { where: 'inline', setup: 'bundled', transcript: '$ rdns show 198.51.100.34\n198.51.100.34  smtp.example.invalid' };
-    const real = rerun(e);
+    const real = await rerun(e);
     expect(real).not.toBe(e.transcript);
     expect(real.split('\n')[1]).toBe('198.51.100.34  smtp.acme.example');
   });

@@ -8,6 +8,7 @@
 import { createSocket } from 'node:dgram';
 import { randomInt } from 'node:crypto';
 import dnsPacket from 'dns-packet';
+import { canonicalName } from '../core/hostname.js';
 import { safeName } from './resolver.js';
 
 /**
@@ -31,8 +32,6 @@ export interface DirectAnswer {
 export interface AuthoritativeQuerier {
   query(server: string, port: number, name: string, type: 'NS' | 'SOA' | 'PTR'): Promise<DirectAnswer>;
 }
-
-const fqdn = (n: string): string => `${n.toLowerCase().replace(/\.$/, '')}.`;
 
 /** A querier on node:dgram: one socket per question, `retries` further tries after a timeout. */
 export function createDirectQuerier(options: { timeoutMs?: number; retries?: number } = {}): AuthoritativeQuerier {
@@ -61,9 +60,9 @@ export function createDirectQuerier(options: { timeoutMs?: number; retries?: num
           return; // not DNS: keep waiting for the real answer
         }
         if (p.id !== id) return; // a stray or spoofed packet
-        finish(classify(p, fqdn(name)));
+        finish(classify(p, canonicalName(name)));
       });
-      const query = dnsPacket.encode({ type: 'query', id, flags: 0, questions: [{ type, name: fqdn(name).slice(0, -1), class: 'IN' }] });
+      const query = dnsPacket.encode({ type: 'query', id, flags: 0, questions: [{ type, name: canonicalName(name).slice(0, -1), class: 'IN' }] });
       socket.send(query, port, server, (e) => {
         if (e) finish({ outcome: 'network', aa: false, ns: [], detail: `cannot send to ${server} port ${port}: ${(e as NodeJS.ErrnoException).code ?? e.message}` });
       });
@@ -84,14 +83,14 @@ function classify(p: dnsPacket.Packet, name: string): DirectAnswer {
   const aa = Boolean((p as { flag_aa?: boolean }).flag_aa);
   const rcode = (p as { rcode?: string }).rcode ?? 'NOERROR';
   const nsOf = (records: readonly dnsPacket.Answer[] | undefined): string[] =>
-    [...new Set((records ?? []).filter((r) => r.type === 'NS' && fqdn(r.name) === name).map((r) => safeName(String((r as { data?: unknown }).data))))].sort();
+    [...new Set((records ?? []).filter((r) => r.type === 'NS' && canonicalName(r.name) === name).map((r) => safeName(String((r as { data?: unknown }).data))))].sort();
   if (rcode === 'NXDOMAIN') return { outcome: 'nxdomain', aa, ns: [] };
   if (rcode === 'SERVFAIL') return { outcome: 'servfail', aa, ns: [] };
   if (rcode === 'REFUSED') return { outcome: 'refused', aa, ns: [] };
   if (rcode !== 'NOERROR') return { outcome: 'error', aa, ns: [], detail: rcode };
   const answerNs = nsOf(p.answers);
-  const ptrs = [...new Set((p.answers ?? []).filter((r) => r.type === 'PTR' && fqdn(r.name) === name).map((r) => safeName(String((r as { data?: unknown }).data))))].sort();
-  if ((p.answers ?? []).some((r) => fqdn(r.name) === name)) return { outcome: 'answer', aa, ns: answerNs, ...(ptrs.length > 0 ? { values: ptrs } : {}) };
+  const ptrs = [...new Set((p.answers ?? []).filter((r) => r.type === 'PTR' && canonicalName(r.name) === name).map((r) => safeName(String((r as { data?: unknown }).data))))].sort();
+  if ((p.answers ?? []).some((r) => canonicalName(r.name) === name)) return { outcome: 'answer', aa, ns: answerNs, ...(ptrs.length > 0 ? { values: ptrs } : {}) };
   const referral = nsOf(p.authorities);
   if (!aa && referral.length > 0) return { outcome: 'referral', aa, ns: referral };
   return { outcome: 'nodata', aa, ns: [] };

@@ -6,6 +6,7 @@
  */
 import { Resolver } from 'node:dns/promises';
 import pLimit from 'p-limit';
+import { canonicalName } from '../core/hostname.js';
 import { formatIp, parseIp } from '../core/ip.js';
 
 export type RecordType = 'A' | 'AAAA' | 'PTR' | 'NS' | 'CNAME' | 'SOA';
@@ -103,17 +104,12 @@ const OUTCOME_OF_CODE: Readonly<Record<string, Outcome>> = {
 /** Outcomes that mean no server said anything at all. */
 export const isSilent = (o: Outcome): boolean => o === 'timeout' || o === 'unreachable';
 
-const lowerFqdn = (n: string): string => {
-  const l = n.toLowerCase();
-  return l.endsWith('.') ? l : `${l}.`;
-};
-
 /**
  * Names from live DNS are untrusted: a PTR may carry any byte. Everything outside
  * printable ASCII (and the characters that could break a report) becomes `\DDD`, the
  * master-file escape, before it reaches a terminal, a log or a Markdown report.
  */
-export const safeName = (n: string): string => lowerFqdn(n.replace(/[^\x21-\x7e]|[|`<>]/g, (c) => `\\${String(c.codePointAt(0)).padStart(3, '0')}`));
+export const safeName = (n: string): string => canonicalName(n.replace(/[^\x21-\x7e]|[|`<>]/g, (c) => `\\${String(c.codePointAt(0)).padStart(3, '0')}`));
 
 const canonicalAddress = (a: string): string => {
   const p = parseIp(a);
@@ -215,14 +211,14 @@ export function createDnsResolver(options: ResolverOptions = {}): DnsResolver {
     stats: () => ({ ...stats }),
     lookup(name: string, type: RecordType): Promise<Answer> {
       stats.lookups++;
-      const key = `${type} ${lowerFqdn(name)}`;
+      const key = `${type} ${canonicalName(name)}`;
       const cached = cache.get(key);
       if (cached) {
         stats.cacheHits++;
         return cached;
       }
       // Trailing dot off: c-ares takes the name as absolute either way, and never applies search domains to resolve*().
-      const p = limit(() => query(lowerFqdn(name).slice(0, -1), type));
+      const p = limit(() => query(canonicalName(name).slice(0, -1), type));
       cache.set(key, p);
       return p;
     },

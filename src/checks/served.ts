@@ -3,7 +3,9 @@
  * changed PTR? Each server is asked directly (recursion off), not a cache, and asked again
  * within a bounded wait until all serve the new name or the wait is over.
  */
+import pLimit from 'p-limit';
 import { reverseNameOf } from '../core/reverse.js';
+import { plural } from '../core/text.js';
 import type { DnsResolver } from './resolver.js';
 import type { AuthoritativeQuerier } from './direct-query.js';
 
@@ -46,6 +48,8 @@ export interface ServedOptions {
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly onRound?: (round: number, pending: number) => void;
+  /** Questions of one round in flight at once (default 32). */
+  readonly concurrency?: number;
 }
 
 /** The zone holding `name` (the nearest enclosing name with NS records) and its name servers' addresses, via the resolver. */
@@ -70,7 +74,9 @@ async function zoneServersOf(name: string, resolver: DnsResolver): Promise<{ zon
 /**
  * Asks every authoritative server of the targets' zones for each target's PTR, again every
  * `intervalMs` for the pairs not served yet, until all are served or `waitMs` has passed.
- * Pure apart from the resolver, the querier and the clock it is given.
+ * The questions of a round are asked `concurrency` at a time; the report lists servers and
+ * addresses in the order of the targets whatever order the answers come in. Pure apart from
+ * the resolver, the querier and the clock it is given.
  */
 export async function checkServed(targets: readonly ServedTarget[], resolver: DnsResolver, querier: AuthoritativeQuerier, options: ServedOptions = {}): Promise<ServedReport> {
   const now = options.now ?? Date.now;
@@ -78,6 +84,7 @@ export async function checkServed(targets: readonly ServedTarget[], resolver: Dn
   const port = options.port ?? 53;
   const deadline = now() + (options.waitMs ?? 0);
   const interval = options.intervalMs ?? 5000;
+  const limit = pLimit(Math.max(1, options.concurrency ?? 32));
   // Zone discovery once per reverse zone (names of one /24 share it).
   const zoneCache = new Map<string, Awaited<ReturnType<typeof zoneServersOf>>>();
   const pending: { target: ServedTarget; name: string; zone: string; server: NameServer; got: string }[] = [];
@@ -102,9 +109,11 @@ export async function checkServed(targets: readonly ServedTarget[], resolver: Dn
   let open = pending;
   for (;;) {
     rounds++;
+    // One answer a question, in the order asked (Promise.all keeps it), so the report does not depend on which server answers first.
+    const answers = await Promise.all(open.map((p) => limit(() => querier.query(p.server.address, port, p.name, 'PTR'))));
     const still: typeof pending = [];
-    for (const p of open) {
-      const a = await querier.query(p.server.address, port, p.name, 'PTR');
+    for (const [i, p] of open.entries()) {
+      const a = answers[i]!;
       const values = a.values ?? [];
       if (a.outcome === 'answer' && a.aa && values.length === 1 && values[0] === p.target.ptr) continue;
       still.push({ ...p, got: a.outcome === 'answer' ? (a.aa ? values.join(', ') : `${values.join(', ')} (not authoritative)`) : a.outcome });
@@ -128,8 +137,8 @@ export async function checkServed(targets: readonly ServedTarget[], resolver: Dn
 export function servedSummary(r: ServedReport): string {
   if (r.targets === 0) return 'no changed PTRs to verify';
   const parts: string[] = [];
-  if (r.lagging.length === 0 && r.unresolved.length === 0) return `${r.targets} changed PTR${r.targets === 1 ? '' : 's'} served by all ${r.servers.length} name server${r.servers.length === 1 ? '' : 's'}`;
+  if (r.lagging.length === 0 && r.unresolved.length === 0) return `${plural(r.targets, 'changed PTR')} served by all ${plural(r.servers.length, 'name server')}`;
   for (const l of r.lagging) parts.push(`${l.server.replace(/\.$/, '')} (${l.address}) does not serve ${l.addresses.map((a) => `${a.ip} → ${a.want.replace(/\.$/, '')} (answers ${a.got})`).join(', ')}`);
   for (const u of r.unresolved) parts.push(`${u.zone}: ${u.reason}`);
-  return `not served everywhere after ${r.rounds} round${r.rounds === 1 ? '' : 's'}: ${parts.join('; ')}`;
+  return `not served everywhere after ${plural(r.rounds, 'round')}: ${parts.join('; ')}`;
 }

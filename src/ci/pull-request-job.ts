@@ -43,6 +43,8 @@ export interface GitHubAccess {
   readonly apiUrl?: string;
   /** The n-th retry of a failed GitHub request waits n² × this many ms (default 1000). */
   readonly retryBaseMs?: number;
+  /** The least time between two GitHub writes (default 1000 ms, as GitHub asks). */
+  readonly writeGapMs?: number;
 }
 
 export interface PullRequestJobOptions {
@@ -110,7 +112,7 @@ export async function runPullRequestJob(opts: PullRequestJobOptions): Promise<Pu
     (clients ??= (async () => {
       if (!repoRef || !gh) return {};
       const baseUrl = gh.apiUrl ?? (await trusted()).config.githubApiUrl;
-      const hostFor = (token: string): PullRequestHost => createPullRequestHost(createGitHubClient({ token, baseUrl, warn: (m) => opts.warn?.(m), ...(gh.retryBaseMs !== undefined ? { retryBaseMs: gh.retryBaseMs } : {}) }), repoRef, token);
+      const hostFor = (token: string): PullRequestHost => createPullRequestHost(createGitHubClient({ token, baseUrl, warn: (m) => opts.warn?.(m), ...(gh.retryBaseMs !== undefined ? { retryBaseMs: gh.retryBaseMs } : {}), ...(gh.writeGapMs !== undefined ? { writeGapMs: gh.writeGapMs } : {}) }), repoRef, token);
       const api = gh.token ? hostFor(gh.token) : undefined;
       // GITHUB_TOKEN cannot read organisation teams; RDNS_ORG_TOKEN (read:org) can.
       return { api, members: gh.orgToken ? hostFor(gh.orgToken) : api };

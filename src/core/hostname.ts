@@ -80,6 +80,16 @@ export function contactMailbox(raw: string): Parsed<{ email: string; rname: stri
   return { ok: true, value: { email: `${local}@${withoutTrailingDot(domain.value)}`, rname: `${local.replace(/\./g, '\\.')}.${domain.value}` } };
 }
 
+/**
+ * A DNS name as names are compared: lower case with a trailing dot (`Mail.Example.COM` →
+ * `mail.example.com.`; `.` and `` are the root, `.`). No validation: for names from
+ * the wire, a zone file or a resolver, which are only ever compared.
+ */
+export const canonicalName = (name: string): string => {
+  const n = name.toLowerCase();
+  return n.endsWith('.') ? n : `${n}.`;
+};
+
 /** `mail.example.com.` → `mail.example.com` (for display and YAML). */
 export const withoutTrailingDot = (fqdn: string): string => (fqdn.endsWith('.') ? fqdn.slice(0, -1) : fqdn);
 

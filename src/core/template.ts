@@ -10,7 +10,7 @@
  * `{d-128:x2}`, `{host+1:3}` — the `${offset,width,base}` of BIND's `$GENERATE`.
  */
 import { type IpAddress, type IpPrefix, bitsOf, bytesOf, formatIp, nibblesOf, sizeOf } from './ip.js';
-import { normalizeHostname } from './hostname.js';
+import { canonicalName, normalizeHostname } from './hostname.js';
 
 /**
  * The addresses one template names: a prefix, or (pools) every `step`-th address of it
@@ -276,8 +276,7 @@ export function renderTemplate(template: string, ip: IpAddress, prefix: IpPrefix
 
 /** The normalised generic PTR of `ip` (lower case, trailing dot). */
 export function genericNameOf(template: string, ip: IpAddress, prefix: IpPrefix): string {
-  const raw = renderTemplate(template, ip, prefix).toLowerCase();
-  return raw.endsWith('.') ? raw : `${raw}.`;
+  return canonicalName(renderTemplate(template, ip, prefix));
 }
 
 /** Placeholders replaced by `{}` (numbers all look alike): templates of the same shape may give the same names. */

@@ -15,14 +15,12 @@
  * input: refusals are diagnostics. Committing and opening a pull request is separate
  * (see `proposeChange` in propose.ts).
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { countErrors, diag, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { CONFIG_FILE, loadConfig } from '../loader/config.js';
 import { loadRepository, type Repository } from '../loader/repository.js';
-import { UnsafeWriteError, writeFileAtomic } from './atomic-write.js';
-import { RepoFiles } from '../loader/repo-file.js';
 import { confirmForward, type ForwardCheck, type ForwardCheckOptions } from './confirm-forward.js';
-import { lockFile } from './file-lock.js';
+import { editFiles, type TextEdit } from './edit-files.js';
 import { parseBulkInput } from './bulk-input.js';
 import { planPtrChanges, type Actor, type EditPlan, type PlannedChange, type PtrRequest } from './plan.js';
 import { editRecords, type RecordEdit, type TopLevelEdit } from './record-edit.js';
@@ -99,10 +97,9 @@ export function invalidRecords(repo: Repository): Map<string, string> {
 
 /**
  * Applies the planned changes: per block file, one read, one pass of surgical edits,
- * one atomic write. Every file is locked (a lock file beside it) from before it is read
- * until its new version is in place, so concurrent edits of one file take turns and none
- * is lost. All files are edited in memory first; if any cannot be edited safely (or its
- * lock cannot be had) nothing is written and the reason is returned as a diagnostic.
+ * one atomic write, through {@link editFiles} (each file locked from before it is read
+ * until its new version is in place; nothing written if any file cannot be edited safely
+ * or its lock cannot be had: the reason is returned as a diagnostic).
  */
 export function writeChanges(root: string, changes: readonly PlannedChange[], topLevel: ReadonlyMap<string, readonly TopLevelEdit[]> = new Map()): { written: string[]; diagnostics: Diagnostic[] } {
   const byFile = new Map<string, RecordEdit[]>();
@@ -112,49 +109,9 @@ export function writeChanges(root: string, changes: readonly PlannedChange[], to
     else byFile.set(c.file, [c.edit]);
   }
   for (const f of topLevel.keys()) if (!byFile.has(f)) byFile.set(f, []);
-  const outputs: [string, string][] = [];
-  const diagnostics: Diagnostic[] = [];
-  const reader = new RepoFiles(root);
-  const releases: (() => void)[] = [];
-  try {
-    // Sorted, so two processes that need the same files take their locks in one order (no deadlock).
-    for (const [file, edits] of [...byFile].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const lock = lockFile(join(root, file));
-      if (!lock.ok) {
-        diagnostics.push(diag('edit.locked', `not edited: another rdns is editing this file (${lock.holder}); nothing was written, try again`, { file, line: 1, column: 1 }));
-        continue;
-      }
-      releases.push(lock.release);
-      // Links are refused like the loader refuses them: an edit never lands outside the file's own path.
-      const read = reader.read(file, Number.MAX_SAFE_INTEGER);
-      if (!read.ok) {
-        diagnostics.push(read.missing ? diag('file.unreadable', 'cannot read the file: ENOENT', { file, line: 1, column: 1 }) : read.diagnostic);
-        continue;
-      }
-      const text = Buffer.from(read.bytes).toString('utf8');
-      const bom = text.startsWith('\uFEFF') ? '\uFEFF' : '';
-      const r = editRecords(bom ? text.slice(1) : text, edits, topLevel.get(file) ?? []);
-      if (!r.ok) {
-        diagnostics.push(diag('edit.unsafe', `not edited (the file is left as it was): ${r.reason}`, { file, line: 1, column: 1 }));
-        continue;
-      }
-      if (bom + r.text !== text) outputs.push([file, bom + r.text]);
-    }
-    if (diagnostics.length > 0) return { written: [], diagnostics };
-    const written: string[] = [];
-    for (const [file, text] of outputs) {
-      try {
-        writeFileAtomic(join(root, file), text, { root });
-        written.push(file);
-      } catch (e) {
-        if (!(e instanceof UnsafeWriteError)) throw e;
-        diagnostics.push(diag(e.code, `not written: ${e.message}`, { file, line: 1, column: 1 }));
-      }
-    }
-    return { written, diagnostics };
-  } finally {
-    for (const release of releases) release();
-  }
+  const edits = new Map<string, TextEdit>([...byFile].map(([file, list]) => [file, (text: string) => editRecords(text, list, topLevel.get(file) ?? [])]));
+  const { written, diagnostics } = editFiles(root, edits);
+  return { written, diagnostics };
 }
 
 interface Planned {

@@ -21,12 +21,27 @@ export class UnsafeWriteError extends Error {
   }
 }
 
+/** A new version of a file, written and synced beside it under a temp name: `commit` puts it in place, `discard` removes it. */
+export interface StagedWrite {
+  commit(): void;
+  discard(): void;
+}
+
 /**
  * Atomically replaces (or creates) `target` with `content`, keeping an existing file's mode.
  * Refuses (UnsafeWriteError) a target that is a symbolic link or not a regular file, and,
  * when `options.root` is given, a target whose folder leads out of that folder.
  */
 export function writeFileAtomic(target: string, content: string | Uint8Array, options: { root?: string } = {}): void {
+  stageFileAtomic(target, content, options).commit();
+}
+
+/**
+ * The first half of {@link writeFileAtomic}: every check and the temp file, synced, but the
+ * target untouched until `commit` (a rename). Several files can be staged first and
+ * committed only when all of them could be, so a refusal writes none of them.
+ */
+export function stageFileAtomic(target: string, content: string | Uint8Array, options: { root?: string } = {}): StagedWrite {
   let st: Stats | undefined;
   try {
     st = lstatSync(target);
@@ -57,11 +72,17 @@ export function writeFileAtomic(target: string, content: string | Uint8Array, op
     throw e;
   }
   closeSync(fd);
-  try {
-    // rename replaces the name itself: even a link swapped in at `path` since the check is replaced, not followed.
-    renameSync(tmp, path);
-  } catch (e) {
-    rmSync(tmp, { force: true });
-    throw e;
-  }
+  const discard = (): void => rmSync(tmp, { force: true });
+  return {
+    commit: () => {
+      try {
+        // rename replaces the name itself: even a link swapped in at `path` since the check is replaced, not followed.
+        renameSync(tmp, path);
+      } catch (e) {
+        discard();
+        throw e;
+      }
+    },
+    discard,
+  };
 }

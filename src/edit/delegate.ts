@@ -8,19 +8,16 @@
  * parent zone publishes them again. The result carries the hand-off: the NS and CNAME
  * records the ISP publishes, the zone the customer serves, and `dig` commands to check it.
  */
-import { join } from 'node:path';
 import { isMap, isScalar, isSeq, parseDocument, type Pair, type YAMLMap } from 'yaml';
-import { countErrors, diag, sortDiagnostics, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
+import { countErrors, diag, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { RdnsError } from '../core/errors.js';
 import { contactMailbox, normalizeHostname, withoutTrailingDot } from '../core/hostname.js';
 import { bitsOf, formatIp, formatPrefix, parsePrefix, prefixContains, type IpPrefix } from '../core/ip.js';
 import type { Allocation, Block } from '../core/model.js';
 import { loadBlockFile } from '../loader/block-file.js';
-import { RepoFiles } from '../loader/repo-file.js';
 import { loadRepository, type Repository } from '../loader/repository.js';
 import { zoneContents, type ZoneContents, type ZoneRecord } from '../render/zone-records.js';
-import { UnsafeWriteError, writeFileAtomic } from './atomic-write.js';
-import { lockFile } from './file-lock.js';
+import { editFiles, type TextEdit } from './edit-files.js';
 import { textWithRecordsWhere, yamlScalar } from './record-edit.js';
 import { plural } from '../core/text.js';
 
@@ -239,31 +236,6 @@ export function editAllocation(text: string, prefix: string, edit: AllocationEdi
 
 // ---------------------------------------------------------------------------------------
 
-function writeEdited(root: string, file: string, change: (text: string) => { ok: true; text: string } | { ok: false; reason: string }, apply: boolean): { changed: boolean; written: string[]; diagnostics: Diagnostic[] } {
-  const where: SourcePos = { file, line: 1, column: 1 };
-  const lock = apply ? lockFile(join(root, file)) : { ok: true as const, release: () => undefined };
-  if (!lock.ok) return { changed: false, written: [], diagnostics: [diag('edit.locked', `not edited: another rdns is editing this file (${lock.holder}); nothing was written, try again`, where)] };
-  try {
-    const read = new RepoFiles(root).read(file, Number.MAX_SAFE_INTEGER);
-    if (!read.ok) return { changed: false, written: [], diagnostics: [read.missing ? diag('file.unreadable', 'cannot read the file: ENOENT', where) : read.diagnostic] };
-    const raw = Buffer.from(read.bytes).toString('utf8');
-    const bom = raw.startsWith('\uFEFF') ? '\uFEFF' : '';
-    const r = change(bom ? raw.slice(1) : raw);
-    if (!r.ok) return { changed: false, written: [], diagnostics: [diag('edit.unsafe', `not edited (the file is left as it was): ${r.reason}`, where)] };
-    const text = bom + r.text;
-    if (!apply || text === raw) return { changed: text !== raw, written: [], diagnostics: [] };
-    try {
-      writeFileAtomic(join(root, file), text, { root });
-    } catch (e) {
-      if (!(e instanceof UnsafeWriteError)) throw e;
-      return { changed: false, written: [], diagnostics: [diag(e.code, `not written: ${e.message}`, where)] };
-    }
-    return { changed: true, written: [file], diagnostics: [] };
-  } finally {
-    lock.release();
-  }
-}
-
 /** The repository as it would be with `file` holding `text`: its block, findings, and zones. */
 function withText(repo: Repository, file: string, text: string, p: IpPrefix): { diagnostics: Diagnostic[]; zones: ZoneContents[] } {
   // Only the range's records matter to the delegation (the others are unchanged and were checked by the load).
@@ -312,20 +284,16 @@ export function delegatePrefix(root: string, prefixText: string, nameServers: re
   const before = repo.diagnostics.filter((d) => d.file === block.file && d.severity === 'error').map((d) => `${d.code} ${d.message}`);
   let findings: Diagnostic[] = [];
   let zones: ZoneContents[] = [];
-  const edited = writeEdited(
-    root,
-    block.file,
-    (text) => {
-      const r = editAllocation(text, prefix, { set, remove: [], expect });
-      if (!r.ok) return r;
-      // Refuse an edit that would make the file fail where it did not (the rules of rdns validate and synth).
-      const next = withText(repo, block.file, r.text, p);
-      zones = next.zones;
-      findings = next.diagnostics.filter((d) => d.severity === 'error' && !before.includes(`${d.code} ${d.message}`));
-      return findings.length > 0 ? { ok: false, reason: findings.map((d) => `${d.line}:${d.column}: ${d.code} ${d.message}`).join('; ') } : r;
-    },
-    apply,
-  );
+  const change: TextEdit = (text) => {
+    const r = editAllocation(text, prefix, { set, remove: [], expect });
+    if (!r.ok) return r;
+    // Refuse an edit that would make the file fail where it did not (the rules of rdns validate and synth).
+    const next = withText(repo, block.file, r.text, p);
+    zones = next.zones;
+    findings = next.diagnostics.filter((d) => d.severity === 'error' && !before.includes(`${d.code} ${d.message}`));
+    return findings.length > 0 ? { ok: false, reason: findings.map((d) => `${d.line}:${d.column}: ${d.code} ${d.message}`).join('; ') } : r;
+  };
+  const edited = editFiles(root, new Map([[block.file, change]]), { apply });
   if (edited.diagnostics.length > 0) return result({ ...base, changed: false, written: [], diagnostics: [...findings, ...edited.diagnostics] });
   const child = zones.find((z) => z.delegatedTo && formatPrefix(z.prefix) === prefix);
   const parent = child && zones.find((z) => !z.delegatedTo && prefixContains(z.prefix, p));
@@ -341,7 +309,7 @@ export function delegatePrefix(root: string, prefixText: string, nameServers: re
           movedRecords: block.records.filter((r) => prefixContainsText(p, r.ip)).length,
         }
       : undefined;
-  return result({ ...base, changed: edited.changed, written: edited.written, diagnostics: [], ...(handoff ? { handoff } : {}) });
+  return result({ ...base, changed: edited.changed.length > 0, written: edited.written, diagnostics: [], ...(handoff ? { handoff } : {}) });
 }
 
 /** Removes `delegate_to` from the allocation `prefixText`: its records are published in the parent zone again. */
@@ -356,10 +324,10 @@ export function undelegatePrefix(root: string, prefixText: string, options: Dele
   if (!allocation.delegateTo) {
     return result({ ...base, changed: false, written: [], diagnostics: [] });
   }
-  const edited = writeEdited(root, block.file, (text) => editAllocation(text, prefix, { set: new Map(), remove: ['delegate_to'], expect: {} }), apply);
+  const edited = editFiles(root, new Map([[block.file, (text: string) => editAllocation(text, prefix, { set: new Map(), remove: ['delegate_to'], expect: {} })]]), { apply });
   if (edited.diagnostics.length > 0) return result({ ...base, changed: false, written: [], diagnostics: edited.diagnostics });
   const republished = block.records.filter((r) => prefixContainsText(p, r.ip)).length;
-  return result({ ...base, changed: edited.changed, written: edited.written, diagnostics: [], republished });
+  return result({ ...base, changed: edited.changed.length > 0, written: edited.written, diagnostics: [], republished });
 }
 
 /** The hand-off as text: what the ISP publishes, what the customer serves, how to check it. */

@@ -35,6 +35,44 @@ export interface GitHubClientOptions {
   readonly timeoutMs?: number;
   /** Rate-limit handling and writes ≥ 1 s apart as GitHub asks (default true; tests against a local server may turn it off). */
   readonly throttle?: boolean;
+  /**
+   * With throttling: writes one at a time, at least this many ms apart, and so are writes that
+   * notify people (a comment) among themselves (default: the plugin's 1 s, and 3 s for those, as
+   * GitHub asks; tests against a local server lower it).
+   */
+  readonly writeGapMs?: number;
+}
+
+/** A write limiter of the throttling plugin (a Bottleneck group: one write at a time, a minimum gap between their starts). */
+export type WriteLimiter = NonNullable<Extract<NonNullable<ConstructorParameters<typeof Octokit>[0]>['throttle'], { onRateLimit: unknown }>['write']>;
+
+/** The clock of {@link spacedWrites} (tests pass their own). */
+export interface WriteClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: WriteClock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
+
+/**
+ * A write limiter of the plugin with a gap of `gapMs` instead of its 1 s (3 s for writes that
+ * notify): writes wait their turn, and each starts `gapMs` after the one before it started. Its
+ * own, not the plugin's groups, which every client of the process shares.
+ */
+export function spacedWrites(gapMs: number, clock: WriteClock = REAL_CLOCK): WriteLimiter {
+  let queue: Promise<unknown> = Promise.resolve();
+  let nextStart = -Infinity;
+  const schedule = <T>(_options: unknown, job: () => Promise<T>): Promise<T> => {
+    const run = queue.then(async () => {
+      const wait = nextStart - clock.now();
+      if (wait > 0) await clock.sleep(wait);
+      nextStart = clock.now() + gapMs;
+      return job();
+    });
+    queue = run.catch(() => undefined);
+    return run;
+  };
+  return { key: () => ({ schedule }) } as unknown as WriteLimiter;
 }
 
 /** `owner/name` of a repository. */
@@ -80,7 +118,11 @@ export function createGitHubClient(options: GitHubClientOptions): GitHubClient {
       warn(`GitHub ${kind} rate limit on ${req.method} ${req.url}: ${again ? `retrying in ${retryAfter} s` : 'giving up'}`);
       return again;
     };
-  const throttle = { onRateLimit: limitHandler('primary'), onSecondaryRateLimit: limitHandler('secondary') };
+  const throttle = {
+    onRateLimit: limitHandler('primary'),
+    onSecondaryRateLimit: limitHandler('secondary'),
+    ...(options.writeGapMs !== undefined ? { write: spacedWrites(options.writeGapMs), notifications: spacedWrites(options.writeGapMs) } : {}),
+  };
   const client = new RdnsOctokit({
     auth: options.token,
     baseUrl: normaliseApiUrl(options.baseUrl),

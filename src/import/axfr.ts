@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { randomInt } from 'node:crypto';
 import dnsPacket from 'dns-packet';
 import { RdnsError } from '../core/errors.js';
+import { canonicalName } from '../core/hostname.js';
 import type { ZoneRecord } from './zone-file.js';
 
 export interface AxfrOptions {
@@ -27,18 +28,17 @@ export function parseServer(text: string): { host: string; port: number } {
   return { host, port };
 }
 
-const fqdn = (n: string): string => (n.endsWith('.') ? n.toLowerCase() : `${n.toLowerCase()}.`);
 
 function toRecord(a: dnsPacket.Answer, server: string): ZoneRecord | undefined {
   if (!('type' in a)) return undefined;
-  const name = fqdn(a.name === '' ? '.' : a.name);
+  const name = canonicalName(a.name === '' ? '.' : a.name);
   const ttl = 'ttl' in a && typeof a.ttl === 'number' ? a.ttl : 0;
   const data = (a as { data?: unknown }).data;
   let rdata: string[];
-  if (a.type === 'PTR' || a.type === 'CNAME' || a.type === 'NS' || a.type === 'DNAME') rdata = [fqdn(String(data))];
+  if (a.type === 'PTR' || a.type === 'CNAME' || a.type === 'NS' || a.type === 'DNAME') rdata = [canonicalName(String(data))];
   else if (a.type === 'SOA' && data && typeof data === 'object') {
     const s = data as dnsPacket.SoaData;
-    rdata = [fqdn(s.mname), fqdn(s.rname), String(s.serial), String(s.refresh), String(s.retry), String(s.expire), String(s.minimum)];
+    rdata = [canonicalName(s.mname), canonicalName(s.rname), String(s.serial), String(s.refresh), String(s.retry), String(s.expire), String(s.minimum)];
   } else rdata = [typeof data === 'string' ? data : ''];
   return { name, ttl, type: a.type, rdata, file: `axfr://${server}/${name}`, line: 0 };
 }
@@ -48,7 +48,7 @@ export function axfr(server: { host: string; port: number }, zone: string, optio
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxBytes = options.maxBytes ?? 512 * 1024 * 1024;
   const label = `${server.host}:${server.port}`;
-  const apex = fqdn(zone);
+  const apex = canonicalName(zone);
   const id = randomInt(0, 65536);
   const query = dnsPacket.streamEncode({ type: 'query', id, flags: 0, questions: [{ type: 'AXFR', name: zone.replace(/\.$/, ''), class: 'IN' }] });
   return new Promise((resolvePromise, reject) => {

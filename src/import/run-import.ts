@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, statSync } from 'nod
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { countErrors, diag, sortDiagnostics, type Diagnostic } from '../core/diagnostics.js';
 import { RdnsError } from '../core/errors.js';
+import { canonicalName } from '../core/hostname.js';
 import { loadRepository, findBlockFiles } from '../loader/repository.js';
 import { writeChanges } from '../edit/api.js';
 import { writeFileAtomic } from '../edit/atomic-write.js';
@@ -85,7 +86,7 @@ export function readZoneFile(path: string, origin?: string, cwd = '.'): { record
   });
   // As BIND loads a zone: data outside the zone (its SOA owner, else the origin) is ignored.
   const apexText = result.apex ?? origin ?? named;
-  const apex = apexText === undefined ? undefined : apexText.toLowerCase().replace(/\.?$/, '.');
+  const apex = apexText === undefined ? undefined : canonicalName(apexText);
   if (apex === undefined) return { records: result.records, diagnostics: result.diagnostics };
   const inside = (n: string): boolean => apex === '.' || n === apex || n.endsWith(`.${apex}`);
   const outside = result.records.filter((r) => !inside(r.name));
@@ -129,10 +130,8 @@ export async function runImport(root: string, source: ImportSource, options: Imp
   }
   // A zone file without SOA still names its zone through --origin.
   const zones = [...collected.zones];
-  if (source.origin && !zones.some((z) => z.name === source.origin!.toLowerCase().replace(/\.?$/, '.'))) {
-    const name = source.origin.toLowerCase().replace(/\.?$/, '.');
-    zones.push({ name, prefix: prefixOfZoneName(name) });
-  }
+  const origin = source.origin === undefined ? undefined : canonicalName(source.origin);
+  if (origin && !zones.some((z) => z.name === origin)) zones.push({ name: origin, prefix: prefixOfZoneName(origin) });
   // A new repository has no zones/ yet: nothing to load, and the import creates it.
   const repo = loadRepository(root, existsSync(join(resolve(root), 'zones')) ? undefined : []);
   const existingFiles = new Set(existsSync(join(repo.root, 'zones')) ? findBlockFiles(repo.root) : []);

@@ -4,7 +4,7 @@
  */
 import { diag, type Diagnostic, type SourcePos } from '../core/diagnostics.js';
 import { teamMembersOf, type AllowRule, type BackendSettings, type Config, type ZoneOptions } from '../core/model.js';
-import { normalizeHostname } from '../core/hostname.js';
+import { canonicalName, normalizeHostname } from '../core/hostname.js';
 import { formatPrefix, parsePrefix } from '../core/ip.js';
 import { decodeUtf8, parseYamlSource } from './yaml-source.js';
 import { validateSchema } from './schema.js';
@@ -205,10 +205,7 @@ export function parseConfig(bytes: Uint8Array, file: string): ParsedConfig {
 }
 
 /** Zone names are compared lower case with a trailing dot. */
-export const canonicalZoneName = (name: string): string => {
-  const n = name.trim().toLowerCase();
-  return n.endsWith('.') ? n : `${n}.`;
-};
+export const canonicalZoneName = (name: string): string => canonicalName(name.trim());
 
 /**
  * Local Terraform state must stay in the repository and out of the synth output, which

@@ -6,6 +6,7 @@
  */
 import { domainToUnicode } from 'node:url';
 import { asciiReadingOf } from '../core/confusables.js';
+import { canonicalName } from '../core/hostname.js';
 import type { AllowRule, Config } from '../core/model.js';
 import { DEFAULT_DENY } from '../loader/config.js';
 import { compileLinear, firstMatch } from './linear-pattern.js';
@@ -56,7 +57,7 @@ function denialOf(name: string, config: Pick<Config, 'deny'>): string | undefine
 
 /** The exception of `policy.allow` that names `fqdn` (an exact name, or a pattern the whole name matches), if any. */
 export function allowedBy(fqdn: string, allow: readonly AllowRule[]): AllowRule | undefined {
-  const full = fqdn.endsWith('.') ? fqdn.toLowerCase() : `${fqdn.toLowerCase()}.`;
+  const full = canonicalName(fqdn);
   for (const a of allow) {
     if (a.name !== undefined && a.name === full) return a;
     if (a.pattern !== undefined) {

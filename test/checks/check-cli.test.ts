@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindOrSkip, type BindServer } from '../helpers/bind.js';
 import { silentServer, startFixtureBind, tempRepo } from './fixtures.js';
+import { runCliInProcess, type CliResult } from '../helpers/cli.js';
 
 const CLI = join(import.meta.dirname, '../../dist/cli/main.js');
-const rdns = (root: string, ...args: string[]) => spawnSync(process.execPath, [CLI, '-C', root, ...args], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, CI: '' } });
+/** `rdns -C ROOT ARGS` in this process (the exit code and output of a real run, without a process start; test/helpers/cli.ts). */
+const rdns = (root: string, ...args: string[]): Promise<CliResult> => runCliInProcess(['-C', root, ...args], { cwd: process.cwd(), env: { CI: '' }, timeoutMs: 20_000 });
 
 const GOOD = `prefix: 192.0.2.0/24
 owners: ["@noc"]
@@ -27,15 +29,15 @@ describe.skipIf(!have)('rdns check (built CLI) against BIND on loopback', () => 
   });
   afterAll(async () => server?.stop());
 
-  it('exits 0 and says ok when every PTR resolves back', () => {
-    const r = rdns(tempRepo({ 'zones/a.yaml': GOOD }), 'check', '--resolver', server.address);
+  it('exits 0 and says ok when every PTR resolves back', async () => {
+    const r = await rdns(tempRepo({ 'zones/a.yaml': GOOD }), 'check', '--resolver', server.address);
     expect(r.stderr).toBe('');
     expect(r.stdout).toBe('ok: 1 file, 2 records, 0 errors, 0 warnings\n');
     expect(r.status).toBe(0);
   });
 
-  it('exits 1 with compiler-style lines for failures', () => {
-    const r = rdns(tempRepo({ 'zones/a.yaml': BAD }), 'check', '--resolver', server.address, '--timeout', '1000');
+  it('exits 1 with compiler-style lines for failures', async () => {
+    const r = await rdns(tempRepo({ 'zones/a.yaml': BAD }), 'check', '--resolver', server.address, '--timeout', '1000');
     expect(r.status).toBe(1);
     const lines = r.stdout.trim().split('\n');
     expect(lines[0]).toMatch(/^zones\/a\.yaml:6:3: error fcrdns\.nxdomain 192\.0\.2\.31 → missing\.example\.test, but missing\.example\.test does not exist \(NXDOMAIN\)/);
@@ -43,8 +45,8 @@ describe.skipIf(!have)('rdns check (built CLI) against BIND on loopback', () => 
     expect(lines[2]).toBe('failed: 1 file, 4 records, 1 error, 1 warning');
   });
 
-  it('--format json gives the validate shape with a summary', () => {
-    const r = rdns(tempRepo({ 'zones/a.yaml': BAD }), 'check', '--resolver', server.address, '--format', 'json', '--strict');
+  it('--format json gives the validate shape with a summary', async () => {
+    const r = await rdns(tempRepo({ 'zones/a.yaml': BAD }), 'check', '--resolver', server.address, '--format', 'json', '--strict');
     expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out.summary).toEqual({ files: 1, records: 4, errors: 2, warnings: 0, generic: 0, passed: 2 });
@@ -61,20 +63,20 @@ describe.skipIf(!have)('rdns check (built CLI) against BIND on loopback', () => 
     expect(out.diagnostics[1]).toMatchObject({ severity: 'error', code: 'fcrdns.servfail', line: 7 });
   });
 
-  it('--format github prints workflow annotations', () => {
-    const r = rdns(tempRepo({ 'zones/a.yaml': BAD }), 'check', '--resolver', server.address, '--format', 'github');
+  it('--format github prints workflow annotations', async () => {
+    const r = await rdns(tempRepo({ 'zones/a.yaml': BAD }), 'check', '--resolver', server.address, '--format', 'github');
     expect(r.status).toBe(1);
     expect(r.stdout.split('\n')[1]).toMatch(/^::warning file=zones\/a\.yaml,line=7,col=3,title=fcrdns\.servfail::192\.0\.2\.32 → host\.broken\.test/);
     expect(r.stdout.split('\n')[0]).toMatch(/^::error file=zones\/a\.yaml,line=6,col=3,title=fcrdns\.nxdomain::192\.0\.2\.31 → missing\.example\.test/);
   });
 
-  it('exits 2 when the server refuses every query (nothing verified), not 0 with warnings', () => {
-    const r = rdns(tempRepo({ 'zones/a.yaml': 'prefix: 198.51.100.0/24\nowners: ["@noc"]\nrecords:\n  198.51.100.1: mail.example.org\n' }), 'check', '--resolver', server.address, '--timeout', '500');
+  it('exits 2 when the server refuses every query (nothing verified), not 0 with warnings', async () => {
+    const r = await rdns(tempRepo({ 'zones/a.yaml': 'prefix: 198.51.100.0/24\nowners: ["@noc"]\nrecords:\n  198.51.100.1: mail.example.org\n' }), 'check', '--resolver', server.address, '--timeout', '500');
     expect(r.stdout).toMatch(/^error resolver\.unreachable the DNS server refused every query/);
     expect(r.status).toBe(2);
   });
 
-  it('prints plain progress lines (no bar, no colours) in CI logs, and groups generic names per block', () => {
+  it('prints plain progress lines (no bar, no colours) in CI logs, and groups generic names per block', async () => {
     const root = tempRepo({ 'zones/big.yaml': 'prefix: 10.9.0.0/22\nowners: ["@noc"]\ndefault: "x-{dashed}.example.test"\n' });
     const r = spawnSync(process.execPath, [CLI, '-C', root, 'check', '--resolver', server.address], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, CI: 'true' } });
     expect(r.status).toBe(1);
@@ -85,13 +87,13 @@ describe.skipIf(!have)('rdns check (built CLI) against BIND on loopback', () => 
         'failed: 1 file, 0 records, 1 error, 0 warnings\n',
     );
     // JSON lists every failing address of the group (issue 11: reviewing what matters).
-    const json = JSON.parse(rdns(root, 'check', '--resolver', server.address, '--format', 'json').stdout);
+    const json = JSON.parse((await rdns(root, 'check', '--resolver', server.address, '--format', 'json')).stdout);
     const ips = json.diagnostics[0].ips as string[];
     expect(ips).toHaveLength(1024);
     expect([ips[0], ips[1023]]).toEqual(['10.9.0.0', '10.9.3.255']);
   });
 
-  it('--changed-since REF checks only the records added or changed since REF', () => {
+  it('--changed-since REF checks only the records added or changed since REF', async () => {
     const root = tempRepo({ 'zones/a.yaml': `${GOOD}  192.0.2.40: missing.example.test\n` });
     const git = (...a: string[]) => execFileSync('git', a, { cwd: root, encoding: 'utf8' });
     git('init', '-q', '-b', 'main');
@@ -100,7 +102,7 @@ describe.skipIf(!have)('rdns check (built CLI) against BIND on loopback', () => 
     git('-c', 'user.name=t', '-c', 'user.email=t@example.test', 'commit', '-q', '-m', 'base');
     // The old broken record stays; one record is changed to a broken name and one added.
     writeFileSync(join(root, 'zones/a.yaml'), `${GOOD.replace('multi.example.test', 'wrong.example.test')}  192.0.2.40: missing.example.test\n  192.0.2.41: mail.example.test\n`);
-    const r = rdns(root, 'check', '--changed-since', 'main', '--resolver', server.address, '--format', 'json');
+    const r = await rdns(root, 'check', '--changed-since', 'main', '--resolver', server.address, '--format', 'json');
     const out = JSON.parse(r.stdout);
     expect(out.diagnostics.map((d: { code: string; ip: string; line: number }) => [d.code, d.ip, d.line])).toEqual([
       ['fcrdns.mismatch', '192.0.2.30', 5],
@@ -109,7 +111,7 @@ describe.skipIf(!have)('rdns check (built CLI) against BIND on loopback', () => 
     expect(out.summary.records).toBe(2);
     expect(r.status).toBe(1);
     // Against the empty first commit every record is new.
-    const all = JSON.parse(rdns(root, 'check', '--changed-since', 'main~1', '--resolver', server.address, '--format', 'json').stdout);
+    const all = JSON.parse((await rdns(root, 'check', '--changed-since', 'main~1', '--resolver', server.address, '--format', 'json')).stdout);
     expect(all.summary.records).toBe(4);
   });
 });
@@ -119,10 +121,10 @@ describe('rdns check without a reachable resolver', () => {
     const silent = await silentServer();
     try {
       const root = tempRepo({ 'zones/a.yaml': GOOD });
-      const r = rdns(root, 'check', '--resolver', silent.address, '--timeout', '200', '--retries', '0');
+      const r = await rdns(root, 'check', '--resolver', silent.address, '--timeout', '200', '--retries', '0');
       expect(r.status).toBe(2);
       expect(r.stdout).toMatch(/error resolver\.unreachable no DNS server answered \(127\.0\.0\.1:\d+\)/);
-      const ro = rdns(root, 'check', '--resolver', silent.address, '--timeout', '200', '--retries', '0', '--report-only');
+      const ro = await rdns(root, 'check', '--resolver', silent.address, '--timeout', '200', '--retries', '0', '--report-only');
       expect(ro.status).toBe(0);
       expect(ro.stdout).toContain('resolver.unreachable');
       // Two runs, each giving up after a few silent questions.
@@ -132,8 +134,8 @@ describe('rdns check without a reachable resolver', () => {
     }
   });
 
-  it('a malformed --resolver is a usage error (exit 2) with a hint', () => {
-    const r = rdns(tempRepo({ 'zones/a.yaml': GOOD }), 'check', '--resolver', 'dns.example.net');
+  it('a malformed --resolver is a usage error (exit 2) with a hint', async () => {
+    const r = await rdns(tempRepo({ 'zones/a.yaml': GOOD }), 'check', '--resolver', 'dns.example.net');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('--resolver dns.example.net: not a DNS server address');
     expect(r.stderr).toContain('hint: write it as HOST or HOST:PORT');

@@ -7,12 +7,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bindOrSkip, type BindServer } from '../helpers/bind.js';
-import { runCli } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { writeRepo } from '../helpers/repo-files.js';
 import { formatPrefix, parsePrefix, type IpPrefix } from '../../src/core/ip.js';
 import { parseRoutedList, routedCoverage, subtractPrefixes } from '../../src/checks/routed.js';
 import { addressCount } from '../../src/core/text.js';
 import { startFixtureBind, tempRepo } from './fixtures.js';
+
+/** `rdns` in this process: the exit code and output of a real run, without a process start (test/helpers/cli.ts). */
+const rdns = runCliInProcess;
 
 const P = (t: string): IpPrefix => {
   const p = parsePrefix(t);
@@ -93,9 +96,9 @@ const FILES = {
 };
 
 describe('validate and report (the real process)', () => {
-  it('validate reports routed space without a block file at its line in rdns.yaml, and blocks outside it', () => {
+  it('validate reports routed space without a block file at its line in rdns.yaml, and blocks outside it', async () => {
     const root = writeRepo(FILES);
-    const r = runCli(['validate'], { cwd: root });
+    const r = await rdns(['validate'], { cwd: root });
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(
       [
@@ -107,24 +110,24 @@ describe('validate and report (the real process)', () => {
       ].join('\n'),
     );
     // One file checked: what other files cover is unknown, so nothing is said about routed space.
-    expect(runCli(['validate', 'zones/192.0.2.0_24.yaml'], { cwd: root }).stdout).not.toContain('coverage.');
+    expect((await rdns(['validate', 'zones/192.0.2.0_24.yaml'], { cwd: root })).stdout).not.toContain('coverage.');
   });
 
-  it('--routed FILE replaces routed: of rdns.yaml; a bad line is config.invalid with its place', () => {
+  it('--routed FILE replaces routed: of rdns.yaml; a bad line is config.invalid with its place', async () => {
     const root = writeRepo(FILES);
     writeFileSync(join(root, 'announced.txt'), '203.0.113.0/24\n192.0.2.0/24\n');
-    const r = runCli(['validate', '--routed', 'announced.txt', '--format', 'json'], { cwd: root });
+    const r = await rdns(['validate', '--routed', 'announced.txt', '--format', 'json'], { cwd: root });
     const codes = (JSON.parse(r.stdout) as { diagnostics: { code: string; file: string; value: string }[] }).diagnostics.map((d) => `${d.code} ${d.file} ${d.value}`);
     expect(codes).toEqual(['coverage.unrouted zones/2001-db8-8000.yaml 2001:db8:8000::/33']);
     writeFileSync(join(root, 'announced.txt'), '203.0.113.0/24\n192.0.2.0/33\n');
-    const bad = runCli(['validate', '--routed', 'announced.txt'], { cwd: root });
+    const bad = await rdns(['validate', '--routed', 'announced.txt'], { cwd: root });
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain('announced.txt:2:1: error config.invalid routed prefix: "192.0.2.0/33": prefix length "33" must be a whole number from 0 to 32');
   });
 
-  it('rdns report prints the gaps and puts them on the page', () => {
+  it('rdns report prints the gaps and puts them on the page', async () => {
     const root = writeRepo(FILES);
-    const r = runCli(['report'], { cwd: root });
+    const r = await rdns(['report'], { cwd: root });
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('  routed: 0 of 2 routed prefixes fully in block files; without a block file: 192.0.3.0/24, 2001:db8::/33; outside routed space: 203.0.113.0/24\n');
     const html = readFileSync(join(root, 'reports/map/index.html'), 'utf8');

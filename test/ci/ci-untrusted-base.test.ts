@@ -4,14 +4,13 @@
  * test is an attack that passed before (issue 18), run as the pull_request workflow runs it
  * (test/helpers/ci-run.ts) in a real git repository against the local GitHub stand-in.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { runCi, type CiRun } from '../helpers/ci-run.js';
+import { runCi, startPullRequestStandIn, type CiRun } from '../helpers/ci-run.js';
 import { runCli } from '../helpers/cli.js';
 import { cloneGitRepo, createGitRepo, type GitRepo } from '../helpers/git-repo.js';
-import { startFakeGitHub, type FakeGitHub } from '../helpers/github-api.js';
+import type { FakeGitHub } from '../helpers/github-api.js';
 
 const TOKEN = 'ghs_baseSecretToken0123456789abcdefgh';
 const BLOCK = 'zones/198.51.100.0_24.yaml';
@@ -34,14 +33,9 @@ describe('rdns ci on a hostile pull request, round two', () => {
   let work: string;
 
   beforeEach(async () => {
-    gh = await startFakeGitHub({ token: TOKEN });
-    gh.teams.set('example-isp/noc', ['alice']);
-    gh.teams.set('example-isp/admins', ['root-admin']);
-    work = mkdtempSync(join(tmpdir(), 'rdns-ci-base-'));
-    return async () => {
-      await gh.close();
-      rmSync(work, { recursive: true, force: true });
-    };
+    const standIn = await startPullRequestStandIn(TOKEN);
+    ({ gh, work } = standIn);
+    return standIn.close;
   });
 
   /** main with `base`, and the pull request's branch `change` writing `change` (files to delete: `remove`). */

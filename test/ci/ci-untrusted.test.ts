@@ -5,13 +5,12 @@
  * CLI in a real git repository against the local stand-in for the GitHub API. Each asserts
  * that the merge is blocked and that the finding says why.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { runCi } from '../helpers/ci-run.js';
+import { runCi, startPullRequestStandIn } from '../helpers/ci-run.js';
 import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
-import { startFakeGitHub, type FakeGitHub } from '../helpers/github-api.js';
+import type { FakeGitHub } from '../helpers/github-api.js';
 
 const TOKEN = 'ghs_untrustedSecretToken0123456789abcdef';
 const BLOCK = 'zones/198.51.100.0_24.yaml';
@@ -47,11 +46,9 @@ describe('rdns ci (built CLI) on a hostile pull request', () => {
   let work: string;
 
   beforeEach(async () => {
-    gh = await startFakeGitHub({ token: TOKEN });
-    gh.teams.set('example-isp/noc', ['alice']);
-    gh.teams.set('example-isp/admins', ['root-admin']);
-    work = mkdtempSync(join(tmpdir(), 'rdns-ci-untrusted-'));
-    return async () => gh.close();
+    const standIn = await startPullRequestStandIn(TOKEN);
+    ({ gh, work } = standIn);
+    return standIn.close;
   });
 
   /** main with `base` files, and a PR branch `change` that writes `change` (null deletes). */

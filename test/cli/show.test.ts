@@ -2,8 +2,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { createGitRepo } from '../helpers/git-repo.js';
+
+/** `rdns` in this process: the exit code and output of a real run, without a process start (test/helpers/cli.ts). */
+const rdns = runCliInProcess;
 
 vi.setConfig({ testTimeout: 180_000 });
 
@@ -23,13 +26,13 @@ records:
 `;
 
 describe('rdns show IP', () => {
-  it('prints the PTR, its source, block, allocation, owners and last change, from any folder of the repository', () => {
+  it('prints the PTR, its source, block, allocation, owners and last change, from any folder of the repository', async () => {
     const repo = createGitRepo({ 'zones/198.51.100.0_24.yaml': BLOCK });
     repo.commit('example zones (#3)');
     repo.commit('mx for acme (#12)', { 'zones/198.51.100.0_24.yaml': BLOCK.replace('records:\n', 'records:\n  198.51.100.34:\n    ptr: smtp.acme.example\n    note: NOC-1234\n') });
     mkdirSync(join(repo.root, 'zones/deep/er'), { recursive: true });
     const sub = join(repo.root, 'zones/deep/er');
-    const r = runCli(['show', '198.51.100.34'], { cwd: sub });
+    const r = await rdns(['show', '198.51.100.34'], { cwd: sub });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const lines = r.stdout.split('\n');
@@ -44,33 +47,33 @@ describe('rdns show IP', () => {
     ]);
     expect(lines[7]).toMatch(/^ {2}changed {5}\d{4}-\d\d-\d\d \d\d:\d\d [0-9a-f]{10} by .* in #12: "mx for acme \(#12\)"$/);
 
-    const def = runCli(['show', '198.51.100.23', '--format', 'json'], { cwd: sub });
+    const def = await rdns(['show', '198.51.100.23', '--format', 'json'], { cwd: sub });
     expect(JSON.parse(def.stdout)).toMatchObject({ ip: '198.51.100.23', ptr: '198-51-100-23.static.example.net.', source: 'default', owners: ['@example-isp/noc'], lastChange: { commit: expect.stringMatching(/^[0-9a-f]{40}$/) } });
-    const delegated = runCli(['show', '198.51.100.70'], { cwd: repo.root });
+    const delegated = await rdns(['show', '198.51.100.70'], { cwd: repo.root });
     expect(delegated.stdout.split('\n')[0]).toBe("198.51.100.70  delegated: the customer's name servers answer (ns1.globex.example, ns2.globex.example)");
-    const none = runCli(['show', '203.0.113.9'], { cwd: repo.root });
+    const none = await rdns(['show', '203.0.113.9'], { cwd: repo.root });
     expect(none.stdout).toBe('203.0.113.9  (no PTR: the address is in no block file of this repository)\n');
     expect(none.status).toBe(1);
   });
 
-  it('rdns history shows the note (ticket) of a change; rdns --version prints the package version', () => {
+  it('rdns history shows the note (ticket) of a change; rdns --version prints the package version', async () => {
     const repo = createGitRepo({ 'zones/a.yaml': BLOCK });
     repo.commit('start');
     repo.commit('ticket', { 'zones/a.yaml': BLOCK.replace('  198.51.100.22: mail.example.com\n', '  198.51.100.22:\n    ptr: mx1.example.com\n    note: NOC-2041\n') });
-    const h = runCli(['history', '198.51.100.22'], { cwd: join(repo.root, 'zones') });
+    const h = await rdns(['history', '198.51.100.22'], { cwd: join(repo.root, 'zones') });
     expect(h.stdout).toContain('mail.example.com → mx1.example.com note "NOC-2041"  zones/a.yaml  "ticket"');
-    const j = JSON.parse(runCli(['history', '198.51.100.22', '--format', 'json'], { cwd: repo.root }).stdout);
+    const j = JSON.parse((await rdns(['history', '198.51.100.22', '--format', 'json'], { cwd: repo.root })).stdout);
     expect(j.history[0].new).toEqual({ ptr: 'mx1.example.com.', source: 'record', note: 'NOC-2041' });
-    const v = runCli(['--version'], { cwd: repo.root });
+    const v = await rdns(['--version'], { cwd: repo.root });
     expect(v.stdout.trim()).toBe(JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).version);
     expect(v.status).toBe(0);
   });
 });
 
 describe('rdns import in a new repository', () => {
-  it('creates zones/ and the block file when the repository has none yet', () => {
+  it('creates zones/ and the block file when the repository has none yet', async () => {
     const repo = createGitRepo({ 'db.192.0.2': '$ORIGIN 2.0.192.in-addr.arpa.\n$TTL 3600\n@ IN SOA ns1.example.net. h.example.net. 1 3600 600 86400 300\n@ IN NS ns1.example.net.\n1 IN PTR a.example.net.\n' });
-    const r = runCli(['import', '--zone-file', 'db.192.0.2', '--apply'], { cwd: repo.root });
+    const r = await rdns(['import', '--zone-file', 'db.192.0.2', '--apply'], { cwd: repo.root });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('wrote zones/192.0.2.0_24.yaml');

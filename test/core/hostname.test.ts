@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isNormalizedHostname, mixedScriptLabel, normalizeHostname } from '../../src/core/hostname.js';
+import { canonicalName, isNormalizedHostname, mixedScriptLabel, normalizeHostname } from '../../src/core/hostname.js';
 
 const valid: [string, string][] = [
   ['mail.example.com', 'mail.example.com.'],
@@ -174,5 +174,17 @@ describe('mixedScriptLabel: look-alike names, as browsers judge IDNs (UTS 39 hig
 
   it.each(['mail.example.com', 'пример.example.com', 'αβγ.example.com', 'café.example.com', '東京のtokyo-1.example.jp', '서울seoul.example.kr', 'xn--e1afmkfd.example.'])('%s keeps to one script per label', (name) => {
     expect(mixedScriptLabel(name)).toBeUndefined();
+  });
+});
+
+describe('canonicalName: names compared as DNS compares them (lower case, trailing dot)', () => {
+  it.each([
+    ['Mail.Example.COM', 'mail.example.com.'],
+    ['mail.example.com.', 'mail.example.com.'],
+    ['25.2.0.192.IN-ADDR.ARPA.', '25.2.0.192.in-addr.arpa.'],
+    ['.', '.'],
+    ['', '.'],
+  ])('%j → %j', (name, want) => {
+    expect(canonicalName(name)).toBe(want);
   });
 });

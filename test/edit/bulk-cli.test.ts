@@ -1,9 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { writeRepo } from '../helpers/repo-files.js';
 import { applyBulk } from '../../src/index.js';
+
+/** `rdns` in this process: the exit code and output of a real run, without a process start (test/helpers/cli.ts). */
+const rdns = runCliInProcess;
 
 const V4 = `prefix: 198.51.100.0/24
 owners: ["@noc"]
@@ -25,7 +28,7 @@ const repo = (extra: Record<string, string> = {}): string => writeRepo({ 'zones/
 const read = (root: string, f: string): string => readFileSync(join(root, 'zones', f), 'utf8');
 
 describe('rdns bulk (the real process)', () => {
-  it('previews by default: counts, rejected lines with line numbers, nothing written', () => {
+  it('previews by default: counts, rejected lines with line numbers, nothing written', async () => {
     const root = repo();
     const input = [
       '# provisioning run 42',
@@ -40,7 +43,7 @@ describe('rdns bulk (the real process)', () => {
       '192.0.2.1 x.example.com',
       '198.51.100.15 too many fields',
     ].join('\n');
-    const r = runCli(['bulk', '--no-fcrdns', '-'], { cwd: root, input });
+    const r = await rdns(['bulk', '--no-fcrdns', '-'], { cwd: root, input });
     expect(r.status).toBe(1);
     expect(r.stdout.split('\n')).toEqual([
       expect.stringMatching(/^<stdin>:8:1: error record\.ip-invalid /),
@@ -58,12 +61,12 @@ describe('rdns bulk (the real process)', () => {
     ]);
     expect(read(root, 'v4.yaml')).toBe(V4);
     // --apply writes nothing while a line is invalid …
-    const refused = runCli(['bulk', '--no-fcrdns', '-', '--apply'], { cwd: root, input });
+    const refused = await rdns(['bulk', '--no-fcrdns', '-', '--apply'], { cwd: root, input });
     expect(refused.status).toBe(1);
     expect(refused.stdout).toContain('nothing written: some lines were refused');
     expect(read(root, 'v4.yaml')).toBe(V4);
     // … unless --skip-invalid: one pass, comments kept.
-    const applied = runCli(['bulk', '--no-fcrdns', '-', '--apply', '--skip-invalid'], { cwd: root, input });
+    const applied = await rdns(['bulk', '--no-fcrdns', '-', '--apply', '--skip-invalid'], { cwd: root, input });
     expect(applied.status).toBe(1);
     expect(applied.stdout).toContain('wrote zones/v4.yaml');
     expect(read(root, 'v4.yaml')).toBe(`prefix: 198.51.100.0/24
@@ -78,14 +81,14 @@ records:
 `);
   });
 
-  it('accepts a BOM and CRLF, treats IPv6 notations as one address, refuses disagreeing duplicates', () => {
+  it('accepts a BOM and CRLF, treats IPv6 notations as one address, refuses disagreeing duplicates', async () => {
     const root = repo();
     const file = join(root, 'in.csv');
     writeFileSync(
       file,
       '\uFEFF2001:db8:100::5,five.example.net\r\n2001:0DB8:0100:0:0:0:0:5 , five.example.net\r\n2001:db8:100::6 six.example.net\r\n2001:db8:100:0::6 sechs.example.net\r\n198.51.100.30 a.example.com\r\n',
     );
-    const r = runCli(['bulk', '--no-fcrdns', file, '--format', 'json'], { cwd: root });
+    const r = await rdns(['bulk', '--no-fcrdns', file, '--format', 'json'], { cwd: root });
     expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout);
     expect(out.diagnostics.map((d: { code: string; line: number }) => [d.code, d.line])).toEqual([
@@ -99,41 +102,41 @@ records:
     expect(out.summary).toMatchObject({ lines: 5, valid: 2, invalid: 2, notYours: 0, unchanged: 0, errors: 2 });
   });
 
-  it('checks owners with --as: block owners, allocation owners, not yours', () => {
+  it('checks owners with --as: block owners, allocation owners, not yours', async () => {
     const root = repo();
-    const r = runCli(['bulk', '--no-fcrdns', '-', '--as', 'acme', '--format', 'json'], { cwd: root, input: '2001:db8:100:20::1 a.acme.example\n2001:db8:100::2 b.acme.example\n' });
+    const r = await rdns(['bulk', '--no-fcrdns', '-', '--as', 'acme', '--format', 'json'], { cwd: root, input: '2001:db8:100:20::1 a.acme.example\n2001:db8:100::2 b.acme.example\n' });
     const out = JSON.parse(r.stdout);
     expect(out.summary).toMatchObject({ valid: 1, invalid: 0, notYours: 1 });
     expect(out.diagnostics[0]).toMatchObject({ code: 'edit.not-owner', line: 2, ip: '2001:db8:100::2' });
   });
 
-  it('--as on a block without owners: anyone may change it, as rdns ci decides', () => {
+  it('--as on a block without owners: anyone may change it, as rdns ci decides', async () => {
     const root = repo({ 'zones/open.yaml': 'prefix: 203.0.113.0/24\nrecords:\n  203.0.113.1: one.example.net\n' });
-    const r = runCli(['bulk', '--no-fcrdns', '-', '--as', 'acme', '--format', 'json'], { cwd: root, input: '203.0.113.2 two.example.net\n' });
+    const r = await rdns(['bulk', '--no-fcrdns', '-', '--as', 'acme', '--format', 'json'], { cwd: root, input: '203.0.113.2 two.example.net\n' });
     expect(JSON.parse(r.stdout).summary).toMatchObject({ valid: 1, invalid: 0, notYours: 0 });
     expect(r.status).toBe(0);
   });
 
-  it('--as on a block without owners still respects an allocation that names owners (as rdns ci does)', () => {
+  it('--as on a block without owners still respects an allocation that names owners (as rdns ci does)', async () => {
     const root = repo({ 'zones/open.yaml': 'prefix: 203.0.113.0/24\nallocations:\n  - prefix: 203.0.113.32/28\n    owners: ["@globex"]\n' });
-    const r = runCli(['bulk', '--no-fcrdns', '-', '--as', 'acme', '--format', 'json'], { cwd: root, input: '203.0.113.2 two.example.net\n203.0.113.33 x.example.net\n' });
+    const r = await rdns(['bulk', '--no-fcrdns', '-', '--as', 'acme', '--format', 'json'], { cwd: root, input: '203.0.113.2 two.example.net\n203.0.113.33 x.example.net\n' });
     expect(JSON.parse(r.stdout).summary).toMatchObject({ valid: 1, notYours: 1 });
-    const owner = runCli(['bulk', '--no-fcrdns', '-', '--as', 'globex', '--format', 'json'], { cwd: root, input: '203.0.113.33 x.example.net\n' });
+    const owner = await rdns(['bulk', '--no-fcrdns', '-', '--as', 'globex', '--format', 'json'], { cwd: root, input: '203.0.113.33 x.example.net\n' });
     expect(JSON.parse(owner.stdout).summary).toMatchObject({ valid: 1, notYours: 0 });
   });
 
-  it('over the cap (rdns.yaml bulk.max_lines, --max) a run takes the first window of lines and names the next --from', () => {
+  it('over the cap (rdns.yaml bulk.max_lines, --max) a run takes the first window of lines and names the next --from', async () => {
     const root = repo({ 'rdns.yaml': 'bulk:\n  max_lines: 3\n' });
     const input = Array.from({ length: 4 }, (_, i) => `198.51.100.${100 + i} h${i}.example.com`).join('\n');
-    const r = runCli(['bulk', '--no-fcrdns', '-', '--apply'], { cwd: root, input });
+    const r = await rdns(['bulk', '--no-fcrdns', '-', '--apply'], { cwd: root, input });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/warning bulk\.over-cap 4 change lines is more than the per-run cap of 3 .*this run takes change lines 1–3 \(input lines 1–3\); continue with --from 4/);
     expect(read(root, 'v4.yaml')).toContain('  198.51.100.102: h2.example.com\n');
     expect(read(root, 'v4.yaml')).not.toContain('198.51.100.103');
-    const ok = runCli(['bulk', '--no-fcrdns', '-', '--apply', '--max', '4'], { cwd: root, input });
+    const ok = await rdns(['bulk', '--no-fcrdns', '-', '--apply', '--max', '4'], { cwd: root, input });
     expect(ok.status).toBe(0);
     expect(read(root, 'v4.yaml')).toContain('  198.51.100.103: h3.example.com\n');
-    expect(runCli(['bulk', '--no-fcrdns', '-', '--max', '0'], { cwd: root, input }).status).toBe(2);
+    expect((await rdns(['bulk', '--no-fcrdns', '-', '--max', '0'], { cwd: root, input })).status).toBe(2);
   });
 
   it('library API: applyBulk previews and applies', () => {

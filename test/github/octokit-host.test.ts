@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createGitHubClient, normaliseApiUrl, parseRepository, redact } from '../../src/github/client.js';
+import { createGitHubClient, normaliseApiUrl, parseRepository, redact, spacedWrites } from '../../src/github/client.js';
 import { createPullRequestHost } from '../../src/github/octokit-host.js';
 import type { CheckAnnotation, PullRequestHost } from '../../src/github/host.js';
 import { RdnsError } from '../../src/core/errors.js';
@@ -181,5 +181,37 @@ describe('client', () => {
     expect(() => parseRepository('nope')).toThrow(RdnsError);
     expect(redact(`failed with ${TOKEN}`, TOKEN)).toBe('failed with [REDACTED]');
     expect(redact('authorization: token ghp_abcdefghijkl', undefined)).toBe('authorization: token [REDACTED]');
+  });
+});
+
+describe('write spacing (the throttling plugin)', () => {
+  it('spacedWrites: writes made at once start one after another, in order, each the gap after the one before', async () => {
+    let now = 1_000;
+    const slept: number[] = [];
+    const clock = { now: () => now, sleep: async (ms: number) => void slept.push(ms) };
+    const limiter = spacedWrites(40, clock) as unknown as { key(id: string): { schedule<T>(options: unknown, job: () => Promise<T>): Promise<T> } };
+    const started: string[] = [];
+    const write = (name: string, took: number) =>
+      limiter.key('no-id').schedule({}, async () => {
+        started.push(name);
+        now += took; // the clock moves only as the jobs say
+        return name;
+      });
+    expect(await Promise.all([write('one', 10), write('two', 0), write('three', 50)])).toEqual(['one', 'two', 'three']);
+    expect(started).toEqual(['one', 'two', 'three']);
+    // one starts at once; two waits the 30 ms left of the gap (one took 10); three waits the full 40.
+    expect(slept).toEqual([30, 40]);
+    // A write after a pause longer than the gap starts at once; a failed write does not stop the next.
+    now += 1_000;
+    await expect(limiter.key('no-id').schedule({}, () => Promise.reject(new Error('422')))).rejects.toThrow('422');
+    expect(await write('four', 0)).toBe('four');
+    expect(slept).toEqual([30, 40, 40]);
+  });
+
+  it('a client with writeGapMs still sends every write, through its own limiter (rdns ci in the tests: RDNS_GITHUB_WRITE_GAP_MS)', async () => {
+    const client = createGitHubClient({ token: TOKEN, baseUrl: gh.url, writeGapMs: 5 });
+    const post = (body: string) => client.request('POST /repos/{owner}/{repo}/issues/{issue_number}/comments', { owner: 'example-isp', repo: 'rdns', issue_number: 7, body });
+    await Promise.all([post('one'), post('two'), post('three')]);
+    expect(gh.comments.get(7)!.map((c) => c.body).sort()).toEqual(['one', 'three', 'two']);
   });
 });

@@ -1,8 +1,30 @@
 /** Runs `rdns ci` as the pull_request workflow would: an event file, the Actions environment, the fake GitHub API. */
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliEnv, runCliInProcess, spawnCli } from './cli.js';
 import type { GitRepo } from './git-repo.js';
+import { startFakeGitHub, type FakeGitHub } from './github-api.js';
+
+/**
+ * The GitHub side of the hostile pull-request tests (ci-untrusted, ci-untrusted-base): the
+ * fake API answering `token`, the NOC team (alice) and the administrators (root-admin) of
+ * example-isp, and a folder for the event file. `close` stops the API and removes the folder.
+ */
+export async function startPullRequestStandIn(token: string): Promise<{ gh: FakeGitHub; work: string; close: () => Promise<void> }> {
+  const gh = await startFakeGitHub({ token });
+  gh.teams.set('example-isp/noc', ['alice']);
+  gh.teams.set('example-isp/admins', ['root-admin']);
+  const work = mkdtempSync(join(tmpdir(), 'rdns-ci-pr-'));
+  return {
+    gh,
+    work,
+    close: async () => {
+      await gh.close();
+      rmSync(work, { recursive: true, force: true });
+    },
+  };
+}
 
 export interface CiRun {
   status: number | null;
@@ -54,6 +76,8 @@ export function pullRequestVariables(pr: PullRequest): Record<string, string | u
     GITHUB_STEP_SUMMARY: undefined,
     // Retries as in production (same count), waiting 10·n² ms instead of 1 000·n² (14 s per failed call).
     RDNS_GITHUB_RETRY_BASE_MS: '10',
+    // Writes still one at a time, 10 ms apart instead of GitHub's 1 s and 3 s between comments (each run waited 3 s for the last one's comment).
+    RDNS_GITHUB_WRITE_GAP_MS: '10',
     ...pr.env,
   };
 }

@@ -292,7 +292,9 @@ interface PlannedChange {
 type RecordSetJson = { name: string; type: string; ttl: number; resource_records: { value: string }[] };
 const setText = (s: RecordSetJson) => `${s.name} ${s.ttl} ${s.type} ${s.resource_records.map((r) => r.value).join(',')}`;
 
-describe.skipIf(!haveTerraform)('fake Route 53 driven by the real Terraform and hashicorp/aws', () => {
+// This suite and the next run at once (each its own stand-in and folder): most of an apply's wall
+// time is the provider waiting before it polls a change.
+describe.skipIf(!haveTerraform)('fake Route 53 driven by the real Terraform and hashicorp/aws', { concurrent: true }, () => {
   let fake: FakeRoute53;
   let dir: string;
   let env: Record<string, string>;
@@ -380,7 +382,7 @@ describe.skipIf(!haveTerraform)('fake Route 53 driven by the real Terraform and 
  * on a 2-core machine at load 20) and 1,100 single-value PTRs (plan cost grows with the
  * square of the set elements: many minutes).
  */
-describe.skipIf(!haveTerraform)('aws_route53_records_exclusive with a change larger than one Route 53 batch', () => {
+describe.skipIf(!haveTerraform)('aws_route53_records_exclusive with a change larger than one Route 53 batch', { concurrent: true }, () => {
   const ZONE = '0.10.in-addr.arpa';
   const big = Boolean(process.env.RDNS_TF_BIG);
   const single = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `${i % 256}.${Math.floor(i / 256)}.${ZONE}.`, values: [`host-${i}.example.net.`] }));

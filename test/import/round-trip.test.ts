@@ -11,10 +11,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCliInProcess } from '../helpers/cli.js';
 import { writeRepo } from '../helpers/repo-files.js';
 import { formatIp } from '../../src/core/ip.js';
 import { ipOfOwner } from '../../src/import/reverse-ptrs.js';
+
+/** `rdns` in this process: the exit code and output of a real run, without a process start (test/helpers/cli.ts). */
+const rdns = runCliInProcess;
 
 const fixture = (p: string): string => fileURLToPath(new URL(`./fixtures/${p}`, import.meta.url));
 const CHECKZONE = ['/usr/bin/named-checkzone', '/usr/sbin/named-checkzone'].find((p) => spawnSync(p, ['-v']).status === 0);
@@ -94,19 +97,19 @@ const totals = { fixtures: 0, recovered: 0 };
 afterAll(() => console.log(`import round trip: ${totals.recovered} of ${totals.fixtures} PTRs in the fixtures recovered`));
 
 describe.skipIf(!CHECKZONE)('import → export --format zone: the same PTRs, as BIND loads them', () => {
-  it.each(CASES)('$name', (c) => {
+  it.each(CASES)('$name', async (c) => {
     const zones = c.zones.map(([f, z]): [string, string] => [z, fixture(f)]);
     const original = ptrsOf(zones);
     const root = writeRepo({ 'zones/.keep': '' });
-    const imported = runCli(['import', ...c.zones.flatMap(([f]) => ['--zone-file', fixture(f)]), '--apply', '--format', 'json', ...(c.skipRefused ? ['--skip-refused'] : [])], { cwd: root });
+    const imported = await rdns(['import', ...c.zones.flatMap(([f]) => ['--zone-file', fixture(f)]), '--apply', '--format', 'json', ...(c.skipRefused ? ['--skip-refused'] : [])], { cwd: root });
     expect(imported.status, imported.stdout + imported.stderr).toBe(0);
     const report = JSON.parse(imported.stdout) as { diagnostics: { code: string; ip?: string }[]; summary: { refused: number } };
     const lost = Object.fromEntries(report.diagnostics.filter((d) => ['import.refused', 'import.no-block', 'import.skipped', 'hostname.reverse-target'].includes(d.code) && d.ip).map((d) => [d.ip!, d.code]));
     expect(lost).toEqual(c.lost ?? {});
-    expect(runCli(['validate'], { cwd: root }).status).toBe(0);
+    expect((await rdns(['validate'], { cwd: root })).status).toBe(0);
 
     const out = mkdtempSync(join(tmpdir(), 'rdns-roundtrip-'));
-    const exported = runCli(['export', '--format', 'zone', '--ns', 'ns1.example.net', '--out-dir', out], { cwd: root });
+    const exported = await rdns(['export', '--format', 'zone', '--ns', 'ns1.example.net', '--out-dir', out], { cwd: root });
     expect(exported.status, exported.stdout + exported.stderr).toBe(0);
     const back = ptrsOf(readdirSync(out).map((f): [string, string] => [f.replace(/\.zone$/, ''), join(out, f)]));
 

@@ -1,5 +1,5 @@
 /**
- * `rdns synth`, `rdns stacks` and `rdns export` as a user runs them: the built CLI
+ * `rdns synth`, `rdns stacks` and `rdns export` as a user runs them: the CLI (in-process)
  * in a real repository (a temp dir, a real git history for --changed-since).
  */
 import { afterAll, describe, expect, it } from 'vitest';
@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FIXTURE, writeRepo } from './fixture.js';
+import { runCliInProcess, type CliResult } from '../helpers/cli.js';
 
 const REPO_ROOT = join(import.meta.dirname, '..', '..');
 const RDNS = join(REPO_ROOT, 'dist', 'cli', 'main.js');
@@ -21,7 +22,8 @@ function repo(files: Record<string, string> = FIXTURE): string {
   return root;
 }
 
-const rdns = (root: string, ...args: string[]) => spawnSync(process.execPath, [RDNS, '-C', root, ...args], { encoding: 'utf8', env: { ...process.env, CDKTF_OUTDIR: '' } });
+/** `rdns -C ROOT ARGS` in this process (the exit code and output of a real run, without a process start; test/helpers/cli.ts). */
+const rdns = (root: string, ...args: string[]): Promise<CliResult> => runCliInProcess(['-C', root, ...args], { cwd: process.cwd(), env: { CDKTF_OUTDIR: '' } });
 
 function git(root: string, ...args: string[]): string {
   const r = spawnSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.net', '-c', 'commit.gpgsign=false', ...args], { cwd: root, encoding: 'utf8' });
@@ -30,9 +32,9 @@ function git(root: string, ...args: string[]): string {
 }
 
 describe('rdns synth', () => {
-  it('writes cdktf.out/ with one stack per reverse zone and prints a line per stack', () => {
+  it('writes cdktf.out/ with one stack per reverse zone and prints a line per stack', async () => {
     const root = repo();
-    const r = rdns(root, 'synth');
+    const r = await rdns(root, 'synth');
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^rdns-198-51-100-0-24 +100\.51\.198\.in-addr\.arpa\. +zones\/198\.51\.100\.0_24\.yaml +258 records \(\+223 forward\), 482 resources, 483 refresh reads/m);
@@ -43,32 +45,32 @@ describe('rdns synth', () => {
     expect(readFileSync(join(root, 'cdktf.out', 'stacks', 'rdns-203-0-113-0-25', 'cdk.tf.json'), 'utf8')).toBe(golden);
   });
 
-  it('refuses to render a repository with errors: diagnostics, exit 1, nothing written', () => {
+  it('refuses to render a repository with errors: diagnostics, exit 1, nothing written', async () => {
     const root = repo({ 'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: "bad_name.example.net"\n' });
-    const r = rdns(root, 'synth', '--format', 'json');
+    const r = await rdns(root, 'synth', '--format', 'json');
     expect(r.status).toBe(1);
     const out = JSON.parse(r.stdout) as { diagnostics: { code: string; file: string; line: number }[] };
     expect(out.diagnostics.map((d) => [d.code, d.file, d.line])).toEqual([['hostname.invalid', 'zones/a.yaml', 4]]);
     expect(existsSync(join(root, 'cdktf.out'))).toBe(false);
   });
 
-  it('export keeps its stdout for data: findings of a repository with errors go to stderr', () => {
+  it('export keeps its stdout for data: findings of a repository with errors go to stderr', async () => {
     const root = repo({ 'zones/a.yaml': 'prefix: 192.0.2.0/24\nrecords:\n  192.0.2.1: "bad_name.example.net"\n' });
-    const r = rdns(root, 'export', '--format', 'json');
+    const r = await rdns(root, 'export', '--format', 'json');
     expect(r.status).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^zones\/a\.yaml:3:3: error hostname\.invalid/m);
   });
 
-  it('reports a delegation DNS cannot express with its place in the file', () => {
+  it('reports a delegation DNS cannot express with its place in the file', async () => {
     const root = repo({ 'zones/a.yaml': 'prefix: 2001:db8::/48\nowners: []\nallocations:\n  - prefix: 2001:db8:0:10::/62\n    delegate_to: [ns1.cust.example]\n' });
-    const r = rdns(root, 'synth');
+    const r = await rdns(root, 'synth');
     expect(r.status).toBe(1);
     expect(r.stdout).toContain('zones/a.yaml:4:');
     expect(r.stdout).toContain('render.delegation');
   });
 
-  it('--changed-since synthesizes only the stacks that render differently; stacks lists them as a matrix', () => {
+  it('--changed-since synthesizes only the stacks that render differently; stacks lists them as a matrix', async () => {
     const root = repo();
     git(root, 'init', '-q', '-b', 'main');
     git(root, 'add', '.');
@@ -77,24 +79,24 @@ describe('rdns synth', () => {
     const file = join(root, 'zones', '203.0.113.0_25.yaml');
     writeFileSync(file, readFileSync(file, 'utf8').replace('api.example.org', 'api2.example.org'));
     git(root, 'commit', '-qam', 'change one PTR');
-    expect(rdns(root, 'synth').status).toBe(0);
-    const s = rdns(root, 'synth', '--changed-since', 'main');
+    expect((await rdns(root, 'synth')).status).toBe(0);
+    const s = await rdns(root, 'synth', '--changed-since', 'main');
     expect(s.status).toBe(0);
     expect(s.stdout).toContain('synthesized 1 stack, 128 records into cdktf.out/ (of 4: the stacks that changed since main)');
     expect(readdirSync(join(root, 'cdktf.out', 'stacks'))).toEqual(['rdns-203-0-113-0-25']);
-    const m = rdns(root, 'stacks', '--changed-since', 'main', '--format', 'json');
+    const m = await rdns(root, 'stacks', '--changed-since', 'main', '--format', 'json');
     expect(m.status).toBe(0);
     expect(JSON.parse(m.stdout)).toEqual({
       include: [{ job: 1, stack: 'rdns-203-0-113-0-25', stacks: 'rdns-203-0-113-0-25', files: ['zones/203.0.113.0_25.yaml'], zones: ['0-25.113.0.203.in-addr.arpa.'], records: 128, resources: 130 }],
     });
-    const none = rdns(root, 'stacks', '--changed-since', 'HEAD', '--format', 'json');
+    const none = await rdns(root, 'stacks', '--changed-since', 'HEAD', '--format', 'json');
     expect(JSON.parse(none.stdout)).toEqual({ include: [] });
-    const bad = rdns(root, 'synth', '--changed-since', 'no-such-branch');
+    const bad = await rdns(root, 'synth', '--changed-since', 'no-such-branch');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('rdns: unknown base revision "no-such-branch"');
   });
 
-  it('--changed-since follows one PTR of a /16 to its one zone, and a new neighbour block to every zone it moves', () => {
+  it('--changed-since follows one PTR of a /16 to its one zone, and a new neighbour block to every zone it moves', async () => {
     const root = repo({
       'zones/big.yaml': 'prefix: 10.1.0.0/22\nowners: []\ndefault: "h-{dashed}.example.net"\nrecords:\n  10.1.2.7: mail.example.org\n',
       'zones/half.yaml': 'prefix: 10.9.0.0/25\nowners: ["@acme"]\nrecords:\n  10.9.0.5: api.example.org\n',
@@ -102,25 +104,25 @@ describe('rdns synth', () => {
     git(root, 'init', '-q', '-b', 'main');
     git(root, 'add', '.');
     git(root, 'commit', '-qm', 'initial');
-    const all = JSON.parse(rdns(root, 'stacks', '--format', 'json').stdout) as { include: { stacks: string }[] };
+    const all = JSON.parse((await rdns(root, 'stacks', '--format', 'json')).stdout) as { include: { stacks: string }[] };
     expect(all.include.map((j) => j.stacks)).toEqual(['rdns-10-1-0-0-24', 'rdns-10-1-1-0-24', 'rdns-10-1-2-0-24', 'rdns-10-1-3-0-24', 'rdns-10-9-0-0-25']);
     writeFileSync(join(root, 'zones', 'big.yaml'), readFileSync(join(root, 'zones', 'big.yaml'), 'utf8').replace('mail.example.org', 'mx.example.org'));
-    expect(rdns(root, 'stacks', '--changed-since', 'HEAD').stdout).toMatch(/^rdns-10-1-2-0-24 +2\.1\.10\.in-addr\.arpa\. +zones\/big\.yaml +256 records/);
+    expect((await rdns(root, 'stacks', '--changed-since', 'HEAD')).stdout).toMatch(/^rdns-10-1-2-0-24 +2\.1\.10\.in-addr\.arpa\. +zones\/big\.yaml +256 records/);
     git(root, 'commit', '-qam', 'one PTR');
     // The other half of 10.9.0.0/24 arrives: both halves now share the /24 zone, so the old
     // RFC 2317 zone of half.yaml goes away and its records move into the new stack.
     writeFileSync(join(root, 'zones', 'other.yaml'), 'prefix: 10.9.0.128/25\nowners: []\nrecords:\n  10.9.0.130: web.example.org\n');
-    const moved = rdns(root, 'stacks', '--changed-since', 'HEAD');
+    const moved = await rdns(root, 'stacks', '--changed-since', 'HEAD');
     expect(moved.status).toBe(0);
     expect(moved.stdout).toMatch(/^rdns-10-9-0-0-24 +0\.9\.10\.in-addr\.arpa\. +zones\/half\.yaml, zones\/other\.yaml +2 records/m);
     expect(moved.stdout).toMatch(/^rdns-10-9-0-0-25 +0-25\.0\.9\.10\.in-addr\.arpa\. +no longer rendered \(was zones\/half\.yaml\)$/m);
     // GitHub runs at most 256 jobs per matrix: beyond --max-jobs, stacks share a job.
-    const grouped = JSON.parse(rdns(root, 'stacks', '--max-jobs', '2', '--format', 'json').stdout) as { include: { job: number; stacks: string }[] };
+    const grouped = JSON.parse((await rdns(root, 'stacks', '--max-jobs', '2', '--format', 'json')).stdout) as { include: { job: number; stacks: string }[] };
     expect(grouped.include.map((j) => j.stacks)).toEqual(['rdns-10-1-0-0-24 rdns-10-1-1-0-24 rdns-10-1-2-0-24', 'rdns-10-1-3-0-24 rdns-10-9-0-0-24']);
   });
 
-  it('rdns stacks lists every stack with its zones', () => {
-    const r = rdns(repo(), 'stacks', '--format', 'json');
+  it('rdns stacks lists every stack with its zones', async () => {
+    const r = await rdns(repo(), 'stacks', '--format', 'json');
     const m = JSON.parse(r.stdout) as { include: { stack: string; zones: string[] }[] };
     expect(m.include.map((s) => [s.stack, s.zones])).toEqual([
       ['rdns-192-0-2-0-24', ['2.0.192.in-addr.arpa.']],
@@ -134,46 +136,46 @@ describe('rdns synth', () => {
 describe('rdns synth stays inside what it owns (the pull request is untrusted)', () => {
   const A = { 'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: a.example.net\n' };
 
-  it('never deletes files it did not write: a stacks/ folder of someone else is refused, not emptied', () => {
+  it('never deletes files it did not write: a stacks/ folder of someone else is refused, not emptied', async () => {
     const root = repo({ ...A, 'infra/stacks/vpc/main.tf': 'resource "x" "y" {}\n', 'infra/manifest.json': '{}' });
-    const r = rdns(root, 'synth', '--out', 'infra');
+    const r = await rdns(root, 'synth', '--out', 'infra');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('infra holds files rdns did not write (stacks/vpc)');
     expect(readFileSync(join(root, 'infra/stacks/vpc/main.tf'), 'utf8')).toBe('resource "x" "y" {}\n');
     // A folder of other files without any earlier synth is refused too.
     const other = repo({ ...A, 'docs/README.md': 'hello\n' });
-    expect(rdns(other, 'synth', '--out', 'docs').status).toBe(2);
+    expect((await rdns(other, 'synth', '--out', 'docs')).status).toBe(2);
     expect(readFileSync(join(other, 'docs/README.md'), 'utf8')).toBe('hello\n');
   });
 
-  it('removes the stacks of its own earlier synth, and only those', () => {
+  it('removes the stacks of its own earlier synth, and only those', async () => {
     const root = repo({ ...A, 'zones/b.yaml': 'prefix: 198.51.100.0/24\nowners: []\n' });
-    expect(rdns(root, 'synth').status).toBe(0);
+    expect((await rdns(root, 'synth')).status).toBe(0);
     rmSync(join(root, 'zones/b.yaml'));
-    const r = rdns(root, 'synth');
+    const r = await rdns(root, 'synth');
     expect(r.status, r.stderr).toBe(0);
     expect(readdirSync(join(root, 'cdktf.out', 'stacks'))).toEqual(['rdns-192-0-2-0-24']);
   });
 
-  it('refuses an output folder outside the repository or the repository itself', () => {
+  it('refuses an output folder outside the repository or the repository itself', async () => {
     const root = repo(A);
     for (const out of ['/', '..', '.', 'zones']) {
-      const r = rdns(root, 'synth', '--out', out);
+      const r = await rdns(root, 'synth', '--out', out);
       expect(r.status, out).toBe(2);
       expect(r.stderr, out).toMatch(/rdns: (the output folder must be a folder of its own inside the repository|.* holds files rdns did not write)/);
     }
   });
 
-  it('rejects a backend.path that is not an absolute folder outside the repository (state in the checkout could come from a pull request)', () => {
+  it('rejects a backend.path that is not an absolute folder outside the repository (state in the checkout could come from a pull request)', async () => {
     for (const path of ['cdktf.out/stacks/', 'state', '../state', '/var/lib/../rdns']) {
       const root = repo({ ...A, 'rdns.yaml': `backend: {type: local, path: "${path}"}\n` });
-      const r = rdns(root, 'validate');
+      const r = await rdns(root, 'validate');
       expect(r.status, path).toBe(1);
       expect(r.stdout, path).toMatch(/rdns\.yaml:1:\d+: error config\.invalid backend\.path .* must be an absolute folder outside the repository/);
     }
     const root = repo(A);
     writeFileSync(join(root, 'rdns.yaml'), `backend: {type: local, path: "${root}/state"}\n`);
-    const r = rdns(root, 'synth');
+    const r = await rdns(root, 'synth');
     expect(r.status).toBe(2);
     expect(r.stderr).toContain(`rdns: local Terraform state: ${root}/state is inside the repository, where a pull request could commit the state Terraform reads`);
   });
@@ -195,8 +197,8 @@ describe('rdns synth stays inside what it owns (the pull request is untrusted)',
 });
 
 describe('rdns export', () => {
-  it('--format json follows the DESIGN.md contract: fully qualified names, sorted by IP, source record|default', () => {
-    const r = rdns(repo(), 'export', '--format', 'json');
+  it('--format json follows the DESIGN.md contract: fully qualified names, sorted by IP, source record|default', async () => {
+    const r = await rdns(repo(), 'export', '--format', 'json');
     expect(r.status).toBe(0);
     const out = JSON.parse(r.stdout) as { zones: { zone: string; records: Record<string, unknown>[] }[] };
     expect(Object.keys(out)).toEqual(['zones']);
@@ -220,18 +222,18 @@ describe('rdns export', () => {
     expect(b.find((x) => x.type === 'NS')).toEqual({ name: '64-27.100.51.198.in-addr.arpa.', prefix: '198.51.100.64/27', type: 'NS', ttl: 7200, value: 'ns1.globex.example.', source: 'delegation' });
   });
 
-  it('--format csv has a header and a line per record; --zone picks one zone', () => {
-    const r = rdns(repo(), 'export', '--format', 'csv', '--zone', '2.0.192.in-addr.arpa');
+  it('--format csv has a header and a line per record; --zone picks one zone', async () => {
+    const r = await rdns(repo(), 'export', '--format', 'csv', '--zone', '2.0.192.in-addr.arpa');
     expect(r.stdout).toBe(
       'zone,name,ip,type,ttl,value,source\n2.0.192.in-addr.arpa.,1.2.0.192.in-addr.arpa.,192.0.2.1,PTR,3600,gw1.pop1.example.net.,record\n2.0.192.in-addr.arpa.,25.2.0.192.in-addr.arpa.,192.0.2.25,PTR,300,mx1.example.net.,record\n',
     );
-    const bad = rdns(repo(), 'export', '--zone', 'nope.in-addr.arpa');
+    const bad = await rdns(repo(), 'export', '--zone', 'nope.in-addr.arpa');
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('no such reverse zone: nope.in-addr.arpa.');
   });
 
-  it('--format zone prints master-file text with optional SOA and NS', () => {
-    const r = rdns(repo(), 'export', '--zone', '2.0.192.in-addr.arpa', '--ns', 'ns1.example.net', '--serial', '7');
+  it('--format zone prints master-file text with optional SOA and NS', async () => {
+    const r = await rdns(repo(), 'export', '--zone', '2.0.192.in-addr.arpa', '--ns', 'ns1.example.net', '--serial', '7');
     expect(r.stdout).toBe(`; 2.0.192.in-addr.arpa. from zones/192.0.2.0_24.yaml
 $ORIGIN 2.0.192.in-addr.arpa.
 $TTL 3600
@@ -240,16 +242,16 @@ $TTL 3600
 1.2.0.192.in-addr.arpa. 3600 IN PTR gw1.pop1.example.net.
 25.2.0.192.in-addr.arpa. 300 IN PTR mx1.example.net.
 `);
-    const bad = rdns(repo(), 'export', '--ns', 'not a name');
+    const bad = await rdns(repo(), 'export', '--ns', 'not a name');
     expect(bad.status).toBe(2);
   });
 
-  it('prints a zone shared by two block files once, with the records of both', () => {
+  it('prints a zone shared by two block files once, with the records of both', async () => {
     const root = repo({
       'zones/a.yaml': 'prefix: 203.0.113.0/25\nowners: []\nrecords:\n  203.0.113.5: api.example.org\n',
       'zones/b.yaml': 'prefix: 203.0.113.128/25\nowners: []\nrecords:\n  203.0.113.130: web.example.org\n',
     });
-    const r = rdns(root, 'export');
+    const r = await rdns(root, 'export');
     expect(r.status).toBe(0);
     expect(r.stdout).toBe(`; 113.0.203.in-addr.arpa. from zones/a.yaml, zones/b.yaml
 $ORIGIN 113.0.203.in-addr.arpa.
@@ -257,13 +259,13 @@ $TTL 3600
 5.113.0.203.in-addr.arpa. 3600 IN PTR api.example.org.
 130.113.0.203.in-addr.arpa. 3600 IN PTR web.example.org.
 `);
-    expect(rdns(root, 'export', '--out-dir', 'out').stdout).toBe('wrote 1 zone file into out\n');
+    expect((await rdns(root, 'export', '--out-dir', 'out')).stdout).toBe('wrote 1 zone file into out\n');
     expect(readFileSync(join(root, 'out', '113.0.203.in-addr.arpa.zone'), 'utf8')).toBe(r.stdout);
   });
 
-  it('keeps a file name with a line break out of the zone text: the file is refused (file.name), its name shown on one line', () => {
+  it('keeps a file name with a line break out of the zone text: the file is refused (file.name), its name shown on one line', async () => {
     const root = repo({ 'zones/a\n@ IN NS evil.example.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: a.example.net\n' });
-    const r = rdns(root, 'export');
+    const r = await rdns(root, 'export');
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/^zones\/a\\u\{000A\}@ IN NS evil\.example\.yaml:1:1: error file\.name /m);
     expect(`${r.stdout}${r.stderr}`).not.toMatch(/^@ IN NS evil/m);
@@ -271,12 +273,12 @@ $TTL 3600
 });
 
 describe('an output folder that cannot be written', () => {
-  it('is an environment error (exit 2) that names the folder, not an internal error', () => {
+  it('is an environment error (exit 2) that names the folder, not an internal error', async () => {
     const root = repo();
-    const synth = rdns(root, 'synth', '--out', 'zones/192.0.2.0_24.yaml/out');
+    const synth = await rdns(root, 'synth', '--out', 'zones/192.0.2.0_24.yaml/out');
     expect(synth.stderr).toBe('rdns: cannot write the stacks to zones/192.0.2.0_24.yaml/out: ENOTDIR\nhint: pass a writable folder with --out\n');
     expect(synth.status).toBe(2);
-    const exported = rdns(root, 'export', '--out-dir', 'zones/192.0.2.0_24.yaml/out');
+    const exported = await rdns(root, 'export', '--out-dir', 'zones/192.0.2.0_24.yaml/out');
     expect(exported.stderr).toBe('rdns: cannot write the zone files to zones/192.0.2.0_24.yaml/out: ENOTDIR\nhint: pass a writable folder with --out-dir\n');
     expect(exported.status).toBe(2);
   });
@@ -296,10 +298,10 @@ describe('npx cdktf synth', () => {
 });
 
 describe('rdns synth on a repository over the Route53 quota', () => {
-  it('reports the quota once (validation), not again from the render model', () => {
+  it('reports the quota once (validation), not again from the render model', async () => {
     const root = writeRepo({ 'rdns.yaml': 'zones: { max_records: 2 }\n', 'zones/a.yaml': 'prefix: 198.51.100.0/24\nrecords:\n  198.51.100.1: a.example.com\n  198.51.100.2: b.example.com\n  198.51.100.3: c.example.com\n' }, 'rdns-quota-');
     temps.push(root);
-    const r = rdns(root, 'synth');
+    const r = await rdns(root, 'synth');
     expect(r.status).toBe(1);
     expect(r.stdout.match(/zone\.too-large/g)).toHaveLength(1);
   });

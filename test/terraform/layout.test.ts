@@ -6,39 +6,18 @@
  * only — no PTR deleted or re-created — after which a plan shows no changes.
  * A few PTRs per stack: every plan starts the provider.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RDNS_BIN } from '../helpers/cli.js';
-import { recordKey, standInEnvironment, startFakeRoute53, type FakeRoute53 } from '../helpers/fake-route53.js';
+import { describe, expect, it } from 'vitest';
+import { recordKey, standInEnvironment, type FakeRoute53 } from '../helpers/fake-route53.js';
 import { createGitRepo } from '../helpers/git-repo.js';
-import { runTerraform, terraformEnv, terraformOrSkip } from '../helpers/terraform.js';
+import { runTerraform, terraformOrSkip } from '../helpers/terraform.js';
+import { rdnsAsync, useTerraform } from '../helpers/terraform-fixture.js';
 
 const haveTerraform = terraformOrSkip();
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function rdns(cwd: string, env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RDNS_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 900_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+/** The built CLI as a child process (the stand-in answers from this process). */
+const rdns = rdnsAsync;
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -85,23 +64,19 @@ function oldLayout(tf: Json, layout: 'exclusive' | 'for_each', slug: string): Js
   return old;
 }
 
-describe.skipIf(!haveTerraform)('record layout with the real Terraform', () => {
-  let fake: FakeRoute53;
-  let env: Record<string, string>;
-  let tfDir: string;
-
-  beforeAll(async () => {
-    fake = await startFakeRoute53();
-    tfDir = mkdtempSync(join(tmpdir(), 'rdns-tf-layout-'));
+// The tests run at once, each with its own stand-in and repository: most of their wall time is
+// the provider waiting before it polls a change.
+describe.skipIf(!haveTerraform)('record layout with the real Terraform', { concurrent: true }, () => {
+  const terraform = useTerraform('rdns-tf-layout-');
+  /** This test's own stand-in, and the environment to run Terraform and rdns with. */
+  const standIn = async (): Promise<{ fake: FakeRoute53; env: Record<string, string> }> => {
+    const fake = await terraform.route53();
     // Terraform run directly (the old layout's apply) reaches the stand-in through the environment, as rdns does.
-    env = { ...terraformEnv(tfDir), ...standInEnvironment(fake.url) };
-  });
-  afterAll(async () => {
-    await fake?.close();
-    if (tfDir) rmSync(tfDir, { recursive: true, force: true });
-  });
+    return { fake, env: { ...terraform.env, ...standInEnvironment(fake.url) } };
+  };
 
   it('fails the plan on a PTR changed, deleted or added outside git, naming each with both values', async () => {
+    const { fake, env } = await standIn();
     const repo = createGitRepo({
       'rdns.yaml': config(fake.url),
       'zones/a.yaml': 'prefix: 192.0.2.0/24\nowners: []\nrecords:\n  192.0.2.1: gw.example.com\n  192.0.2.10: mail.example.com\n  192.0.2.11: www.example.com\n',
@@ -143,6 +118,7 @@ describe.skipIf(!haveTerraform)('record layout with the real Terraform', () => {
 
   for (const layout of ['exclusive', 'for_each'] as const) {
     it(`upgrades a stack applied with the ${layout === 'exclusive' ? 'aws_route53_records_exclusive' : 'for_each'} layout with imports and moves only, then plans no changes`, async () => {
+      const { fake, env } = await standIn();
       const third = layout === 'exclusive' ? '198.51.100' : '203.0.113';
       const repo = createGitRepo({
         'rdns.yaml': config(fake.url),
@@ -189,6 +165,7 @@ describe.skipIf(!haveTerraform)('record layout with the real Terraform', () => {
   }
 
   it('plans a zone that is no longer rendered as the removal of its records, keeps its hosted zone, and applies it', async () => {
+    const { fake, env } = await standIn();
     const repo = createGitRepo({
       'rdns.yaml': config(fake.url),
       'zones/keep.yaml': 'prefix: 192.0.2.0/25\nowners: []\nrecords:\n  192.0.2.5: keep.example.com\n',

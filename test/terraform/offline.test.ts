@@ -60,7 +60,7 @@ records:
   192.0.2.2: mail.example.net
 `;
 
-describe.skipIf(!haveTerraform)('trying a plan offline', () => {
+describe.skipIf(!haveTerraform)('trying a plan offline', { concurrent: true }, () => {
   let dir: string;
   let tfEnv: Record<string, string>;
   const cleanup: (() => void)[] = [];

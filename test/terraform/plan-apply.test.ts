@@ -9,42 +9,20 @@
  * once: most of an apply's wall time is the provider waiting before it polls a change.
  * They share one plugin cache, which every init takes a lock on (rdns's and the helper's).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { initStack } from '../../src/terraform/run-stacks.js';
-import { RDNS_BIN } from '../helpers/cli.js';
-import { answeredCalls, startFakeRoute53, type FakeRoute53 } from '../helpers/fake-route53.js';
+import { answeredCalls, type FakeRoute53 } from '../helpers/fake-route53.js';
 import { apiCallsText } from '../../src/terraform/api-calls.js';
 import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
-import { runTerraform, terraformEnv, terraformOrSkip, terraformPath } from '../helpers/terraform.js';
+import { runTerraform, terraformOrSkip, terraformPath } from '../helpers/terraform.js';
+import { rdnsAsync, useTerraform } from '../helpers/terraform-fixture.js';
 
 const haveTerraform = terraformOrSkip();
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** The built CLI as a child process, asynchronously: the fake Route53 answers from this process. */
-function rdns(cwd: string, env: Record<string, string>, ...args: string[]): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RDNS_BIN, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    const timer = setTimeout(() => child.kill("SIGKILL"), 900_000);
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
-}
+const rdns = rdnsAsync;
 
 interface PlanJson {
   stacks: {
@@ -103,24 +81,14 @@ records:
 };
 
 describe.skipIf(!haveTerraform)('rdns plan / rdns apply with the real Terraform', { concurrent: true }, () => {
+  const terraform = useTerraform('rdns-tf-');
   let env: Record<string, string>;
   let tfDir: string;
-  const fakes: FakeRoute53[] = [];
-
   beforeAll(() => {
-    tfDir = mkdtempSync(join(tmpdir(), 'rdns-tf-'));
-    env = terraformEnv(tfDir);
-  });
-  afterAll(async () => {
-    await Promise.all(fakes.map((f) => f.close()));
-    if (tfDir) rmSync(tfDir, { recursive: true, force: true });
+    ({ env, dir: tfDir } = terraform);
   });
   /** A Route53 stand-in of this test's own, closed after the file. */
-  const route53 = async (): Promise<FakeRoute53> => {
-    const fake = await startFakeRoute53();
-    fakes.push(fake);
-    return fake;
-  };
+  const route53 = (): Promise<FakeRoute53> => terraform.route53();
   /** A repository of `blocks` whose rdns.yaml points at `fake` and adopts `adopted` (113.0.203.in-addr.arpa.) when given. */
   const repoOf = (fake: FakeRoute53, blocks: Record<string, string>, adopted?: string): GitRepo =>
     createGitRepo({ 'rdns.yaml': config(fake.url, adopted), ...blocks });

@@ -61,6 +61,8 @@ interface ActionsEnv {
   readonly inActions: boolean;
   /** RDNS_GITHUB_RETRY_BASE_MS: the wait before GitHub retries (n² × this many ms). */
   readonly retryBaseMs?: number;
+  /** RDNS_GITHUB_WRITE_GAP_MS: the least time between two GitHub writes (default 1000 ms). */
+  readonly writeGapMs?: number;
 }
 
 function actionsEnv(ctx: CliContext): ActionsEnv {
@@ -92,13 +94,14 @@ function actionsEnv(ctx: CliContext): ActionsEnv {
     stepSummary: env.GITHUB_STEP_SUMMARY || undefined,
     baseRef: env.GITHUB_BASE_REF || undefined,
     inActions: env.GITHUB_ACTIONS === 'true',
-    retryBaseMs: retryBaseOf(env.RDNS_GITHUB_RETRY_BASE_MS),
+    retryBaseMs: millisecondsOf('RDNS_GITHUB_RETRY_BASE_MS', env.RDNS_GITHUB_RETRY_BASE_MS),
+    writeGapMs: millisecondsOf('RDNS_GITHUB_WRITE_GAP_MS', env.RDNS_GITHUB_WRITE_GAP_MS),
   };
 }
 
-function retryBaseOf(text: string | undefined): number | undefined {
+function millisecondsOf(name: string, text: string | undefined): number | undefined {
   if (!text) return undefined;
-  if (!/^\d{1,6}$/.test(text)) throw new RdnsError(`RDNS_GITHUB_RETRY_BASE_MS must be a number of milliseconds, not "${text}"`, 2);
+  if (!/^\d{1,6}$/.test(text)) throw new RdnsError(`${name} must be a number of milliseconds, not "${text}"`, 2);
   return Number(text);
 }
 
@@ -140,7 +143,7 @@ export function registerCi(program: Command, context: () => CliContext, setExit:
         labels: opts.label,
         ...(teams ? { teams } : {}),
         resolver,
-        github: { repository: gh.repository, token: gh.token, orgToken: gh.orgToken, apiUrl: gh.apiUrl, retryBaseMs: gh.retryBaseMs },
+        github: { repository: gh.repository, token: gh.token, orgToken: gh.orgToken, apiUrl: gh.apiUrl, retryBaseMs: gh.retryBaseMs, writeGapMs: gh.writeGapMs },
         warn: (m) => ctx.stderr(`rdns: ${m}\n`),
       });
 
