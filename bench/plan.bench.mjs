@@ -22,6 +22,12 @@
 // Zones 1–49 of (2) get their state by cloning the really applied zone 0 (state file and
 // stand-in records, names rewritten), so setting up costs one real apply, not fifty.
 //
+//    Before that, the first BENCH_COMPARE_ZONES (10) of those zones are planned three ways in
+//    this run — as rdns did before (terraform state pull and show -json per stack, GOGC=100: RDNS_PLAN_READ=terraform),
+//    from the plan's -json stream with GOGC=100, and as rdns does now — and the three plans
+//    must be identical in PTR terms. Every rdns run prints its terraform runs by subcommand
+//    (CPU and wall per run, peak RSS).
+//
 // BENCH_PLAN_ZONES (default 50) and BENCH_APPLY_SAMPLE (5) size part 2; BENCH_PLAN_PARTS=1,3 runs only
 // those parts (the setup of zone 0 always runs).
 //
@@ -35,6 +41,7 @@ import { join } from 'node:path';
 import { RDNS, fmt, measureAsync, report } from './lib.mjs';
 
 const { startFakeRoute53, standInEnvironment, recordKey } = await import('../dist/dev/fake-route53.js');
+const { TERRAFORM_GOGC } = await import('../dist/terraform/run-stacks.js');
 
 const mirror = process.env.RDNS_TF_MIRROR || '/opt/tf-plugins';
 if (!existsSync(join(mirror, 'registry.terraform.io', 'hashicorp', 'aws'))) {
@@ -48,6 +55,7 @@ if (spawnSync(terraformBin, ['version'], { env: { ...process.env, CHECKPOINT_DIS
 }
 const BULK_ZONES = Number(process.env.BENCH_PLAN_ZONES ?? 50);
 const APPLY_SAMPLE = Math.min(BULK_ZONES, Number(process.env.BENCH_APPLY_SAMPLE ?? 5));
+const COMPARE_ZONES = Math.min(BULK_ZONES, Number(process.env.BENCH_COMPARE_ZONES ?? 10));
 const RATE = 5;
 // BENCH_PLAN_PARTS=1,3 runs only those parts (the setup always runs; part 2 clones zones only when it runs).
 const PARTS = new Set((process.env.BENCH_PLAN_PARTS ?? '1,2,3,4').split(',').map((p) => p.trim()));
@@ -59,10 +67,24 @@ writeFileSync(join(work, 'terraform.rc'), `provider_installation {\n  filesystem
 // Every terraform run under /usr/bin/time, appending "tf WALL USER SYS" lines: terraform + provider CPU apart from rdns's own.
 const tfTimes = join(work, 'tf-times');
 const timed = join(work, 'terraform-timed');
-writeFileSync(timed, `#!/bin/sh\nexec /usr/bin/time -a -o ${JSON.stringify(tfTimes)} -f "tf %e %U %S" ${JSON.stringify(terraformBin)} "$@"\n`);
+// "tf WALL USER SYS MAXRSS_KB COMMAND" (the subcommand: init, state, plan, show, apply) per run.
+writeFileSync(timed, `#!/bin/sh\nexec /usr/bin/time -a -o ${JSON.stringify(tfTimes)} -f "tf %e %U %S %M $1" ${JSON.stringify(terraformBin)} "$@"\n`);
 chmodSync(timed, 0o755);
 writeFileSync(tfTimes, '');
-const tfCpu = () => readFileSync(tfTimes, 'utf8').split('\n').filter((l) => l.startsWith('tf ')).reduce((n, l) => n + Number(l.split(' ')[2]) + Number(l.split(' ')[3]), 0);
+const tfRuns = () => readFileSync(tfTimes, 'utf8').split('\n').filter((l) => l.startsWith('tf ')).map((l) => {
+  const [, wall, user, sys, rss, command] = l.split(' ');
+  return { wall: Number(wall), cpu: Number(user) + Number(sys), rssMb: Number(rss) / 1024, command: command ?? '?' };
+});
+const tfCpu = () => tfRuns().reduce((n, r) => n + r.cpu, 0);
+/** The terraform runs since `mark` (an index into tfRuns()) by subcommand: runs, CPU and wall per run, peak RSS (terraform's own process: the provider is its child). */
+function breakdown(mark) {
+  const by = new Map();
+  for (const r of tfRuns().slice(mark)) {
+    const b = by.get(r.command) ?? { n: 0, cpu: 0, wall: 0, rss: 0 };
+    by.set(r.command, { n: b.n + 1, cpu: b.cpu + r.cpu, wall: b.wall + r.wall, rss: Math.max(b.rss, r.rssMb) });
+  }
+  return { text: [...by].map(([c, b]) => `${c} ×${b.n}: ${fmt(b.cpu / b.n, 2)} s CPU, ${fmt(b.wall / b.n, 2)} s wall per run (${fmt(b.cpu, 1)} s CPU in all), ${fmt(b.rss, 0)} MB peak RSS`).join('; '), by };
+}
 
 const fake = await startFakeRoute53();
 const env = {
@@ -108,12 +130,14 @@ const callText = (byAction) => `${route53Of(byAction)} Route 53 (${Object.entrie
 async function rdns(label, root, args, { allowFail = false, extraEnv = {} } = {}) {
   const mark = fake.requests.length;
   const tf0 = tfCpu();
+  const runs0 = tfRuns().length;
   const r = await measureAsync([RDNS, '-C', root, ...args], { env: { ...env, ...extraEnv } });
   if (r.status !== 0 && !allowFail) throw new Error(`${label}: rdns ${args.join(' ')} exited ${r.status}\n${r.stdout}\n${r.stderr}`);
   const answered = fake.counts(mark);
   const throttledByAction = {};
   for (const q of fake.requests.slice(mark)) if (q.errorCode === 'Throttling') throttledByAction[q.action] = (throttledByAction[q.action] ?? 0) + 1;
-  const out = { ...r, tfCpuSeconds: tfCpu() - tf0, answered, route53: route53Of(answered), throttled: fake.throttled(mark), throttledByAction };
+  const runs = breakdown(runs0);
+  const out = { ...r, tfCpuSeconds: tfCpu() - tf0, breakdown: runs.text, initCpuSeconds: runs.by.get('init')?.cpu ?? 0, answered, route53: route53Of(answered), throttled: fake.throttled(mark), throttledByAction };
   let reported;
   try {
     const json = JSON.parse(r.stdout);
@@ -127,6 +151,7 @@ async function rdns(label, root, args, { allowFail = false, extraEnv = {} } = {}
   console.log(
     `  ${label}: ${fmt(r.seconds, 1)} s wall, CPU ${fmt(r.cpuSeconds, 1)} s all / ${fmt(out.tfCpuSeconds, 1)} s terraform+provider, ${fmt(r.rssMb, 0)} MB peak RSS (largest process); API calls ${callText(answered)}${out.throttled ? `, ${out.throttled} throttled (${Object.entries(throttledByAction).sort().map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}${agree}`,
   );
+  if (out.breakdown) console.log(`    terraform runs: ${out.breakdown}`);
   return out;
 }
 
@@ -227,9 +252,29 @@ try {
   const bulkEdits = [];
   for (let c = 0; c < BULK_ZONES; c++) for (let d = 64; d < 224; d += 16) bulkEdits.push([`host-${c}-${d}.bench`, `bulk-${c}-${d}.bench`]);
   edit(big, bulkEdits);
+  // Before and after on a sample of the zones, in this run: rdns as it was (terraform show
+  // -json per stack with changes, Go's default GOGC=100), the summary from the plan's -json
+  // stream alone, and with rdns's GOGC for terraform and the provider.
+  const compare = Array.from({ length: COMPARE_ZONES }, (_, i) => stackOf(i)).flatMap((s) => ['--stack', s]);
+  const variants = [
+    ['state pull + show -json, GOGC=100 (before)', { RDNS_PLAN_READ: 'terraform', GOGC: '100' }],
+    ['plan -json stream, GOGC=100', { GOGC: '100' }],
+    [`plan -json stream, GOGC=${process.env.GOGC || TERRAFORM_GOGC} (after)`, {}],
+  ];
+  const compared = [];
+  for (const [label, extraEnv] of variants) {
+    const r = await rdns(`rdns plan of ${COMPARE_ZONES} of the zones, ${label}`, big, ['plan', ...compare, '--format', 'json'], { extraEnv });
+    if (r.json.summary.changed !== COMPARE_ZONES * 10) throw new Error(`bench: expected ${COMPARE_ZONES * 10} changed PTRs, got ${r.json.summary.changed}`);
+    compared.push([label, r, JSON.stringify(r.json.stacks.map(({ apiCalls: _calls, ...rest }) => rest))]);
+  }
+  const same = compared.every(([, , j]) => j === compared[0][2]);
+  // Per zone without the first inits of zones the setup did not plan (they fall to the first variant).
+  for (const [label, r] of compared) figure(`2. ${COMPARE_ZONES} zones, ${label}: ${fmt((r.tfCpuSeconds - r.initCpuSeconds) / COMPARE_ZONES, 2)} s terraform+provider CPU per zone (inits apart), ${fmt(r.seconds, 1)} s wall, ${fmt(r.rssMb, 0)} MB peak RSS; ${r.breakdown}`);
+  figure(`2. the ${compared.length} plans of those zones are ${same ? 'identical' : 'NOT IDENTICAL'} in PTR terms`);
+  if (!same) throw new Error('bench: the plan summaries differ');
   const bulkPlan = await rdns(`rdns plan of ${BULK_ZONES} zones`, big, ['plan', '--changed-since', 'HEAD', '--format', 'json']);
   if (bulkPlan.json.summary.changed !== BULK_ZONES * 10) throw new Error(`bench: expected ${BULK_ZONES * 10} changed PTRs, got ${bulkPlan.json.summary.changed}`);
-  figure(`2. plan, ${BULK_ZONES * 10} PTRs over ${BULK_ZONES} zones: ${fmt(bulkPlan.seconds, 0)} s wall, ${fmt(bulkPlan.cpuSeconds, 0)} s CPU all (${fmt(bulkPlan.tfCpuSeconds, 0)} s terraform+provider), ${bulkPlan.route53} Route 53 calls (${bulkPlan.throttled} throttled)`);
+  figure(`2. plan, ${BULK_ZONES * 10} PTRs over ${BULK_ZONES} zones: ${fmt(bulkPlan.seconds, 0)} s wall, ${fmt(bulkPlan.cpuSeconds, 0)} s CPU all (${fmt(bulkPlan.tfCpuSeconds, 0)} s terraform+provider), ${fmt(bulkPlan.rssMb, 0)} MB peak RSS, ${bulkPlan.route53} Route 53 calls (${bulkPlan.throttled} throttled); ${bulkPlan.breakdown}`);
   report(`   plan of ${BULK_ZONES * 10} PTRs over ${BULK_ZONES} zones (wall s)`, bulkPlan.seconds, 's', 180);
   const sample = Array.from({ length: APPLY_SAMPLE }, (_, i) => stackOf(i));
   await rdns(`rdns plan --stack of ${APPLY_SAMPLE} of them (to apply a sample)`, big, ['plan', ...sample.flatMap((s) => ['--stack', s]), '--format', 'json']);

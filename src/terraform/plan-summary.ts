@@ -2,7 +2,13 @@
  * A Terraform plan in PTR terms. Reads the JSON of `terraform show -json <planfile>` (the
  * documented machine-readable plan format, format_version 1.x) of one zone stack and says
  * which records of the zone are added, changed (old → new) or removed, whether the hosted
- * zone is created or destroyed, and what else Terraform would touch. Pure: no I/O.
+ * zone is created or destroyed, and what else Terraform would touch.
+ *
+ * `show -json` loads the provider's schema again (≈ 2 s of CPU per stack), so where it can,
+ * rdns builds the same input without it (see {@link resourceChangesFromStream}): which
+ * resource gets which action from the `terraform plan -json` stream, the values before from
+ * the state the plan started from, the values after from the stack's own Terraform JSON.
+ * Pure: no I/O.
  */
 import { ipOfPtrOwner } from '../core/reverse.js';
 import { driftOf, type DriftedRecord } from '../render/live-check.js';
@@ -75,7 +81,8 @@ export interface DriftRecord extends DriftedRecord {
   readonly address?: string;
 }
 
-interface ResourceChange {
+/** One entry of `resource_changes` in `terraform show -json`, the parts read here. */
+export interface ResourceChange {
   address: string;
   mode?: string;
   type: string;
@@ -198,4 +205,159 @@ function byName(a: { name: string; ip?: string }, b: { name: string; ip?: string
   const y = b.ip ? parseIp(b.ip) : undefined;
   if (x?.ok && y?.ok && x.value.version === y.value.version) return compareIp(x.value, y.value) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
   return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
+}
+
+/** One message of Terraform's machine-readable UI (`terraform plan -json`, ui 1.x), the parts read here. */
+export interface UiMessage {
+  readonly type?: string;
+  readonly '@level'?: string;
+  readonly '@message'?: string;
+  readonly change?: {
+    readonly resource?: UiResource;
+    readonly previous_resource?: UiResource;
+    readonly action?: string;
+    readonly importing?: unknown;
+    readonly deposed?: unknown;
+  };
+  readonly changes?: { readonly add?: number; readonly change?: number; readonly import?: number; readonly remove?: number; readonly operation?: string };
+  readonly diagnostic?: UiDiagnostic;
+}
+
+interface UiResource {
+  readonly addr?: string;
+  readonly module?: string;
+  readonly resource_type?: string;
+  readonly resource_name?: string;
+  readonly resource_key?: unknown;
+}
+
+/** A diagnostic as `terraform -json` prints it. */
+export interface UiDiagnostic {
+  readonly severity?: string;
+  readonly summary?: string;
+  readonly detail?: string;
+  readonly address?: string;
+  readonly range?: { readonly filename?: string; readonly start?: { readonly line?: number } };
+  readonly snippet?: { readonly context?: string | null; readonly code?: string; readonly start_line?: number; readonly values?: readonly { readonly traversal?: string; readonly statement?: string }[] };
+}
+
+/** The messages of a `terraform -json` run (one JSON object per line; anything else is skipped). */
+export function parseUiStream(stdout: string): UiMessage[] {
+  const out: UiMessage[] = [];
+  for (const line of stdout.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      out.push(JSON.parse(line) as UiMessage);
+    } catch {
+      // not a message
+    }
+  }
+  return out;
+}
+
+/**
+ * The error diagnostics of a `-json` run as Terraform prints them without `-json` (summary,
+ * where, the values it names, detail), detail lines unwrapped. Undefined when there are none.
+ */
+export function diagnosticsText(messages: readonly UiMessage[]): string | undefined {
+  const errors = messages.map((m) => m.diagnostic).filter((d): d is UiDiagnostic => d !== undefined && d.severity === 'error');
+  if (errors.length === 0) return undefined;
+  return errors
+    .map((d) => {
+      const lines = [`Error: ${d.summary ?? ''}`];
+      const where: string[] = [];
+      if (d.address) where.push(`  with ${d.address},`);
+      if (d.range?.filename) where.push(`  on ${d.range.filename} line ${d.range.start?.line ?? '?'}${d.snippet?.context ? `, in ${d.snippet.context}` : ''}:`);
+      if (d.snippet?.code !== undefined) {
+        d.snippet.code.split('\n').forEach((c, i) => where.push(`  ${(d.snippet?.start_line ?? 0) + i}: ${c}`));
+        const values = d.snippet.values ?? [];
+        if (values.length > 0) where.push('    ├────────────────', ...values.map((v) => `    │ ${v.traversal ?? ''} ${v.statement ?? ''}`));
+      }
+      if (where.length > 0) lines.push('', ...where);
+      if (d.detail) lines.push('', d.detail);
+      return lines.join('\n');
+    })
+    .join('\n\n');
+}
+
+/** The Terraform JSON `resource` blocks of a stack, by type and name (cdk.tf.json and the files written beside it). */
+export type DesiredResources = Readonly<Record<string, Readonly<Record<string, Record<string, unknown>>>>>;
+
+const LITERAL = (v: unknown): boolean => typeof v === 'string' && !v.includes('${') && !v.includes('%{');
+
+/**
+ * The `resource_changes` of `terraform show -json` for a plan made with `-refresh=false`,
+ * built without `show`: the actions from the plan's `-json` stream (`planned_change`,
+ * checked against its `change_summary`), `before` from `state` (what such a plan compares
+ * with: the state as pulled before it), `after` from `desired` (a record set's name, type,
+ * TTL and values are literals rdns rendered; the provider only normalizes the name's case
+ * and trailing dot, which the summary ignores). Only the attributes the summary reads are
+ * filled in.
+ *
+ * Undefined wherever that would be a guess, and the caller asks `show -json`: a stream
+ * without its change summary, or whose counts disagree; drift reported (a refresh ran); a
+ * move, an import or a deposed object (an upgrade: its `before` is what the import reads);
+ * a module, a `count`/`for_each` instance; a replace of anything but a record set; a record
+ * set the state or the configuration does not hold, or holds in a form rdns does not write.
+ */
+export function resourceChangesFromStream(messages: readonly UiMessage[], state: unknown, desired: DesiredResources): ResourceChange[] | undefined {
+  const summary = messages.find((m) => m.type === 'change_summary')?.changes;
+  if (!summary || summary.operation !== 'plan') return undefined;
+  if (messages.some((m) => m.type === 'resource_drift')) return undefined;
+  const count = { create: 0, update: 0, delete: 0, replace: 0 };
+  const out: ResourceChange[] = [];
+  for (const m of messages) {
+    if (m.type !== 'planned_change') continue;
+    const c = m.change;
+    const r = c?.resource;
+    if (!c || !r?.addr || !r.resource_type || !r.resource_name) return undefined;
+    if (r.addr.startsWith('data.')) {
+      if (c.action !== 'read') return undefined;
+      continue;
+    }
+    if (r.module || r.resource_key !== null && r.resource_key !== undefined || c.previous_resource || c.importing || c.deposed) return undefined;
+    if (r.addr !== `${r.resource_type}.${r.resource_name}`) return undefined;
+    const action = c.action;
+    if (action === 'remove') {
+      out.push({ address: r.addr, type: r.resource_type, change: { actions: ['forget'] } });
+      continue;
+    }
+    if (action !== 'create' && action !== 'update' && action !== 'delete' && action !== 'replace') return undefined;
+    count[action]++;
+    if (r.addr === LIVE_CHECK) continue;
+    if (r.resource_type === 'aws_route53_record') {
+      const before = action === 'create' ? null : priorAttributes(state, r.resource_type, r.resource_name);
+      const after = action === 'delete' ? null : desiredRecord(desired, r.resource_name);
+      if (before === undefined || after === undefined) return undefined;
+      out.push({ address: r.addr, type: r.resource_type, change: { actions: action === 'replace' ? ['delete', 'create'] : [action], before, after } });
+    } else if (action === 'replace') {
+      return undefined; // delete-then-create or create-then-delete: the stream does not say
+    } else {
+      out.push({ address: r.addr, type: r.resource_type, change: { actions: [action] } });
+    }
+  }
+  if ((summary.add ?? -1) !== count.create + count.replace || (summary.change ?? -1) !== count.update || (summary.remove ?? -1) !== count.delete + count.replace || (summary.import ?? 0) !== 0) return undefined;
+  // `show -json` lists resource changes in address order.
+  return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
+}
+
+/** The attributes of a resource (no module, no instance key) in a state of format version 4; undefined when it is not there. */
+function priorAttributes(state: unknown, type: string, name: string): Record<string, unknown> | undefined {
+  const resources = (state as { resources?: unknown } | undefined)?.resources;
+  if (!Array.isArray(resources)) return undefined;
+  const matches = (resources as { mode?: string; type?: string; name?: string; module?: string; instances?: unknown }[]).filter((x) => x.mode === 'managed' && x.type === type && x.name === name && !x.module);
+  if (matches.length !== 1 || !Array.isArray(matches[0]!.instances) || matches[0]!.instances.length !== 1) return undefined;
+  const instance = matches[0]!.instances[0] as { index_key?: unknown; deposed?: unknown; attributes?: unknown };
+  if (instance.index_key !== undefined || instance.deposed !== undefined || typeof instance.attributes !== 'object' || instance.attributes === null) return undefined;
+  return instance.attributes as Record<string, unknown>;
+}
+
+/** A record set as rdns renders it (literal name, type, TTL and values); undefined for anything else. */
+function desiredRecord(desired: DesiredResources, name: string): Record<string, unknown> | undefined {
+  const r = desired.aws_route53_record?.[name];
+  if (!r || r.count !== undefined || r.for_each !== undefined || r.alias !== undefined) return undefined;
+  if (!LITERAL(r.name) || !LITERAL(r.type)) return undefined;
+  if (r.ttl !== undefined && typeof r.ttl !== 'number') return undefined;
+  if (!Array.isArray(r.records) || !r.records.every(LITERAL)) return undefined;
+  return { name: r.name, type: r.type, ...(r.ttl !== undefined ? { ttl: r.ttl } : {}), records: r.records };
 }

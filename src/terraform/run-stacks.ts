@@ -13,11 +13,11 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync, openSync, closeSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import pLimit from 'p-limit';
 import { RdnsError } from '../core/errors.js';
-import { failedPlan, summarizePlan, type StackPlan } from './plan-summary.js';
+import { diagnosticsText, failedPlan, parseUiStream, resourceChangesFromStream, summarizePlan, type DesiredResources, type StackPlan } from './plan-summary.js';
 import { explainNoMatchingProvider } from './provider-versions.js';
 import { apiCallLog, type ApiCalls } from './api-calls.js';
 
@@ -118,6 +118,9 @@ export async function terraformVersion(options: TerraformOptions): Promise<strin
   }
 }
 
+/** Go's garbage collector target for Terraform and the provider (Go's default: 100). */
+export const TERRAFORM_GOGC = '400';
+
 /**
  * The environment rdns runs Terraform with:
  * - the provider plugin cache shared by all stacks: `TF_PLUGIN_CACHE_DIR` when set, else
@@ -126,9 +129,14 @@ export async function terraformVersion(options: TerraformOptions): Promise<strin
  *   `AWS_ENDPOINT_URL_STS` instead of an `endpoints` block in the provider: that block is a
  *   set of 303 attributes whose validation costs the provider ≈ 5 s of CPU, twice per plan.
  *   The endpoint still hashes into every stack's fingerprint, so changing it re-plans.
+ * - `GOGC={@link TERRAFORM_GOGC}` for Terraform and the provider (Go programs: the provider
+ *   inherits Terraform's environment) unless `GOGC` is set: most of a plan's CPU is loading
+ *   the provider's schema, which allocates heavily; collecting garbage less often saves
+ *   CPU for some more memory (see docs/terraform.md for the figures).
  */
 export function terraformEnvironment(env: Readonly<Record<string, string | undefined>>, outdir: string, settings: { endpoint?: string } = {}): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = { ...env };
+  if (!env.GOGC) out.GOGC = TERRAFORM_GOGC;
   if (!env.TF_PLUGIN_CACHE_DIR) {
     out.TF_PLUGIN_CACHE_DIR = join(outdir, 'plugin-cache');
     mkdirSync(out.TF_PLUGIN_CACHE_DIR, { recursive: true });
@@ -349,8 +357,23 @@ export interface PlanOptions extends TerraformOptions {
  */
 export type BeforePlan = (target: PlanTarget, state: unknown, refresh: boolean) => string | undefined;
 
-/** `terraform state pull`: the stack's state as JSON, undefined when there is none; an error message when it cannot be read. */
+/**
+ * The stack's state as JSON, undefined when there is none; an error message when it cannot
+ * be read. A local backend's state file (default workspace) is read directly when it holds
+ * a state of format version 4, as `terraform state pull` would print it (that command costs
+ * ≈ 0.5 s of CPU per stack); anything else is `terraform state pull`.
+ */
 export async function pullState(t: PlanTarget, options: TerraformOptions): Promise<{ state?: unknown; error?: string }> {
+  const local = readThroughTerraform(options) ? undefined : localStateFile(t, options);
+  if (local !== undefined) {
+    if (!existsSync(local)) return {};
+    try {
+      const state = JSON.parse(readFileSync(local, 'utf8')) as { version?: unknown };
+      if (state.version === 4) return { state };
+    } catch {
+      // Terraform's to read (and to say what is wrong with it)
+    }
+  }
   const r = await terraform(['state', 'pull'], t.dir, options, { TF_DATA_DIR: stackDataDir(t, options) });
   if (r.code !== 0) return { error: `terraform state pull: ${message(r)}` };
   if (!r.stdout.trim()) return {};
@@ -362,10 +385,51 @@ export async function pullState(t: PlanTarget, options: TerraformOptions): Promi
 }
 
 /**
- * `terraform init` (when needed) then `terraform plan -out=tfplan` in every stack,
- * `parallel` at a time; inits never overlap (see {@link initStack}). `terraform show -json`
- * (it loads the provider again: seconds) runs only where a plan has changes. Returns one
- * plan per stack in input order (failed stacks carry Terraform's message).
+ * `RDNS_PLAN_READ=terraform` in the environment: the state and the plan are read through
+ * Terraform everywhere (`terraform state pull`, `terraform show -json`), as rdns did before
+ * it read them itself; for comparisons (the plan benchmark) and as a way around a
+ * difference, should one appear.
+ */
+const readThroughTerraform = (options: TerraformOptions): boolean => options.env.RDNS_PLAN_READ === 'terraform';
+
+/** False when the stack's local state file no longer holds the serial and lineage of `state` (true for other backends). */
+function sameLocalState(t: PlanTarget, options: TerraformOptions, state: unknown): boolean {
+  const file = localStateFile(t, options);
+  if (file === undefined) return true;
+  const id = (x: unknown): string => JSON.stringify([(x as { lineage?: unknown } | undefined)?.lineage, (x as { serial?: unknown } | undefined)?.serial]);
+  try {
+    return id(existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined) === id(state);
+  } catch {
+    return false;
+  }
+}
+
+/** The state file of a stack whose backend is `local` in the default workspace; undefined for any other backend. */
+function localStateFile(t: PlanTarget, options: TerraformOptions): string | undefined {
+  if (options.env.TF_WORKSPACE && options.env.TF_WORKSPACE !== 'default') return undefined;
+  let tf: Record<string, unknown>;
+  try {
+    tf = stackJson(t);
+  } catch {
+    return undefined;
+  }
+  const backend = (tf.terraform as { backend?: Record<string, unknown> } | undefined)?.backend;
+  if (!backend || Object.keys(backend).length !== 1 || !('local' in backend)) return undefined;
+  const settings = (backend.local ?? {}) as { path?: unknown; workspace_dir?: unknown };
+  if (settings.workspace_dir !== undefined) return undefined;
+  if (settings.path !== undefined && typeof settings.path !== 'string') return undefined;
+  return resolve(t.dir, (settings.path as string | undefined) ?? 'terraform.tfstate');
+}
+
+/**
+ * `terraform init` (when needed) then `terraform plan -json -out=tfplan` in every stack,
+ * `parallel` at a time; inits never overlap (see {@link initStack}). A stack planned with
+ * `-refresh=false` (its live check ran) is summarized from the plan's `-json` stream, the
+ * state pulled before it and its own Terraform JSON ({@link resourceChangesFromStream});
+ * `terraform show -json` (it loads the provider's schema again: ≈ 2 s of CPU) runs only
+ * where that is not faithful (a refresh, an upgrade's imports and moves, anything rdns did
+ * not render) or `RDNS_PLAN_READ=terraform` is set in the environment. Returns one plan per
+ * stack in input order (failed stacks carry Terraform's message).
  */
 export async function planStacks(targets: readonly PlanTarget[], options: PlanOptions): Promise<StackPlan[]> {
   const limit = pLimit(Math.max(1, options.parallel ?? 2));
@@ -375,19 +439,27 @@ export async function planStacks(targets: readonly PlanTarget[], options: PlanOp
     const init = await initStack(t, options.version ?? '', options);
     if (init.error) return done(t, failedPlan(t.stack, t.zone, init.error));
     const refresh = options.refresh === 'full' || !hasLiveCheck(stackJson(t)) ? 'full' : 'live-check';
+    let pulled: { state?: unknown; error?: string } | undefined;
     if (options.beforePlan) {
-      const pulled = await pullState(t, options);
+      pulled = await pullState(t, options);
       const error = pulled.error ?? options.beforePlan(t, pulled.state, refresh === 'full');
       if (error) return done(t, failedPlan(t.stack, t.zone, error));
     }
     options.progress?.({ stack: t.stack, step: 'plan', done: false });
     // -detailed-exitcode: 0 no changes, 2 changes, 1 error.
-    const args = ['plan', '-input=false', '-no-color', '-detailed-exitcode', `-lock=${options.lock === false ? 'false' : 'true'}`, ...(refresh === 'live-check' ? ['-refresh=false'] : []), `-out=${PLAN_FILE}`];
+    const args = ['plan', '-input=false', '-no-color', '-json', '-detailed-exitcode', `-lock=${options.lock === false ? 'false' : 'true'}`, ...(refresh === 'live-check' ? ['-refresh=false'] : []), `-out=${PLAN_FILE}`];
     const plan = await terraform(args, t.dir, options, env, true);
+    const messages = parseUiStream(plan.stdout);
     // `show` reads the saved plan and makes no call: the plan's calls are the stack's.
     const counted = (p: StackPlan): StackPlan => done(t, { ...p, ...(p.status === 'ok' ? { refresh } : {}), ...(plan.calls ? { apiCalls: plan.calls } : {}) });
     if (plan.code === 0) return counted(summarizePlan(t.stack, t.zone, { resource_changes: [] }));
-    if (plan.code !== 2) return counted(failedPlan(t.stack, t.zone, `terraform plan: ${message(plan)}`));
+    if (plan.code !== 2) return counted(failedPlan(t.stack, t.zone, `terraform plan: ${diagnosticsText(messages) ?? message(plan)}`));
+    // The values before are the state as read before the plan: not where an apply changed it since (a local state is checked again).
+    if (refresh === 'live-check' && pulled && !readThroughTerraform(options) && sameLocalState(t, options, pulled.state)) {
+      const desired = desiredResources(t);
+      const changes = desired && resourceChangesFromStream(messages, pulled.state, desired);
+      if (changes) return counted(summarizePlan(t.stack, t.zone, { resource_changes: changes }));
+    }
     const show = await terraform(['show', '-json', PLAN_FILE], t.dir, options, env);
     if (show.code !== 0) return counted(failedPlan(t.stack, t.zone, `terraform show: ${message(show)}`));
     let json: unknown;
@@ -403,6 +475,33 @@ export async function planStacks(targets: readonly PlanTarget[], options: PlanOp
     return p;
   };
   return Promise.all(targets.map((t) => limit(() => planOne(t))));
+}
+
+/**
+ * The `resource` blocks of every Terraform JSON file of a stack (`*.tf.json`: the synth
+ * output and what was written from the state), by type and name; a name in two files is
+ * left out (Terraform rejects the duplicate anyway), so its plan is read with `show`.
+ * Undefined when a file cannot be read as JSON.
+ */
+function desiredResources(t: PlanTarget): DesiredResources | undefined {
+  const out: Record<string, Record<string, Record<string, unknown>>> = {};
+  const twice = new Set<string>();
+  for (const f of readdirSync(t.dir).filter((n) => n.endsWith('.tf.json')).sort()) {
+    let blocks: Record<string, Record<string, Record<string, unknown>>>;
+    try {
+      blocks = (JSON.parse(readFileSync(join(t.dir, f), 'utf8')) as { resource?: Record<string, Record<string, Record<string, unknown>>> }).resource ?? {};
+    } catch {
+      return undefined;
+    }
+    for (const [type, byName] of Object.entries(blocks)) {
+      for (const [name, body] of Object.entries(byName)) {
+        if (out[type]?.[name]) twice.add(`${type}.${name}`);
+        (out[type] ??= {})[name] = body;
+      }
+    }
+  }
+  for (const a of twice) delete out[a.split('.')[0]!]![a.slice(a.indexOf('.') + 1)];
+  return out;
 }
 
 export interface ApplyResult {

@@ -153,6 +153,36 @@ describe.skipIf(!haveTerraform)('rdns plan / rdns apply with the real Terraform'
     expect(again.status, again.stderr).toBe(0);
     const second = JSON.parse(again.stdout) as PlanJson;
     expect(second.summary).toMatchObject({ stacks: 4, withChanges: 0, errors: 0, added: 0, changed: 0, removed: 0 });
+
+    // Edited (a PTR changed, one added, one removed; a named address back to its generic
+    // name: its PTR changes and its forward A record is added): the pull-request plan is read
+    // from the plan's -json stream, the state and the stacks' Terraform JSON, with no
+    // `terraform show`, and says exactly what `show -json` says.
+    const edit = (file: string, from: string, to: string) => writeFileSync(join(repo.root, file), readFileSync(join(repo.root, file), 'utf8').replace(from, to));
+    edit('zones/192.0.2.0_24.yaml', '  192.0.2.1: gw.example.com\n  192.0.2.10: mail.example.com\n', '  192.0.2.10: mx1.example.com\n  192.0.2.11: new.example.com\n');
+    edit('zones/198.51.100.0_29.yaml', '  198.51.100.1: router.example.com\n', '');
+    const log = join(tfDir, 'tf-calls.log');
+    const wrapper = join(tfDir, 'terraform-logged');
+    writeFileSync(wrapper, `#!/bin/sh\necho "$1" >> "$TF_CALLS_LOG"\nexec ${JSON.stringify(terraformPath())} "$@"\n`, { mode: 0o755 });
+    const planned = async (extra: Record<string, string>): Promise<{ stacks: unknown[]; commands: string[] }> => {
+      writeFileSync(log, '');
+      const p = await rdns(repo.root, { ...env, RDNS_TERRAFORM: wrapper, TF_CALLS_LOG: log, ...extra }, 'plan', '--format', 'json');
+      expect(p.status, p.stderr).toBe(0);
+      const stacks = (JSON.parse(p.stdout) as { stacks: { apiCalls?: unknown }[] }).stacks.map(({ apiCalls: _calls, ...rest }) => rest);
+      return { stacks, commands: readFileSync(log, 'utf8').trim().split('\n') };
+    };
+    const fromStream = await planned({});
+    const fromShow = await planned({ RDNS_PLAN_READ: 'terraform' });
+    expect(fromStream.commands.filter((c) => c === 'plan')).toHaveLength(4);
+    expect(fromStream.commands).not.toContain('show');
+    expect(fromShow.commands.filter((c) => c === 'show')).toHaveLength(2);
+    expect(fromShow.commands.filter((c) => c === 'state')).toHaveLength(4);
+    expect(fromStream.commands).not.toContain('state');
+    expect(fromStream.stacks).toEqual(fromShow.stacks);
+    const edited = new Map((fromStream.stacks as PlanJson['stacks']).map((s) => [s.stack, s]));
+    expect(edited.get('rdns-192-0-2-0-24')!.records).toMatchObject({ added: [{ ip: '192.0.2.11', values: ['new.example.com.'] }], changed: [{ ip: '192.0.2.10', old: { values: ['mail.example.com.'] }, new: { values: ['mx1.example.com.'] } }], removed: [{ ip: '192.0.2.1' }] });
+    expect(edited.get('rdns-198-51-100-0-29')!.records.changed).toMatchObject([{ ip: '198.51.100.1', old: { values: ['router.example.com.'] }, new: { values: ['198-51-100-1.pool.example.net.'] } }]);
+    expect(edited.get('rdns-198-51-100-0-29')!.forward.added).toMatchObject([{ name: '198-51-100-1.pool.example.net.', values: ['198.51.100.1'] }]);
     expect(fake.unknownRequests()).toEqual([]);
   }, 1_500_000);
 

@@ -3,7 +3,7 @@
  * in the pull-request comment. Inputs are shaped as Terraform 1.11 prints them.
  */
 import { describe, expect, it } from 'vitest';
-import { failedPlan, hasChanges, summarizePlan } from '../../src/terraform/plan-summary.js';
+import { diagnosticsText, failedPlan, hasChanges, parseUiStream, resourceChangesFromStream, summarizePlan, type UiMessage } from '../../src/terraform/plan-summary.js';
 import { planMarkdown, planText } from '../../src/terraform/plan-format.js';
 
 const set = (name: string, value: string, ttl = 3600, type = 'PTR') => ({ name, type, ttl, resource_records: [{ value }] });
@@ -116,4 +116,116 @@ describe('upgrades, removed zones and the live check', () => {
     expect(planText({ stacks: [plan], removed: [] })).toContain('  ! 192.0.2.10           PTR   changed outside git: Route53 has evil.example., git has mail.example.com. (aws_route53_record.ptr_10_2_0_192_in-addr_arpa)\n');
   });
 });
+});
+
+describe('the plan from the -json stream, the state and the stack\'s Terraform JSON (no terraform show)', () => {
+  const Z = 'aws_route53_zone.zone_192_0_2_0_24';
+  const ref = '${aws_route53_zone.zone_192_0_2_0_24.zone_id}';
+  const ptr = (n: number, value: string, ttl = 3600) => ({ name: `${n}.2.0.192.in-addr.arpa.`, records: [value], ttl, type: 'PTR', zone_id: ref });
+  const stateRecord = (n: number, value: string) => ({
+    mode: 'managed',
+    type: 'aws_route53_record',
+    name: `ptr_${n}_2_0_192_in-addr_arpa`,
+    provider: 'provider["registry.terraform.io/hashicorp/aws"]',
+    instances: [{ schema_version: 2, attributes: { id: `Z1_${n}.2.0.192.in-addr.arpa._PTR`, name: `${n}.2.0.192.in-addr.arpa`, type: 'PTR', ttl: 3600, records: [value], zone_id: 'Z1', fqdn: `${n}.2.0.192.in-addr.arpa` } }],
+  });
+  const state = { version: 4, resources: [{ mode: 'managed', type: 'aws_route53_zone', name: 'zone_192_0_2_0_24', instances: [{ attributes: { id: 'Z1', name: '2.0.192.in-addr.arpa' } }] }, stateRecord(1, 'gw.example.com.'), stateRecord(3, 'three.example.com.'), stateRecord(10, 'mail.example.com.')] };
+  const desired = { aws_route53_zone: { zone_192_0_2_0_24: { name: '2.0.192.in-addr.arpa' } }, aws_route53_record: { 'ptr_1_2_0_192_in-addr_arpa': ptr(1, 'gw.example.com.'), 'ptr_5_2_0_192_in-addr_arpa': ptr(5, 'five.example.com.'), 'ptr_10_2_0_192_in-addr_arpa': ptr(10, 'mx1.example.com.') } };
+  // As Terraform 1.11 prints them (abridged: the fields rdns reads and a few it does not).
+  const change = (addr: string, action: string, extra: Record<string, unknown> = {}): UiMessage => {
+    const [type, name] = addr.split('.') as [string, string];
+    return { type: 'planned_change', '@message': `${addr}: Plan to ${action}`, change: { resource: { addr, module: '', resource: addr, implied_provider: 'aws', resource_type: type, resource_name: name, resource_key: null }, action, ...extra } } as UiMessage;
+  };
+  const summary = (add: number, changed: number, remove: number, imported = 0): UiMessage => ({ type: 'change_summary', changes: { add, change: changed, import: imported, remove, operation: 'plan' } });
+  const stream = [
+    { type: 'version', terraform: '1.11.4', ui: '1.2' },
+    { type: 'apply_start', hook: { resource: { addr: 'data.aws_route53_records.live' }, action: 'read' } },
+    change('aws_route53_record.ptr_3_2_0_192_in-addr_arpa', 'delete', { reason: 'delete_because_no_resource_config' }),
+    change('aws_route53_record.ptr_5_2_0_192_in-addr_arpa', 'create'),
+    change('aws_route53_record.ptr_10_2_0_192_in-addr_arpa', 'update'),
+    change('terraform_data.rdns_live_check', 'update'),
+    summary(1, 2, 1),
+  ] as UiMessage[];
+  const showJson = {
+    resource_changes: [
+      { address: 'aws_route53_record.ptr_10_2_0_192_in-addr_arpa', type: 'aws_route53_record', change: { actions: ['update'], before: stateRecord(10, 'mail.example.com.').instances[0]!.attributes, after: { ...stateRecord(10, 'mx1.example.com.').instances[0]!.attributes } } },
+      { address: 'aws_route53_record.ptr_3_2_0_192_in-addr_arpa', type: 'aws_route53_record', change: { actions: ['delete'], before: stateRecord(3, 'three.example.com.').instances[0]!.attributes, after: null } },
+      { address: 'aws_route53_record.ptr_5_2_0_192_in-addr_arpa', type: 'aws_route53_record', change: { actions: ['create'], before: null, after: { name: '5.2.0.192.in-addr.arpa', type: 'PTR', ttl: 3600, records: ['five.example.com.'], zone_id: 'Z1' } } },
+      { address: Z, type: 'aws_route53_zone', change: { actions: ['no-op'], before: {}, after: {} } },
+      { address: 'terraform_data.rdns_live_check', type: 'terraform_data', change: { actions: ['update'] } },
+    ],
+  };
+
+  it('reads the same added, changed and removed PTRs as terraform show -json does', () => {
+    const changes = resourceChangesFromStream(stream, state, desired);
+    expect(changes?.map((c) => [c.address, c.change.actions])).toEqual([
+      ['aws_route53_record.ptr_10_2_0_192_in-addr_arpa', ['update']],
+      ['aws_route53_record.ptr_3_2_0_192_in-addr_arpa', ['delete']],
+      ['aws_route53_record.ptr_5_2_0_192_in-addr_arpa', ['create']],
+    ]);
+    const fast = summarizePlan('rdns-192-0-2-0-24', '2.0.192.in-addr.arpa.', { resource_changes: changes });
+    expect(fast).toEqual(summarizePlan('rdns-192-0-2-0-24', '2.0.192.in-addr.arpa.', showJson));
+    expect(fast.records.changed).toEqual([{ name: '10.2.0.192.in-addr.arpa.', type: 'PTR', ip: '192.0.2.10', old: { ttl: 3600, values: ['mail.example.com.'] }, new: { ttl: 3600, values: ['mx1.example.com.'] } }]);
+    expect(fast.records.added.map((r) => r.ip)).toEqual(['192.0.2.5']);
+    expect(fast.records.removed.map((r) => r.ip)).toEqual(['192.0.2.3']);
+  });
+
+  it('reads a zone created with its records, a zone released and other resources by their action', () => {
+    const changes = resourceChangesFromStream([change(Z, 'create'), change('aws_route53_record.ptr_5_2_0_192_in-addr_arpa', 'create'), change('aws_route53_health_check.x', 'update'), summary(2, 1, 0)], undefined, desired);
+    expect(summarizePlan('s', '2.0.192.in-addr.arpa.', { resource_changes: changes })).toMatchObject({ zoneAction: 'create', records: { added: [{ ip: '192.0.2.5' }] }, other: [{ address: 'aws_route53_health_check.x', actions: ['update'] }] });
+    const removal = resourceChangesFromStream([change(Z, 'remove'), change('aws_route53_record.ptr_3_2_0_192_in-addr_arpa', 'delete'), summary(0, 0, 1)], state, {});
+    expect(summarizePlan('s', '2.0.192.in-addr.arpa.', { resource_changes: removal })).toMatchObject({ zoneAction: 'release', records: { removed: [{ ip: '192.0.2.3', values: ['three.example.com.'] }] } });
+  });
+
+  it('declines (so rdns asks terraform show) wherever the sources would be a guess', () => {
+    const ok = resourceChangesFromStream(stream, state, desired);
+    expect(ok).toBeDefined();
+    const without = (i: number) => stream.filter((_, j) => j !== i);
+    const declined: [string, UiMessage[], unknown, Record<string, unknown>][] = [
+      ['no change summary', without(stream.length - 1), state, desired],
+      ['counts that disagree', [...without(stream.length - 1), summary(1, 1, 1)], state, desired],
+      ['a refresh reported drift', [{ type: 'resource_drift' }, ...stream], state, desired],
+      ['an import', [change('aws_route53_record.ptr_1_2_0_192_in-addr_arpa', 'import', { importing: { id: 'Z1_1.2.0.192.in-addr.arpa_PTR' } }), summary(0, 0, 0, 1)], state, desired],
+      ['an import with an update', [change('aws_route53_record.ptr_1_2_0_192_in-addr_arpa', 'update', { importing: { id: 'x' } }), summary(0, 1, 0, 1)], state, desired],
+      ['a move', [change('aws_route53_record.ptr_1_2_0_192_in-addr_arpa', 'update', { previous_resource: { addr: 'aws_route53_record.records_x["PTR 1.2.0.192.in-addr.arpa."]' } }), summary(0, 1, 0)], state, desired],
+      ['a for_each instance', [{ ...change('aws_route53_record.r', 'update'), change: { ...change('aws_route53_record.r', 'update').change!, resource: { addr: 'aws_route53_record.r["x"]', resource_type: 'aws_route53_record', resource_name: 'r', resource_key: 'x' } } }, summary(0, 1, 0)], state, desired],
+      ['a replaced zone', [change(Z, 'replace'), summary(1, 0, 1)], state, desired],
+      ['a record the state does not hold', [change('aws_route53_record.ptr_5_2_0_192_in-addr_arpa', 'update'), summary(0, 1, 0)], state, desired],
+      ['a record the configuration does not hold', [change('aws_route53_record.ptr_3_2_0_192_in-addr_arpa', 'update'), summary(0, 1, 0)], state, desired],
+      ['values that are not literals', stream, state, { aws_route53_record: { ...desired.aws_route53_record, 'ptr_10_2_0_192_in-addr_arpa': ptr(10, '${var.x}') } }],
+      ['a TTL that is not a number', stream, state, { aws_route53_record: { ...desired.aws_route53_record, 'ptr_10_2_0_192_in-addr_arpa': { ...ptr(10, 'mx1.example.com.'), ttl: '${var.ttl}' } } }],
+    ];
+    for (const [why, messages, st, want] of declined) expect(resourceChangesFromStream(messages, st, want as never), why).toBeUndefined();
+  });
+
+  it('reads the stream line by line and prints its errors as Terraform does, the drift they carry intact', () => {
+    const detail = 'rdns.drift: the hosted zone differs from git and from what Terraform last applied:\nchanged | PTR 1.2.0.192.in-addr.arpa. | route53: one.example.net. | git: uno.example.net.\nReconcile: …';
+    const out = [
+      JSON.stringify({ type: 'version', terraform: '1.11.4' }),
+      'not json',
+      JSON.stringify({ type: 'diagnostic', '@level': 'warning', diagnostic: { severity: 'warning', summary: 'Deprecated' } }),
+      JSON.stringify({
+        type: 'diagnostic',
+        '@level': 'error',
+        diagnostic: { severity: 'error', summary: 'Resource postcondition failed', detail, range: { filename: 'cdk.tf.json', start: { line: 25 } }, snippet: { context: 'data.aws_route53_records.live.lifecycle.postcondition[0]', code: '  "condition": "${…}",', start_line: 25, values: [{ traversal: 'var.rdns_refreshed', statement: 'is false' }] } },
+      }),
+    ].join('\n');
+    const messages = parseUiStream(out);
+    expect(messages).toHaveLength(3);
+    const text = diagnosticsText(messages)!;
+    expect(text).toBe(
+      [
+        'Error: Resource postcondition failed',
+        '',
+        '  on cdk.tf.json line 25, in data.aws_route53_records.live.lifecycle.postcondition[0]:',
+        '  25:   "condition": "${…}",',
+        '    ├────────────────',
+        '    │ var.rdns_refreshed is false',
+        '',
+        detail,
+      ].join('\n'),
+    );
+    expect(failedPlan('s', '2.0.192.in-addr.arpa.', `terraform plan: ${text}`).drift).toEqual([{ kind: 'changed', type: 'PTR', name: '1.2.0.192.in-addr.arpa.', route53: 'one.example.net.', git: 'uno.example.net.', ip: '192.0.2.1', address: 'aws_route53_record.ptr_1_2_0_192_in-addr_arpa' }]);
+    expect(diagnosticsText(parseUiStream(out.split('\n').slice(0, 3).join('\n')))).toBeUndefined();
+  });
 });

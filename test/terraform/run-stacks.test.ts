@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyEnvironment, applyStacks, hasLiveCheck, planStacks, terraformEnvironment, zoneInside, type PlanTarget } from '../../src/terraform/run-stacks.js';
+import { applyEnvironment, applyStacks, hasLiveCheck, planStacks, TERRAFORM_GOGC, terraformEnvironment, zoneInside, type PlanTarget } from '../../src/terraform/run-stacks.js';
 
 // Logs "<start|end> <stack folder> <args>" with a sequence number taken under a lock, so the
 // test can tell which calls overlapped. init writes a lock file, as Terraform does.
@@ -22,8 +22,8 @@ barrier() { for _ in $(seq 50); do [ "$(grep -c "^start .* $1" "$FAKE_LOG")" -ge
 case "$1" in
   version) echo '{"terraform_version":"9.9.9"}'; exit 0;;
   init) [ -e .terraform.lock.hcl ] && ARGS="$ARGS with-lock-file"; log start; sleep 0.2; echo 'lock' > .terraform.lock.hcl; mkdir -p "$TF_DATA_DIR/providers"; log end; exit 0;;
-  plan) log start; barrier plan; log end; [ -e changes ] && exit 2; exit 0;;
-  show) echo '{"resource_changes":[]}'; exit 0;;
+  plan) log start; barrier plan; [ -e stream.jsonl ] && cat stream.jsonl; [ -e applied-meanwhile ] && cp applied-meanwhile "$(cat state-path)"; log end; [ -e changes ] && exit 2; exit 0;;
+  show) log start; echo '{"resource_changes":[]}'; exit 0;;
   state) log start; [ -e state.json ] && cat state.json; exit 0;;
   apply) ARGS="$ARGS retry-mode=\${AWS_RETRY_MODE:-unset}"; log start; barrier apply; log end; [ -e fail ] && { echo "Error: apply of $stack failed" >&2; exit 1; }; exit 0;;
 esac
@@ -143,6 +143,45 @@ describe('planStacks', () => {
     expect(order).not.toContain('b plan');
   });
 
+  it('reads a local backend\'s state file itself (no terraform state pull), and asks Terraform for any other state', async () => {
+    const local = (path: string) => ({ terraform: { backend: { local: { path } } } });
+    const { out, targets } = outdir(['v4', 'none', 'v3', 's3'], (name) => (name === 's3' ? { terraform: { backend: { s3: { bucket: 'b', key: 'k' } } } } : local(join(work, `${name}-${process.pid}.tfstate`))));
+    writeFileSync(join(work, `v4-${process.pid}.tfstate`), '{"version":4,"serial":3,"resources":[{"mode":"managed","type":"aws_route53_zone","name":"z"}]}');
+    writeFileSync(join(work, `v3-${process.pid}.tfstate`), '{"version":3,"modules":[]}');
+    writeFileSync(join(targets[2]!.dir, 'state.json'), '{"version":4,"resources":[]}');
+    const seen: Record<string, unknown> = {};
+    await planStacks(targets, { ...options(out), beforePlan: (t, state) => void (seen[t.stack] = state) });
+    expect(seen).toEqual({ v4: { version: 4, serial: 3, resources: [{ mode: 'managed', type: 'aws_route53_zone', name: 'z' }] }, none: undefined, v3: { version: 4, resources: [] }, s3: undefined });
+    expect(calls().filter(([e, , c]) => e === 'start' && c === 'state').map(([, s]) => s).sort()).toEqual(['s3', 'v3']);
+  });
+
+  it('reads a plan with changes from its -json stream, the state and the stack\'s JSON; asks terraform show where the state changed meanwhile or a refresh ran', async () => {
+    const check = { data: { aws_route53_records: { live: { lifecycle: { postcondition: [{ condition: 'true', error_message: 'x' }] } } } } };
+    const record = { name: '1.2.0.192.in-addr.arpa.', type: 'PTR', ttl: 3600, records: ['new.example.com.'], zone_id: 'Z1' };
+    const { out, targets } = outdir(['quiet', 'applied'], (name) => ({ terraform: { backend: { local: { path: join(work, `${name}-${process.pid}-s.tfstate`) } } }, ...check, resource: { aws_route53_record: { r: record } } }));
+    const state = (serial: number) => JSON.stringify({ version: 4, serial, lineage: 'l', resources: [{ mode: 'managed', type: 'aws_route53_record', name: 'r', instances: [{ attributes: { ...record, name: '1.2.0.192.in-addr.arpa', records: ['old.example.com.'] } }] }] });
+    const stream = [
+      { type: 'planned_change', change: { resource: { addr: 'aws_route53_record.r', module: '', resource_type: 'aws_route53_record', resource_name: 'r', resource_key: null }, action: 'update' } },
+      { type: 'change_summary', changes: { add: 0, change: 1, import: 0, remove: 0, operation: 'plan' } },
+    ].map((m) => JSON.stringify(m)).join('\n');
+    for (const t of targets) {
+      writeFileSync(join(work, `${t.stack}-${process.pid}-s.tfstate`), state(1));
+      writeFileSync(join(t.dir, 'stream.jsonl'), `${stream}\n`);
+      writeFileSync(join(t.dir, 'changes'), '');
+    }
+    writeFileSync(join(targets[1]!.dir, 'applied-meanwhile'), state(2));
+    writeFileSync(join(targets[1]!.dir, 'state-path'), join(work, `applied-${process.pid}-s.tfstate`));
+    const plans = await planStacks(targets, { ...options(out), beforePlan: () => undefined });
+    expect(plans[0]!.records.changed).toEqual([{ name: '1.2.0.192.in-addr.arpa.', type: 'PTR', ip: '192.0.2.1', old: { ttl: 3600, values: ['old.example.com.'] }, new: { ttl: 3600, values: ['new.example.com.'] } }]);
+    // The fake `show` reads an empty plan: what rdns reports where it asked show.
+    expect(plans[1]!.records.changed).toEqual([]);
+    const shown = () => calls().filter(([e, , c]) => e === 'start' && c === 'show').map(([, s]) => s);
+    expect(shown()).toEqual(['applied']);
+    writeFileSync(logFile, '');
+    await planStacks(targets.slice(0, 1), { ...options(out), refresh: 'full', beforePlan: () => undefined });
+    expect(shown()).toEqual(['quiet']);
+  });
+
   it('recognises the live check in both lifecycle forms Terraform JSON allows', () => {
     const post = { postcondition: [{ condition: 'true', error_message: 'x' }] };
     expect(hasLiveCheck({ data: { aws_route53_records: { z: { lifecycle: post } } } })).toBe(true);
@@ -221,14 +260,17 @@ describe('applyStacks', () => {
 });
 
 describe('terraformEnvironment', () => {
-  it('points the provider at route53.endpoint through AWS_ENDPOINT_URL_ROUTE_53/STS and keeps an explicit plugin cache', () => {
+  it('points the provider at route53.endpoint through AWS_ENDPOINT_URL_ROUTE_53/STS, keeps an explicit plugin cache, sets GOGC unless set', () => {
     const out = mkdtempSync(join(work, 'env-'));
     expect(terraformEnvironment({ TF_PLUGIN_CACHE_DIR: '/cache', HOME: '/h' }, out, { endpoint: 'http://127.0.0.1:4566' })).toEqual({
       TF_PLUGIN_CACHE_DIR: '/cache',
       HOME: '/h',
       AWS_ENDPOINT_URL_ROUTE_53: 'http://127.0.0.1:4566',
       AWS_ENDPOINT_URL_STS: 'http://127.0.0.1:4566',
+      GOGC: TERRAFORM_GOGC,
     });
-    expect(terraformEnvironment({}, out)).toEqual({ TF_PLUGIN_CACHE_DIR: join(out, 'plugin-cache') });
+    expect(terraformEnvironment({}, out)).toEqual({ TF_PLUGIN_CACHE_DIR: join(out, 'plugin-cache'), GOGC: TERRAFORM_GOGC });
+    // A GOGC of the user's own is theirs.
+    expect(terraformEnvironment({ GOGC: '100' }, out).GOGC).toBe('100');
   });
 });
