@@ -27,9 +27,11 @@ export interface ApiCalls {
   readonly route53: number;
   /** Requests that repeated an earlier attempt (throttled or failed, then retried by the SDK). */
   readonly retries: number;
+  /** Of the retries, those to Route 53 (its throttled requests are retried and count against its quota too). */
+  readonly route53Retries: number;
 }
 
-export const NO_API_CALLS: ApiCalls = { byAction: {}, total: 0, route53: 0, retries: 0 };
+export const NO_API_CALLS: ApiCalls = { byAction: {}, total: 0, route53: 0, retries: 0, route53Retries: 0 };
 
 const SENT = /HTTP Request Sent:/;
 const METHOD = /\brpc\.method=("?)([A-Za-z0-9]+)\1/;
@@ -50,6 +52,7 @@ export function countApiCalls(log: string): ApiCalls {
   let total = 0;
   let route53 = 0;
   let retries = 0;
+  let route53Retries = 0;
   const count = (entry: string): void => {
     if (!SENT.test(entry)) return;
     const action = METHOD.exec(entry)?.[2] ?? 'unknown';
@@ -60,7 +63,10 @@ export function countApiCalls(log: string): ApiCalls {
     byAction[key] = (byAction[key] ?? 0) + 1;
     total++;
     if (isRoute53) route53++;
-    if (Number(ATTEMPT.exec(entry)?.[1] ?? 1) > 1) retries++;
+    if (Number(ATTEMPT.exec(entry)?.[1] ?? 1) > 1) {
+      retries++;
+      if (isRoute53) route53Retries++;
+    }
   };
   let entry = '';
   for (const line of log.split('\n')) {
@@ -70,7 +76,7 @@ export function countApiCalls(log: string): ApiCalls {
     } else if (!BODY_LINE.test(line)) entry += ` ${line}`;
   }
   count(entry);
-  return { byAction: sortKeys(byAction), total, route53, retries };
+  return { byAction: sortKeys(byAction), total, route53, retries, route53Retries };
 }
 
 /** `STS` → `sts`, `Route 53 Domains` → `route53domains`. */
@@ -86,11 +92,22 @@ export function sumApiCalls(list: readonly (ApiCalls | undefined)[]): ApiCalls |
   const byAction: Record<string, number> = {};
   for (const c of list as ApiCalls[]) for (const [k, n] of Object.entries(c.byAction)) byAction[k] = (byAction[k] ?? 0) + n;
   const sum = (f: (c: ApiCalls) => number) => (list as ApiCalls[]).reduce((n, c) => n + f(c), 0);
-  return { byAction: sortKeys(byAction), total: sum((c) => c.total), route53: sum((c) => c.route53), retries: sum((c) => c.retries) };
+  return { byAction: sortKeys(byAction), total: sum((c) => c.total), route53: sum((c) => c.route53), retries: sum((c) => c.retries), route53Retries: sum((c) => c.route53Retries ?? 0) };
 }
 
 /** Seconds the Route 53 requests take at least at its quota of five per second. */
 export const secondsAtQuota = (calls: ApiCalls): number => calls.route53 / ROUTE53_REQUESTS_PER_SECOND;
+
+/**
+ * Route 53 calls per changed record of an apply, with its retries and without them (what
+ * the provider needs at least: for each record set of hashicorp/aws 5.100, GetHostedZone,
+ * ChangeResourceRecordSets, GetChange until in sync, then GetHostedZone and
+ * ListResourceRecordSets to read it back). Undefined when nothing changed.
+ */
+export function callsPerRecord(calls: ApiCalls, changedRecords: number): { readonly withRetries: number; readonly withoutRetries: number } | undefined {
+  if (!(changedRecords > 0)) return undefined;
+  return { withRetries: calls.route53 / changedRecords, withoutRetries: (calls.route53 - (calls.route53Retries ?? 0)) / changedRecords };
+}
 
 /** `6 Route 53 (ChangeResourceRecordSets 1, GetChange 1, …), 1 STS` for reports. */
 export function apiCallsText(calls: ApiCalls): string {

@@ -12,7 +12,7 @@ import type { Config } from '../core/model.js';
 import { plural } from '../core/text.js';
 import { applyOrder, stackFingerprint, type StackChanges, type ZoneStack } from '../render/stacks.js';
 import type { PlanReport } from './plan-format.js';
-import { hasChanges } from './plan-summary.js';
+import { hasChanges, type StackPlan } from './plan-summary.js';
 import { applyStacks, planStacks, terraformVersion, type ApplyResult, type BeforePlan, type TerraformOptions } from './run-stacks.js';
 
 /** What `rdns plan` leaves for `rdns apply`: the report and what each planned stack rendered from. */
@@ -115,7 +115,13 @@ export interface ApplyRepositoryInput {
 export interface ApplyOutcome extends ApplyResult {
   /** Planned stacks that had nothing to apply. */
   readonly unchanged: number;
+  /** Record sets the plans of the stacks that ran (applied or failed) add, change or remove, PTRs and forward records: what the API calls are per. */
+  readonly changedRecords: number;
 }
+
+/** Record sets a stack's plan adds, changes or removes (each one `aws_route53_record` the provider writes). */
+export const changedRecordSets = (p: StackPlan): number =>
+  p.status !== 'ok' ? 0 : [p.records, p.forward].reduce((n, r) => n + r.added.length + r.changed.length + r.removed.length, 0);
 
 /**
  * Applies the plans {@link planRepository} saved: stacks with changes only, independent
@@ -162,7 +168,9 @@ export async function applyRepository(input: ApplyRepositoryInput): Promise<Appl
   }
   // Applied plans are spent: a second apply must not find them.
   if (!result.failed) rmSync(statePath, { force: true });
-  return { ...result, unchanged: saved.stacks.length - todo.length };
+  // Calls are counted for every stack that ran, the failed ones too: so are its records.
+  const ran = new Set([...result.applied, ...[result.failed, ...(result.alsoFailed ?? [])].flatMap((f) => (f ? [f.stack] : []))]);
+  return { ...result, unchanged: saved.stacks.length - todo.length, changedRecords: todo.filter((s) => ran.has(s.stack)).reduce((n, s) => n + changedRecordSets(s), 0) };
 }
 
 /** Reads a saved plan or a `rdns plan --format json` report; RdnsError (exit 2) when it is neither. */

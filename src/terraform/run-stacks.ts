@@ -38,6 +38,23 @@ const SAVED_LOCK = 'dependency-lock.hcl';
  */
 export const APPLY_PARALLELISM = 32;
 
+/**
+ * The environment of `terraform apply`: the AWS SDK's adaptive retry mode
+ * (`AWS_RETRY_MODE=adaptive`) unless the operator chose a mode. Route 53 allows five
+ * requests per second per account; an apply starts up to `-parallelism` record changes at
+ * once in each of `parallel` stacks, each process retrying on its own, so the standard mode
+ * (retry after a random backoff) sends a third of its requests into throttling. The
+ * adaptive mode also limits each client's send rate once it has been throttled. Measured
+ * (50 changed PTRs in 5 zones, 2 at a time, the stand-in at 5 requests/s): 7.78 Route 53
+ * calls per changed record (139 of 389 throttled) → 5.92 (46 of 296), 87 s → 88 s wall.
+ * Fewer record changes at once cut retries further only at a cost in wall time (4 per stack:
+ * 6.16 calls per record, 153 s; adaptive and 4 per stack: 5.44, 158 s): the provider waits
+ * 10–30 s before it polls each change, so wall time is mostly waiting.
+ */
+export function applyEnvironment(env: Readonly<Record<string, string | undefined>>): Record<string, string | undefined> {
+  return env.AWS_RETRY_MODE ? { ...env } : { ...env, AWS_RETRY_MODE: 'adaptive' };
+}
+
 export interface TerraformOptions {
   /** Terraform binary (default `terraform` on PATH). */
   readonly binary?: string;
@@ -512,7 +529,8 @@ export function zoneInside(child: string, parent: string): boolean {
  * zone inside it (an RFC 2317 child before its parent, so the parent's CNAMEs never point
  * at a zone that does not exist yet); other zones are independent. At the first failure no
  * further stack starts: those already running finish, and the result says what was and was
- * not applied. Each apply runs with `-parallelism={@link APPLY_PARALLELISM}`.
+ * not applied. Each apply runs with `-parallelism={@link APPLY_PARALLELISM}` in the
+ * environment of {@link applyEnvironment} (the SDK's adaptive retry mode).
  */
 export async function applyStacks(targets: readonly PlanTarget[], options: TerraformOptions): Promise<ApplyResult> {
   const parallel = Math.max(1, options.parallel ?? 2);
@@ -527,7 +545,7 @@ export async function applyStacks(targets: readonly PlanTarget[], options: Terra
     if (!existsSync(join(t.dir, PLAN_FILE))) error = `no saved plan in ${t.dir} (run rdns plan first)`;
     else {
       try {
-        const r = await terraform(['apply', '-input=false', '-no-color', '-auto-approve', `-parallelism=${APPLY_PARALLELISM}`, PLAN_FILE], t.dir, options, { TF_DATA_DIR: stackDataDir(t, options) }, true);
+        const r = await terraform(['apply', '-input=false', '-no-color', '-auto-approve', `-parallelism=${APPLY_PARALLELISM}`, PLAN_FILE], t.dir, { ...options, env: applyEnvironment(options.env) }, { TF_DATA_DIR: stackDataDir(t, options) }, true);
         if (r.calls) apiCalls[t.stack] = r.calls;
         if (r.code !== 0) error = message(r);
       } catch (e) {

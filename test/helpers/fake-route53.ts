@@ -47,5 +47,6 @@ export function answeredCalls(fake: FakeRoute53, since = 0): ApiCalls {
   const byAction = Object.fromEntries(Object.entries(counts).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
   const route53 = Object.entries(counts).reduce((n, [k, v]) => n + (k.includes(':') ? 0 : v), 0);
-  return { byAction, total, route53, retries: fake.throttled(since) };
+  // The stand-in throttles only Route 53 requests, and the provider retries each.
+  return { byAction, total, route53, retries: fake.throttled(since), route53Retries: fake.throttled(since) };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { apiCallLog, apiCallsText, countApiCalls, secondsAtQuota, sumApiCalls, NO_API_CALLS } from '../../src/terraform/api-calls.js';
+import { apiCallLog, apiCallsText, callsPerRecord, countApiCalls, secondsAtQuota, sumApiCalls, NO_API_CALLS } from '../../src/terraform/api-calls.js';
 
 // An excerpt of a real provider DEBUG log (Terraform 1.11.4, hashicorp/aws 5.100.0 applying
 // against the Route53 stand-in throttling at 5 requests/s): one entry of each kind of request,
@@ -23,6 +23,7 @@ describe('countApiCalls: requests in the provider DEBUG log', () => {
       total: 10,
       route53: 9,
       retries: 3,
+      route53Retries: 3,
     });
   });
 
@@ -34,19 +35,35 @@ describe('countApiCalls: requests in the provider DEBUG log', () => {
       '   rpc.method=ChangeResourceRecordSets http.request.header.amz_sdk_request="attempt=3; max=25"',
       '2026-12-02T17:14:07.620Z [DEBUG] provider.terraform-provider-aws_v5.100.0_x5: HTTP Response Received: http.status_code=200',
     ].join('\n');
-    expect(countApiCalls(log)).toEqual({ byAction: { ChangeResourceRecordSets: 1 }, total: 1, route53: 1, retries: 1 });
+    expect(countApiCalls(log)).toEqual({ byAction: { ChangeResourceRecordSets: 1 }, total: 1, route53: 1, retries: 1, route53Retries: 1 });
     expect(countApiCalls('')).toEqual(NO_API_CALLS);
   });
 
   it('sums, prints and projects counts at Route 53\'s 5 requests/s', () => {
     const a = countApiCalls(LOG);
     const sum = sumApiCalls([a, a])!;
-    expect([sum.total, sum.route53, sum.retries, sum.byAction.GetHostedZone]).toEqual([20, 18, 6, 4]);
+    expect([sum.total, sum.route53, sum.retries, sum.route53Retries, sum.byAction.GetHostedZone]).toEqual([20, 18, 6, 6, 4]);
     expect(sumApiCalls([a, undefined])).toBeUndefined();
     expect(secondsAtQuota(sum)).toBe(3.6);
     expect(apiCallsText(a)).toBe(
       '9 Route 53 (ChangeResourceRecordSets 2, CreateHostedZone 1, GetChange 1, GetHostedZone 2, ListResourceRecordSets 2, ListTagsForResource 1); 1 sts:GetCallerIdentity; 3 of them retries (throttled or failed attempts)',
     );
+  });
+});
+
+describe('callsPerRecord: Route 53 calls per changed record of an apply', () => {
+  it('gives the calls per record with the retries and without them, only of Route 53', () => {
+    // A throttled STS retry is not a Route 53 call; a Route 53 retry is one and counts against its quota.
+    const log = [
+      '2026-12-02T17:14:07.600Z [DEBUG] provider: HTTP Request Sent: rpc.service=STS rpc.method=GetCallerIdentity http.request.header.amz_sdk_request="attempt=2; max=25"',
+      ...['GetHostedZone', 'ChangeResourceRecordSets', 'ChangeResourceRecordSets', 'GetChange', 'GetHostedZone', 'ListResourceRecordSets'].map(
+        (m, i) => `2026-12-02T17:14:07.61${i}Z [DEBUG] provider: HTTP Request Sent: rpc.service="Route 53" rpc.method=${m} http.request.header.amz_sdk_request="attempt=${i === 2 ? 2 : 1}; max=25"`,
+      ),
+    ].join('\n');
+    const calls = countApiCalls(log);
+    expect([calls.route53, calls.retries, calls.route53Retries]).toEqual([6, 2, 1]);
+    expect(callsPerRecord(calls, 2)).toEqual({ withRetries: 3, withoutRetries: 2.5 });
+    expect(callsPerRecord(calls, 0)).toBeUndefined();
   });
 });
 

@@ -8,7 +8,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, w
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyStacks, hasLiveCheck, planStacks, TERRAFORM_GOGC, terraformEnvironment, zoneInside, type PlanTarget } from '../../src/terraform/run-stacks.js';
+import { applyEnvironment, applyStacks, hasLiveCheck, planStacks, TERRAFORM_GOGC, terraformEnvironment, zoneInside, type PlanTarget } from '../../src/terraform/run-stacks.js';
 
 // Logs "<start|end> <stack folder> <args>" with a sequence number taken under a lock, so the
 // test can tell which calls overlapped. init writes a lock file, as Terraform does.
@@ -25,7 +25,7 @@ case "$1" in
   plan) log start; barrier plan; [ -e stream.jsonl ] && cat stream.jsonl; [ -e applied-meanwhile ] && cp applied-meanwhile "$(cat state-path)"; log end; [ -e changes ] && exit 2; exit 0;;
   show) log start; echo '{"resource_changes":[]}'; exit 0;;
   state) log start; [ -e state.json ] && cat state.json; exit 0;;
-  apply) log start; barrier apply; log end; [ -e fail ] && { echo "Error: apply of $stack failed" >&2; exit 1; }; exit 0;;
+  apply) ARGS="$ARGS retry-mode=\${AWS_RETRY_MODE:-unset}"; log start; barrier apply; log end; [ -e fail ] && { echo "Error: apply of $stack failed" >&2; exit 1; }; exit 0;;
 esac
 exit 3
 `;
@@ -216,6 +216,19 @@ describe('applyStacks', () => {
     expect(at('end', 'child')).toBeLessThan(at('start', 'parent'));
     expect(maxOverlap('apply')).toBe(3);
     expect(log.filter(([e]) => e === 'start').every((l) => l.includes('-parallelism=32'))).toBe(true);
+  });
+
+  it('applies in the AWS SDK\'s adaptive retry mode (client-side rate limiting once Route 53 throttles), unless the operator chose a mode', async () => {
+    const { out, targets } = applyOf(['v4', 'v6'], ZONES);
+    const base = options(out, 2);
+    const env: Record<string, string | undefined> = { ...base.env, AWS_RETRY_MODE: undefined };
+    expect((await applyStacks(targets, { ...base, env })).applied).toEqual(['v4', 'v6']);
+    expect(calls().filter(([e]) => e === 'start').map((l) => l.at(-1))).toEqual(['retry-mode=adaptive', 'retry-mode=adaptive']);
+    writeFileSync(logFile, '');
+    expect((await applyStacks(targets, { ...base, env: { ...env, AWS_RETRY_MODE: 'standard' } })).applied).toEqual(['v4', 'v6']);
+    expect(calls().filter(([e]) => e === 'start').map((l) => l.at(-1))).toEqual(['retry-mode=standard', 'retry-mode=standard']);
+    // The rest of the environment is passed on as it is.
+    expect(applyEnvironment({ HOME: '/h' })).toEqual({ HOME: '/h', AWS_RETRY_MODE: 'adaptive' });
   });
 
   it('stops at the first failure: stacks not started are reported as not applied, a parent of a failed child never starts', async () => {

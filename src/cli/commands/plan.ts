@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { RdnsError } from '../../core/errors.js';
 import { plural } from '../../core/text.js';
-import { apiCallsText, sumApiCalls } from '../../terraform/api-calls.js';
+import { apiCallsText, callsPerRecord, secondsAtQuota, ROUTE53_REQUESTS_PER_SECOND, sumApiCalls } from '../../terraform/api-calls.js';
 import { applyRepository, mergePlanReports, planRepository } from '../../terraform/plan-apply.js';
 import { planJson, planMarkdown, planText, type PlanReport } from '../../terraform/plan-format.js';
 import { terraformEnvironment, type TerraformOptions } from '../../terraform/run-stacks.js';
@@ -115,10 +115,14 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
       const failures = [...(result.failed ? [result.failed] : []), ...(result.alsoFailed ?? [])];
       const counted = [...result.applied, ...failures.map((f) => f.stack)].filter((s) => result.apiCalls[s]);
       const calls = counted.length > 0 ? sumApiCalls(counted.map((s) => result.apiCalls[s]!)) : undefined;
-      const callsOf = (s: string): string => (result.apiCalls[s] ? `  (${plural(result.apiCalls[s].route53, 'Route 53 call')})` : '');
+      const callsOf = (s: string): string => {
+        const c = result.apiCalls[s];
+        return c ? `  (${plural(c.route53, 'Route 53 call')}${c.route53Retries ? `, ${c.route53Retries} of them ${c.route53Retries === 1 ? 'a retry' : 'retries'}` : ''})` : '';
+      };
+      const perRecord = calls ? callsPerRecord(calls, result.changedRecords) : undefined;
       if (opts.format === 'json')
         ctx.stdout(
-          `${JSON.stringify({ applied: result.applied, failed: result.failed, ...(result.alsoFailed ? { alsoFailed: result.alsoFailed } : {}), notApplied: result.skipped, unchanged: result.unchanged, apiCalls: result.apiCalls, ...(calls ? { totalApiCalls: calls } : {}) }, null, 2)}\n`,
+          `${JSON.stringify({ applied: result.applied, failed: result.failed, ...(result.alsoFailed ? { alsoFailed: result.alsoFailed } : {}), notApplied: result.skipped, unchanged: result.unchanged, changedRecords: result.changedRecords, apiCalls: result.apiCalls, ...(calls ? { totalApiCalls: calls, secondsAtQuota: secondsAtQuota(calls) } : {}), ...(perRecord ? { callsPerRecord: perRecord } : {}) }, null, 2)}\n`,
         );
       else {
         const lines = [
@@ -127,6 +131,11 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
           ...result.skipped.map((s) => `not applied  ${s}`),
           `${plural(result.applied.length, 'stack')} applied${failures.length ? `, ${failures.length} failed, ${result.skipped.length} not applied` : ''}${result.unchanged ? `, ${result.unchanged} had no changes` : ''}`,
           ...(calls ? [`API calls: ${apiCallsText(calls)}`] : []),
+          ...(calls && perRecord
+            ? [
+                `${plural(result.changedRecords, 'changed record')}: ${perRecord.withRetries.toFixed(2)} Route 53 calls per record, ${perRecord.withoutRetries.toFixed(2)} without the retries; ≥ ${Math.ceil(secondsAtQuota(calls))} s of Route 53's quota (${ROUTE53_REQUESTS_PER_SECOND} requests/s per account)`,
+              ]
+            : []),
         ];
         ctx.stdout(`${lines.join('\n')}\n`);
       }
