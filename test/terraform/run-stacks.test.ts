@@ -22,7 +22,7 @@ barrier() { for _ in $(seq 50); do [ "$(grep -c "^start .* $1" "$FAKE_LOG")" -ge
 case "$1" in
   version) echo '{"terraform_version":"9.9.9"}'; exit 0;;
   init) [ -e .terraform.lock.hcl ] && ARGS="$ARGS with-lock-file"; log start; sleep 0.2; echo 'lock' > .terraform.lock.hcl; mkdir -p "$TF_DATA_DIR/providers"; log end; exit 0;;
-  plan) log start; barrier plan; [ -e stream.jsonl ] && cat stream.jsonl; [ -e applied-meanwhile ] && cp applied-meanwhile "$(cat state-path)"; log end; [ -e changes ] && exit 2; exit 0;;
+  plan) log start; barrier plan; [ -e stream.jsonl ] && cat stream.jsonl; [ -e applied-meanwhile ] && cp applied-meanwhile "$(cat state-path 2>/dev/null || echo state.json)"; log end; [ -e changes ] && exit 2; exit 0;;
   show) log start; echo '{"resource_changes":[]}'; exit 0;;
   state) log start; [ -e state.json ] && cat state.json; exit 0;;
   apply) ARGS="$ARGS retry-mode=\${AWS_RETRY_MODE:-unset}"; log start; barrier apply; log end; [ -e fail ] && { echo "Error: apply of $stack failed" >&2; exit 1; }; exit 0;;
@@ -158,7 +158,8 @@ describe('planStacks', () => {
   it('reads a plan with changes from its -json stream, the state and the stack\'s JSON; asks terraform show where the state changed meanwhile or a refresh ran', async () => {
     const check = { data: { aws_route53_records: { live: { lifecycle: { postcondition: [{ condition: 'true', error_message: 'x' }] } } } } };
     const record = { name: '1.2.0.192.in-addr.arpa.', type: 'PTR', ttl: 3600, records: ['new.example.com.'], zone_id: 'Z1' };
-    const { out, targets } = outdir(['quiet', 'applied'], (name) => ({ terraform: { backend: { local: { path: join(work, `${name}-${process.pid}-s.tfstate`) } } }, ...check, resource: { aws_route53_record: { r: record } } }));
+    const s3 = { s3: { bucket: 'b', key: 'k' } };
+    const { out, targets } = outdir(['quiet', 'applied', 'remote-quiet', 'remote-applied'], (name) => ({ terraform: { backend: name.startsWith('remote') ? s3 : { local: { path: join(work, `${name}-${process.pid}-s.tfstate`) } } }, ...check, resource: { aws_route53_record: { r: record } } }));
     const state = (serial: number) => JSON.stringify({ version: 4, serial, lineage: 'l', resources: [{ mode: 'managed', type: 'aws_route53_record', name: 'r', instances: [{ attributes: { ...record, name: '1.2.0.192.in-addr.arpa', records: ['old.example.com.'] } }] }] });
     const stream = [
       { type: 'planned_change', change: { resource: { addr: 'aws_route53_record.r', module: '', resource_type: 'aws_route53_record', resource_name: 'r', resource_key: null }, action: 'update' } },
@@ -166,17 +167,26 @@ describe('planStacks', () => {
     ].map((m) => JSON.stringify(m)).join('\n');
     for (const t of targets) {
       writeFileSync(join(work, `${t.stack}-${process.pid}-s.tfstate`), state(1));
+      writeFileSync(join(t.dir, 'state.json'), state(1));
       writeFileSync(join(t.dir, 'stream.jsonl'), `${stream}\n`);
       writeFileSync(join(t.dir, 'changes'), '');
     }
     writeFileSync(join(targets[1]!.dir, 'applied-meanwhile'), state(2));
     writeFileSync(join(targets[1]!.dir, 'state-path'), join(work, `applied-${process.pid}-s.tfstate`));
+    writeFileSync(join(targets[3]!.dir, 'applied-meanwhile'), state(2));
     const plans = await planStacks(targets, { ...options(out), beforePlan: () => undefined });
-    expect(plans[0]!.records.changed).toEqual([{ name: '1.2.0.192.in-addr.arpa.', type: 'PTR', ip: '192.0.2.1', old: { ttl: 3600, values: ['old.example.com.'] }, new: { ttl: 3600, values: ['new.example.com.'] } }]);
+    const read = [{ name: '1.2.0.192.in-addr.arpa.', type: 'PTR', ip: '192.0.2.1', old: { ttl: 3600, values: ['old.example.com.'] }, new: { ttl: 3600, values: ['new.example.com.'] } }];
     // The fake `show` reads an empty plan: what rdns reports where it asked show.
-    expect(plans[1]!.records.changed).toEqual([]);
-    const shown = () => calls().filter(([e, , c]) => e === 'start' && c === 'show').map(([, s]) => s);
-    expect(shown()).toEqual(['applied']);
+    expect(plans.map((p) => [p.stack, p.records.changed])).toEqual([
+      ['quiet', read],
+      ['applied', []],
+      ['remote-quiet', read],
+      ['remote-applied', []],
+    ]);
+    const shown = () => calls().filter(([e, , c]) => e === 'start' && c === 'show').map(([, s]) => s).sort();
+    expect(shown()).toEqual(['applied', 'remote-applied']);
+    // A remote state is pulled before the plan and again after it; a local one is read as a file.
+    expect(calls().filter(([e, , c]) => e === 'start' && c === 'state').map(([, s]) => s).sort()).toEqual(['remote-applied', 'remote-applied', 'remote-quiet', 'remote-quiet']);
     writeFileSync(logFile, '');
     await planStacks(targets.slice(0, 1), { ...options(out), refresh: 'full', beforePlan: () => undefined });
     expect(shown()).toEqual(['quiet']);
