@@ -5,6 +5,7 @@
  * Pure: no cdktf.
  */
 import { createHash } from 'node:crypto';
+import { canonicalName } from '../core/hostname.js';
 
 /** The resource type every record set is rendered as. */
 export const RECORD_RESOURCE = 'aws_route53_record';
@@ -28,8 +29,7 @@ export const recordAddressOf = (type: string, name: string): string => `${RECORD
 
 /** Key of a record set in the drift check and the applied set: `PTR 22.100.51.198.in-addr.arpa.` (name lower case, trailing dot). */
 export function recordKeyOf(type: string, name: string): string {
-  const n = name.toLowerCase();
-  return `${type.toUpperCase()} ${n.endsWith('.') ? n : `${n}.`}`;
+  return `${type.toUpperCase()} ${canonicalName(name)}`;
 }
 
 /** Values of a record set as the drift check compares them: sorted, space-separated. */

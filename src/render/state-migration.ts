@@ -19,6 +19,7 @@ import { MANAGED_TYPES } from './live-check.js';
 import { RECORD_RESOURCE, recordKeyOf, recordResourceName, recordValueOf } from './record-address.js';
 import { recordSetsOf } from './record-sets.js';
 import type { ZoneStack as ZoneStackModel } from './stacks.js';
+import { canonicalName } from '../core/hostname.js';
 
 /** The parts of a Terraform state (format version 4, `terraform state pull`) read here. */
 interface StateResource {
@@ -48,10 +49,7 @@ export interface StackPreparation {
 }
 
 /** A DNS name as rdns renders it (and as the state of this layout holds it): lower case, trailing dot. */
-const fqdn = (name: string): string => {
-  const n = name.toLowerCase();
-  return n.endsWith('.') ? n : `${n}.`;
-};
+const fqdn = canonicalName;
 
 // What a name or an instance key from the state must look like before it is written into a
 // moved/import block (a state is data, not code: nothing else reaches the JSON).

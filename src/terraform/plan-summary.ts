@@ -15,6 +15,7 @@ import { driftOf, type DriftedRecord } from '../render/live-check.js';
 import { recordAddressOf } from '../render/record-address.js';
 import type { ApiCalls } from './api-calls.js';
 import { compareIp, formatIp, parseIp } from '../core/ip.js';
+import { canonicalName } from '../core/hostname.js';
 
 /** One DNS record set as the plan shows it. */
 export interface PlannedRecord {
@@ -149,10 +150,7 @@ export const hasChanges = (p: StackPlan): boolean =>
   p.zoneAction !== undefined || p.other.length > 0 || p.migration !== undefined || [p.records, p.forward].some((r) => r.added.length + r.changed.length + r.removed.length > 0);
 
 /** Route53 returns names lower case with a trailing dot; the plan may show either. */
-const fqdn = (name: string): string => {
-  const n = name.toLowerCase();
-  return n.endsWith('.') ? n : `${n}.`;
-};
+const fqdn = canonicalName;
 
 function setsOfExclusive(resource: Record<string, unknown> | undefined): PlannedRecord[] {
   const sets = (resource?.resource_record_set as { name?: string; type?: string; ttl?: number; resource_records?: { value?: string }[] }[] | undefined) ?? [];

@@ -20,6 +20,7 @@ import { RdnsError } from '../core/errors.js';
 import { diagnosticsText, failedPlan, parseUiStream, resourceChangesFromStream, summarizePlan, type DesiredResources, type StackPlan } from './plan-summary.js';
 import { explainNoMatchingProvider } from './provider-versions.js';
 import { apiCallLog, type ApiCalls } from './api-calls.js';
+import { canonicalName } from '../core/hostname.js';
 
 /** The saved plan inside each stack folder. */
 export const PLAN_FILE = 'tfplan';
@@ -527,8 +528,8 @@ export interface ApplyResult {
 
 /** True when `child` is a zone strictly inside `parent` (`0-25.113.0.203.in-addr.arpa.` in `113.0.203.in-addr.arpa.`). */
 export function zoneInside(child: string, parent: string): boolean {
-  const c = child.toLowerCase().replace(/\.?$/, '.');
-  const p = parent.toLowerCase().replace(/\.?$/, '.');
+  const c = canonicalName(child);
+  const p = canonicalName(parent);
   return c !== p && c.endsWith(`.${p}`);
 }
 
