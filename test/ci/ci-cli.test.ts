@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { coloHallB } from '../helpers/block-files.js';
 import { bindOrSkip, startBind, zoneText, type BindServer } from '../helpers/bind.js';
 import { runCi } from '../helpers/ci-run.js';
 import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
@@ -27,17 +28,8 @@ const CONFIG = `guards:
   label: rdns/bulk-approved
 `;
 
-const blockFile = (records: string[]): string => `# yaml-language-server: $schema=../schema/block.schema.json
-prefix: 198.51.100.0/24
-description: Colo hall B
-owners: ["@example-isp/noc"]
-allocations:
-  - prefix: 198.51.100.32/28
-    account: acme
-    owners: ["@acme-corp"]
-records:
-${records.map((r) => `  ${r}`).join('\n')}
-`;
+const blockFile = (records: string[]): string =>
+  coloHallB({ head: '# yaml-language-server: $schema=../schema/block.schema.json\n', settings: '', records: records.map((r) => `  ${r}\n`).join('') });
 
 const BASE_RECORDS = ['198.51.100.22: mail.example.com', '198.51.100.34: smtp.acme.example'];
 

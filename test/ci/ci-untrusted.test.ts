@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ACME_ALLOCATION, coloHallB } from '../helpers/block-files.js';
 import { runCi, startPullRequestStandIn } from '../helpers/ci-run.js';
 import { createGitRepo, type GitRepo } from '../helpers/git-repo.js';
 import type { FakeGitHub } from '../helpers/github-api.js';
@@ -22,16 +23,8 @@ guards:
   label: rdns/bulk-approved
 `;
 
-const blockFile = (records: string[], allocation = ''): string => `prefix: 198.51.100.0/24
-description: Colo hall B
-owners: ["@example-isp/noc"]
-allocations:
-  - prefix: 198.51.100.32/28
-    account: acme
-    owners: ["@acme-corp"]
-${allocation}records:
-${records.map((r) => `  ${r}`).join('\n')}
-`;
+const blockFile = (records: string[], allocation = ''): string =>
+  coloHallB({ settings: '', allocations: ACME_ALLOCATION + allocation, records: records.map((r) => `  ${r}\n`).join('') });
 
 const BASE_RECORDS = ['198.51.100.22: mail.example.com', '198.51.100.34: smtp.acme.example'];
 

@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { ACME_ALLOCATION, coloHallB } from '../helpers/block-files.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { createGitRepo } from '../helpers/git-repo.js';
 
@@ -10,20 +11,12 @@ const rdns = runCliInProcess;
 
 vi.setConfig({ testTimeout: 180_000 });
 
-const BLOCK = `prefix: 198.51.100.0/24
-description: Colo hall B
-owners: ["@example-isp/noc"]
-default: "{dashed}.static.example.net"
-allocations:
-  - prefix: 198.51.100.32/28
-    account: acme
-    owners: ["@acme-corp"]
-  - prefix: 198.51.100.64/27
+const BLOCK = coloHallB({
+  allocations: `${ACME_ALLOCATION}  - prefix: 198.51.100.64/27
     account: globex
     delegate_to: [ns1.globex.example, ns2.globex.example]
-records:
-  198.51.100.22: mail.example.com
-`;
+`,
+});
 
 describe('rdns show IP', () => {
   it('prints the PTR, its source, block, allocation, owners and last change, from any folder of the repository', async () => {

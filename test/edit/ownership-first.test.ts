@@ -4,19 +4,11 @@
 // timeout). `rdns reset` takes the forward-check flags of `rdns set`.
 import { createSocket, type Socket } from 'node:dgram';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { coloHallB } from '../helpers/block-files.js';
 import { spawnCli } from '../helpers/cli.js';
 import { writeRepo } from '../helpers/repo-files.js';
 
-const BLOCK = `prefix: 198.51.100.0/24
-owners: ["@example-isp/noc"]
-default: "{dashed}.static.example.net"
-allocations:
-  - prefix: 198.51.100.32/28
-    account: acme
-    owners: ["@acme-corp"]
-records:
-  198.51.100.22: mail.example.com
-`;
+const BLOCK = coloHallB({ description: null });
 
 /** The CLI as a child process, without blocking this process's event loop (the socket must keep counting). */
 const rdns = (args: readonly string[], cwd: string, input?: string) => spawnCli(args, { cwd, ...(input !== undefined ? { input } : {}) });

@@ -1,6 +1,7 @@
 import { lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { coloHallB } from '../helpers/block-files.js';
 import { runCliInProcess } from '../helpers/cli.js';
 import { writeRepo } from '../helpers/repo-files.js';
 import { loadRepository } from '../../src/loader/repository.js';
@@ -9,22 +10,16 @@ import { resetPtr, setPtr } from '../../src/index.js';
 /** `rdns` in this process: the exit code and output of a real run, without a process start (test/helpers/cli.ts). */
 const rdns = runCliInProcess;
 
-const BLOCK = `# yaml-language-server: $schema=../schema/block.schema.json
-prefix: 198.51.100.0/24
-description: Colo hall B   # comment kept
-owners: ["@example-isp/noc"]
-default: "{dashed}.static.example.net"
-allocations:
-  - prefix: 198.51.100.32/28
-    account: acme
-    owners: ["@acme-corp"]
-records:
-  198.51.100.22: mail.example.com  # the MX
+const BLOCK = coloHallB({
+  head: '# yaml-language-server: $schema=../schema/block.schema.json\n',
+  description: 'Colo hall B   # comment kept',
+  records: `  198.51.100.22: mail.example.com  # the MX
   198.51.100.34:
     ptr: smtp.acme.example
     ttl: 300
     note: NOC-1234
-`;
+`,
+});
 const FILE = 'zones/198.51.100.0_24.yaml';
 const repo = (extra: Record<string, string> = {}): string => writeRepo({ [FILE]: BLOCK, 'zones/2001-db8.yaml': 'prefix: 2001:db8::/48\nrecords:\n  2001:db8::1: one.example.net\n', ...extra });
 const read = (root: string, f = FILE): string => readFileSync(join(root, f), 'utf8');

@@ -4,9 +4,8 @@
  * (classless zone), IPv6, per-record mode, adopted hosted zones, forward records,
  * and an S3 backend. Written to a temp dir; tests load it like a user's repo.
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { COLO_B_DEFAULT, coloHallB, coreRouters } from '../helpers/block-files.js';
+import { writeRepo as writeRepoFiles } from '../helpers/repo-files.js';
 
 export const FIXTURE: Record<string, string> = {
   'rdns.yaml': `defaults:
@@ -25,32 +24,16 @@ backend:
   use_lockfile: true
 `,
   // Adopted zone (rdns.yaml), explicit records only, per-record TTL.
-  'zones/192.0.2.0_24.yaml': `prefix: 192.0.2.0/24
-description: Core routers
-owners: ["@example-isp/noc"]
-records:
-  192.0.2.1: gw1.pop1.example.net
-  192.0.2.25:
-    ptr: mx1.example.net
-    ttl: 300
-    note: NOC-1001
-`,
+  'zones/192.0.2.0_24.yaml': coreRouters(),
   // Created zone with default coverage, an RFC 2317 delegation and forward records.
-  'zones/198.51.100.0_24.yaml': `prefix: 198.51.100.0/24
-description: Colo hall B
-owners: ["@example-isp/noc"]
-ttl: 7200
-default: "{dashed}.static.example.net"
-forward:
-  zone: static.example.net
-allocations:
-  - prefix: 198.51.100.64/27
+  'zones/198.51.100.0_24.yaml': coloHallB({
+    settings: `ttl: 7200\n${COLO_B_DEFAULT}forward:\n  zone: static.example.net\n`,
+    allocations: `  - prefix: 198.51.100.64/27
     account: globex
     owners: ["@globex/hostmasters"]
     delegate_to: [ns1.globex.example, ns2.globex.example]
-records:
-  198.51.100.22: mail.example.com
 `,
+  }),
   // The upstream owns the /24: own classless zone, generic names by host number.
   'zones/203.0.113.0_25.yaml': `prefix: 203.0.113.0/25
 owners: ["@example-isp/noc"]
@@ -71,11 +54,4 @@ records:
 };
 
 /** Writes `files` (default: the fixture) into a fresh temp dir and returns its path. */
-export function writeRepo(files: Record<string, string> = FIXTURE, prefix = 'rdns-render-'): string {
-  const root = mkdtempSync(join(tmpdir(), prefix));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
-}
+export const writeRepo = (files: Record<string, string> = FIXTURE, prefix = 'rdns-render-'): string => writeRepoFiles(files, prefix);

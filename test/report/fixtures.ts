@@ -1,34 +1,17 @@
+import { ACME_ALLOCATION, ACME_SMTP, COLO_B_MAIL, coloHallB, coreRouters } from '../helpers/block-files.js';
+
 /** A small repository for the report and portal tests: IPv4 with records, default, an allocation, a delegation; IPv6. */
 export const BLOCKS: Record<string, string> = {
   'rdns.yaml': 'defaults:\n  ttl: 3600\n',
-  'zones/192.0.2.0_24.yaml': `prefix: 192.0.2.0/24
-description: Core routers
-owners: ["@example-isp/noc"]
-records:
-  192.0.2.1: gw1.pop1.example.net
-  192.0.2.25:
-    ptr: mx1.example.net
-    ttl: 300
-    note: NOC-1001 outbound mail
-`,
-  'zones/198.51.100.0_24.yaml': `prefix: 198.51.100.0/24
-description: Colo hall B
-owners: ["@example-isp/noc"]
-default: "{dashed}.static.example.net"
-allocations:
-  - prefix: 198.51.100.32/28
-    account: acme
-    owners: ["@acme-corp"]
-  - prefix: 198.51.100.128/26
+  'zones/192.0.2.0_24.yaml': coreRouters('NOC-1001 outbound mail'),
+  'zones/198.51.100.0_24.yaml': coloHallB({
+    allocations: `${ACME_ALLOCATION}  - prefix: 198.51.100.128/26
     account: initech
     owners: ["@initech"]
     delegate_to: [ns1.initech.example, ns2.initech.example]
-records:
-  198.51.100.22: mail.example.com
-  198.51.100.34:
-    ptr: smtp.acme.example
-    note: NOC-1234
 `,
+    records: COLO_B_MAIL + ACME_SMTP,
+  }),
   'zones/2001-db8-100.yaml': `prefix: 2001:db8:100::/48
 description: IPv6 hosting
 owners: ["@example-isp/noc"]
