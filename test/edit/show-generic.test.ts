@@ -4,6 +4,7 @@
  * publish: a pool's or an allocation's `default` wins over the block's.
  */
 import { describe, expect, it } from 'vitest';
+import { mixedDefaults } from '../helpers/block-files.js';
 import { formatIp, parseIp, type IpAddress } from '../../src/core/ip.js';
 import { addressLines, showAddress } from '../../src/edit/show-address.js';
 import { DEFAULT_CONFIG } from '../../src/loader/config.js';
@@ -22,20 +23,7 @@ const ip = (text: string): IpAddress => {
   return p.value;
 };
 
-const MIXED = `prefix: 192.0.2.0/24
-owners: ["@example-isp/noc"]
-default: "{dashed}.static.example.net"
-allocations:
-  - prefix: 192.0.2.64/27
-    account: acme
-    default: "vm{host}.acme.example"
-pools:
-  - prefix: 192.0.2.128/25
-    step: 2
-    default: "dyn-{d-128:x2}.pool.example.net"
-records:
-  192.0.2.130: router.example.net
-`;
+const MIXED = mixedDefaults();
 
 describe('rdns show names an address as DNS will (issue 18, item 9)', () => {
   it('a pool address shows the pool name, an allocation address the allocation name, each with the range that names it', () => {

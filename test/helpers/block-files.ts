@@ -58,3 +58,22 @@ export function coloHallB({
   const describe = description === null ? '' : `description: ${description}\n`;
   return `${head}prefix: 198.51.100.0/24\n${describe}owners: ["@example-isp/noc"]\n${settings}allocations:\n${allocations}records:\n${records}`;
 }
+
+/**
+ * 192.0.2.0/24 named three ways: the block's `default`, acme's allocation default and a pool of
+ * every second address of the upper /25; one record. `morePools` and `moreRecords` are appended entries.
+ */
+export const mixedDefaults = (morePools = '', moreRecords = ''): string => `prefix: 192.0.2.0/24
+owners: ["@example-isp/noc"]
+default: "{dashed}.static.example.net"
+allocations:
+  - prefix: 192.0.2.64/27
+    account: acme
+    default: "vm{host}.acme.example"
+pools:
+  - prefix: 192.0.2.128/25
+    step: 2
+    default: "dyn-{d-128:x2}.pool.example.net"
+${morePools}records:
+  192.0.2.130: router.example.net
+${moreRecords}`;

@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { mixedDefaults } from '../helpers/block-files.js';
 import { loadRepository } from '../../src/loader/repository.js';
 import { effectiveRecords } from '../../src/render/zone-records.js';
 import { writeRepo } from './fixture.js';
@@ -14,28 +15,17 @@ function load(files: Record<string, string>) {
   }
 }
 
-const MIXED = `prefix: 192.0.2.0/24
-owners: ["@example-isp/noc"]
-default: "{dashed}.static.example.net"
-allocations:
-  - prefix: 192.0.2.64/27
-    account: acme
-    default: "vm{host}.acme.example"
-pools:
-  - prefix: 192.0.2.128/25
-    step: 2
-    default: "dyn-{d-128:x2}.pool.example.net"
-  - prefix: 192.0.2.128/25
+const MIXED = mixedDefaults(
+  `  - prefix: 192.0.2.128/25
     offset: 1
     step: 2
     count: 8
     default: "dhcp{d:3}.pool.example.net"
   - prefix: 192.0.2.64/28
     default: "lb{host}.acme.example"
-records:
-  192.0.2.130: router.example.net
-  192.0.2.66: web.acme.example
-`;
+`,
+  '  192.0.2.66: web.acme.example\n',
+);
 
 describe('pools and allocation defaults: the most specific template names an address', () => {
   it('renders pool, allocation and block names, records winning over all of them', () => {
