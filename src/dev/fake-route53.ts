@@ -90,7 +90,7 @@ export interface FakeRoute53Options {
 export const FAKE_ACCOUNT_ID = '123456789012';
 
 export interface FakeRoute53 {
-  /** `http://127.0.0.1:PORT`: the provider's `endpoints { route53 = url }`. */
+  /** `http://127.0.0.1:PORT`: what `AWS_ENDPOINT_URL_ROUTE_53` and `AWS_ENDPOINT_URL_STS` point the provider at (standInEnvironment). */
   readonly url: string;
   /** Hosted zones by bare id, in creation order. */
   readonly zones: Map<string, FakeHostedZone>;

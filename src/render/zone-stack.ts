@@ -34,9 +34,9 @@ export const escapeTemplate = (text: string): string => text.replace(/\$\{/g, '$
  * the checks that would ask AWS (STS for the account, the EC2 metadata service, the region
  * list) are skipped, with static dummy keys: an emulator accepts any signature, and no real
  * credential is ever needed or written. The endpoint itself is not rendered: `rdns plan`
- * and `rdns apply` pass it to Terraform as `AWS_ENDPOINT_URL_ROUTE_53` / `_STS`, because the
- * provider's `endpoints` block (a set of 303 attributes) costs ≈ 5 s of CPU to validate,
- * twice per plan. It still hashes into every stack's fingerprint (stacks.ts).
+ * and `rdns apply` give it to Terraform in the environment as `AWS_ENDPOINT_URL_ROUTE_53` /
+ * `AWS_ENDPOINT_URL_STS` (terraformEnvironment in src/terraform/run-stacks.ts; the cost
+ * figures are in docs/terraform.md). It still hashes into every stack's fingerprint (stacks.ts).
  */
 function emulatorSettings(): Record<string, unknown> {
   return {
