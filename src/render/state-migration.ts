@@ -49,7 +49,6 @@ export interface StackPreparation {
 }
 
 /** A DNS name as rdns renders it (and as the state of this layout holds it): lower case, trailing dot. */
-const fqdn = canonicalName;
 
 // What a name or an instance key from the state must look like before it is written into a
 // moved/import block (a state is data, not code: nothing else reaches the JSON).
@@ -92,7 +91,7 @@ export function prepareFromState(state: unknown, stack: ZoneStackModel): StackPr
       const sets = Array.isArray(attrs.resource_record_set) ? (attrs.resource_record_set as Record<string, unknown>[]) : [];
       released.push(`aws_route53_records_exclusive.${r.name}`);
       for (const raw of sets) {
-        const s: StateRecordSet = { zoneId, name: fqdn(str(raw.name)), type: str(raw.type), ttl: typeof raw.ttl === 'number' ? raw.ttl : undefined, values: (Array.isArray(raw.resource_records) ? raw.resource_records : []).map((v) => str((v as { value?: unknown }).value)) };
+        const s: StateRecordSet = { zoneId, name: canonicalName(str(raw.name)), type: str(raw.type), ttl: typeof raw.ttl === 'number' ? raw.ttl : undefined, values: (Array.isArray(raw.resource_records) ? raw.resource_records : []).map((v) => str((v as { value?: unknown }).value)) };
         noteApplied(s);
         if (!NAME.test(s.name) || !TYPE.test(s.type) || !ZONE_ID.test(zoneId) || !s.values.every((v) => VALUE.test(v))) continue;
         const to = recordResourceName(s.type, s.name);
@@ -105,12 +104,12 @@ export function prepareFromState(state: unknown, stack: ZoneStackModel): StackPr
     } else if (r.type === RECORD_RESOURCE && r.name && IDENT.test(r.name)) {
       for (const inst of r.instances ?? []) {
         const a = inst.attributes ?? {};
-        const s: StateRecordSet = { zoneId: str(a.zone_id), name: fqdn(str(a.name)), type: str(a.type), values: valuesOf(a.records) };
+        const s: StateRecordSet = { zoneId: str(a.zone_id), name: canonicalName(str(a.name)), type: str(a.type), values: valuesOf(a.records) };
         noteApplied(s);
         if (typeof inst.index_key !== 'string') continue;
         // for_each instance `records_<prefix>["PTR <name>"]` → the literal block of that name.
         const m = /^([A-Z]+) (\S+)$/.exec(inst.index_key);
-        if (!m || !TYPE.test(m[1]!) || !NAME.test(fqdn(m[2]!))) continue;
+        if (!m || !TYPE.test(m[1]!) || !NAME.test(canonicalName(m[2]!))) continue;
         const to = recordResourceName(m[1]!, m[2]!);
         if (current.has(to)) continue;
         moved.push({ from: `${RECORD_RESOURCE}.${r.name}[${JSON.stringify(inst.index_key)}]`, to: `${RECORD_RESOURCE}.${to}` });
@@ -131,7 +130,7 @@ export function prepareFromState(state: unknown, stack: ZoneStackModel): StackPr
 const hasKeys = (r: StateResource): boolean => (r.instances ?? []).some((i) => i.index_key !== undefined);
 
 /** Route53 hands back name values (PTR, CNAME, NS targets) with a trailing dot; A/AAAA values are addresses. */
-const fqdnIfName = (type: string) => (v: string): string => (type === 'A' || type === 'AAAA' ? v : fqdn(v));
+const fqdnIfName = (type: string) => (v: string): string => (type === 'A' || type === 'AAAA' ? v : canonicalName(v));
 
 /**
  * For the stack of a zone that is no longer rendered (RemovedZoneStack): its configuration

@@ -149,8 +149,6 @@ export function failedPlan(stack: string, zone: string, error: string): StackPla
 export const hasChanges = (p: StackPlan): boolean =>
   p.zoneAction !== undefined || p.other.length > 0 || p.migration !== undefined || [p.records, p.forward].some((r) => r.added.length + r.changed.length + r.removed.length > 0);
 
-/** Route53 returns names lower case with a trailing dot; the plan may show either. */
-const fqdn = canonicalName;
 
 function setsOfExclusive(resource: Record<string, unknown> | undefined): PlannedRecord[] {
   const sets = (resource?.resource_record_set as { name?: string; type?: string; ttl?: number; resource_records?: { value?: string }[] }[] | undefined) ?? [];
@@ -162,7 +160,7 @@ function setOfRecord(resource: Record<string, unknown>): PlannedRecord {
 }
 
 function recordOf(name: string, type: string, ttl: number | undefined, values: string[]): PlannedRecord {
-  const n = fqdn(name);
+  const n = canonicalName(name); // Route53 returns names lower case with a trailing dot; the plan may show either
   let ip: string | undefined;
   if (type === 'A' || type === 'AAAA') ip = values[0];
   else {
@@ -303,6 +301,7 @@ export function resourceChangesFromStream(messages: readonly UiMessage[], state:
   if (!summary || summary.operation !== 'plan') return undefined;
   if (messages.some((m) => m.type === 'resource_drift')) return undefined;
   const count = { create: 0, update: 0, delete: 0, replace: 0 };
+  const prior = priorAttributes(state);
   const out: ResourceChange[] = [];
   for (const m of messages) {
     if (m.type !== 'planned_change') continue;
@@ -324,7 +323,7 @@ export function resourceChangesFromStream(messages: readonly UiMessage[], state:
     count[action]++;
     if (r.addr === LIVE_CHECK) continue;
     if (r.resource_type === 'aws_route53_record') {
-      const before = action === 'create' ? null : priorAttributes(state, r.resource_type, r.resource_name);
+      const before = action === 'create' ? null : prior.get(`${r.resource_type}.${r.resource_name}`);
       const after = action === 'delete' ? null : desiredRecord(desired, r.resource_name);
       if (before === undefined || after === undefined) return undefined;
       out.push({ address: r.addr, type: r.resource_type, change: { actions: action === 'replace' ? ['delete', 'create'] : [action], before, after } });
@@ -339,15 +338,29 @@ export function resourceChangesFromStream(messages: readonly UiMessage[], state:
   return out.sort((a, b) => (a.address < b.address ? -1 : a.address > b.address ? 1 : 0));
 }
 
-/** The attributes of a resource (no module, no instance key) in a state of format version 4; undefined when it is not there. */
-function priorAttributes(state: unknown, type: string, name: string): Record<string, unknown> | undefined {
+/**
+ * The attributes of each managed resource outside modules (`type.name`) in a state of format
+ * version 4, read once per plan. A resource held twice, with instance keys, several or
+ * deposed instances is left out: its plan is read with `show`.
+ */
+function priorAttributes(state: unknown): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
   const resources = (state as { resources?: unknown } | undefined)?.resources;
-  if (!Array.isArray(resources)) return undefined;
-  const matches = (resources as { mode?: string; type?: string; name?: string; module?: string; instances?: unknown }[]).filter((x) => x.mode === 'managed' && x.type === type && x.name === name && !x.module);
-  if (matches.length !== 1 || !Array.isArray(matches[0]!.instances) || matches[0]!.instances.length !== 1) return undefined;
-  const instance = matches[0]!.instances[0] as { index_key?: unknown; deposed?: unknown; attributes?: unknown };
-  if (instance.index_key !== undefined || instance.deposed !== undefined || typeof instance.attributes !== 'object' || instance.attributes === null) return undefined;
-  return instance.attributes as Record<string, unknown>;
+  if (!Array.isArray(resources)) return out;
+  const unusable = new Set<string>();
+  for (const x of resources as { mode?: string; type?: string; name?: string; module?: string; instances?: unknown }[]) {
+    if (x.mode !== 'managed' || x.module) continue;
+    const key = `${x.type}.${x.name}`;
+    const instance = (Array.isArray(x.instances) && x.instances.length === 1 ? x.instances[0] : undefined) as { index_key?: unknown; deposed?: unknown; attributes?: unknown } | undefined;
+    const plain = instance && instance.index_key === undefined && instance.deposed === undefined && typeof instance.attributes === 'object' && instance.attributes !== null;
+    if (!plain || unusable.has(key) || out.has(key)) {
+      out.delete(key);
+      unusable.add(key);
+      continue;
+    }
+    out.set(key, instance.attributes as Record<string, unknown>);
+  }
+  return out;
 }
 
 /** A record set as rdns renders it (literal name, type, TTL and values); undefined for anything else. */

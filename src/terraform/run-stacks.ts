@@ -291,9 +291,8 @@ export type InitOutcome = { readonly ran: boolean; readonly error?: string };
  * Without it an init replaced the entry while another stack planned ("there is no package
  * for registry.terraform.io/hashicorp/aws 5.100.0 cached in …").
  */
-export async function initStack(t: PlanTarget, version: string, options: TerraformOptions): Promise<InitOutcome> {
+export async function initStack(t: PlanTarget, version: string, options: TerraformOptions, tf: Record<string, unknown> = stackJson(t)): Promise<InitOutcome> {
   const data = stackDataDir(t, options);
-  const tf = stackJson(t);
   const key = initKey(tf, version);
   const record = join(data, INIT_RECORD);
   const lock = join(t.dir, LOCK_FILE);
@@ -364,8 +363,8 @@ export type BeforePlan = (target: PlanTarget, state: unknown, refresh: boolean) 
  * a state of format version 4, as `terraform state pull` would print it (that command costs
  * ≈ 0.5 s of CPU per stack); anything else is `terraform state pull`.
  */
-export async function pullState(t: PlanTarget, options: TerraformOptions): Promise<{ state?: unknown; error?: string }> {
-  const local = readThroughTerraform(options) ? undefined : localStateFile(t, options);
+export async function pullState(t: PlanTarget, options: TerraformOptions, tf?: Record<string, unknown>): Promise<{ state?: unknown; error?: string }> {
+  const local = readThroughTerraform(options) ? undefined : localStateFile(t, options, tf);
   if (local !== undefined) {
     if (!existsSync(local)) return {};
     try {
@@ -399,9 +398,9 @@ const readThroughTerraform = (options: TerraformOptions): boolean => options.env
  * state file is read again; any other backend is pulled again (`terraform state pull`,
  * ≈ 0.5 s of CPU: still less than `show -json`).
  */
-async function stateUnchanged(t: PlanTarget, options: TerraformOptions, state: unknown): Promise<boolean> {
+async function stateUnchanged(t: PlanTarget, options: TerraformOptions, state: unknown, tf: Record<string, unknown>): Promise<boolean> {
   const id = (x: unknown): string => JSON.stringify([(x as { lineage?: unknown } | undefined)?.lineage, (x as { serial?: unknown } | undefined)?.serial]);
-  const file = readThroughTerraform(options) ? undefined : localStateFile(t, options);
+  const file = readThroughTerraform(options) ? undefined : localStateFile(t, options, tf);
   if (file !== undefined) {
     try {
       return id(existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : undefined) === id(state);
@@ -409,18 +408,22 @@ async function stateUnchanged(t: PlanTarget, options: TerraformOptions, state: u
       return false;
     }
   }
-  const again = await pullState(t, options);
+  const again = await pullState(t, options, tf);
   return again.error === undefined && id(again.state) === id(state);
 }
 
-/** The state file of a stack whose backend is `local` in the default workspace; undefined for any other backend. */
-function localStateFile(t: PlanTarget, options: TerraformOptions): string | undefined {
+/**
+ * The state file of a stack whose backend is `local` in the default workspace; undefined for
+ * any other backend. `tf`: the stack's cdk.tf.json when the caller has parsed it already.
+ */
+function localStateFile(t: PlanTarget, options: TerraformOptions, tf?: Record<string, unknown>): string | undefined {
   if (options.env.TF_WORKSPACE && options.env.TF_WORKSPACE !== 'default') return undefined;
-  let tf: Record<string, unknown>;
-  try {
-    tf = stackJson(t);
-  } catch {
-    return undefined;
+  if (!tf) {
+    try {
+      tf = stackJson(t);
+    } catch {
+      return undefined;
+    }
   }
   const backend = (tf.terraform as { backend?: Record<string, unknown> } | undefined)?.backend;
   if (!backend || Object.keys(backend).length !== 1 || !('local' in backend)) return undefined;
@@ -445,12 +448,19 @@ export async function planStacks(targets: readonly PlanTarget[], options: PlanOp
   const planOne = async (t: PlanTarget): Promise<StackPlan> => {
     const env = { TF_DATA_DIR: stackDataDir(t, options) };
     options.progress?.({ stack: t.stack, step: 'init', done: false });
-    const init = await initStack(t, options.version ?? '', options);
+    // cdk.tf.json, parsed once: the preparation before the plan writes other files beside it.
+    let tf: Record<string, unknown>;
+    try {
+      tf = stackJson(t);
+    } catch (e) {
+      return done(t, failedPlan(t.stack, t.zone, `cannot read ${join(t.dir, 'cdk.tf.json')}: ${(e as Error).message}`));
+    }
+    const init = await initStack(t, options.version ?? '', options, tf);
     if (init.error) return done(t, failedPlan(t.stack, t.zone, init.error));
-    const refresh = options.refresh === 'full' || !hasLiveCheck(stackJson(t)) ? 'full' : 'live-check';
+    const refresh = options.refresh === 'full' || !hasLiveCheck(tf) ? 'full' : 'live-check';
     let pulled: { state?: unknown; error?: string } | undefined;
     if (options.beforePlan) {
-      pulled = await pullState(t, options);
+      pulled = await pullState(t, options, tf);
       const error = pulled.error ?? options.beforePlan(t, pulled.state, refresh === 'full');
       if (error) return done(t, failedPlan(t.stack, t.zone, error));
     }
@@ -465,9 +475,9 @@ export async function planStacks(targets: readonly PlanTarget[], options: PlanOp
     if (plan.code !== 2) return counted(failedPlan(t.stack, t.zone, `terraform plan: ${diagnosticsText(messages) ?? message(plan)}`));
     // The values before are the state as read before the plan: not where an apply changed it since.
     if (refresh === 'live-check' && pulled && !readThroughTerraform(options)) {
-      const desired = desiredResources(t);
+      const desired = desiredResources(t, tf);
       const changes = desired && resourceChangesFromStream(messages, pulled.state, desired);
-      if (changes && (await stateUnchanged(t, options, pulled.state))) return counted(summarizePlan(t.stack, t.zone, { resource_changes: changes }));
+      if (changes && (await stateUnchanged(t, options, pulled.state, tf))) return counted(summarizePlan(t.stack, t.zone, { resource_changes: changes }));
     }
     const show = await terraform(['show', '-json', PLAN_FILE], t.dir, options, env);
     if (show.code !== 0) return counted(failedPlan(t.stack, t.zone, `terraform show: ${message(show)}`));
@@ -488,28 +498,29 @@ export async function planStacks(targets: readonly PlanTarget[], options: PlanOp
 
 /**
  * The `resource` blocks of every Terraform JSON file of a stack (`*.tf.json`: the synth
- * output and what was written from the state), by type and name; a name in two files is
- * left out (Terraform rejects the duplicate anyway), so its plan is read with `show`.
- * Undefined when a file cannot be read as JSON.
+ * output `tf`, already parsed, and what was written from the state), by type and name; a
+ * name in two files is left out (Terraform rejects the duplicate anyway), so its plan is
+ * read with `show`. Undefined when a file cannot be read as JSON.
  */
-function desiredResources(t: PlanTarget): DesiredResources | undefined {
-  const out: Record<string, Record<string, Record<string, unknown>>> = {};
-  const twice = new Set<string>();
+function desiredResources(t: PlanTarget, tf: Record<string, unknown>): DesiredResources | undefined {
+  type Blocks = Record<string, Record<string, Record<string, unknown>>>;
+  const out: Blocks = {};
+  const twice: [type: string, name: string][] = [];
   for (const f of readdirSync(t.dir).filter((n) => n.endsWith('.tf.json')).sort()) {
-    let blocks: Record<string, Record<string, Record<string, unknown>>>;
+    let blocks: Blocks;
     try {
-      blocks = (JSON.parse(readFileSync(join(t.dir, f), 'utf8')) as { resource?: Record<string, Record<string, Record<string, unknown>>> }).resource ?? {};
+      blocks = ((f === 'cdk.tf.json' ? tf : JSON.parse(readFileSync(join(t.dir, f), 'utf8'))) as { resource?: Blocks }).resource ?? {};
     } catch {
       return undefined;
     }
     for (const [type, byName] of Object.entries(blocks)) {
       for (const [name, body] of Object.entries(byName)) {
-        if (out[type]?.[name]) twice.add(`${type}.${name}`);
+        if (out[type]?.[name]) twice.push([type, name]);
         (out[type] ??= {})[name] = body;
       }
     }
   }
-  for (const a of twice) delete out[a.split('.')[0]!]![a.slice(a.indexOf('.') + 1)];
+  for (const [type, name] of twice) delete out[type]![name];
   return out;
 }
 
