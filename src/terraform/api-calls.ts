@@ -109,13 +109,16 @@ export function callsPerRecord(calls: ApiCalls, changedRecords: number): { reado
   return { withRetries: calls.route53 / changedRecords, withoutRetries: (calls.route53 - (calls.route53Retries ?? 0)) / changedRecords };
 }
 
+/** `3 of them retries` (`1 of them a retry`) for reports. */
+export const retriesText = (n: number): string => `${n.toLocaleString('en-US')} of them ${n === 1 ? 'a retry' : 'retries'}`;
+
 /** `6 Route 53 (ChangeResourceRecordSets 1, GetChange 1, …), 1 STS` for reports. */
 export function apiCallsText(calls: ApiCalls): string {
   const route53 = Object.entries(calls.byAction).filter(([k]) => !k.includes(':'));
   const other = Object.entries(calls.byAction).filter(([k]) => k.includes(':'));
   const parts = [`${calls.route53.toLocaleString('en-US')} Route 53${route53.length ? ` (${route53.map(([k, n]) => `${k} ${n}`).join(', ')})` : ''}`];
   if (other.length) parts.push(other.map(([k, n]) => `${n} ${k}`).join(', '));
-  if (calls.retries) parts.push(`${calls.retries} of them ${calls.retries === 1 ? 'a retry' : 'retries'} (throttled or failed attempts)`);
+  if (calls.retries) parts.push(`${retriesText(calls.retries)} (throttled or failed attempts)`);
   return parts.join('; ');
 }
 

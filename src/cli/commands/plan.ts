@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { RdnsError } from '../../core/errors.js';
 import { plural } from '../../core/text.js';
-import { apiCallsText, callsPerRecord, secondsAtQuota, ROUTE53_REQUESTS_PER_SECOND, sumApiCalls } from '../../terraform/api-calls.js';
+import { apiCallsText, callsPerRecord, retriesText, secondsAtQuota, ROUTE53_REQUESTS_PER_SECOND, sumApiCalls } from '../../terraform/api-calls.js';
 import { applyRepository, mergePlanReports, planRepository } from '../../terraform/plan-apply.js';
 import { planJson, planMarkdown, planText, type PlanReport } from '../../terraform/plan-format.js';
 import { terraformEnvironment, type TerraformOptions } from '../../terraform/run-stacks.js';
@@ -117,7 +117,7 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
       const calls = counted.length > 0 ? sumApiCalls(counted.map((s) => result.apiCalls[s]!)) : undefined;
       const callsOf = (s: string): string => {
         const c = result.apiCalls[s];
-        return c ? `  (${plural(c.route53, 'Route 53 call')}${c.route53Retries ? `, ${c.route53Retries} of them ${c.route53Retries === 1 ? 'a retry' : 'retries'}` : ''})` : '';
+        return c ? `  (${plural(c.route53, 'Route 53 call')}${c.route53Retries ? `, ${retriesText(c.route53Retries)}` : ''})` : '';
       };
       const perRecord = calls ? callsPerRecord(calls, result.changedRecords) : undefined;
       if (opts.format === 'json')
