@@ -1,7 +1,7 @@
 /** Small wording helpers shared by every report (CLI text, PR comment, diff). */
 
 /** `1 record`, `1,048,576 records`. */
-export const plural = (n: number, word: string): string => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+export const plural = (n: number, word: string, many = `${word}s`): string => `${n.toLocaleString('en-US')} ${n === 1 ? word : many}`;
 
 const log2 = (n: bigint): number => n.toString(2).length - 1;
 /** `65,536`, or `2^80` for a power of two past 2^20 (readable where IPv6 counts run to 30 digits). */

@@ -84,6 +84,12 @@ export interface FakeRoute53Options {
   port?: number;
   /** Milliseconds clock of the rate limit (default `performance.now`; tests pass their own). */
   clock?: () => number;
+  /**
+   * GetChange answers PENDING this many times per change before INSYNC (default 0: INSYNC at
+   * once). Real Route 53 takes up to about a minute to propagate a change: a client that
+   * polls must poll until INSYNC, and its polls count against the quota.
+   */
+  pendingPolls?: number;
 }
 
 /** The account the fake's STS answers for. */
@@ -280,6 +286,7 @@ export async function startFakeRoute53(options: FakeRoute53Options = {}): Promis
   const zones = new Map<string, FakeHostedZone>();
   const requests: Route53Request[] = [];
   const changes = new Map<string, string>(); // change id -> SubmittedAt
+  const polls = new Map<string, number>(); // change id -> GetChange requests answered
   const callerRefs = new Set<string>();
   let zoneSeq = 0;
   let changeSeq = 0;
@@ -592,7 +599,9 @@ export async function startFakeRoute53(options: FakeRoute53Options = {}): Promis
       handler: (_r, [rawId]) => {
         const id = decodeURIComponent(rawId!).replace(/^\/?change\//, '');
         if (!changes.has(id)) throw new ApiError(404, 'NoSuchChange', `A change with the specified change ID does not exist: ${id}`);
-        return { status: 200, body: doc('GetChangeResponse', changeInfo(id, 'INSYNC')) };
+        const polled = (polls.get(id) ?? 0) + 1;
+        polls.set(id, polled);
+        return { status: 200, body: doc('GetChangeResponse', changeInfo(id, polled > (options.pendingPolls ?? 0) ? 'INSYNC' : 'PENDING')) };
       },
     },
     {

@@ -13,6 +13,7 @@ import { plural } from '../core/text.js';
 import { applyOrder, stackFingerprint, type StackChanges, type ZoneStack } from '../render/stacks.js';
 import type { PlanReport } from './plan-format.js';
 import { hasChanges, type StackPlan } from './plan-summary.js';
+import type { BatchPlan } from './batch-apply.js';
 import { applyStacks, planStacks, terraformVersion, type ApplyResult, type BeforePlan, type TerraformOptions } from './run-stacks.js';
 
 /** What `rdns plan` leaves for `rdns apply`: the report and what each planned stack rendered from. */
@@ -20,6 +21,8 @@ export const PLAN_STATE = 'rdns-plan.json';
 
 export interface SavedPlan extends PlanReport {
   readonly fingerprints: Record<string, string>;
+  /** Stacks rdns apply writes in Route 53 change batches, and what it writes (batch-apply.ts). */
+  readonly batches?: Record<string, BatchPlan>;
 }
 
 export interface PlanRepositoryInput {
@@ -84,12 +87,17 @@ export async function planRepository(input: PlanRepositoryInput): Promise<PlanOu
     const bad = checkStackOutput(input.outdir, t.stack);
     return bad.length > 0 ? bad.map((d) => d.message).join('\n') : undefined;
   };
+  const batchPlans = new Map<string, BatchPlan>();
   const plans = await planStacks(
     targets.map((s) => ({ ...s, dir: join(input.outdir, 'stacks', s.stack) })),
-    { ...input.terraform, lock: input.lock, refresh: input.refresh, version, beforePlan: input.beforePlan ?? prepare },
+    { ...input.terraform, lock: input.lock, refresh: input.refresh, version, beforePlan: input.beforePlan ?? prepare, batchPlans },
   );
   const report: PlanReport = { stacks: plans, removed: input.removed, ...(input.changedSince ? { changedSince: input.changedSince } : {}) };
-  const saved: SavedPlan = { ...report, fingerprints: Object.fromEntries(input.stacks.map((s) => [s.stack, stackFingerprint(s, input.config)])) };
+  const saved: SavedPlan = {
+    ...report,
+    fingerprints: Object.fromEntries(input.stacks.map((s) => [s.stack, stackFingerprint(s, input.config)])),
+    ...(batchPlans.size > 0 ? { batches: Object.fromEntries(batchPlans) } : {}),
+  };
   writeFileSync(join(input.outdir, PLAN_STATE), `${JSON.stringify(saved)}\n`);
   return { kind: 'planned', report, version };
 }
@@ -158,13 +166,14 @@ export async function applyRepository(input: ApplyRepositoryInput): Promise<Appl
     input.notice?.(`applying ${plural(ordered.length, 'stack')} (${input.terraform.parallel ?? 2} at a time): ${ordered.map((s) => s.stack).join(', ')}`);
   }
   const targets = ordered.map((s) => ({ ...s, dir: join(input.outdir, 'stacks', s.stack) }));
-  const rendered = await applyStacks(targets.filter((t) => !removals.has(t.stack)), input.terraform);
+  const options = { ...input.terraform, region: input.terraform.region ?? input.config.region, batchPlans: saved.batches };
+  const rendered = await applyStacks(targets.filter((t) => !removals.has(t.stack)), options);
   const gone = targets.filter((t) => removals.has(t.stack));
   // Removals only once every rendered zone is applied; after a failure they are not applied either.
   let result: ApplyResult = { ...rendered, skipped: [...rendered.skipped, ...gone.map((t) => t.stack)] };
   if (!rendered.failed && gone.length > 0) {
-    const r = await applyStacks(gone, input.terraform);
-    result = { ...r, applied: [...rendered.applied, ...r.applied], apiCalls: { ...rendered.apiCalls, ...r.apiCalls } };
+    const r = await applyStacks(gone, options);
+    result = { ...r, applied: [...rendered.applied, ...r.applied], apiCalls: { ...rendered.apiCalls, ...r.apiCalls }, batched: { ...rendered.batched, ...r.batched }, fallbacks: { ...rendered.fallbacks, ...r.fallbacks } };
   }
   // Applied plans are spent: a second apply must not find them.
   if (!result.failed) rmSync(statePath, { force: true });
@@ -183,5 +192,5 @@ export function readPlanReport(path: string): SavedPlan {
   }
   const r = data as Partial<SavedPlan>;
   if (!Array.isArray(r.stacks)) throw new RdnsError(`${path} is not a plan report of rdns plan --format json`, 2);
-  return { stacks: r.stacks, removed: r.removed ?? [], changedSince: r.changedSince, fingerprints: r.fingerprints ?? {} };
+  return { stacks: r.stacks, removed: r.removed ?? [], changedSince: r.changedSince, fingerprints: r.fingerprints ?? {}, ...(r.batches ? { batches: r.batches } : {}) };
 }

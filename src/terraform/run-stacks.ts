@@ -21,6 +21,8 @@ import { diagnosticsText, failedPlan, parseUiStream, resourceChangesFromStream, 
 import { explainNoMatchingProvider } from './provider-versions.js';
 import { apiCallLog, type ApiCalls } from './api-calls.js';
 import { canonicalName } from '../core/hostname.js';
+import { applyBatched, batchMinimum, batchPlanOf, stackFilesHash, type BatchPlan } from './batch-apply.js';
+import type { Route53Changes } from './route53-changes.js';
 
 /** The saved plan inside each stack folder. */
 export const PLAN_FILE = 'tfplan';
@@ -69,6 +71,8 @@ export interface TerraformOptions {
   readonly progress?: (event: { stack: string; step: string; done: boolean }) => void;
   /** Count the AWS API calls of each plan and apply from the provider's DEBUG log (default true; see api-calls.ts). */
   readonly countApiCalls?: boolean;
+  /** rdns.yaml `route53.region`: the partition of the batched apply's own Route 53 requests. */
+  readonly region?: string;
 }
 
 interface Run {
@@ -334,6 +338,11 @@ function providersKey(tf: Record<string, unknown>, version: string): string {
 }
 
 export interface PlanOptions extends TerraformOptions {
+  /**
+   * Filled with the batch plan of each stack whose changes the batched apply can carry out
+   * (batch-apply.ts); unset: no batch plans (every apply is Terraform's, record by record).
+   */
+  readonly batchPlans?: Map<string, BatchPlan>;
   /** Take the state lock (default true; pull-request plans may not). */
   readonly lock?: boolean;
   /**
@@ -477,7 +486,12 @@ export async function planStacks(targets: readonly PlanTarget[], options: PlanOp
     if (refresh === 'live-check' && pulled && !readThroughTerraform(options)) {
       const desired = desiredResources(t, tf);
       const changes = desired && resourceChangesFromStream(messages, pulled.state, desired);
-      if (changes && (await stateUnchanged(t, options, pulled.state, tf))) return counted(summarizePlan(t.stack, t.zone, { resource_changes: changes }));
+      if (changes && desired && (await stateUnchanged(t, options, pulled.state, tf))) {
+        const minimum = batchMinimum(options.env);
+        const batch = options.batchPlans && minimum !== undefined ? batchPlanOf({ messages, changes, state: pulled.state, desired, files: stackFilesHash(t.dir), minimum }) : undefined;
+        if (batch) options.batchPlans!.set(t.stack, batch);
+        return counted(summarizePlan(t.stack, t.zone, { resource_changes: changes }));
+      }
     }
     const show = await terraform(['show', '-json', PLAN_FILE], t.dir, options, env);
     if (show.code !== 0) return counted(failedPlan(t.stack, t.zone, `terraform show: ${message(show)}`));
@@ -535,6 +549,17 @@ export interface ApplyResult {
   readonly skipped: readonly string[];
   /** The AWS API calls of each stack's apply (the failed ones' too), where counted. */
   readonly apiCalls: Readonly<Record<string, ApiCalls>>;
+  /** Stacks applied in Route 53 change batches (batch-apply.ts): batches, record sets, and what the reconciling apply changed itself. */
+  readonly batched: Readonly<Record<string, { readonly batches: number; readonly records: number; readonly extra: number }>>;
+  /** Stacks whose plan was saved for a batched apply but were applied by Terraform record by record, and why. */
+  readonly fallbacks: Readonly<Record<string, string>>;
+}
+
+export interface ApplyOptions extends TerraformOptions {
+  /** The batch plans `rdns plan` saved, by stack: those stacks are applied in change batches (others: Terraform's apply of the saved plan). */
+  readonly batchPlans?: Readonly<Record<string, BatchPlan>>;
+  /** Route 53 for the batched apply (default: the AWS SDK in the apply's environment; tests pass their own). */
+  readonly route53?: () => Route53Changes;
 }
 
 /** True when `child` is a zone strictly inside `parent` (`0-25.113.0.203.in-addr.arpa.` in `113.0.203.in-addr.arpa.`). */
@@ -552,18 +577,39 @@ export function zoneInside(child: string, parent: string): boolean {
  * not applied. Each apply runs with `-parallelism={@link APPLY_PARALLELISM}` in the
  * environment of {@link applyEnvironment} (the SDK's adaptive retry mode).
  */
-export async function applyStacks(targets: readonly PlanTarget[], options: TerraformOptions): Promise<ApplyResult> {
+export async function applyStacks(targets: readonly PlanTarget[], options: ApplyOptions): Promise<ApplyResult> {
   const parallel = Math.max(1, options.parallel ?? 2);
   const waitsFor = new Map(targets.map((t) => [t.stack, targets.filter((o) => zoneInside(o.zone, t.zone)).map((o) => o.stack)]));
   const applied = new Set<string>();
   const started = new Set<string>();
   const failures: { stack: string; error: string }[] = [];
   const apiCalls: Record<string, ApiCalls> = {};
+  const batched: Record<string, ApplyResult['batched'][string]> = {};
+  const fallbacks: Record<string, string> = {};
   const applyOne = async (t: PlanTarget): Promise<void> => {
     options.progress?.({ stack: t.stack, step: 'apply', done: false });
     let error: string | undefined;
+    const batchPlan = options.batchPlans?.[t.stack];
+    let viaTerraform = true;
     if (!existsSync(join(t.dir, PLAN_FILE))) error = `no saved plan in ${t.dir} (run rdns plan first)`;
-    else {
+    else if (batchPlan) {
+      try {
+        const r = await applyBatchedStack(t, batchPlan, options);
+        if ('fallback' in r) fallbacks[t.stack] = r.fallback;
+        else {
+          viaTerraform = false;
+          apiCalls[t.stack] = r.calls;
+          batched[t.stack] = { batches: r.batches, records: r.records, extra: r.extra };
+          error = r.error;
+          // The saved plan is spent either way once a batch went through: the state moved on.
+          if (r.batches > 0) rmSync(join(t.dir, PLAN_FILE), { force: true });
+        }
+      } catch (e) {
+        viaTerraform = false;
+        error = (e as Error).message;
+      }
+    }
+    if (error === undefined && viaTerraform) {
       try {
         const r = await terraform(['apply', '-input=false', '-no-color', '-auto-approve', `-parallelism=${APPLY_PARALLELISM}`, PLAN_FILE], t.dir, { ...options, env: applyEnvironment(options.env) }, { TF_DATA_DIR: stackDataDir(t, options) }, true);
         if (r.calls) apiCalls[t.stack] = r.calls;
@@ -606,5 +652,40 @@ export async function applyStacks(targets: readonly PlanTarget[], options: Terra
     ...(alsoFailed.length > 0 ? { alsoFailed } : {}),
     skipped: targets.filter((t) => !started.has(t.stack)).map((t) => t.stack),
     apiCalls,
+    batched,
+    fallbacks,
   };
+}
+
+/**
+ * The batched apply of one stack (batch-apply.ts) with this stack's Terraform: its state
+ * (read as for a plan), and `terraform apply -target=…` in its folder for the reconciliation,
+ * in the apply environment with `-parallelism={@link APPLY_PARALLELISM}`.
+ */
+async function applyBatchedStack(t: PlanTarget, plan: BatchPlan, options: ApplyOptions) {
+  const env = applyEnvironment(options.env);
+  const poll = options.env.RDNS_CHANGE_POLL_MS ? Number(options.env.RDNS_CHANGE_POLL_MS) : undefined;
+  // The AWS SDK loads only where a batch is applied.
+  const route53 = options.route53?.() ?? (await import('./route53-changes.js')).sdkRoute53Changes({ env, region: options.region, ...(poll !== undefined && poll >= 0 ? { pollMs: poll } : {}) });
+  return applyBatched(plan, {
+    dir: t.dir,
+    route53,
+    comment: `rdns apply of ${t.stack}`,
+    state: async () => {
+      const r = await pullState(t, options);
+      if (r.error) throw new Error(r.error);
+      return r.state;
+    },
+    desired: () => {
+      try {
+        return desiredResources(t, stackJson(t));
+      } catch {
+        return undefined;
+      }
+    },
+    apply: async (targets) => {
+      const r = await terraform(['apply', '-input=false', '-no-color', '-auto-approve', `-parallelism=${APPLY_PARALLELISM}`, ...targets], t.dir, { ...options, env }, { TF_DATA_DIR: stackDataDir(t, options) }, true);
+      return { code: r.code, output: r.code === 0 ? r.stdout : message(r), ...(r.calls ? { calls: r.calls } : {}) };
+    },
+  });
 }

@@ -117,12 +117,19 @@ export function registerPlan(program: Command, context: () => CliContext, setExi
       const calls = counted.length > 0 ? sumApiCalls(counted.map((s) => result.apiCalls[s]!)) : undefined;
       const callsOf = (s: string): string => {
         const c = result.apiCalls[s];
-        return c ? `  (${plural(c.route53, 'Route 53 call')}${c.route53Retries ? `, ${retriesText(c.route53Retries)}` : ''})` : '';
+        const b = result.batched[s];
+        const how = b
+          ? `${plural(b.batches, 'change batch', 'change batches')} of ${plural(b.records, 'record set')}${b.extra ? `; the reconciling apply changed ${b.extra} more` : ''}`
+          : result.fallbacks[s]
+            ? `record by record: ${result.fallbacks[s]}`
+            : undefined;
+        const parts = [...(c ? [`${plural(c.route53, 'Route 53 call')}${c.route53Retries ? `, ${retriesText(c.route53Retries)}` : ''}`] : []), ...(how ? [how] : [])];
+        return parts.length > 0 ? `  (${parts.join('; ')})` : '';
       };
       const perRecord = calls ? callsPerRecord(calls, result.changedRecords) : undefined;
       if (opts.format === 'json')
         ctx.stdout(
-          `${JSON.stringify({ applied: result.applied, failed: result.failed, ...(result.alsoFailed ? { alsoFailed: result.alsoFailed } : {}), notApplied: result.skipped, unchanged: result.unchanged, changedRecords: result.changedRecords, apiCalls: result.apiCalls, ...(calls ? { totalApiCalls: calls, secondsAtQuota: secondsAtQuota(calls) } : {}), ...(perRecord ? { callsPerRecord: perRecord } : {}) }, null, 2)}\n`,
+          `${JSON.stringify({ applied: result.applied, failed: result.failed, ...(result.alsoFailed ? { alsoFailed: result.alsoFailed } : {}), notApplied: result.skipped, unchanged: result.unchanged, batched: result.batched, ...(Object.keys(result.fallbacks).length > 0 ? { recordByRecord: result.fallbacks } : {}), changedRecords: result.changedRecords, apiCalls: result.apiCalls, ...(calls ? { totalApiCalls: calls, secondsAtQuota: secondsAtQuota(calls) } : {}), ...(perRecord ? { callsPerRecord: perRecord } : {}) }, null, 2)}\n`,
         );
       else {
         const lines = [

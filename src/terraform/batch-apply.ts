@@ -1,0 +1,303 @@
+/**
+ * The batched apply of a zone: the record-set changes Terraform planned, written to Route 53
+ * in change batches (≈ 1,000 record sets per request) instead of one `aws_route53_record` at
+ * a time, then brought into Terraform's state with `import` and `removed` blocks.
+ *
+ * Why: hashicorp/aws 5.100 makes five Route 53 requests per changed record set (GetHostedZone,
+ * ChangeResourceRecordSets, GetChange, then GetHostedZone and ListResourceRecordSets to read
+ * it back), and Route 53 allows five requests per second per account. A batch plus the
+ * provider's read of each changed set is ≈ 2 requests per record set and one propagation wait
+ * per zone instead of one per record (docs/terraform.md has the figures).
+ *
+ * Faithful to the saved plan by construction:
+ * - only a plan made with `-refresh=false` and the zone's live check (the values before are
+ *   the state's, which the live check found Route 53 still holding) whose every change is a
+ *   plain `aws_route53_record` create, update or delete rdns rendered (no alias, no routing
+ *   policy, a zone id the state knows) is batched; anything else is Terraform's apply of the
+ *   saved plan, as before;
+ * - at apply time the state must still have the lineage and serial the plan compared with,
+ *   and the stack's files their content (Terraform refuses a stale saved plan the same way);
+ * - Route 53 refuses the whole batch if a record set differs from the plan's "before"
+ *   (DELETE must match exactly; CREATE fails on an existing set): nothing is overwritten that
+ *   changed since the plan.
+ * After the batches, one `terraform apply -target=…` per stack imports the created sets,
+ * reads the updated ones back and forgets the deleted ones (`removed`, destroy = false): the
+ * state then matches Route 53 and git, and the next plan has no changes.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { plural } from '../core/text.js';
+import { sumApiCalls, type ApiCalls } from './api-calls.js';
+import type { DesiredResources, ResourceChange, UiMessage } from './plan-summary.js';
+import { changeBatches, type RecordChange, type RecordSet, type Route53Changes } from './route53-changes.js';
+
+/** What `rdns plan` saves for the batched apply of one stack. */
+export interface BatchPlan {
+  /** The state the plan compared with. */
+  readonly lineage: string;
+  readonly serial: number;
+  /** sha256 of the stack folder's Terraform files when it was planned. */
+  readonly files: string;
+  /** Record changes per hosted zone id. */
+  readonly zones: readonly { readonly zoneId: string; readonly changes: readonly RecordChange[] }[];
+}
+
+/**
+ * Fewer changed record sets than this are applied by Terraform (≈ 5 requests each): a batch
+ * costs one request, a propagation wait and a Terraform run of its own, which pays from
+ * three record sets on.
+ */
+export const BATCH_MIN_RECORDS = 3;
+
+/** The file the reconciling apply reads its `import` and `removed` blocks from (removed after it). */
+export const RECONCILE_FILE = 'rdns-reconcile.tf.json';
+
+/** Addresses per reconciling `terraform apply` (each is a `-target` argument). */
+export const TARGETS_PER_RUN = 500;
+
+/**
+ * `RDNS_APPLY_BATCH` in the environment: `off` applies every plan with Terraform, record by
+ * record; `always` batches from one changed record set on (tests); unset: from
+ * {@link BATCH_MIN_RECORDS}.
+ */
+export function batchMinimum(env: Readonly<Record<string, string | undefined>>): number | undefined {
+  const v = env.RDNS_APPLY_BATCH;
+  if (v === 'off') return undefined;
+  if (v === 'always') return 1;
+  return BATCH_MIN_RECORDS;
+}
+
+/** sha256 of the Terraform files of a stack folder (`*.tf.json`, `*.tfvars.json`), by name. */
+export function stackFilesHash(dir: string): string {
+  const h = createHash('sha256');
+  for (const f of readdirSync(dir).filter((n) => (n.endsWith('.tf.json') || n.endsWith('.tfvars.json')) && n !== RECONCILE_FILE).sort()) {
+    h.update(`${f}\0`).update(readFileSync(join(dir, f))).update('\0');
+  }
+  return h.digest('hex');
+}
+
+type Attributes = Record<string, unknown>;
+
+/** Attributes of a state record set that rdns never renders: a set with any of them is Terraform's to change. */
+const EMPTY_IN_PLAIN_SETS = ['alias', 'cidr_routing_policy', 'failover_routing_policy', 'geolocation_routing_policy', 'geoproximity_routing_policy', 'latency_routing_policy', 'weighted_routing_policy'];
+
+const blank = (v: unknown): boolean => v === undefined || v === null || v === '' || v === false || (Array.isArray(v) && v.length === 0);
+
+/** A state `aws_route53_record` as a plain record set, undefined when it is anything else. */
+function stateRecordSet(a: Attributes | null | undefined): (RecordSet & { zoneId: string }) | undefined {
+  if (!a) return undefined;
+  if (EMPTY_IN_PLAIN_SETS.some((k) => !blank(a[k])) || !blank(a.set_identifier) || !blank(a.health_check_id) || !blank(a.multivalue_answer_routing_policy)) return undefined;
+  const { name, type, ttl, records, zone_id: zoneId } = a;
+  if (typeof name !== 'string' || typeof type !== 'string' || typeof ttl !== 'number' || typeof zoneId !== 'string' || !zoneId) return undefined;
+  if (!Array.isArray(records) || records.length === 0 || !records.every((v) => typeof v === 'string')) return undefined;
+  return { name, type, ttl, values: records as string[], zoneId };
+}
+
+const LITERAL = (v: unknown): v is string => typeof v === 'string' && !v.includes('${') && !v.includes('%{');
+const ZONE_REFERENCE = /^\$\{(data\.)?(aws_route53_zone)\.([A-Za-z0-9_-]+)\.zone_id\}$/;
+const RENDERED_KEYS = new Set(['name', 'type', 'ttl', 'records', 'zone_id']);
+
+/** The zone id a rendered `zone_id` stands for: a literal, or the state's value of the zone resource (or data source) it refers to. */
+function zoneIdOf(value: unknown, state: unknown): string | undefined {
+  if (LITERAL(value)) return value;
+  const m = typeof value === 'string' ? ZONE_REFERENCE.exec(value) : null;
+  if (!m) return undefined;
+  const [, data, type, name] = m;
+  const resources = (state as { resources?: { mode?: string; type?: string; name?: string; module?: string; instances?: { attributes?: Attributes; index_key?: unknown }[] }[] } | undefined)?.resources ?? [];
+  const r = resources.find((x) => !x.module && x.mode === (data ? 'data' : 'managed') && x.type === type && x.name === name);
+  const only = r?.instances?.length === 1 && r.instances[0]!.index_key === undefined ? r.instances[0]!.attributes : undefined;
+  return typeof only?.zone_id === 'string' && only.zone_id ? only.zone_id : undefined;
+}
+
+/** A rendered `aws_route53_record` as a plain record set with its zone id, undefined when it is anything else. */
+function renderedRecordSet(body: Attributes | undefined, state: unknown): (RecordSet & { zoneId: string }) | undefined {
+  if (!body || Object.keys(body).some((k) => !RENDERED_KEYS.has(k))) return undefined;
+  const { name, type, ttl, records } = body;
+  if (!LITERAL(name) || !LITERAL(type) || typeof ttl !== 'number') return undefined;
+  if (!Array.isArray(records) || records.length === 0 || !records.every(LITERAL)) return undefined;
+  const zoneId = zoneIdOf(body.zone_id, state);
+  return zoneId ? { name, type, ttl, values: records, zoneId } : undefined;
+}
+
+/**
+ * The batch plan of a stack planned with `-refresh=false` and its live check, from the plan's
+ * `-json` stream, the changes read from it (resourceChangesFromStream), the state read before
+ * the plan and the stack's rendered resources; undefined where the stack is Terraform's to
+ * apply (see the module comment) or changes fewer than `minimum` record sets.
+ */
+export function batchPlanOf(input: {
+  readonly messages: readonly UiMessage[];
+  readonly changes: readonly ResourceChange[];
+  readonly state: unknown;
+  readonly desired: DesiredResources;
+  readonly files: string;
+  readonly minimum: number;
+}): BatchPlan | undefined {
+  const { state } = input;
+  const lineage = (state as { lineage?: unknown } | undefined)?.lineage;
+  const serial = (state as { serial?: unknown } | undefined)?.serial;
+  if (typeof lineage !== 'string' || typeof serial !== 'number') return undefined;
+  // Every planned change of a managed resource must be one of the record changes read.
+  const planned = input.messages.filter((m) => m.type === 'planned_change' && !m.change?.resource?.addr?.startsWith('data.'));
+  if (planned.length !== input.changes.length || input.changes.length < input.minimum) return undefined;
+  const byZone = new Map<string, RecordChange[]>();
+  for (const c of input.changes) {
+    if (c.type !== 'aws_route53_record' || c.change.actions.length !== 1) return undefined;
+    const action = c.change.actions[0];
+    if (action !== 'create' && action !== 'update' && action !== 'delete') return undefined;
+    const name = c.address.slice('aws_route53_record.'.length);
+    const before = action === 'create' ? undefined : stateRecordSet(c.change.before);
+    const after = action === 'delete' ? undefined : renderedRecordSet(input.desired.aws_route53_record?.[name], state);
+    if ((action !== 'create' && !before) || (action !== 'delete' && !after)) return undefined;
+    // An update keeps its zone and name (a new zone or name is a replacement, not planned as update).
+    if (before && after && (before.zoneId !== after.zoneId || before.type !== after.type)) return undefined;
+    const zoneId = (after ?? before)!.zoneId;
+    const strip = (r: RecordSet & { zoneId: string }): RecordSet => ({ name: r.name, type: r.type, ttl: r.ttl, values: r.values });
+    const list = byZone.get(zoneId) ?? [];
+    list.push({ address: c.address, action, ...(before ? { before: strip(before) } : {}), ...(after ? { after: strip(after) } : {}) });
+    byZone.set(zoneId, list);
+  }
+  return { lineage, serial, files: input.files, zones: [...byZone].map(([zoneId, changes]) => ({ zoneId, changes })) };
+}
+
+/** What the batched apply needs from Terraform (run-stacks.ts gives it the stack's own). */
+export interface BatchApplyContext {
+  /** The stack folder. */
+  readonly dir: string;
+  /** The stack's state now. */
+  readonly state: () => Promise<unknown>;
+  /** The stack's rendered resources now (its `*.tf.json` files). */
+  readonly desired: () => DesiredResources | undefined;
+  /** Runs `terraform apply` with these arguments in the stack folder (apply environment, calls counted). */
+  readonly apply: (args: readonly string[]) => Promise<{ code: number; output: string; calls?: ApiCalls }>;
+  readonly route53: Route53Changes;
+  /** Comment of each change batch (Route 53 keeps it with the change). */
+  readonly comment: string;
+}
+
+export interface BatchApplyResult {
+  /** Error message when the stack is not (fully) applied. */
+  readonly error?: string;
+  /** Change batches Route 53 accepted, and the record sets they changed. */
+  readonly batches: number;
+  readonly records: number;
+  /** Resources the reconciling apply added, changed or destroyed itself (0 when Route 53 held what was planned). */
+  readonly extra: number;
+  readonly calls: ApiCalls;
+}
+
+/** Terraform's "Apply complete! Resources: N imported, A added, C changed, D destroyed." */
+const APPLY_COMPLETE = /Apply complete! Resources: (?:(\d+) imported, )?(\d+) added, (\d+) changed, (\d+) destroyed/;
+
+/**
+ * Applies `plan` (see the module comment). Refuses before writing anything when the state or
+ * the stack's files moved since the plan. When Route 53 refuses a batch, the batches before
+ * it stay applied and are reconciled into the state; the error says which records were not.
+ */
+export async function applyBatched(plan: BatchPlan, ctx: BatchApplyContext): Promise<BatchApplyResult | { readonly fallback: string }> {
+  const calls: (ApiCalls | undefined)[] = [];
+  const result = (r: Omit<BatchApplyResult, 'calls'>): BatchApplyResult => ({ ...r, calls: sumApiCalls([...calls.filter((c): c is ApiCalls => c !== undefined), ctx.route53.calls()])! });
+  const state = await ctx.state();
+  const id = state as { lineage?: unknown; serial?: unknown } | undefined;
+  if (id?.lineage !== plan.lineage || id?.serial !== plan.serial) return { fallback: 'the state changed since rdns plan' };
+  if (stackFilesHash(ctx.dir) !== plan.files) return { fallback: "the stack's Terraform files changed since rdns plan" };
+  // What is written is what the files and the state say, never only what the saved report says.
+  const desired = ctx.desired();
+  const expected = desired && recordChangesOf(desired, state);
+  if (!expected || !sameChanges(plan, expected)) return { fallback: 'the saved batch differs from what the stack files and the state give' };
+  const done: RecordChange[] = [];
+  const waits: Promise<void>[] = [];
+  let error: string | undefined;
+  let accepted = 0;
+  const total = plan.zones.reduce((n, z) => n + z.changes.length, 0);
+  outer: for (const zone of plan.zones) {
+    const batches = changeBatches(zone.changes);
+    for (const [i, batch] of batches.entries()) {
+      try {
+        const id = await ctx.route53.submit(zone.zoneId, batch, ctx.comment);
+        accepted++;
+        done.push(...batch.records);
+        waits.push(ctx.route53.waitInsync(id));
+      } catch (e) {
+        const left = total - done.length;
+        error = `Route 53 refused change batch ${i + 1} of ${batches.length} of zone ${zone.zoneId} (${(e as Error).message}); ${plural(left, 'record set')} of the plan not applied${done.length > 0 ? `, ${done.length} applied before it (now in the state)` : ', nothing applied'}; run rdns plan again`;
+        break outer;
+      }
+    }
+  }
+  let extra = 0;
+  const reconcile = async (): Promise<string | undefined> => {
+    for (let i = 0; i < done.length; i += TARGETS_PER_RUN) {
+      const part = done.slice(i, i + TARGETS_PER_RUN);
+      writeReconcileFile(ctx.dir, plan, part);
+      try {
+        const r = await ctx.apply(part.map((c) => `-target=${c.address}`));
+        calls.push(r.calls);
+        if (r.code !== 0) return `the records are in Route 53, but bringing them into the Terraform state failed: ${r.output}`;
+        const m = APPLY_COMPLETE.exec(r.output);
+        extra += m ? Number(m[2]) + Number(m[3]) + Number(m[4]) : 0;
+      } finally {
+        rmSync(join(ctx.dir, RECONCILE_FILE), { force: true });
+      }
+    }
+    return undefined;
+  };
+  const [insync, reconciled] = await Promise.allSettled([Promise.all(waits), reconcile()]);
+  const problems = [
+    error,
+    reconciled.status === 'rejected' ? String((reconciled.reason as Error).message) : reconciled.value,
+    insync.status === 'rejected' ? `waiting for Route 53 to propagate: ${(insync.reason as Error).message}` : undefined,
+  ].filter((p): p is string => Boolean(p));
+  return result({ ...(problems.length > 0 ? { error: problems.join('\n') } : {}), batches: accepted, records: done.length, extra });
+}
+
+/**
+ * The record-set changes from the state to the rendered resources, by address, as a plan
+ * with `-refresh=false` makes them (ttl or values differ: update; only rendered: create; only
+ * in the state: delete). Undefined where a set is not plain (see batchPlanOf).
+ */
+export function recordChangesOf(desired: DesiredResources, state: unknown): Map<string, RecordChange & { zoneId: string }> | undefined {
+  const out = new Map<string, RecordChange & { zoneId: string }>();
+  const resources = (state as { resources?: { mode?: string; type?: string; name?: string; module?: string; instances?: { attributes?: Attributes; index_key?: unknown }[] }[] } | undefined)?.resources ?? [];
+  const before = new Map<string, RecordSet & { zoneId: string }>();
+  for (const r of resources) {
+    if (r.mode !== 'managed' || r.type !== 'aws_route53_record' || r.module) continue;
+    const set = r.instances?.length === 1 && r.instances[0]!.index_key === undefined ? stateRecordSet(r.instances[0]!.attributes) : undefined;
+    if (!set) return undefined;
+    before.set(`aws_route53_record.${r.name}`, set);
+  }
+  const rendered = desired.aws_route53_record ?? {};
+  for (const [name, body] of Object.entries(rendered)) {
+    const address = `aws_route53_record.${name}`;
+    const after = renderedRecordSet(body, state);
+    const was = before.get(address);
+    if (!after) {
+      // A zone created by this plan: its id is not in the state yet (Terraform's apply).
+      return undefined;
+    }
+    const plain = (r: RecordSet): RecordSet => ({ name: r.name, type: r.type, ttl: r.ttl, values: r.values });
+    if (!was) out.set(address, { address, action: 'create', after: plain(after), zoneId: after.zoneId });
+    else if (was.ttl !== after.ttl || [...was.values].sort().join('\n') !== [...after.values].sort().join('\n')) out.set(address, { address, action: 'update', before: plain(was), after: plain(after), zoneId: after.zoneId });
+  }
+  for (const [address, was] of before) {
+    if (!(address.slice('aws_route53_record.'.length) in rendered)) out.set(address, { address, action: 'delete', before: { name: was.name, type: was.type, ttl: was.ttl, values: was.values }, zoneId: was.zoneId });
+  }
+  return out;
+}
+
+/** True when the saved batch carries out exactly `expected`: the same addresses, actions, zones and sets. */
+function sameChanges(plan: BatchPlan, expected: ReadonlyMap<string, RecordChange & { zoneId: string }>): boolean {
+  const key = (c: RecordChange, zoneId: string): string => JSON.stringify([c.address, c.action, zoneId, c.before ?? null, c.after ?? null]);
+  const saved = plan.zones.flatMap((z) => z.changes.map((c) => key(c, z.zoneId))).sort();
+  const wanted = [...expected.values()].map((c) => key({ address: c.address, action: c.action, ...(c.before ? { before: c.before } : {}), ...(c.after ? { after: c.after } : {}) }, c.zoneId)).sort();
+  return saved.length === wanted.length && saved.every((k, i) => k === wanted[i]);
+}
+
+/** The `import` blocks of created sets and `removed` blocks of deleted ones, for the reconciling apply. */
+function writeReconcileFile(dir: string, plan: BatchPlan, changes: readonly RecordChange[]): void {
+  const zoneOf = new Map(plan.zones.flatMap((z) => z.changes.map((c) => [c.address, z.zoneId] as const)));
+  const imports = changes.filter((c) => c.action === 'create').map((c) => ({ to: c.address, id: `${zoneOf.get(c.address)}_${c.after!.name}_${c.after!.type}` }));
+  const removed = changes.filter((c) => c.action === 'delete').map((c) => ({ from: c.address, lifecycle: { destroy: false } }));
+  writeFileSync(join(dir, RECONCILE_FILE), `${JSON.stringify({ ...(imports.length ? { import: imports } : {}), ...(removed.length ? { removed } : {}) }, null, 2)}\n`);
+}
