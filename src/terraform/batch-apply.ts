@@ -30,7 +30,7 @@ import { join } from 'node:path';
 import { plural } from '../core/text.js';
 import { sumApiCalls, type ApiCalls } from './api-calls.js';
 import type { DesiredResources, ResourceChange, UiMessage } from './plan-summary.js';
-import { changeBatches, type RecordChange, type RecordSet, type Route53Changes } from './route53-changes.js';
+import { changeBatches, type BatchLimits, type RecordChange, type RecordSet, type Route53Changes } from './route53-changes.js';
 
 /** What `rdns plan` saves for the batched apply of one stack. */
 export interface BatchPlan {
@@ -174,6 +174,8 @@ export interface BatchApplyContext {
   readonly route53: Route53Changes;
   /** Comment of each change batch (Route 53 keeps it with the change). */
   readonly comment: string;
+  /** Limits of one request (default Route 53's). */
+  readonly limits?: BatchLimits;
 }
 
 export interface BatchApplyResult {
@@ -212,7 +214,7 @@ export async function applyBatched(plan: BatchPlan, ctx: BatchApplyContext): Pro
   let accepted = 0;
   const total = plan.zones.reduce((n, z) => n + z.changes.length, 0);
   outer: for (const zone of plan.zones) {
-    const batches = changeBatches(zone.changes);
+    const batches = changeBatches(zone.changes, ctx.limits);
     for (const [i, batch] of batches.entries()) {
       try {
         const id = await ctx.route53.submit(zone.zoneId, batch, ctx.comment);

@@ -166,7 +166,7 @@ export async function applyRepository(input: ApplyRepositoryInput): Promise<Appl
     input.notice?.(`applying ${plural(ordered.length, 'stack')} (${input.terraform.parallel ?? 2} at a time): ${ordered.map((s) => s.stack).join(', ')}`);
   }
   const targets = ordered.map((s) => ({ ...s, dir: join(input.outdir, 'stacks', s.stack) }));
-  const options = { ...input.terraform, region: input.terraform.region ?? input.config.region, batchPlans: saved.batches };
+  const options = { ...input.terraform, region: input.terraform.region ?? input.config.region, emulator: Boolean(input.config.endpoint), batchPlans: saved.batches };
   const rendered = await applyStacks(targets.filter((t) => !removals.has(t.stack)), options);
   const gone = targets.filter((t) => removals.has(t.stack));
   // Removals only once every rendered zone is applied; after a failure they are not applied either.

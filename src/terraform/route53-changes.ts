@@ -109,10 +109,24 @@ export interface Route53ChangesOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** rdns.yaml `route53.region` (Route 53 is global; the region picks the partition). */
   readonly region?: string;
+  /** rdns.yaml `route53.endpoint` is set: sign with the dummy keys the provider gets in emulator mode (zone-stack.ts). */
+  readonly emulator?: boolean;
   /** First GetChange after this long, then at this interval (default 10 s: Route 53 propagates in about a minute). */
   readonly pollMs?: number;
   /** Give up waiting for INSYNC after this long (default 30 min, as hashicorp/aws). */
   readonly timeoutMs?: number;
+}
+
+/**
+ * Route 53's error as one line. An InvalidChangeBatch comes in a shape of its own
+ * (`<InvalidChangeBatch><Messages><Message>…`), which the SDK reports as an `Unknown` error
+ * with the messages in `Messages`.
+ */
+export function route53ErrorText(e: unknown): string {
+  const err = e as { name?: string; message?: string; Messages?: { Message?: string | string[] } };
+  const messages = err.Messages?.Message;
+  if (messages !== undefined) return `InvalidChangeBatch: ${(Array.isArray(messages) ? messages : [messages]).join('; ')}`;
+  return `${err.name ?? 'Error'}: ${err.message ?? String(e)}`;
 }
 
 /** Default GetChange interval: each poll is a request against the five per second. */
@@ -132,7 +146,9 @@ export function sdkRoute53Changes(options: Route53ChangesOptions): Route53Change
   const client = new Route53Client({
     region: options.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
     ...(endpoint ? { endpoint } : {}),
-    ...(env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+    ...(options.emulator
+      ? { credentials: { accessKeyId: 'rdns-emulator', secretAccessKey: 'rdns-emulator' } }
+      : env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
       ? { credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID, secretAccessKey: env.AWS_SECRET_ACCESS_KEY, ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}) } }
       : {}),
     retryMode: env.AWS_RETRY_MODE === 'standard' || env.AWS_RETRY_MODE === 'legacy' ? 'standard' : 'adaptive',
@@ -164,7 +180,7 @@ export function sdkRoute53Changes(options: Route53ChangesOptions): Route53Change
         if (!id) throw new Error('Route 53 answered without a change id');
         return id;
       } catch (e) {
-        throw new Error(`${(e as { name?: string }).name ?? 'Error'}: ${(e as Error).message}`);
+        throw new Error(route53ErrorText(e));
       }
     },
     async waitInsync(changeId) {

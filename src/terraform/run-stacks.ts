@@ -73,6 +73,8 @@ export interface TerraformOptions {
   readonly countApiCalls?: boolean;
   /** rdns.yaml `route53.region`: the partition of the batched apply's own Route 53 requests. */
   readonly region?: string;
+  /** rdns.yaml `route53.endpoint` is set (an emulator): the batched apply signs with the provider's dummy keys. */
+  readonly emulator?: boolean;
 }
 
 interface Run {
@@ -666,7 +668,7 @@ async function applyBatchedStack(t: PlanTarget, plan: BatchPlan, options: ApplyO
   const env = applyEnvironment(options.env);
   const poll = options.env.RDNS_CHANGE_POLL_MS ? Number(options.env.RDNS_CHANGE_POLL_MS) : undefined;
   // The AWS SDK loads only where a batch is applied.
-  const route53 = options.route53?.() ?? (await import('./route53-changes.js')).sdkRoute53Changes({ env, region: options.region, ...(poll !== undefined && poll >= 0 ? { pollMs: poll } : {}) });
+  const route53 = options.route53?.() ?? (await import('./route53-changes.js')).sdkRoute53Changes({ env, region: options.region, emulator: options.emulator, ...(poll !== undefined && poll >= 0 ? { pollMs: poll } : {}) });
   return applyBatched(plan, {
     dir: t.dir,
     route53,
