@@ -13,8 +13,9 @@
 //    zone is applied, beside the same in a one-PTR repository: plan ≤ 2× and ≤ 15 s CPU;
 //    apply ≤ 10 s CPU and ≤ 6 API calls.
 // 2. 500 PTRs changed over 50 applied zones: plan ≤ 3 min wall; apply of a sample of zones
-//    (BENCH_APPLY_SAMPLE, default 5), ≤ 3 API calls per changed record, extrapolated to 50;
-//    the projected apply wall at 5 requests/s.
+//    (BENCH_APPLY_SAMPLE, default 5) record by record (RDNS_APPLY_BATCH=off, the baseline) and
+//    another sample in Route 53 change batches: ≤ 3 API calls per changed record, extrapolated
+//    to 50; the projected apply wall at 5 requests/s.
 // 3. The whole /16 from empty (256 zones × 256 PTRs): the zone applied for real in the setup
 //    (plan from empty, apply) extrapolated to 256 zones, in one job and as a 256-job matrix.
 // 4. Drift: a PTR changed outside git and one added outside git each fail the plan with
@@ -54,7 +55,8 @@ if (spawnSync(terraformBin, ['version'], { env: { ...process.env, CHECKPOINT_DIS
   process.exit(0);
 }
 const BULK_ZONES = Number(process.env.BENCH_PLAN_ZONES ?? 50);
-const APPLY_SAMPLE = Math.min(BULK_ZONES, Number(process.env.BENCH_APPLY_SAMPLE ?? 5));
+// Two samples are applied (record by record, then batched): each at most half the zones.
+const APPLY_SAMPLE = Math.min(Math.floor(BULK_ZONES / 2), Number(process.env.BENCH_APPLY_SAMPLE ?? 5));
 const COMPARE_ZONES = Math.min(BULK_ZONES, Number(process.env.BENCH_COMPARE_ZONES ?? 10));
 const RATE = 5;
 // BENCH_PLAN_PARTS=1,3 runs only those parts (the setup always runs; part 2 clones zones only when it runs).
@@ -276,21 +278,31 @@ try {
   if (bulkPlan.json.summary.changed !== BULK_ZONES * 10) throw new Error(`bench: expected ${BULK_ZONES * 10} changed PTRs, got ${bulkPlan.json.summary.changed}`);
   figure(`2. plan, ${BULK_ZONES * 10} PTRs over ${BULK_ZONES} zones: ${fmt(bulkPlan.seconds, 0)} s wall, ${fmt(bulkPlan.cpuSeconds, 0)} s CPU all (${fmt(bulkPlan.tfCpuSeconds, 0)} s terraform+provider), ${fmt(bulkPlan.rssMb, 0)} MB peak RSS, ${bulkPlan.route53} Route 53 calls (${bulkPlan.throttled} throttled); ${bulkPlan.breakdown}`);
   report(`   plan of ${BULK_ZONES * 10} PTRs over ${BULK_ZONES} zones (wall s)`, bulkPlan.seconds, 's', 180);
-  const sample = Array.from({ length: APPLY_SAMPLE }, (_, i) => stackOf(i));
-  await rdns(`rdns plan --stack of ${APPLY_SAMPLE} of them (to apply a sample)`, big, ['plan', ...sample.flatMap((s) => ['--stack', s]), '--format', 'json']);
-  const bulkApply = await rdns(`rdns apply of ${APPLY_SAMPLE} zones (${APPLY_SAMPLE * 10} PTRs)`, big, ['apply', '--format', 'json']);
-  const changedPtrs = APPLY_SAMPLE * 10;
-  const perRecord = bulkApply.route53 / changedPtrs;
-  // Without the throttled requests (each retried by the provider): what the provider needs at least per record.
-  const perRecordUnthrottled = (bulkApply.route53 - bulkApply.throttled) / changedPtrs;
-  const projectedCalls = perRecord * BULK_ZONES * 10;
-  const reportedPerRecord = bulkApply.json?.callsPerRecord;
-  figure(
-    `2. apply, ${APPLY_SAMPLE} of ${BULK_ZONES} zones measured: ${fmt(bulkApply.cpuSeconds, 1)} s CPU all, ${fmt(bulkApply.seconds, 0)} s wall, ${callText(bulkApply.answered)} (${bulkApply.throttled} throttled); ${fmt(perRecord, 2)} Route 53 calls per changed PTR, ${fmt(perRecordUnthrottled, 2)} without the throttled ones${reportedPerRecord ? ` (rdns reported ${fmt(reportedPerRecord.withRetries, 2)} / ${fmt(reportedPerRecord.withoutRetries, 2)})` : ''} → ${BULK_ZONES} zones: ≈ ${fmt(projectedCalls, 0)} calls, ≈ ${fmt((bulkApply.cpuSeconds * BULK_ZONES) / APPLY_SAMPLE, 0)} s CPU, projected apply wall ≥ ${fmt(projectedCalls / RATE / 60, 1)} min at ${RATE} requests/s (measured sample: ${fmt(bulkApply.seconds, 0)} s for ${changedPtrs} PTRs)`,
-  );
-  report('   apply: Route 53 API calls per changed PTR, throttled retries included', perRecord, 'calls', 3);
-  console.log(`   apply: Route 53 API calls per changed PTR without the throttled retries: ${fmt(perRecordUnthrottled, 2)} calls`);
-  console.log(figure(`   projected apply wall of ${BULK_ZONES * 10} PTRs at ${RATE} requests/s: ≥ ${fmt(projectedCalls / RATE / 60, 1)} min`));
+  // Two samples of zones, applied two ways in this run: record by record by Terraform (as rdns
+  // did before, RDNS_APPLY_BATCH=off: the baseline) and in Route 53 change batches (now).
+  const applySample = async (label, first, extraEnv) => {
+    const sample = Array.from({ length: APPLY_SAMPLE }, (_, i) => stackOf(first + i));
+    await rdns(`rdns plan --stack of ${APPLY_SAMPLE} of them (to apply a sample, ${label})`, big, ['plan', ...sample.flatMap((s) => ['--stack', s]), '--format', 'json']);
+    const r = await rdns(`rdns apply of ${APPLY_SAMPLE} zones (${APPLY_SAMPLE * 10} PTRs), ${label}`, big, ['apply', '--format', 'json'], { extraEnv });
+    const changedPtrs = APPLY_SAMPLE * 10;
+    const perRecord = r.route53 / changedPtrs;
+    // Without the throttled requests (each retried): what the apply needs at least per record.
+    const perRecordUnthrottled = (r.route53 - r.throttled) / changedPtrs;
+    const projectedCalls = perRecord * BULK_ZONES * 10;
+    const reported = r.json?.callsPerRecord;
+    figure(
+      `2. apply ${label}, ${APPLY_SAMPLE} of ${BULK_ZONES} zones measured: ${fmt(r.cpuSeconds, 1)} s CPU all, ${fmt(r.seconds, 0)} s wall, ${callText(r.answered)} (${r.throttled} throttled); ${fmt(perRecord, 2)} Route 53 calls per changed PTR, ${fmt(perRecordUnthrottled, 2)} without the throttled ones${reported ? ` (rdns reported ${fmt(reported.withRetries, 2)} / ${fmt(reported.withoutRetries, 2)})` : ''} → ${BULK_ZONES} zones: ≈ ${fmt(projectedCalls, 0)} calls, ≈ ${fmt((r.cpuSeconds * BULK_ZONES) / APPLY_SAMPLE, 0)} s CPU, projected apply wall ≥ ${fmt(projectedCalls / RATE / 60, 1)} min at ${RATE} requests/s (measured sample: ${fmt(r.seconds, 0)} s for ${changedPtrs} PTRs)`,
+    );
+    return { r, perRecord, perRecordUnthrottled, projectedCalls };
+  };
+  const perRecordApply = await applySample('record by record (RDNS_APPLY_BATCH=off, before)', 0, { RDNS_APPLY_BATCH: 'off' });
+  const batchedApply = await applySample('in change batches (now)', APPLY_SAMPLE, {});
+  const batchedStacks = Object.keys(batchedApply.r.json?.batched ?? {}).length;
+  if (batchedStacks !== APPLY_SAMPLE) throw new Error(`bench: ${batchedStacks} of ${APPLY_SAMPLE} stacks were applied in change batches`);
+  report('   apply: Route 53 API calls per changed PTR, throttled retries included', batchedApply.perRecord, 'calls', 3);
+  console.log(`   apply: Route 53 API calls per changed PTR without the throttled retries: ${fmt(batchedApply.perRecordUnthrottled, 2)} calls (record by record: ${fmt(perRecordApply.perRecordUnthrottled, 2)})`);
+  console.log(figure(`   apply calls per changed PTR, batched / record by record: ${fmt(batchedApply.perRecord / perRecordApply.perRecord, 2)}× (${fmt(batchedApply.perRecord, 2)} / ${fmt(perRecordApply.perRecord, 2)}); CPU ${fmt(batchedApply.r.cpuSeconds / perRecordApply.r.cpuSeconds, 2)}×; wall ${fmt(batchedApply.r.seconds / perRecordApply.r.seconds, 2)}×`));
+  console.log(figure(`   projected apply wall of ${BULK_ZONES * 10} PTRs at ${RATE} requests/s: ≥ ${fmt(batchedApply.projectedCalls / RATE / 60, 1)} min (record by record: ≥ ${fmt(perRecordApply.projectedCalls / RATE / 60, 1)} min)`));
   git(big, 'checkout', '-q', '--', '.');
   }
 

@@ -34,12 +34,20 @@ import { changeBatches, type BatchLimits, type RecordChange, type RecordSet, typ
 
 /** What `rdns plan` saves for the batched apply of one stack. */
 export interface BatchPlan {
-  /** The state the plan compared with. */
-  readonly lineage: string;
-  readonly serial: number;
+  /** The state the plan compared with (null: the stack had no state yet). */
+  readonly lineage: string | null;
+  readonly serial: number | null;
   /** sha256 of the stack folder's Terraform files when it was planned. */
   readonly files: string;
-  /** Record changes per hosted zone id. */
+  /**
+   * Hosted zones the plan creates (`aws_route53_zone.…` addresses): Terraform creates them
+   * first (`apply -target`), then their records go in batches.
+   */
+  readonly createZones?: readonly string[];
+  /**
+   * Record changes per hosted zone: its id, or for a zone this plan creates the reference to
+   * it as rendered (`${aws_route53_zone.….zone_id}`), resolved from the state once it exists.
+   */
   readonly zones: readonly { readonly zoneId: string; readonly changes: readonly RecordChange[] }[];
 }
 
@@ -110,13 +118,18 @@ function zoneIdOf(value: unknown, state: unknown): string | undefined {
   return typeof only?.zone_id === 'string' && only.zone_id ? only.zone_id : undefined;
 }
 
-/** A rendered `aws_route53_record` as a plain record set with its zone id, undefined when it is anything else. */
-function renderedRecordSet(body: Attributes | undefined, state: unknown): (RecordSet & { zoneId: string }) | undefined {
+/**
+ * A rendered `aws_route53_record` as a plain record set with its zone id, undefined when it
+ * is anything else. `created`: zone resources the plan creates; a record in one of them keeps
+ * the reference as its zone id.
+ */
+function renderedRecordSet(body: Attributes | undefined, state: unknown, created: ReadonlySet<string> = new Set()): (RecordSet & { zoneId: string }) | undefined {
   if (!body || Object.keys(body).some((k) => !RENDERED_KEYS.has(k))) return undefined;
   const { name, type, ttl, records } = body;
   if (!LITERAL(name) || !LITERAL(type) || typeof ttl !== 'number') return undefined;
   if (!Array.isArray(records) || records.length === 0 || !records.every(LITERAL)) return undefined;
-  const zoneId = zoneIdOf(body.zone_id, state);
+  const reference = typeof body.zone_id === 'string' ? ZONE_REFERENCE.exec(body.zone_id) : null;
+  const zoneId = reference && !reference[1] && created.has(`${reference[2]}.${reference[3]}`) ? (body.zone_id as string) : zoneIdOf(body.zone_id, state);
   return zoneId ? { name, type, ttl, values: records, zoneId } : undefined;
 }
 
@@ -135,20 +148,26 @@ export function batchPlanOf(input: {
   readonly minimum: number;
 }): BatchPlan | undefined {
   const { state } = input;
-  const lineage = (state as { lineage?: unknown } | undefined)?.lineage;
-  const serial = (state as { serial?: unknown } | undefined)?.serial;
-  if (typeof lineage !== 'string' || typeof serial !== 'number') return undefined;
-  // Every planned change of a managed resource must be one of the record changes read.
+  const lineage = state === undefined ? null : (state as { lineage?: unknown }).lineage;
+  const serial = state === undefined ? null : (state as { serial?: unknown }).serial;
+  if (state !== undefined && (typeof lineage !== 'string' || typeof serial !== 'number')) return undefined;
+  // Every planned change of a managed resource must be one of the changes read.
   const planned = input.messages.filter((m) => m.type === 'planned_change' && !m.change?.resource?.addr?.startsWith('data.'));
-  if (planned.length !== input.changes.length || input.changes.length < input.minimum) return undefined;
+  if (planned.length !== input.changes.length) return undefined;
+  // Hosted zones created (rendered by rdns: a name and a comment, nothing else), first by Terraform.
+  const zones = input.changes.filter((c) => c.type === 'aws_route53_zone');
+  if (zones.some((z) => z.change.actions.join() !== 'create' || !plainZone(input.desired.aws_route53_zone?.[z.address.slice('aws_route53_zone.'.length)]))) return undefined;
+  const created = new Set(zones.map((z) => z.address));
+  const records = input.changes.filter((c) => c.type !== 'aws_route53_zone');
+  if (records.length < input.minimum) return undefined;
   const byZone = new Map<string, RecordChange[]>();
-  for (const c of input.changes) {
+  for (const c of records) {
     if (c.type !== 'aws_route53_record' || c.change.actions.length !== 1) return undefined;
     const action = c.change.actions[0];
     if (action !== 'create' && action !== 'update' && action !== 'delete') return undefined;
     const name = c.address.slice('aws_route53_record.'.length);
     const before = action === 'create' ? undefined : stateRecordSet(c.change.before);
-    const after = action === 'delete' ? undefined : renderedRecordSet(input.desired.aws_route53_record?.[name], state);
+    const after = action === 'delete' ? undefined : renderedRecordSet(input.desired.aws_route53_record?.[name], state, created);
     if ((action !== 'create' && !before) || (action !== 'delete' && !after)) return undefined;
     // An update keeps its zone and name (a new zone or name is a replacement, not planned as update).
     if (before && after && (before.zoneId !== after.zoneId || before.type !== after.type)) return undefined;
@@ -158,7 +177,22 @@ export function batchPlanOf(input: {
     list.push({ address: c.address, action, ...(before ? { before: strip(before) } : {}), ...(after ? { after: strip(after) } : {}) });
     byZone.set(zoneId, list);
   }
-  return { lineage, serial, files: input.files, zones: [...byZone].map(([zoneId, changes]) => ({ zoneId, changes })) };
+  // A created zone without records in the batch is Terraform's (nothing to batch there).
+  if ([...created].some((z) => ![...byZone.keys()].some((id) => id.includes(`{${z}.zone_id}`)))) return undefined;
+  return {
+    lineage: lineage as string | null,
+    serial: serial as number | null,
+    files: input.files,
+    ...(created.size > 0 ? { createZones: [...created].sort() } : {}),
+    zones: [...byZone].map(([zoneId, changes]) => ({ zoneId, changes })),
+  };
+}
+
+/** A rendered hosted zone as rdns renders it: public, a name and a comment (and prevent_destroy), nothing Terraform would need more for. */
+function plainZone(body: Attributes | undefined): boolean {
+  if (!body || !LITERAL(body.name)) return false;
+  // `//`: cdktf's metadata (a comment to Terraform).
+  return Object.keys(body).every((k) => k === 'name' || k === 'comment' || k === 'lifecycle' || k === '//');
 }
 
 /** What the batched apply needs from Terraform (run-stacks.ts gives it the stack's own). */
@@ -197,17 +231,33 @@ const APPLY_COMPLETE = /Apply complete! Resources: (?:(\d+) imported, )?(\d+) ad
  * the stack's files moved since the plan. When Route 53 refuses a batch, the batches before
  * it stay applied and are reconciled into the state; the error says which records were not.
  */
-export async function applyBatched(plan: BatchPlan, ctx: BatchApplyContext): Promise<BatchApplyResult | { readonly fallback: string }> {
+export async function applyBatched(saved: BatchPlan, ctx: BatchApplyContext): Promise<BatchApplyResult | { readonly fallback: string }> {
+  let plan = saved;
   const calls: (ApiCalls | undefined)[] = [];
   const result = (r: Omit<BatchApplyResult, 'calls'>): BatchApplyResult => ({ ...r, calls: sumApiCalls([...calls.filter((c): c is ApiCalls => c !== undefined), ctx.route53.calls()])! });
-  const state = await ctx.state();
+  let state = await ctx.state();
   const id = state as { lineage?: unknown; serial?: unknown } | undefined;
-  if (id?.lineage !== plan.lineage || id?.serial !== plan.serial) return { fallback: 'the state changed since rdns plan' };
+  if ((id?.lineage ?? null) !== plan.lineage || (id?.serial ?? null) !== plan.serial) return { fallback: 'the state changed since rdns plan' };
   if (stackFilesHash(ctx.dir) !== plan.files) return { fallback: "the stack's Terraform files changed since rdns plan" };
-  // What is written is what the files and the state say, never only what the saved report says.
   const desired = ctx.desired();
-  const expected = desired && recordChangesOf(desired, state);
-  if (!expected || !sameChanges(plan, expected)) return { fallback: 'the saved batch differs from what the stack files and the state give' };
+  if (!desired) return { fallback: "the stack's Terraform files cannot be read" };
+  // Zones the plan creates: Terraform creates them (and nothing else) first.
+  if (plan.createZones?.length) {
+    if (!plan.createZones.every((z) => plainZone(desired.aws_route53_zone?.[z.slice('aws_route53_zone.'.length)]))) return { fallback: 'the saved batch differs from what the stack files and the state give' };
+    const r = await ctx.apply(plan.createZones.map((z) => `-target=${z}`));
+    calls.push(r.calls);
+    if (r.code !== 0) return result({ error: `creating the hosted zone: ${r.output}`, batches: 0, records: 0, extra: 0 });
+    state = await ctx.state();
+  }
+  // What is written is what the files and the state say, never only what the saved report says.
+  const resolved = resolveZones(plan, state);
+  const expected = recordChangesOf(desired, state);
+  if (!resolved || !expected || !sameChanges(resolved, expected)) {
+    const error = 'the saved batch differs from what the stack files and the state give';
+    // Once a zone was created the saved plan is stale for Terraform too: stop here.
+    return plan.createZones?.length ? result({ error: `${error}; the hosted zone was created, nothing else applied: run rdns plan again`, batches: 0, records: 0, extra: 0 }) : { fallback: error };
+  }
+  plan = resolved;
   const done: RecordChange[] = [];
   const waits: Promise<void>[] = [];
   let error: string | undefined;
@@ -286,6 +336,12 @@ export function recordChangesOf(desired: DesiredResources, state: unknown): Map<
     if (!(address.slice('aws_route53_record.'.length) in rendered)) out.set(address, { address, action: 'delete', before: { name: was.name, type: was.type, ttl: was.ttl, values: was.values }, zoneId: was.zoneId });
   }
   return out;
+}
+
+/** The plan with each zone reference replaced by the id the state now has for it; undefined when one is unknown. */
+function resolveZones(plan: BatchPlan, state: unknown): BatchPlan | undefined {
+  const zones = plan.zones.map((z) => ({ ...z, zoneId: zoneIdOf(z.zoneId, state) }));
+  return zones.every((z) => z.zoneId) ? { ...plan, zones: zones as { zoneId: string; changes: readonly RecordChange[] }[] } : undefined;
 }
 
 /** True when the saved batch carries out exactly `expected`: the same addresses, actions, zones and sets. */

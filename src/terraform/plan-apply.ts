@@ -13,7 +13,7 @@ import { plural } from '../core/text.js';
 import { applyOrder, stackFingerprint, type StackChanges, type ZoneStack } from '../render/stacks.js';
 import type { PlanReport } from './plan-format.js';
 import { hasChanges, type StackPlan } from './plan-summary.js';
-import type { BatchPlan } from './batch-apply.js';
+import { batchMinimum, type BatchPlan } from './batch-apply.js';
 import { applyStacks, planStacks, terraformVersion, type ApplyResult, type BeforePlan, type TerraformOptions } from './run-stacks.js';
 
 /** What `rdns plan` leaves for `rdns apply`: the report and what each planned stack rendered from. */
@@ -166,7 +166,9 @@ export async function applyRepository(input: ApplyRepositoryInput): Promise<Appl
     input.notice?.(`applying ${plural(ordered.length, 'stack')} (${input.terraform.parallel ?? 2} at a time): ${ordered.map((s) => s.stack).join(', ')}`);
   }
   const targets = ordered.map((s) => ({ ...s, dir: join(input.outdir, 'stacks', s.stack) }));
-  const options = { ...input.terraform, region: input.terraform.region ?? input.config.region, emulator: Boolean(input.config.endpoint), batchPlans: saved.batches };
+  // RDNS_APPLY_BATCH=off at apply time wins over the batch plans saved.
+  const batchPlans = batchMinimum(input.terraform.env) === undefined ? undefined : saved.batches;
+  const options = { ...input.terraform, region: input.terraform.region ?? input.config.region, emulator: Boolean(input.config.endpoint), batchPlans };
   const rendered = await applyStacks(targets.filter((t) => !removals.has(t.stack)), options);
   const gone = targets.filter((t) => removals.has(t.stack));
   // Removals only once every rendered zone is applied; after a failure they are not applied either.

@@ -588,6 +588,9 @@ export async function applyStacks(targets: readonly PlanTarget[], options: Apply
   const apiCalls: Record<string, ApiCalls> = {};
   const batched: Record<string, ApplyResult['batched'][string]> = {};
   const fallbacks: Record<string, string> = {};
+  // One reconciling apply at a time: they are mostly Route 53 reads against the account's
+  // quota, and one provider process learns the throttling rate where several would each.
+  const reconciling = pLimit(1);
   const applyOne = async (t: PlanTarget): Promise<void> => {
     options.progress?.({ stack: t.stack, step: 'apply', done: false });
     let error: string | undefined;
@@ -596,7 +599,7 @@ export async function applyStacks(targets: readonly PlanTarget[], options: Apply
     if (!existsSync(join(t.dir, PLAN_FILE))) error = `no saved plan in ${t.dir} (run rdns plan first)`;
     else if (batchPlan) {
       try {
-        const r = await applyBatchedStack(t, batchPlan, options);
+        const r = await applyBatchedStack(t, batchPlan, options, reconciling);
         if ('fallback' in r) fallbacks[t.stack] = r.fallback;
         else {
           viaTerraform = false;
@@ -664,7 +667,7 @@ export async function applyStacks(targets: readonly PlanTarget[], options: Apply
  * (read as for a plan), and `terraform apply -target=…` in its folder for the reconciliation,
  * in the apply environment with `-parallelism={@link APPLY_PARALLELISM}`.
  */
-async function applyBatchedStack(t: PlanTarget, plan: BatchPlan, options: ApplyOptions) {
+async function applyBatchedStack(t: PlanTarget, plan: BatchPlan, options: ApplyOptions, reconciling: <T>(job: () => Promise<T>) => Promise<T>) {
   const env = applyEnvironment(options.env);
   const poll = options.env.RDNS_CHANGE_POLL_MS ? Number(options.env.RDNS_CHANGE_POLL_MS) : undefined;
   // The AWS SDK loads only where a batch is applied.
@@ -686,7 +689,7 @@ async function applyBatchedStack(t: PlanTarget, plan: BatchPlan, options: ApplyO
       }
     },
     apply: async (targets) => {
-      const r = await terraform(['apply', '-input=false', '-no-color', '-auto-approve', `-parallelism=${APPLY_PARALLELISM}`, ...targets], t.dir, { ...options, env }, { TF_DATA_DIR: stackDataDir(t, options) }, true);
+      const r = await reconciling(() => terraform(['apply', '-input=false', '-no-color', '-auto-approve', `-parallelism=${APPLY_PARALLELISM}`, ...targets], t.dir, { ...options, env }, { TF_DATA_DIR: stackDataDir(t, options) }, true));
       return { code: r.code, output: r.code === 0 ? r.stdout : message(r), ...(r.calls ? { calls: r.calls } : {}) };
     },
   });

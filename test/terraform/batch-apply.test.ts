@@ -1,8 +1,8 @@
 /**
  * `rdns apply` in Route 53 change batches, with the real Terraform and hashicorp/aws against
- * the Route 53 stand-in: a bulk edit of an applied zone is one ChangeResourceRecordSets
- * request, polled until INSYNC, then brought into the state so that a fully refreshed plan
- * has no changes; a zone changed in Route 53 after the plan refuses the batch whole; a state
+ * the Route 53 stand-in: a new zone is created by Terraform and its records sent in one
+ * batch; a bulk edit of an applied zone is one ChangeResourceRecordSets request, polled until
+ * INSYNC, then brought into the state so that a fully refreshed plan has no changes; a zone changed in Route 53 after the plan refuses the batch whole; a state
  * that moved after the plan is Terraform's to refuse. A few PTRs per stack (a provider start
  * costs seconds); the calls per record at scale are `npm run bench -- plan`.
  */
@@ -38,7 +38,9 @@ describe.skipIf(!haveTerraform)('rdns apply in Route 53 change batches (real Ter
     env = { ...terraform.env, RDNS_CHANGE_POLL_MS: '20' };
   });
 
-  /** A repository of five PTRs, planned and applied from empty (the zone is created: Terraform's apply, record by record). */
+  const live = (fake: FakeRoute53, n: number): string[] | undefined => fake.recordSet(ZONE, `${n}.${ZONE}`, 'PTR')?.values;
+
+  /** A repository of five PTRs, planned and applied from empty: Terraform creates the hosted zone, its records go in one batch. */
   async function appliedZone(fake: FakeRoute53): Promise<{ repo: GitRepo; env: Record<string, string>; stateFile: string }> {
     const stateHome = mkdtempSync(join(terraform.dir, 'state-'));
     const e = { ...env, RDNS_STATE_HOME: stateHome };
@@ -47,15 +49,16 @@ describe.skipIf(!haveTerraform)('rdns apply in Route 53 change batches (real Ter
       'zones/192.0.2.0_24.yaml': block({ 1: 'a1.example.com', 2: 'a2.example.com', 3: 'a3.example.com', 4: 'a4.example.com', 5: 'a5.example.com' }),
     });
     expect((await rdns(repo.root, e, 'plan')).status).toBe(0);
+    const since = fake.requests.length;
     const first = await rdns(repo.root, e, 'apply', '--format', 'json');
     expect(first.status, first.stderr).toBe(0);
-    // A zone created by the plan is not batched: its id is not known before the apply.
-    expect((JSON.parse(first.stdout) as ApplyJson).batched).toEqual({});
+    expect((JSON.parse(first.stdout) as ApplyJson).batched).toEqual({ [STACK]: { batches: 1, records: 5, extra: 0 } });
+    expect(answeredCalls(fake, since).byAction).toMatchObject({ CreateHostedZone: 1, ChangeResourceRecordSets: 1 });
+    expect([1, 2, 3, 4, 5].map((n) => live(fake, n)?.join())).toEqual(['a1.example.com.', 'a2.example.com.', 'a3.example.com.', 'a4.example.com.', 'a5.example.com.']);
     const states = readdirSync(stateHome, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith(`${STACK}.tfstate`));
     expect(states).toHaveLength(1);
     return { repo, env: e, stateFile: join(stateHome, states[0]!) };
   }
-  const live = (fake: FakeRoute53, n: number): string[] | undefined => fake.recordSet(ZONE, `${n}.${ZONE}`, 'PTR')?.values;
 
   it('writes a bulk edit as one change batch, polls it until INSYNC, and leaves a state that a full refresh finds equal to Route 53 and git', async () => {
     const fake = await terraform.route53({ pendingPolls: 2 });

@@ -93,8 +93,24 @@ describe('batchPlanOf: which plans are written in change batches', () => {
     expect(batchPlanOf({ ...base, minimum: 1, state: aliased, changes: [change(1, 'update', attrs(aliased.resources[1] as ReturnType<typeof stateRecord>), null), ...changes.slice(1)] })).toBeUndefined();
     expect(batchPlanOf({ ...base, minimum: 1, desired: { aws_route53_record: { ...desired.aws_route53_record, ptr_4: rendered(4, 'd.example.net.', { allow_overwrite: true }) } } })).toBeUndefined();
     expect(batchPlanOf({ ...base, minimum: 1, desired: { aws_route53_record: { ...desired.aws_route53_record, ptr_4: rendered(4, 'd.example.net.', { zone_id: '${aws_route53_zone.zone_new.zone_id}' }) } } })).toBeUndefined();
-    // No state serial (nothing applied yet): Terraform's.
+    // A state without lineage and serial is not one Terraform wrote.
     expect(batchPlanOf({ ...base, minimum: 1, state: { ...state, serial: undefined } })).toBeUndefined();
+  });
+
+  it('a zone the plan creates: Terraform creates it first, its records keep the reference to it until it has an id', () => {
+    const desired: DesiredResources = {
+      aws_route53_zone: { zone_new: { '//': { metadata: { path: 's/zone_new' } }, name: '100.51.198.in-addr.arpa', comment: 'Reverse DNS', lifecycle: { prevent_destroy: true } } },
+      aws_route53_record: Object.fromEntries([1, 2, 3].map((n) => [`ptr_${n}`, rendered(n, `h${n}.example.net.`, { zone_id: '${aws_route53_zone.zone_new.zone_id}' })])),
+    };
+    const zone: ResourceChange = { address: 'aws_route53_zone.zone_new', type: 'aws_route53_zone', change: { actions: ['create'] } };
+    const messages = [...[1, 2, 3].map((n) => planned(n, 'create')), { type: 'planned_change', change: { action: 'create', resource: { addr: zone.address } } } as UiMessage];
+    const changes = [...[1, 2, 3].map((n) => change(n, 'create', null, null)), zone];
+    const plan = batchPlanOf({ messages, changes, state: undefined, desired, files: 'h', minimum: 3 })!;
+    expect(plan).toMatchObject({ lineage: null, serial: null, createZones: ['aws_route53_zone.zone_new'] });
+    expect(plan.zones.map((z) => [z.zoneId, z.changes.length])).toEqual([['${aws_route53_zone.zone_new.zone_id}', 3]]);
+    // A zone with settings rdns does not render (a private zone's vpc) is Terraform's.
+    const vpc = { ...desired, aws_route53_zone: { zone_new: { name: '100.51.198.in-addr.arpa', vpc: [{ vpc_id: 'v' }] } } };
+    expect(batchPlanOf({ messages, changes, state: undefined, desired: vpc, files: 'h', minimum: 3 })).toBeUndefined();
   });
 
   it('RDNS_APPLY_BATCH: off never batches, always from one record set, unset from three', () => {
