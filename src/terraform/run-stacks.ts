@@ -662,6 +662,16 @@ export async function applyStacks(targets: readonly PlanTarget[], options: Apply
   };
 }
 
+/** The hashicorp/aws version in a stack's dependency lock file (what its init selected), when there is one. */
+function lockedProviderVersion(dir: string): string | undefined {
+  try {
+    const lock = readFileSync(join(dir, LOCK_FILE), 'utf8');
+    return /provider "registry\.terraform\.io\/hashicorp\/aws" \{\s*version\s*=\s*"([^"]+)"/.exec(lock)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The batched apply of one stack (batch-apply.ts) with this stack's Terraform: its state
  * (read as for a plan), and `terraform apply -target=…` in its folder for the reconciliation,
@@ -686,6 +696,19 @@ async function applyBatchedStack(t: PlanTarget, plan: BatchPlan, options: ApplyO
         return desiredResources(t, stackJson(t));
       } catch {
         return undefined;
+      }
+    },
+    providerVersion: lockedProviderVersion(t.dir),
+    pushState: async (state) => {
+      const dataDir = stackDataDir(t, options);
+      mkdirSync(dataDir, { recursive: true });
+      const file = join(dataDir, 'rdns-state-push.json');
+      writeFileSync(file, `${JSON.stringify(state, null, 2)}\n`, { mode: 0o600 });
+      try {
+        const r = await terraform(['state', 'push', file], t.dir, { ...options, env }, { TF_DATA_DIR: dataDir });
+        return r.code === 0 ? undefined : message(r);
+      } finally {
+        rmSync(file, { force: true });
       }
     },
     apply: async (targets) => {

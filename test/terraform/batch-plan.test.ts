@@ -27,13 +27,14 @@ const stateRecord = (n: number, host: string, extra: Record<string, unknown> = {
       attributes: {
         alias: [], allow_overwrite: null, cidr_routing_policy: [], failover_routing_policy: [], fqdn: name(n).slice(0, -1), geolocation_routing_policy: [],
         geoproximity_routing_policy: [], health_check_id: '', id: `${ZONE}_${name(n)}_PTR`, latency_routing_policy: [], multivalue_answer_routing_policy: false,
-        name: name(n).slice(0, -1), records: [host], set_identifier: '', ttl: 3600, type: 'PTR', weighted_routing_policy: [], zone_id: ZONE, ...extra,
+        name: name(n).slice(0, -1), records: [host], set_identifier: '', timeouts: null, ttl: 3600, type: 'PTR', weighted_routing_policy: [], zone_id: ZONE, ...extra,
       },
     },
   ],
 });
 const zoneResource = { mode: 'managed', type: 'aws_route53_zone', name: 'zone_a', instances: [{ attributes: { zone_id: ZONE, name: '100.51.198.in-addr.arpa' } }] };
-const stateOf = (...records: unknown[]) => ({ version: 4, lineage: 'L-1', serial: 7, resources: [zoneResource, ...records] });
+type StateResource = { mode: string; type: string; name: string; instances: { attributes: Record<string, unknown> }[] };
+const stateOf = (...records: StateResource[]) => ({ version: 4, lineage: 'L-1', serial: 7, resources: [zoneResource as StateResource, ...records] });
 const rendered = (n: number, host: string, extra: Record<string, unknown> = {}) => ({ name: name(n), type: 'PTR', ttl: 3600, records: [host], zone_id: '${aws_route53_zone.zone_a.zone_id}', ...extra });
 const planned = (n: number, action: string): UiMessage => ({ type: 'planned_change', change: { action, resource: { addr: address(n), resource_type: 'aws_route53_record', resource_name: `ptr_${n}` } } });
 const change = (n: number, action: string, before: unknown, after: unknown): ResourceChange => ({
@@ -172,26 +173,48 @@ describe('applyBatched: checks before anything is written, and a refused batch',
     writeFileSync(join(dir, 'cdk.tf.json'), JSON.stringify({ resource: desired }));
     const plan = batchPlanOf({ messages, changes, state, desired, files: stackFilesHash(dir), minimum: 1 })!;
     const applies: { targets: readonly string[]; reconcile: unknown }[] = [];
+    const pushed: unknown[] = [];
     const ctx = (r53: Route53Changes, over: Partial<{ state: unknown; desired: DesiredResources }> = {}) => ({
       dir,
       route53: r53,
       comment: 'test',
       state: async () => over.state ?? state,
+      pushState: async (written: unknown) => {
+        pushed.push(written);
+        return undefined;
+      },
       desired: () => over.desired ?? desired,
       apply: async (targets: readonly string[]) => {
         applies.push({ targets, reconcile: JSON.parse(readFileSync(join(dir, RECONCILE_FILE), 'utf8')) });
         return { code: 0, output: `Apply complete! Resources: ${targets.length} imported, 0 added, 0 changed, 0 destroyed.` };
       },
     });
-    return { plan, state, desired, applies, ctx };
+    return { plan, state, desired, applies, pushed, ctx };
   }
 
-  it('writes one batch, then imports the created sets, reads back the updated ones and forgets the deleted one', async () => {
-    const { plan, applies, ctx } = setUp();
-    const r53 = route53();
-    const r = (await applyBatched(plan, ctx(r53))) as Exclude<Awaited<ReturnType<typeof applyBatched>>, { fallback: string }>;
+  it('writes one batch, then the state as hashicorp/aws 5 writes it: the created set added, the changed ones changed, the deleted one gone', async () => {
+    const { plan, applies, pushed, ctx } = setUp();
+    const r = (await applyBatched(plan, ctx(route53()))) as Exclude<Awaited<ReturnType<typeof applyBatched>>, { fallback: string }>;
     expect(r).toMatchObject({ batches: 1, records: 4, extra: 0 });
     expect(r.error).toBeUndefined();
+    // No Terraform run, no read of any record.
+    expect(applies).toEqual([]);
+    const state = pushed[0] as { serial: number; lineage: string; resources: { name: string; instances: { attributes: Record<string, unknown>; dependencies?: string[]; schema_version: number }[] }[] };
+    expect(state).toMatchObject({ serial: 8, lineage: 'L-1' });
+    const by = new Map(state.resources.map((x) => [x.name, x.instances[0]!]));
+    expect([...by.keys()].sort()).toEqual(['ptr_1', 'ptr_2', 'ptr_3', 'ptr_4', 'zone_a']);
+    expect(by.get('ptr_1')!.attributes).toEqual({ ...attrs(stateRecord(1, 'a.example.net.')), records: ['a2.example.net.'] });
+    // A created set: the attributes of one the provider created (a state it wrote), its zone a dependency.
+    expect(by.get('ptr_4')).toMatchObject({ schema_version: 2, dependencies: ['aws_route53_zone.zone_a'] });
+    expect(by.get('ptr_4')!.attributes).toEqual({ ...attrs(stateRecord(4, 'd.example.net.')) });
+  });
+
+  it('a state of records in another shape (another provider major version): Terraform imports the created sets, reads back the changed ones, forgets the deleted one', async () => {
+    const { plan, applies, pushed, ctx, state } = setUp();
+    const other = { ...state, resources: state.resources.map((x) => (x.type === 'aws_route53_record' ? { ...x, instances: x.instances.map((i) => ({ ...i, attributes: { ...(i.attributes as object), region: 'us-east-1' } })) } : x)) };
+    const r = await applyBatched(plan, { ...ctx(route53(), { state: other }) });
+    expect(r).toMatchObject({ batches: 1, records: 4, extra: 0 });
+    expect(pushed).toEqual([]);
     expect(applies).toHaveLength(1);
     expect([...applies[0]!.targets].sort()).toEqual([address(1), address(2), address(4), address(5)].map((a) => `-target=${a}`).sort());
     expect(applies[0]!.reconcile).toEqual({
@@ -215,7 +238,7 @@ describe('applyBatched: checks before anything is written, and a refused batch',
   });
 
   it('a refused batch: the batches before it are reconciled into the state, the error says what was not applied', async () => {
-    const { plan, applies, ctx } = setUp();
+    const { plan, pushed, ctx } = setUp();
     // One record set per request (limits of 2 ResourceRecord elements: an update is two); the third is refused.
     const limits = { records: 2, characters: 32000 };
     expect(changeBatches(plan.zones[0]!.changes, limits)).toHaveLength(4);
@@ -225,8 +248,9 @@ describe('applyBatched: checks before anything is written, and a refused batch',
     expect(r.batches).toBe(2);
     expect(r.records).toBe(2);
     expect(r.error).toMatch(/Route 53 refused change batch 3 of 4 of zone Z0000000000000000001 \(InvalidChangeBatch: .*do not match.*\); 2 record sets of the plan not applied, 2 applied before it \(now in the state\)/);
-    // Only what Route 53 took: the deletion and the first update.
-    expect(applies.map((a) => [...a.targets].sort())).toEqual([[`-target=${address(1)}`, `-target=${address(5)}`]]);
+    // Only what Route 53 took goes into the state: the deletion and the first update.
+    const written = pushed[0] as { resources: { name: string; instances: { attributes: { records: string[] } }[] }[] };
+    expect(written.resources.map((x) => `${x.name} ${x.instances[0]!.attributes.records?.join() ?? ''}`).sort()).toEqual(['ptr_1 a2.example.net.', 'ptr_2 b.example.net.', 'ptr_3 c.example.net.', 'zone_a ']);
   });
 });
 
