@@ -89,6 +89,8 @@ describe.skipIf(!haveTerraform)('rdns apply in Route 53 change batches (real Ter
       const st = JSON.parse(readFileSync(stateFile, 'utf8')) as { resources: { type: string; name: string; instances: { attributes: unknown; schema_version: number }[] }[] };
       return Object.fromEntries(st.resources.filter((x) => x.type === 'aws_route53_record').map((x) => [x.name, x.instances]));
     };
+    expect(existsSync(join(repo.root, 'cdktf.out/stacks', STACK, 'rdns-reconcile.tf.json'))).toBe(false);
+    expect(existsSync(join(repo.root, 'cdktf.out/terraform-data', STACK, 'rdns-state-push.json'))).toBe(false);
     const written = records();
     expect(Object.keys(written)).toHaveLength(6);
     const refreshed = await runTerraform(join(repo.root, 'cdktf.out/stacks', STACK), ['apply', '-refresh-only', '-auto-approve', '-no-color', '-input=false'], {
