@@ -303,7 +303,10 @@ export async function applyBatched(saved: BatchPlan, ctx: BatchApplyContext): Pr
   const written = done.length > 0 ? stateWithRecords(state, plan, done, desired, ctx.providerVersion) : undefined;
   const record = async (): Promise<string | undefined> => {
     const error = await ctx.pushState(written);
-    return error ? `the records are in Route 53, but writing them into the Terraform state failed: ${error}` : undefined;
+    if (!error) return undefined;
+    // Terraform then reads them back (it takes the state lock itself).
+    const again = await reconcile();
+    return again ? `the records are in Route 53, but writing them into the Terraform state failed: ${error}\n${again}` : undefined;
   };
   const [insync, reconciled] = await Promise.allSettled([Promise.all(waits), written ? record() : reconcile()]);
   const problems = [

@@ -22,7 +22,6 @@ import { explainNoMatchingProvider } from './provider-versions.js';
 import { apiCallLog, type ApiCalls } from './api-calls.js';
 import { canonicalName } from '../core/hostname.js';
 import { applyBatched, batchMinimum, batchPlanOf, stackFilesHash, type BatchPlan } from './batch-apply.js';
-import type { Route53Changes } from './route53-changes.js';
 
 /** The saved plan inside each stack folder. */
 export const PLAN_FILE = 'tfplan';
@@ -560,8 +559,6 @@ export interface ApplyResult {
 export interface ApplyOptions extends TerraformOptions {
   /** The batch plans `rdns plan` saved, by stack: those stacks are applied in change batches (others: Terraform's apply of the saved plan). */
   readonly batchPlans?: Readonly<Record<string, BatchPlan>>;
-  /** Route 53 for the batched apply (default: the AWS SDK in the apply's environment; tests pass their own). */
-  readonly route53?: () => Route53Changes;
 }
 
 /** True when `child` is a zone strictly inside `parent` (`0-25.113.0.203.in-addr.arpa.` in `113.0.203.in-addr.arpa.`). */
@@ -588,9 +585,6 @@ export async function applyStacks(targets: readonly PlanTarget[], options: Apply
   const apiCalls: Record<string, ApiCalls> = {};
   const batched: Record<string, ApplyResult['batched'][string]> = {};
   const fallbacks: Record<string, string> = {};
-  // One reconciling apply at a time: they are mostly Route 53 reads against the account's
-  // quota, and one provider process learns the throttling rate where several would each.
-  const reconciling = pLimit(1);
   const applyOne = async (t: PlanTarget): Promise<void> => {
     options.progress?.({ stack: t.stack, step: 'apply', done: false });
     let error: string | undefined;
@@ -599,7 +593,7 @@ export async function applyStacks(targets: readonly PlanTarget[], options: Apply
     if (!existsSync(join(t.dir, PLAN_FILE))) error = `no saved plan in ${t.dir} (run rdns plan first)`;
     else if (batchPlan) {
       try {
-        const r = await applyBatchedStack(t, batchPlan, options, reconciling);
+        const r = await applyBatchedStack(t, batchPlan, options);
         if ('fallback' in r) fallbacks[t.stack] = r.fallback;
         else {
           viaTerraform = false;
@@ -674,14 +668,16 @@ function lockedProviderVersion(dir: string): string | undefined {
 
 /**
  * The batched apply of one stack (batch-apply.ts) with this stack's Terraform: its state
- * (read as for a plan), and `terraform apply -target=…` in its folder for the reconciliation,
- * in the apply environment with `-parallelism={@link APPLY_PARALLELISM}`.
+ * read as for a plan and written with `terraform state push`, and `terraform apply
+ * -target=…` in its folder (a zone to create first; the import reconcile where rdns does not
+ * write the state), in the apply environment with `-parallelism={@link APPLY_PARALLELISM}`;
+ * Route 53 through the AWS SDK in that environment.
  */
-async function applyBatchedStack(t: PlanTarget, plan: BatchPlan, options: ApplyOptions, reconciling: <T>(job: () => Promise<T>) => Promise<T>) {
+async function applyBatchedStack(t: PlanTarget, plan: BatchPlan, options: ApplyOptions) {
   const env = applyEnvironment(options.env);
   const poll = options.env.RDNS_CHANGE_POLL_MS ? Number(options.env.RDNS_CHANGE_POLL_MS) : undefined;
   // The AWS SDK loads only where a batch is applied.
-  const route53 = options.route53?.() ?? (await import('./route53-changes.js')).sdkRoute53Changes({ env, region: options.region, emulator: options.emulator, ...(poll !== undefined && poll >= 0 ? { pollMs: poll } : {}) });
+  const route53 = (await import('./route53-changes.js')).sdkRoute53Changes({ env, region: options.region, emulator: options.emulator, ...(poll !== undefined && poll >= 0 ? { pollMs: poll } : {}) });
   return applyBatched(plan, {
     dir: t.dir,
     route53,
@@ -712,7 +708,7 @@ async function applyBatchedStack(t: PlanTarget, plan: BatchPlan, options: ApplyO
       }
     },
     apply: async (targets) => {
-      const r = await reconciling(() => terraform(['apply', '-input=false', '-no-color', '-auto-approve', `-parallelism=${APPLY_PARALLELISM}`, ...targets], t.dir, { ...options, env }, { TF_DATA_DIR: stackDataDir(t, options) }, true));
+      const r = await terraform(['apply', '-input=false', '-no-color', '-auto-approve', `-parallelism=${APPLY_PARALLELISM}`, ...targets], t.dir, { ...options, env }, { TF_DATA_DIR: stackDataDir(t, options) }, true);
       return { code: r.code, output: r.code === 0 ? r.stdout : message(r), ...(r.calls ? { calls: r.calls } : {}) };
     },
   });

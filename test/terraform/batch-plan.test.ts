@@ -237,6 +237,15 @@ describe('applyBatched: checks before anything is written, and a refused batch',
     expect(r53.sent).toEqual([]);
   });
 
+  it('a state push that fails (the lock held by another run): Terraform brings the state along instead', async () => {
+    const { plan, applies, ctx } = setUp();
+    const r = await applyBatched(plan, { ...ctx(route53()), pushState: async () => 'Error acquiring the state lock' });
+    expect(r).toMatchObject({ batches: 1, records: 4 });
+    expect((r as { error?: string }).error).toBeUndefined();
+    expect(applies).toHaveLength(1);
+    expect(applies[0]!.reconcile).toMatchObject({ import: [{ to: address(4) }], removed: [{ from: address(5) }] });
+  });
+
   it('a refused batch: the batches before it are reconciled into the state, the error says what was not applied', async () => {
     const { plan, pushed, ctx } = setUp();
     // One record set per request (limits of 2 ResourceRecord elements: an update is two); the third is refused.

@@ -140,8 +140,10 @@ describe.skipIf(!haveTerraform)('rdns plan / rdns apply with the real Terraform'
 
     const applied = await rdns(repo.root, env, 'apply', '--parallel', '4');
     expect(applied.status, applied.stderr).toBe(0);
-    // Reported in apply order: more specific zones first.
-    expect(applied.stdout.split('\n').slice(0, 4).map((l) => l.replace(/ {2}\(\d+ Route 53 calls?\)$/, ''))).toEqual(['applied      rdns-198-51-100-0-29', 'applied      rdns-192-0-2-0-24', 'applied      rdns-203-0-113-0-24', 'applied      rdns-2001-db8-100-48']);
+    // Reported in apply order: more specific zones first (the calls, and how: in a change batch or record by record, after each).
+    expect(applied.stdout.split('\n').slice(0, 4).map((l) => l.replace(/ {2}\(\d+ Route 53 calls?(; [^)]*)?\)$/, ''))).toEqual(['applied      rdns-198-51-100-0-29', 'applied      rdns-192-0-2-0-24', 'applied      rdns-203-0-113-0-24', 'applied      rdns-2001-db8-100-48']);
+    // The new /24 with its delegation (2 PTRs, NS, 16 CNAMEs): Terraform created the zone, rdns sent its records in one change batch.
+    expect(applied.stdout).toMatch(/^applied {6}rdns-192-0-2-0-24 {2}\(\d+ Route 53 calls; 1 change batch of 19 record sets\)$/m);
     expect(fake.recordSet('2.0.192.in-addr.arpa.', '10.2.0.192.in-addr.arpa.', 'PTR')?.values).toEqual(['mail.example.com.']);
     expect(fake.recordSet('2.0.192.in-addr.arpa.', '65.2.0.192.in-addr.arpa.', 'CNAME')?.values).toEqual(['65.64-28.2.0.192.in-addr.arpa.']);
     expect(fake.recordSet('example.net.', '198-51-100-7.pool.example.net.', 'A')?.values).toEqual(['198.51.100.7']);
