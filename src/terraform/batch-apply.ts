@@ -1,28 +1,29 @@
 /**
  * The batched apply of a zone: the record-set changes Terraform planned, written to Route 53
- * in change batches (≈ 1,000 record sets per request) instead of one `aws_route53_record` at
- * a time, then brought into Terraform's state with `import` and `removed` blocks.
+ * in change batches (up to 1,000 records per request) instead of one `aws_route53_record` at
+ * a time, then written into Terraform's state by rdns.
  *
  * Why: hashicorp/aws 5.100 makes five Route 53 requests per changed record set (GetHostedZone,
  * ChangeResourceRecordSets, GetChange, then GetHostedZone and ListResourceRecordSets to read
- * it back), and Route 53 allows five requests per second per account. A batch plus the
- * provider's read of each changed set is ≈ 2 requests per record set and one propagation wait
- * per zone instead of one per record (docs/terraform.md has the figures).
+ * it back), and Route 53 allows five requests per second per account. A batch is one request
+ * and its GetChange polls per zone (docs/terraform.md has the figures).
  *
  * Faithful to the saved plan by construction:
  * - only a plan made with `-refresh=false` and the zone's live check (the values before are
  *   the state's, which the live check found Route 53 still holding) whose every change is a
  *   plain `aws_route53_record` create, update or delete rdns rendered (no alias, no routing
- *   policy, a zone id the state knows) is batched; anything else is Terraform's apply of the
- *   saved plan, as before;
+ *   policy, a zone id the state knows), or the creation of a hosted zone rdns renders, is
+ *   batched; anything else is Terraform's apply of the saved plan, as before;
  * - at apply time the state must still have the lineage and serial the plan compared with,
- *   and the stack's files their content (Terraform refuses a stale saved plan the same way);
+ *   and the stack's files their content (Terraform refuses a stale saved plan the same way),
+ *   and the changes worked out again from those files and the state must be the saved ones;
  * - Route 53 refuses the whole batch if a record set differs from the plan's "before"
  *   (DELETE must match exactly; CREATE fails on an existing set): nothing is overwritten that
  *   changed since the plan.
- * After the batches, one `terraform apply -target=…` per stack imports the created sets,
- * reads the updated ones back and forgets the deleted ones (`removed`, destroy = false): the
- * state then matches Route 53 and git, and the next plan has no changes.
+ * After the batches rdns writes the state as the provider writes it (stateWithRecords,
+ * `terraform state push`); where it cannot know the provider's shape, one `terraform apply
+ * -target=…` imports the created sets, reads the updated ones back and forgets the deleted
+ * ones (`removed`, destroy = false). Either way the next plan has no changes.
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -52,11 +53,12 @@ export interface BatchPlan {
 }
 
 /**
- * Fewer changed record sets than this are applied by Terraform (≈ 5 requests each): a batch
- * costs one request, a propagation wait and a Terraform run of its own, which pays from
- * three record sets on.
+ * Fewer changed record sets than this are applied by Terraform, record by record. One is
+ * enough: a batch of one set is one ChangeResourceRecordSets, its GetChange polls and a
+ * `terraform state push` (no provider start), where the provider needs 5 requests and a
+ * Terraform run of ≈ 3 s of CPU (bench part 1: a one-PTR apply).
  */
-export const BATCH_MIN_RECORDS = 3;
+export const BATCH_MIN_RECORDS = 1;
 
 /** The file the reconciling apply reads its `import` and `removed` blocks from (removed after it). */
 export const RECONCILE_FILE = 'rdns-reconcile.tf.json';
@@ -65,15 +67,12 @@ export const RECONCILE_FILE = 'rdns-reconcile.tf.json';
 export const TARGETS_PER_RUN = 500;
 
 /**
- * `RDNS_APPLY_BATCH` in the environment: `off` applies every plan with Terraform, record by
- * record; `always` batches from one changed record set on (tests); unset: from
- * {@link BATCH_MIN_RECORDS}.
+ * `RDNS_APPLY_BATCH=off` in the environment (at plan or at apply time) applies every plan with
+ * Terraform, record by record; otherwise stacks of at least {@link BATCH_MIN_RECORDS} plain
+ * record-set changes are batched. Undefined: off.
  */
 export function batchMinimum(env: Readonly<Record<string, string | undefined>>): number | undefined {
-  const v = env.RDNS_APPLY_BATCH;
-  if (v === 'off') return undefined;
-  if (v === 'always') return 1;
-  return BATCH_MIN_RECORDS;
+  return env.RDNS_APPLY_BATCH === 'off' ? undefined : BATCH_MIN_RECORDS;
 }
 
 /** sha256 of the Terraform files of a stack folder (`*.tf.json`, `*.tfvars.json`), by name. */

@@ -114,10 +114,9 @@ describe('batchPlanOf: which plans are written in change batches', () => {
     expect(batchPlanOf({ messages, changes, state: undefined, desired: vpc, files: 'h', minimum: 3 })).toBeUndefined();
   });
 
-  it('RDNS_APPLY_BATCH: off never batches, always from one record set, unset from three', () => {
+  it('RDNS_APPLY_BATCH=off never batches; otherwise from one record set', () => {
     expect(batchMinimum({ RDNS_APPLY_BATCH: 'off' })).toBeUndefined();
-    expect(batchMinimum({ RDNS_APPLY_BATCH: 'always' })).toBe(1);
-    expect(batchMinimum({})).toBe(3);
+    expect(batchMinimum({})).toBe(1);
   });
 });
 

@@ -216,11 +216,12 @@ describe.skipIf(!haveTerraform)('rdns plan / rdns apply with the real Terraform'
     const applied = await rdns(repo.root, env, 'apply');
     expect(applied.status, applied.stderr).toBe(0);
     const calls = answeredCalls(fake, beforeApply);
-    // The stand-in does not throttle here: no retries, so the calls per record are the provider's own.
+    // The stand-in does not throttle here: no retries. One changed set: one change batch and its poll.
     expect(calls.retries).toBe(0);
+    expect(calls.byAction).toEqual({ ChangeResourceRecordSets: 1, GetChange: 1 });
     expect(applied.stdout).toBe(
       [
-        `applied      rdns-192-0-2-0-24  (${calls.route53} Route 53 calls)`,
+        `applied      rdns-192-0-2-0-24  (${calls.route53} Route 53 calls; 1 change batch of 1 record set)`,
         '1 stack applied',
         `API calls: ${apiCallsText(calls)}`,
         `1 changed record: ${calls.route53.toFixed(2)} Route 53 calls per record, ${calls.route53.toFixed(2)} without the retries; ≥ ${Math.ceil(calls.route53 / 5)} s of Route 53's quota (5 requests/s per account)`,
