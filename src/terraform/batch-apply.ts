@@ -403,7 +403,11 @@ export function stateWithRecords(state: unknown, plan: BatchPlan, done: readonly
   const s = state as { version?: number; serial?: number; lineage?: string; resources?: StateResource[] } | undefined;
   if (!s || s.version !== 4 || typeof s.serial !== 'number' || !Array.isArray(s.resources)) return undefined;
   const records = s.resources.filter((r) => r.mode === 'managed' && r.type === 'aws_route53_record');
-  const shapeKnown = records.length > 0 ? records.every((r) => r.instances?.every((i) => i.schema_version === 2 && Object.keys(i.attributes ?? {}).every((k) => SET_ATTRIBUTES.has(k)))) : /^5\./.test(providerVersion ?? '');
+  // Exactly 5.x's attributes (a newer provider may add or drop some: then Terraform writes them).
+  const shapeKnown =
+    records.length > 0
+      ? records.every((r) => r.instances?.every((i) => i.schema_version === 2 && Object.keys(i.attributes ?? {}).length === SET_ATTRIBUTES.size && Object.keys(i.attributes ?? {}).every((k) => SET_ATTRIBUTES.has(k))))
+      : /^5\./.test(providerVersion ?? '');
   if (!shapeKnown) return undefined;
   const zoneOf = new Map(plan.zones.flatMap((z) => z.changes.map((c) => [c.address, z.zoneId] as const)));
   const byAddress = new Map<string, number>(s.resources.map((r, i) => [`${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}`, i]));
