@@ -115,15 +115,7 @@ provider_installation {
 }
 `,
   );
-  return {
-    TF_CLI_CONFIG_FILE: rc,
-    TF_PLUGIN_CACHE_DIR: cache,
-    ...CACHE_READ_ONLY_ONCE_FILLED,
-    CHECKPOINT_DISABLE: '1',
-    TF_IN_AUTOMATION: '1',
-    // The stand-in answers INSYNC at once: rdns apply's first GetChange poll need not wait Route 53's 10 s.
-    RDNS_CHANGE_POLL_MS: '100',
-  };
+  return { TF_CLI_CONFIG_FILE: rc, TF_PLUGIN_CACHE_DIR: cache, ...CACHE_READ_ONLY_ONCE_FILLED, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
 }
 
 export interface TerraformResult {
