@@ -28,7 +28,6 @@ export function parseServer(text: string): { host: string; port: number } {
   return { host, port };
 }
 
-
 function toRecord(a: dnsPacket.Answer, server: string): ZoneRecord | undefined {
   if (!('type' in a)) return undefined;
   const name = canonicalName(a.name === '' ? '.' : a.name);

@@ -48,8 +48,6 @@ export interface StackPreparation {
   readonly summary: { readonly moved: number; readonly imported: number; readonly released: readonly string[] };
 }
 
-/** A DNS name as rdns renders it (and as the state of this layout holds it): lower case, trailing dot. */
-
 // What a name or an instance key from the state must look like before it is written into a
 // moved/import block (a state is data, not code: nothing else reaches the JSON).
 const NAME = /^[a-z0-9_-]+(?:\.[a-z0-9_-]+)*\.$/;

@@ -28,9 +28,10 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { withoutTrailingDot } from '../core/hostname.js';
 import { plural } from '../core/text.js';
 import { sumApiCalls, type ApiCalls } from './api-calls.js';
-import type { DesiredResources, ResourceChange, UiMessage } from './plan-summary.js';
+import { LITERAL, type DesiredResources, type ResourceChange, type UiMessage } from './plan-summary.js';
 import { changeBatches, type BatchLimits, type RecordChange, type RecordSet, type Route53Changes } from './route53-changes.js';
 
 /** What `rdns plan` saves for the batched apply of one stack. */
@@ -101,9 +102,25 @@ function stateRecordSet(a: Attributes | null | undefined): (RecordSet & { zoneId
   return { name, type, ttl, values: records as string[], zoneId };
 }
 
-const LITERAL = (v: unknown): v is string => typeof v === 'string' && !v.includes('${') && !v.includes('%{');
 const ZONE_REFERENCE = /^\$\{(data\.)?(aws_route53_zone)\.([A-Za-z0-9_-]+)\.zone_id\}$/;
 const RENDERED_KEYS = new Set(['name', 'type', 'ttl', 'records', 'zone_id']);
+
+/** The single-instance resources of a state (`type.name`, data sources `data.type.name`) → attributes; built once per state. */
+const stateIndexes = new WeakMap<object, Map<string, Attributes>>();
+function stateIndex(state: unknown): Map<string, Attributes> {
+  if (typeof state !== 'object' || state === null) return new Map();
+  let index = stateIndexes.get(state);
+  if (!index) {
+    index = new Map();
+    const resources = (state as { resources?: { mode?: string; type?: string; name?: string; module?: string; instances?: { attributes?: Attributes; index_key?: unknown }[] }[] }).resources ?? [];
+    for (const r of resources) {
+      const only = !r.module && r.instances?.length === 1 && r.instances[0]!.index_key === undefined ? r.instances[0]!.attributes : undefined;
+      if (only) index.set(`${r.mode === 'data' ? 'data.' : ''}${r.type}.${r.name}`, only);
+    }
+    stateIndexes.set(state, index);
+  }
+  return index;
+}
 
 /** The zone id a rendered `zone_id` stands for: a literal, or the state's value of the zone resource (or data source) it refers to. */
 function zoneIdOf(value: unknown, state: unknown): string | undefined {
@@ -111,10 +128,8 @@ function zoneIdOf(value: unknown, state: unknown): string | undefined {
   const m = typeof value === 'string' ? ZONE_REFERENCE.exec(value) : null;
   if (!m) return undefined;
   const [, data, type, name] = m;
-  const resources = (state as { resources?: { mode?: string; type?: string; name?: string; module?: string; instances?: { attributes?: Attributes; index_key?: unknown }[] }[] } | undefined)?.resources ?? [];
-  const r = resources.find((x) => !x.module && x.mode === (data ? 'data' : 'managed') && x.type === type && x.name === name);
-  const only = r?.instances?.length === 1 && r.instances[0]!.index_key === undefined ? r.instances[0]!.attributes : undefined;
-  return typeof only?.zone_id === 'string' && only.zone_id ? only.zone_id : undefined;
+  const zoneId = stateIndex(state).get(`${data ? 'data.' : ''}${type}.${name}`)?.zone_id;
+  return typeof zoneId === 'string' && zoneId ? zoneId : undefined;
 }
 
 /**
@@ -426,7 +441,7 @@ export function stateWithRecords(state: unknown, plan: BatchPlan, done: readonly
     const reference = typeof rendered?.zone_id === 'string' ? ZONE_REFERENCE.exec(rendered.zone_id) : null;
     // Terraform records what a resource's configuration refers to (destroy order): the zone resource.
     const dependencies = reference ? (reference[1] ? undefined : [`${reference[2]}.${reference[3]}`]) : [];
-    const bare = set.name.replace(/\.$/, '');
+    const bare = withoutTrailingDot(set.name);
     const attributes: Attributes = { ...PLAIN_SET_ATTRIBUTES, fqdn: bare, id: `${zoneId}_${set.name}_${set.type}`, name: bare, records: [...set.values].sort(), ttl: set.ttl, type: set.type, zone_id: zoneId };
     if (c.action === 'update') {
       if (at === undefined) return undefined;

@@ -149,7 +149,6 @@ export function failedPlan(stack: string, zone: string, error: string): StackPla
 export const hasChanges = (p: StackPlan): boolean =>
   p.zoneAction !== undefined || p.other.length > 0 || p.migration !== undefined || [p.records, p.forward].some((r) => r.added.length + r.changed.length + r.removed.length > 0);
 
-
 function setsOfExclusive(resource: Record<string, unknown> | undefined): PlannedRecord[] {
   const sets = (resource?.resource_record_set as { name?: string; type?: string; ttl?: number; resource_records?: { value?: string }[] }[] | undefined) ?? [];
   return sets.map((s) => recordOf(String(s.name ?? ''), String(s.type ?? ''), s.ttl, (s.resource_records ?? []).map((r) => String(r.value ?? ''))));
@@ -279,7 +278,8 @@ export function diagnosticsText(messages: readonly UiMessage[]): string | undefi
 /** The Terraform JSON `resource` blocks of a stack, by type and name (cdk.tf.json and the files written beside it). */
 export type DesiredResources = Readonly<Record<string, Readonly<Record<string, Record<string, unknown>>>>>;
 
-const LITERAL = (v: unknown): boolean => typeof v === 'string' && !v.includes('${') && !v.includes('%{');
+/** A string Terraform takes literally (no `${` or `%{` template). */
+export const LITERAL = (v: unknown): v is string => typeof v === 'string' && !v.includes('${') && !v.includes('%{');
 
 /**
  * The `resource_changes` of `terraform show -json` for a plan made with `-refresh=false`,
