@@ -92,6 +92,9 @@ const EMPTY_IN_PLAIN_SETS = ['alias', 'cidr_routing_policy', 'failover_routing_p
 
 const blank = (v: unknown): boolean => v === undefined || v === null || v === '' || v === false || (Array.isArray(v) && v.length === 0);
 
+/** Name, type, TTL and values of a set (without its zone id). */
+const plainSet = (r: RecordSet): RecordSet => ({ name: r.name, type: r.type, ttl: r.ttl, values: r.values });
+
 /** A state `aws_route53_record` as a plain record set, undefined when it is anything else. */
 function stateRecordSet(a: Attributes | null | undefined): (RecordSet & { zoneId: string }) | undefined {
   if (!a) return undefined;
@@ -174,21 +177,17 @@ export function batchPlanOf(input: {
   const created = new Set(zones.map((z) => z.address));
   const records = input.changes.filter((c) => c.type !== 'aws_route53_zone');
   if (records.length < input.minimum) return undefined;
+  // The changes as rdns works them out from the state and the files (as it does again at apply
+  // time): Terraform must have planned exactly these, address for address, action for action.
+  const computed = recordChangesOf(input.desired, state, created);
+  if (!computed || computed.size !== records.length) return undefined;
   const byZone = new Map<string, RecordChange[]>();
   for (const c of records) {
-    if (c.type !== 'aws_route53_record' || c.change.actions.length !== 1) return undefined;
-    const action = c.change.actions[0];
-    if (action !== 'create' && action !== 'update' && action !== 'delete') return undefined;
-    const name = c.address.slice('aws_route53_record.'.length);
-    const before = action === 'create' ? undefined : stateRecordSet(c.change.before);
-    const after = action === 'delete' ? undefined : renderedRecordSet(input.desired.aws_route53_record?.[name], state, created);
-    if ((action !== 'create' && !before) || (action !== 'delete' && !after)) return undefined;
-    // An update keeps its zone and name (a new zone or name is a replacement, not planned as update).
-    if (before && after && (before.zoneId !== after.zoneId || before.type !== after.type)) return undefined;
-    const zoneId = (after ?? before)!.zoneId;
-    const strip = (r: RecordSet & { zoneId: string }): RecordSet => ({ name: r.name, type: r.type, ttl: r.ttl, values: r.values });
+    const mine = computed.get(c.address);
+    if (c.type !== 'aws_route53_record' || !mine || c.change.actions.join() !== mine.action) return undefined;
+    const { zoneId, ...change } = mine;
     const list = byZone.get(zoneId) ?? [];
-    list.push({ address: c.address, action, ...(before ? { before: strip(before) } : {}), ...(after ? { after: strip(after) } : {}) });
+    list.push(change);
     byZone.set(zoneId, list);
   }
   // A created zone without records in the batch is Terraform's (nothing to batch there).
@@ -334,9 +333,12 @@ export async function applyBatched(saved: BatchPlan, ctx: BatchApplyContext): Pr
 /**
  * The record-set changes from the state to the rendered resources, by address, as a plan
  * with `-refresh=false` makes them (ttl or values differ: update; only rendered: create; only
- * in the state: delete). Undefined where a set is not plain (see batchPlanOf).
+ * in the state: delete). `created`: zone resources the plan creates (their records keep the
+ * reference as zone id). Undefined where a set is not plain or its zone is unknown. rdns plan
+ * saves a batch only where Terraform planned exactly these; rdns apply writes only if they
+ * are still these.
  */
-export function recordChangesOf(desired: DesiredResources, state: unknown): Map<string, RecordChange & { zoneId: string }> | undefined {
+export function recordChangesOf(desired: DesiredResources, state: unknown, created: ReadonlySet<string> = new Set()): Map<string, RecordChange & { zoneId: string }> | undefined {
   const out = new Map<string, RecordChange & { zoneId: string }>();
   const resources = (state as { resources?: { mode?: string; type?: string; name?: string; module?: string; instances?: { attributes?: Attributes; index_key?: unknown }[] }[] } | undefined)?.resources ?? [];
   const before = new Map<string, RecordSet & { zoneId: string }>();
@@ -349,18 +351,14 @@ export function recordChangesOf(desired: DesiredResources, state: unknown): Map<
   const rendered = desired.aws_route53_record ?? {};
   for (const [name, body] of Object.entries(rendered)) {
     const address = `aws_route53_record.${name}`;
-    const after = renderedRecordSet(body, state);
+    const after = renderedRecordSet(body, state, created);
     const was = before.get(address);
-    if (!after) {
-      // A zone created by this plan: its id is not in the state yet (Terraform's apply).
-      return undefined;
-    }
-    const plain = (r: RecordSet): RecordSet => ({ name: r.name, type: r.type, ttl: r.ttl, values: r.values });
-    if (!was) out.set(address, { address, action: 'create', after: plain(after), zoneId: after.zoneId });
-    else if (was.ttl !== after.ttl || [...was.values].sort().join('\n') !== [...after.values].sort().join('\n')) out.set(address, { address, action: 'update', before: plain(was), after: plain(after), zoneId: after.zoneId });
+    if (!after) return undefined;
+    if (!was) out.set(address, { address, action: 'create', after: plainSet(after), zoneId: after.zoneId });
+    else if (was.ttl !== after.ttl || [...was.values].sort().join('\n') !== [...after.values].sort().join('\n')) out.set(address, { address, action: 'update', before: plainSet(was), after: plainSet(after), zoneId: after.zoneId });
   }
   for (const [address, was] of before) {
-    if (!(address.slice('aws_route53_record.'.length) in rendered)) out.set(address, { address, action: 'delete', before: { name: was.name, type: was.type, ttl: was.ttl, values: was.values }, zoneId: was.zoneId });
+    if (!(address.slice('aws_route53_record.'.length) in rendered)) out.set(address, { address, action: 'delete', before: plainSet(was), zoneId: was.zoneId });
   }
   return out;
 }
